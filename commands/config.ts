@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { defineCommand } from '../src/core/command';
+import { channelMention, plain, userMention } from '../src/core/format';
+import { privateReply } from '../src/core/reply';
+import { UserError } from '../src/core/user-error';
+import type { Group } from '../src/domain/group';
+import { GROUP_SETTINGS } from '../src/services/group-service';
+
+function showSettings(group: Group, heading: string) {
+  const fields = [
+    { label: 'timezone', value: group.timezone },
+    { label: 'channel (announcements)', value: channelMention(group.announceChannelId) },
+    { label: 'backfill_days', value: String(group.backfillDays) },
+    { label: 'log_pattern', value: group.logPattern ? plain(group.logPattern) : 'default (+500 words, #log, wrote 500 words)' },
+    { label: 'admins', value: group.admins.length ? group.admins.map(userMention).join(', ') : 'platform admins only' },
+  ];
+  const text = [heading, ...fields.map((f) => `${f.label}: ${f.value}`), 'Change one with /config <setting> <value>.'].join('\n');
+  return privateReply(text, { title: heading, fields });
+}
+
+export default defineCommand({
+  name: 'config',
+  description: "Show or change this group's settings",
+  adminOnly: true,
+  options: z.object({
+    setting: z.enum(GROUP_SETTINGS).optional().describe('The setting to change'),
+    value: z.string().min(1).max(200).optional().describe('Its new value'),
+  }),
+  positional: ['setting', 'value'],
+  run: async (ctx, { setting, value }) => {
+    if (!setting) return showSettings(ctx.group, 'Group settings');
+    if (value === undefined)
+      throw new UserError('missing_argument', `Give ${setting} a value, e.g. /config ${setting} <value>. /config alone shows every setting.`);
+    const group = await ctx.services.groups.configure(ctx.group, setting, value);
+    return showSettings(group, `Updated ${setting}`);
+  },
+});

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { type CommandDefinition, defineCommand } from '../src/core/command';
+import { acceptedValues, describeOptions, usage } from '../src/core/options';
+import { privateReply } from '../src/core/reply';
+import { UserError } from '../src/core/user-error';
+
+function explainCommand(command: CommandDefinition) {
+  const options = describeOptions(command.options);
+  const lines = options.map((o) => `• ${o.name}${o.required ? '' : ' (optional)'}: ${o.description}. Takes ${acceptedValues(o)}.`);
+  const admin = command.adminOnly ? ' Admins only.' : '';
+  return privateReply([`${usage(command.name, options)}`, `${command.description}.${admin}`, ...lines].join('\n'), {
+    title: `/${command.name}`,
+  });
+}
+
+export default defineCommand({
+  name: 'help',
+  description: 'List the commands, or explain one',
+  scope: 'anywhere',
+  options: z.object({
+    command: z.string().max(32).optional().describe('The command to explain, e.g. log'),
+  }),
+  positional: ['command'],
+  run: async (ctx, { command }) => {
+    if (command) {
+      const name = command.replace(/^\//, '').toLowerCase();
+      const found = ctx.catalog.find((c) => c.name === name);
+      if (!found) throw new UserError('not_found', `There's no /${name} command. Type /help to see them all.`);
+      return explainCommand(found);
+    }
+    const lines = ctx.catalog.map((c) => `${usage(c.name, describeOptions(c.options))} — ${c.description}${c.adminOnly ? ' (admins)' : ''}`);
+    return privateReply([...lines, '', 'Type /help <command> for details. In a group channel, "+500 words" logs too.'].join('\n'), {
+      title: 'Commands',
+    });
+  },
+});

@@ -1,0 +1,31 @@
+import type { CommandDefinition } from '../src/core/command';
+import config from './config';
+import exportData from './export';
+import forget from './forget';
+import help from './help';
+import join from './join';
+import log from './log';
+import rollover from './rollover';
+import setup from './setup';
+import streak from './streak';
+import timezone from './timezone';
+import undo from './undo';
+import vacation from './vacation';
+
+export { chatLog } from './chat-log';
+
+/** Every command, in the order /help lists them. */
+export const commands: readonly CommandDefinition[] = [
+  log,
+  undo,
+  streak,
+  join,
+  timezone,
+  rollover,
+  vacation,
+  setup,
+  config,
+  exportData,
+  forget,
+  help,
+];

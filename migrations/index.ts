@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as core from './20261121000000_core';
+
+/** Every migration, by name; names sort in the order they run. */
+export const migrations: Record<string, Migration> = {
+  '20261121000000_core': core,
+};

@@ -1,0 +1,157 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { ChatAdapter, InvocationHandler } from '../../core/chat-adapter';
+import type { Actor, Conversation, Invocation } from '../../core/invocation';
+import type { MessageRef, Reply, ReplyButton } from '../../core/reply';
+import { consoleText, renderReply } from './render-text';
+
+export interface ConsoleAdapterOptions {
+  input: Readable;
+  output: Writable;
+  /** Who is speaking at first; they are the console group's admin. */
+  user: string;
+  /** Where attached files and pictures are saved. */
+  fileDir: string;
+  /** Called when the input ends (end of piped stdin, Ctrl-D, /quit). */
+  onEnd?: () => void;
+}
+
+const WORKSPACE = 'local';
+
+/**
+ * A chat group in the terminal: each line is a command (`/log 500`) or a chat message. `/as <name>`
+ * switches who is speaking and `/channel <name>` where; `/click <n>` presses a button. Lines are
+ * handled one at a time, in order, so piped input gives one answer per line.
+ */
+export class ConsoleAdapter implements ChatAdapter {
+  readonly platform = 'console' as const;
+  private readline?: Interface;
+  private user: string;
+  private channel = 'general';
+  private readonly session = Date.now().toString(36);
+  private lineNumber = 0;
+  private buttons: ReplyButton[] = [];
+  private postCount = 0;
+  private done?: Promise<void>;
+
+  constructor(private readonly options: ConsoleAdapterOptions) {
+    this.user = options.user;
+  }
+
+  async start(onInvocation: InvocationHandler): Promise<void> {
+    const interactive = 'isTTY' in this.options.input && Boolean(this.options.input.isTTY);
+    this.readline = createInterface({ input: this.options.input, output: interactive ? this.options.output : undefined, terminal: interactive });
+    if (interactive) {
+      this.print(`Writing group console. You are ${this.user}, in #${this.channel}. Commands: /help; console only: /as <name>, /channel <name>, /click <n>, /quit.`);
+    }
+    this.done = this.readLines(onInvocation, interactive);
+  }
+
+  async stop(): Promise<void> {
+    this.readline?.close();
+    await this.done;
+  }
+
+  async post(to: Conversation, reply: Reply): Promise<MessageRef> {
+    const id = `post-${++this.postCount}`;
+    this.printReply(reply, `[#${to.channelId}] `);
+    return { conversation: to, messageId: id };
+  }
+
+  async edit(ref: MessageRef, reply: Reply): Promise<void> {
+    this.printReply(reply, `[#${ref.conversation.channelId}, edited ${ref.messageId}] `);
+  }
+
+  async directMessage(to: Actor, reply: Reply): Promise<void> {
+    this.printReply(reply, `[DM to ${to.displayName}] `);
+  }
+
+  private async readLines(onInvocation: InvocationHandler, interactive: boolean): Promise<void> {
+    const prompt = () => {
+      if (interactive) {
+        this.readline!.setPrompt(`${this.user}@#${this.channel}> `);
+        this.readline!.prompt();
+      }
+    };
+    prompt();
+    for await (const raw of this.readline!) {
+      const line = raw.trim();
+      this.lineNumber++;
+      if (line === '/quit' || line === '/exit') break;
+      if (line) {
+        const invocation = this.interpret(line);
+        if (invocation) {
+          const reply = await onInvocation(invocation);
+          if (reply) this.printReply(reply);
+        }
+      }
+      prompt();
+    }
+    this.readline?.close();
+    this.options.onEnd?.();
+  }
+
+  /** A line as an invocation, or undefined for the console's own commands (handled here). */
+  private interpret(line: string): Invocation | undefined {
+    const base = {
+      actor: this.actor(),
+      conversation: { platform: 'console', workspaceId: WORKSPACE, channelId: this.channel } satisfies Conversation,
+      idempotencyKey: `console:${this.session}:${this.lineNumber}`,
+    };
+    if (!line.startsWith('/')) return { ...base, kind: 'message', messageId: `${this.session}-${this.lineNumber}`, text: line };
+    const [, name = '', rest = ''] = /^\/(\S*)\s*(.*)$/.exec(line) ?? [];
+    switch (name.toLowerCase()) {
+      case 'as': {
+        if (!rest) return this.print('Say who: /as <name>'), undefined;
+        this.user = rest.slice(0, 64);
+        return this.print(`(now speaking as ${this.user})`), undefined;
+      }
+      case 'channel': {
+        if (!rest) return this.print('Say where: /channel <name>'), undefined;
+        this.channel = rest.replace(/^#/, '').replace(/\s+/g, '-').toLowerCase().slice(0, 64);
+        return this.print(`(now in #${this.channel})`), undefined;
+      }
+      case 'click': {
+        const button = this.buttons[Number(rest) - 1];
+        if (!button || button.url) return this.print(`There is no button ${rest || ''} to click.`.replace('  ', ' ')), undefined;
+        return { ...base, kind: 'button', action: button.action, payload: button.payload ?? '' };
+      }
+      default:
+        return { ...base, kind: 'command', name, args: { text: rest } };
+    }
+  }
+
+  private actor(): Actor {
+    return {
+      platform: 'console',
+      workspaceId: WORKSPACE,
+      userId: this.user.toLowerCase().replace(/\s+/g, '-'),
+      displayName: this.user,
+      isAdmin: this.user === this.options.user,
+    };
+  }
+
+  private printReply(reply: Reply, prefix = ''): void {
+    const numbers = (reply.buttons ?? []).map((button) => (button.url ? 0 : this.buttons.push(button)));
+    const lines = renderReply(reply, numbers);
+    lines[0] = prefix + lines[0];
+    for (const file of [...(reply.files ?? []), ...(reply.image ? [{ fileName: reply.image.fileName, content: reply.image.png }] : [])]) {
+      lines.push(`  saved ${this.save(file.fileName, file.content)}`);
+    }
+    if (reply.image) lines.push(`  (picture: ${consoleText(reply.image.alt)})`);
+    this.print(lines.join('\n'));
+  }
+
+  private save(fileName: string, content: Uint8Array | string): string {
+    mkdirSync(this.options.fileDir, { recursive: true });
+    const path = join(this.options.fileDir, `${this.session}-${++this.postCount}-${fileName.replace(/[^\w.-]/g, '_')}`);
+    writeFileSync(path, content);
+    return path;
+  }
+
+  private print(text: string): void {
+    this.options.output.write(`${text}\n`);
+  }
+}

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { z } from 'zod';
+
+/** Every setting the bot reads, from the environment (and a .env file); documented in .env.example. */
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL (leave it unset to use SQLite)')
+    .optional(),
+  SQLITE_PATH: z.string().min(1).default('./data/bot.sqlite'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  CONSOLE_USER: z
+    .string()
+    .min(1)
+    .max(64)
+    .default(() => safeUserName()),
+});
+
+export type Config = Readonly<{
+  database: { postgresUrl: string } | { sqlitePath: string };
+  /** Unset: the entry point picks (quiet in the terminal console, info when serving platforms). */
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  consoleUser: string;
+}>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username || 'you';
+  } catch {
+    return 'you';
+  }
+}
+
+/**
+ * Parses the configuration once. A bad or missing value throws a ConfigError whose message is one
+ * line naming the variable and what it accepts; values themselves are never echoed (they may be secret).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty value (FOO= in .env) means "not set".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`Configuration error: ${name} ${issue.code === 'invalid_value' ? `must be one of ${(issue as { values: unknown[] }).values.join(', ')}` : issue.message}.`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    database: Object.freeze(e.DATABASE_URL ? { postgresUrl: e.DATABASE_URL } : { sqlitePath: e.SQLITE_PATH }),
+    logLevel: e.LOG_LEVEL,
+    consoleUser: e.CONSOLE_USER,
+  });
+}
+
+/** Loads ./.env into the environment if it exists; variables already set win. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}

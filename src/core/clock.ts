@@ -1,0 +1,23 @@
+/** The one source of "now" (UTC epoch milliseconds), so tests can drive time. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock that moves only when told to. */
+export class FakeClock implements Clock {
+  constructor(private current: number) {}
+
+  now(): number {
+    return this.current;
+  }
+
+  set(instant: number | string): void {
+    this.current = typeof instant === 'string' ? Date.parse(instant) : instant;
+  }
+
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}

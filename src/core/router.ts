@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import type { Logger } from '../logger';
+import type { Services } from '../services/index';
+import type { Clock } from './clock';
+import type { ButtonDefinition, CommandContext, CommandDefinition, MessageHandler } from './command';
+import type { CommandArgs, Invocation } from './invocation';
+import { acceptedValues, describeOptions, type OptionInfo, usage } from './options';
+import { privateReply, type Reply } from './reply';
+import { clip, coerceTextValues, parseTextArgs } from './text-args';
+import { UserError } from './user-error';
+
+export const MAX_ARGUMENT_TEXT = 4000;
+
+// C0 and C1 controls, and the bidirectional overrides that can disguise text.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+export interface RouterDeps {
+  commands: readonly CommandDefinition[];
+  messages: MessageHandler;
+  services: Services;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Finds the command, parses its arguments with its zod schema, checks permission and runs it.
+ * Mistakes come back as a private UserError message; anything else is a bug, logged with its cause
+ * and answered with a short apology. The router never throws.
+ */
+export class Router {
+  private readonly commands = new Map<string, { definition: CommandDefinition; options: OptionInfo[] }>();
+  private readonly buttons = new Map<string, ButtonDefinition>();
+
+  constructor(private readonly deps: RouterDeps) {
+    for (const definition of deps.commands) {
+      this.commands.set(definition.name, { definition, options: describeOptions(definition.options) });
+      for (const button of definition.buttons ?? []) this.buttons.set(button.action, button);
+    }
+  }
+
+  get catalog(): readonly CommandDefinition[] {
+    return this.deps.commands;
+  }
+
+  async handle(invocation: Invocation): Promise<Reply | void> {
+    try {
+      return await this.dispatch(invocation);
+    } catch (error) {
+      if (error instanceof UserError) return privateReply(error.message);
+      this.deps.logger.error({ err: error, invocation: describe(invocation) }, 'handler failed');
+      return privateReply('Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.');
+    }
+  }
+
+  private async dispatch(invocation: Invocation): Promise<Reply | void> {
+    const { services } = this.deps;
+    const group = await services.groups.find(invocation.conversation);
+    const ctx: CommandContext = {
+      actor: invocation.actor,
+      conversation: invocation.conversation,
+      idempotencyKey: invocation.idempotencyKey,
+      isAdmin: services.groups.isAdmin(group, invocation.actor),
+      group,
+      services,
+      clock: this.deps.clock,
+      catalog: this.deps.commands,
+    };
+    const needGroup = (scope: 'group' | 'anywhere' | undefined, name: string) => {
+      if (scope !== 'anywhere' && !group)
+        throw new UserError(
+          'no_group',
+          `There's no writing group in this channel yet, so ${name} can't run here. An admin can start one with /setup timezone:<your zone>.`,
+        );
+    };
+
+    switch (invocation.kind) {
+      case 'command': {
+        const name = invocation.name.trim().replace(/^\//, '').toLowerCase();
+        const command = this.commands.get(name);
+        if (!command) throw new UserError('unknown_command', `There's no /${clip(name, 32)} command. Type /help to see them all.`);
+        const { definition, options } = command;
+        needGroup(definition.scope, `/${name}`);
+        if (definition.adminOnly && !ctx.isAdmin)
+          throw new UserError(
+            'not_admin',
+            `Only group admins can use /${name}: server managers on Discord, workspace admins on Slack, and anyone on the group's admin list.`,
+          );
+        const args = parseArguments(definition, options, invocation.args);
+        return await definition.run(ctx as never, args);
+      }
+      case 'button': {
+        const button = this.buttons.get(invocation.action);
+        if (!button) throw new UserError('stale_button', 'That button no longer works. Run the command again for a fresh one.');
+        needGroup(button.scope, 'that button');
+        return await button.run(ctx, invocation.payload);
+      }
+      case 'message':
+        return group && this.deps.messages.onMessage({ ...ctx, group }, invocation);
+      case 'message-edited':
+        return group && this.deps.messages.onEdit({ ...ctx, group }, invocation);
+      case 'message-deleted':
+        return group && this.deps.messages.onDelete({ ...ctx, group }, invocation.messageId);
+    }
+  }
+}
+
+function parseArguments(definition: CommandDefinition, options: OptionInfo[], args: CommandArgs): Record<string, unknown> {
+  let values: Record<string, unknown>;
+  if ('text' in args) {
+    if (args.text.length > MAX_ARGUMENT_TEXT)
+      throw new UserError('bad_argument', `That is too long: /${definition.name} takes at most ${MAX_ARGUMENT_TEXT} characters.`);
+    values = coerceTextValues(parseTextArgs(definition.name, args.text, options, definition.positional ?? []), options);
+  } else {
+    values = args.values;
+    const unknown = Object.keys(values).find((key) => !options.some((o) => o.name === key));
+    if (unknown) throw new UserError('unknown_option', `/${definition.name} has no option "${clip(unknown, 32)}".`);
+  }
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value === 'string' && CONTROL_CHARACTERS.test(value))
+      throw new UserError('bad_argument', `${name} contains control characters; please use plain text.`);
+  }
+  const parsed = definition.options.safeParse(values);
+  if (parsed.success) return parsed.data;
+  throw explain(definition, options, parsed.error.issues[0]!, values);
+}
+
+function explain(definition: CommandDefinition, options: OptionInfo[], issue: z.core.$ZodIssue, values: Record<string, unknown>): UserError {
+  const name = String(issue.path[0] ?? '');
+  const info = options.find((o) => o.name === name);
+  if (!info) return new UserError('bad_argument', issue.message);
+  const value = values[name];
+  if (value === undefined)
+    return new UserError('missing_argument', `/${definition.name} needs ${name} (${acceptedValues(info)}). Usage: ${usage(definition.name, options)}`);
+  if (issue.code === 'custom') return new UserError('bad_argument', issue.message);
+  if (issue.code === 'too_big' && info.maxLength !== undefined && typeof value === 'string')
+    return new UserError('bad_argument', `${name} is too long (${value.length} characters); the limit is ${info.maxLength}.`);
+  return new UserError('bad_argument', `Bad value for ${name}: "${clip(String(value))}". Expected ${acceptedValues(info)}.`);
+}
+
+function describe(invocation: Invocation) {
+  const { kind, conversation, idempotencyKey } = invocation;
+  const what = invocation.kind === 'command' ? invocation.name : invocation.kind === 'button' ? invocation.action : undefined;
+  return { kind, what, platform: conversation.platform, channel: conversation.channelId, key: idempotencyKey };
+}

@@ -1,0 +1,85 @@
+import SqliteDatabase from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CompiledQuery, type DatabaseConnection, Kysely, PostgresDialect, SqliteDialect, SqliteDriver } from 'kysely';
+import pg from 'pg';
+import type { GroupAdminTable, GroupTable } from './group.table';
+import type { HandledEventTable } from './handled-event.table';
+import type { LogTable } from './log.table';
+import type { MemberTable } from './member.table';
+import type { MilestoneTable } from './milestone.table';
+import type { PersonTable } from './person.table';
+import type { StreakTable } from './streak.table';
+import type { VacationTable } from './vacation.table';
+
+export interface Database {
+  groups: GroupTable;
+  group_admins: GroupAdminTable;
+  people: PersonTable;
+  members: MemberTable;
+  logs: LogTable;
+  streaks: StreakTable;
+  vacations: VacationTable;
+  milestones: MilestoneTable;
+  handled_events: HandledEventTable;
+}
+
+export type Db = Kysely<Database>;
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Db;
+  dialect: Dialect;
+  /** The raw SQLite connection, for what Kysely does not do (BEGIN IMMEDIATE around migrations). */
+  sqlite?: SqliteDatabase.Database;
+  close(): Promise<void>;
+}
+
+export type DatabaseConfig = { postgresUrl: string } | { sqlitePath: string };
+
+/**
+ * Transactions take the write lock up front, so two processes sharing a SQLite file wait their turn
+ * (busy_timeout) instead of failing when a reader upgrades to a writer.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: SqliteDatabase.Database) {
+    super({ database });
+  }
+
+  override createDriver() {
+    return new ImmediateSqliteDriver({ database: this.database });
+  }
+}
+
+// pg returns int8 and numeric as strings to avoid precision loss; our bigints are epoch milliseconds
+// and counts, well inside Number's exact range.
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === PG_INT8 || oid === PG_NUMERIC) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+export function openDatabase(config: DatabaseConfig): DatabaseHandle {
+  if ('postgresUrl' in config) {
+    const pool = new pg.Pool({ connectionString: config.postgresUrl, types: pgTypes, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  if (config.sqlitePath !== ':memory:') mkdirSync(dirname(config.sqlitePath), { recursive: true });
+  const sqlite = new SqliteDatabase(config.sqlitePath);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
+  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+}

@@ -1,0 +1,102 @@
+import type { Platform } from '../core/invocation';
+import type { Group } from '../domain/group';
+import type { Db } from './database';
+import type { GroupRow, GroupUpdate } from './group.table';
+
+export function toGroup(row: GroupRow, admins: string[]): Group {
+  return {
+    id: row.id,
+    platform: row.platform as Platform,
+    workspaceId: row.workspace_id,
+    channelId: row.channel_id,
+    announceChannelId: row.announce_channel_id,
+    timezone: row.timezone,
+    backfillDays: row.backfill_days,
+    logPattern: row.log_pattern,
+    admins,
+  };
+}
+
+export async function findGroupByChannel(
+  db: Db,
+  platform: Platform,
+  workspaceId: string,
+  channelId: string,
+): Promise<Group | undefined> {
+  const row = await db
+    .selectFrom('groups')
+    .selectAll()
+    .where('platform', '=', platform)
+    .where('workspace_id', '=', workspaceId)
+    .where('channel_id', '=', channelId)
+    .executeTakeFirst();
+  return row && toGroup(row, await listGroupAdmins(db, row.id));
+}
+
+export async function findGroupById(db: Db, id: number): Promise<Group | undefined> {
+  const row = await db.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toGroup(row, await listGroupAdmins(db, row.id));
+}
+
+/** Creates the group for a channel, or updates its settings if it exists; returns its id. */
+export async function upsertGroup(
+  db: Db,
+  group: { platform: Platform; workspaceId: string; channelId: string; announceChannelId: string; timezone: string },
+  now: number,
+): Promise<number> {
+  const row = await db
+    .insertInto('groups')
+    .values({
+      platform: group.platform,
+      workspace_id: group.workspaceId,
+      channel_id: group.channelId,
+      announce_channel_id: group.announceChannelId,
+      timezone: group.timezone,
+      log_pattern: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.columns(['platform', 'workspace_id', 'channel_id']).doUpdateSet({
+        announce_channel_id: group.announceChannelId,
+        timezone: group.timezone,
+        updated_at: now,
+      }),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function updateGroup(db: Db, id: number, update: GroupUpdate): Promise<void> {
+  await db.updateTable('groups').set(update).where('id', '=', id).execute();
+}
+
+export async function listGroupAdmins(db: Db, groupId: number): Promise<string[]> {
+  const rows = await db.selectFrom('group_admins').select('user_id').where('group_id', '=', groupId).orderBy('user_id').execute();
+  return rows.map((r) => r.user_id);
+}
+
+export async function addGroupAdmin(db: Db, groupId: number, userId: string, now: number): Promise<void> {
+  await db
+    .insertInto('group_admins')
+    .values({ group_id: groupId, user_id: userId, added_at: now })
+    .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
+    .execute();
+}
+
+export async function removeGroupAdmin(db: Db, groupId: number, userId: string): Promise<boolean> {
+  const result = await db.deleteFrom('group_admins').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Takes a user off the admin list of every group in their workspace. */
+export async function removeAdminEverywhere(db: Db, user: { platform: Platform; workspaceId: string; userId: string }): Promise<void> {
+  await db
+    .deleteFrom('group_admins')
+    .where('user_id', '=', user.userId)
+    .where('group_id', 'in', (eb) =>
+      eb.selectFrom('groups').select('id').where('platform', '=', user.platform).where('workspace_id', '=', user.workspaceId),
+    )
+    .execute();
+}

@@ -1,0 +1,27 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface GroupTable {
+  id: Generated<number>;
+  platform: string;
+  workspace_id: string;
+  /** The chat channel the group lives in: commands and chat logs there belong to this group. */
+  channel_id: string;
+  /** Where announcements and digests go; the group's own channel unless set otherwise. */
+  announce_channel_id: string;
+  timezone: string;
+  backfill_days: Generated<number>;
+  /** A custom chat-log trigger (regular expression source); null means the default triggers. */
+  log_pattern: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupAdminTable {
+  group_id: number;
+  user_id: string;
+  added_at: number;
+}
+
+export type GroupRow = Selectable<GroupTable>;
+export type NewGroupRow = Insertable<GroupTable>;
+export type GroupUpdate = Updateable<GroupTable>;

@@ -1,0 +1,88 @@
+import type { LoggedDay } from '../domain/streak';
+import type { Db } from './database';
+import type { LogRow, NewLogRow } from './log.table';
+
+/** Inserts a log unless its event key was seen before; returns the new id, or undefined for a re-delivery. */
+export async function insertLog(db: Db, row: NewLogRow): Promise<number | undefined> {
+  const inserted = await db
+    .insertInto('logs')
+    .values(row)
+    .onConflict((oc) => oc.column('event_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted?.id;
+}
+
+export async function findLatestLog(db: Db, memberId: number): Promise<LogRow | undefined> {
+  return db.selectFrom('logs').selectAll().where('member_id', '=', memberId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function findLogByMessage(db: Db, groupId: number, messageId: string): Promise<LogRow | undefined> {
+  return db
+    .selectFrom('logs')
+    .selectAll()
+    .where('group_id', '=', groupId)
+    .where('message_id', '=', messageId)
+    .executeTakeFirst();
+}
+
+export async function updateLogEntry(
+  db: Db,
+  id: number,
+  fields: Pick<LogRow, 'words' | 'minutes' | 'url' | 'note'>,
+): Promise<void> {
+  await db.updateTable('logs').set(fields).where('id', '=', id).execute();
+}
+
+export async function deleteLog(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('logs').where('id', '=', id).execute();
+}
+
+/** Every (date, calendar) the member logged in: the input of a full streak recompute. */
+export async function listLoggedDays(db: Db, memberId: number): Promise<LoggedDay[]> {
+  const rows = await db
+    .selectFrom('logs')
+    .select(['local_date', 'zone', 'rollover_hour'])
+    .distinct()
+    .where('member_id', '=', memberId)
+    .execute();
+  return rows.map((r) => ({ date: r.local_date, zone: r.zone, rolloverHour: r.rollover_hour }));
+}
+
+export interface LogTotals {
+  words: number;
+  minutes: number;
+  entries: number;
+  days: number;
+}
+
+/** Totals of a member's logs, optionally for dates in [from, to]. */
+export async function sumLogs(db: Db, memberId: number, range?: { from: string; to: string }): Promise<LogTotals> {
+  let query = db
+    .selectFrom('logs')
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>('words'), eb.lit(0)).as('words'),
+      eb.fn.coalesce(eb.fn.sum<number>('minutes'), eb.lit(0)).as('minutes'),
+      eb.fn.countAll<number>().as('entries'),
+      eb.fn.count<number>('local_date').distinct().as('days'),
+    ])
+    .where('member_id', '=', memberId);
+  if (range) query = query.where('local_date', '>=', range.from).where('local_date', '<=', range.to);
+  const row = await query.executeTakeFirstOrThrow();
+  return { words: Number(row.words), minutes: Number(row.minutes), entries: Number(row.entries), days: Number(row.days) };
+}
+
+export async function listLogs(db: Db, memberIds: number[]): Promise<LogRow[]> {
+  if (memberIds.length === 0) return [];
+  return db.selectFrom('logs').selectAll().where('member_id', 'in', memberIds).orderBy('id').execute();
+}
+
+export async function countLogs(db: Db, memberIds: number[]): Promise<number> {
+  if (memberIds.length === 0) return 0;
+  const row = await db
+    .selectFrom('logs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('member_id', 'in', memberIds)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

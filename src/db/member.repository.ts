@@ -1,0 +1,145 @@
+import type { Actor } from '../core/invocation';
+import type { Member } from '../domain/member';
+import type { Db } from './database';
+import type { PersonRow } from './person.table';
+
+const memberColumns = [
+  'members.id',
+  'members.group_id',
+  'members.person_id',
+  'people.user_id',
+  'people.display_name',
+  'people.timezone',
+  'people.rollover_hour',
+] as const;
+
+interface MemberJoinRow {
+  id: number;
+  group_id: number;
+  person_id: number;
+  user_id: string;
+  display_name: string;
+  timezone: string | null;
+  rollover_hour: number;
+}
+
+function toMember(row: MemberJoinRow): Member {
+  return {
+    id: row.id,
+    groupId: row.group_id,
+    personId: row.person_id,
+    userId: row.user_id,
+    displayName: row.display_name,
+    timezone: row.timezone,
+    rolloverHour: row.rollover_hour,
+  };
+}
+
+function membersOf(db: Db, groupId: number) {
+  return db
+    .selectFrom('members')
+    .innerJoin('people', 'people.id', 'members.person_id')
+    .select(memberColumns)
+    .where('members.group_id', '=', groupId);
+}
+
+export async function findMemberByUserId(db: Db, groupId: number, userId: string): Promise<Member | undefined> {
+  const row = await membersOf(db, groupId).where('people.user_id', '=', userId).executeTakeFirst();
+  return row && toMember(row);
+}
+
+/** Members whose display name matches, ignoring letter case (there may be more than one). */
+export async function findMembersByName(db: Db, groupId: number, name: string): Promise<Member[]> {
+  const rows = await membersOf(db, groupId)
+    .where((eb) => eb(eb.fn('lower', ['people.display_name']), '=', name.toLowerCase()))
+    .execute();
+  return rows.map(toMember);
+}
+
+export async function findMemberById(db: Db, memberId: number): Promise<Member | undefined> {
+  const row = await db
+    .selectFrom('members')
+    .innerJoin('people', 'people.id', 'members.person_id')
+    .select(memberColumns)
+    .where('members.id', '=', memberId)
+    .executeTakeFirst();
+  return row && toMember(row);
+}
+
+export async function listMembers(db: Db, groupId: number): Promise<Member[]> {
+  return (await membersOf(db, groupId).orderBy('members.id').execute()).map(toMember);
+}
+
+/** The person behind an actor, created on first sight; their display name follows the platform's. */
+export async function upsertPerson(db: Db, actor: Actor, now: number): Promise<number> {
+  const row = await db
+    .insertInto('people')
+    .values({
+      platform: actor.platform,
+      workspace_id: actor.workspaceId,
+      user_id: actor.userId,
+      display_name: actor.displayName,
+      timezone: null,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.columns(['platform', 'workspace_id', 'user_id']).doUpdateSet({ display_name: actor.displayName }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function findPersonId(db: Db, actor: Pick<Actor, 'platform' | 'workspaceId' | 'userId'>): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('people')
+    .select('id')
+    .where('platform', '=', actor.platform)
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('user_id', '=', actor.userId)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export async function insertMember(db: Db, groupId: number, personId: number, now: number): Promise<void> {
+  await db
+    .insertInto('members')
+    .values({ group_id: groupId, person_id: personId, joined_at: now })
+    .onConflict((oc) => oc.columns(['group_id', 'person_id']).doNothing())
+    .execute();
+}
+
+export async function updateDisplayName(db: Db, personId: number, displayName: string): Promise<void> {
+  await db.updateTable('people').set({ display_name: displayName }).where('id', '=', personId).execute();
+}
+
+export async function updatePersonCalendar(
+  db: Db,
+  personId: number,
+  calendar: { timezone?: string | null; rollover_hour?: number },
+): Promise<void> {
+  await db.updateTable('people').set(calendar).where('id', '=', personId).execute();
+}
+
+/** Every membership of a person, across the groups of their workspace. */
+export async function listMembershipIds(db: Db, personId: number): Promise<number[]> {
+  const rows = await db.selectFrom('members').select('id').where('person_id', '=', personId).execute();
+  return rows.map((r) => r.id);
+}
+
+export async function deletePerson(db: Db, personId: number): Promise<void> {
+  await db.deleteFrom('people').where('id', '=', personId).execute();
+}
+
+export async function findPerson(db: Db, personId: number): Promise<PersonRow> {
+  return db.selectFrom('people').selectAll().where('id', '=', personId).executeTakeFirstOrThrow();
+}
+
+/** A person's memberships with the channel of each group. */
+export async function listMembershipsOf(db: Db, personId: number) {
+  return db
+    .selectFrom('members')
+    .innerJoin('groups', 'groups.id', 'members.group_id')
+    .select(['members.id', 'members.joined_at', 'groups.channel_id'])
+    .where('members.person_id', '=', personId)
+    .orderBy('members.id')
+    .execute();
+}

@@ -1,0 +1,34 @@
+import type { Vacation } from '../domain/streak';
+import type { Db } from './database';
+import type { VacationRow } from './vacation.table';
+
+export async function listVacations(db: Db, memberId: number): Promise<Vacation[]> {
+  const rows = await db
+    .selectFrom('vacations')
+    .select(['start_date', 'end_date'])
+    .where('member_id', '=', memberId)
+    .orderBy('start_date')
+    .execute();
+  return rows.map((r) => ({ start: r.start_date, end: r.end_date }));
+}
+
+export async function findLatestVacation(db: Db, memberId: number): Promise<VacationRow | undefined> {
+  return db.selectFrom('vacations').selectAll().where('member_id', '=', memberId).orderBy('start_date', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function insertVacation(db: Db, memberId: number, startDate: string, now: number): Promise<void> {
+  await db.insertInto('vacations').values({ member_id: memberId, start_date: startDate, end_date: null, created_at: now }).execute();
+}
+
+export async function endVacation(db: Db, id: number, endDate: string): Promise<void> {
+  await db.updateTable('vacations').set({ end_date: endDate }).where('id', '=', id).execute();
+}
+
+export async function deleteVacation(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('vacations').where('id', '=', id).execute();
+}
+
+export async function listVacationRows(db: Db, memberIds: number[]): Promise<VacationRow[]> {
+  if (memberIds.length === 0) return [];
+  return db.selectFrom('vacations').selectAll().where('member_id', 'in', memberIds).orderBy('id').execute();
+}

@@ -1,0 +1,19 @@
+import type { DayCalendar } from './local-date';
+
+/** A person's membership of one group, with what the group needs to know about them. */
+export interface Member {
+  id: number;
+  groupId: number;
+  personId: number;
+  userId: string;
+  displayName: string;
+  /** The member's own zone, or null to follow the group's. */
+  timezone: string | null;
+  rolloverHour: number;
+}
+
+export const MAX_ROLLOVER_HOUR = 5;
+
+export function memberCalendar(member: Member, groupTimezone: string): DayCalendar {
+  return { zone: member.timezone ?? groupTimezone, rolloverHour: member.rolloverHour };
+}

@@ -1,0 +1,175 @@
+import { addDays, type DayCalendar, dayEnd, type LocalDate, localDateOf } from './local-date';
+
+/** A date the member wrote on, with the calendar it was logged in (kept when they later change zone). */
+export interface LoggedDay extends DayCalendar {
+  date: LocalDate;
+}
+
+/** A paused stretch of dates, inclusive; an open one (end null) is capped at MAX_VACATION_DAYS. */
+export interface Vacation {
+  start: LocalDate;
+  end: LocalDate | null;
+}
+
+export const FREEZE_EVERY_DAYS = 7;
+export const MAX_FREEZES = 2;
+export const MAX_VACATION_DAYS = 30;
+export const STREAK_MILESTONES = [7, 30, 100, 180, 365] as const;
+
+/**
+ * The streak as of the member's latest writing day; what it means on a given day is `streakOn`.
+ *
+ * Each logged date is a window of time, from its start to its end in the calendar it was logged in.
+ * A day is missed only when one whole local day passes that no logged window touches, so a date
+ * skipped by crossing time zones (or changing the rollover hour) never breaks a streak, while a day
+ * without writing always does.
+ */
+export interface StreakState {
+  /** Dates in the current streak. */
+  current: number;
+  longest: number;
+  /** Freezes held now; one bridges a single missed day. */
+  freezes: number;
+  /** Dates in a row with no bridged gap, towards the next freeze. */
+  run: number;
+  /** First date of the current streak. */
+  startDate: LocalDate | null;
+  /** Latest date in the current streak. */
+  lastDate: LocalDate | null;
+  /** Latest end of any window seen: time up to here is covered. */
+  coveredUntil: number;
+  /** Start of the last window folded in: a log starting earlier needs a full recompute. */
+  lastStart: number;
+}
+
+export const EMPTY_STREAK: StreakState = {
+  current: 0,
+  longest: 0,
+  freezes: 0,
+  run: 0,
+  startDate: null,
+  lastDate: null,
+  coveredUntil: Number.NEGATIVE_INFINITY,
+  lastStart: Number.NEGATIVE_INFINITY,
+};
+
+export function vacationEnd(vacation: Vacation): LocalDate {
+  const cap = addDays(vacation.start, MAX_VACATION_DAYS - 1);
+  return vacation.end === null || vacation.end > cap ? cap : vacation.end;
+}
+
+export function onVacation(date: LocalDate, vacations: readonly Vacation[]): boolean {
+  return vacations.some((v) => date >= v.start && date <= vacationEnd(v));
+}
+
+export function dayStart(date: LocalDate, calendar: DayCalendar): number {
+  return dayEnd(addDays(date, -1), calendar);
+}
+
+/**
+ * The dates before `date` (in its calendar) that lie wholly after `coveredUntil` and are not paused:
+ * the days missed between the covered time and that date.
+ */
+export function missedBefore(
+  coveredUntil: number,
+  date: LocalDate,
+  calendar: DayCalendar,
+  vacations: readonly Vacation[],
+): LocalDate[] {
+  if (!Number.isFinite(coveredUntil) || dayStart(date, calendar) <= coveredUntil) return [];
+  let first = localDateOf(coveredUntil, calendar);
+  if (dayStart(first, calendar) < coveredUntil) first = addDays(first, 1);
+  const missed: LocalDate[] = [];
+  for (let d = first; d < date; d = addDays(d, 1)) if (!onVacation(d, vacations)) missed.push(d);
+  return missed;
+}
+
+export interface Advance {
+  state: StreakState;
+  /** The missed date a freeze bridged, if one was used. */
+  bridged: LocalDate | null;
+}
+
+/** Whether a day can be folded into the cached state, or the whole history must be recomputed. */
+export function canAdvance(state: StreakState, day: LoggedDay): boolean {
+  return dayStart(day.date, day) >= state.lastStart;
+}
+
+/** The streak after one more logged day; days must come in order of their start (see `canAdvance`). */
+export function advanceStreak(state: StreakState, day: LoggedDay, vacations: readonly Vacation[]): Advance {
+  const start = dayStart(day.date, day);
+  if (start < state.lastStart) throw new RangeError('advanceStreak needs days in order of their start');
+  const next = { ...state, lastStart: start, coveredUntil: Math.max(state.coveredUntil, dayEnd(day.date, day)) };
+  // The same date again (another log, or the same date seen from another zone) adds no day.
+  if (state.lastDate !== null && day.date <= state.lastDate) return { state: next, bridged: null };
+
+  const missed = missedBefore(state.coveredUntil, day.date, day, vacations);
+  let bridged: LocalDate | null = null;
+  if (state.lastDate === null || missed.length > 1 || (missed.length === 1 && next.freezes === 0)) {
+    next.current = 0;
+    next.run = 0;
+    next.startDate = day.date;
+  } else if (missed.length === 1) {
+    next.freezes -= 1;
+    next.run = 0;
+    bridged = missed[0]!;
+  }
+  next.current += 1;
+  next.run += 1;
+  next.lastDate = day.date;
+  if (next.run % FREEZE_EVERY_DAYS === 0) next.freezes = Math.min(MAX_FREEZES, next.freezes + 1);
+  next.longest = Math.max(next.longest, next.current);
+  return { state: next, bridged };
+}
+
+export interface StreakHistory {
+  state: StreakState;
+  /** Missed dates that freezes bridged, oldest first. */
+  frozenDates: LocalDate[];
+}
+
+/** The streak from scratch: a pure function of the logged days and vacations, in any order. */
+export function computeStreak(days: readonly LoggedDay[], vacations: readonly Vacation[]): StreakHistory {
+  const ordered = days
+    .map((day) => ({ day, start: dayStart(day.date, day) }))
+    .sort((a, b) => a.start - b.start || (a.day.date < b.day.date ? -1 : a.day.date > b.day.date ? 1 : 0));
+  let state = EMPTY_STREAK;
+  const frozenDates: LocalDate[] = [];
+  for (const { day } of ordered) {
+    const step = advanceStreak(state, day, vacations);
+    state = step.state;
+    if (step.bridged) frozenDates.push(step.bridged);
+  }
+  return { state, frozenDates };
+}
+
+/** What the streak means on a given day, whether or not the member has logged it yet. */
+export interface StreakToday {
+  current: number;
+  longest: number;
+  freezes: number;
+  loggedToday: boolean;
+  /** Alive but not yet extended today: the day a streak-at-risk nudge is for. */
+  atRisk: boolean;
+}
+
+export function streakOn(
+  state: StreakState,
+  today: LocalDate,
+  calendar: DayCalendar,
+  vacations: readonly Vacation[],
+): StreakToday {
+  const base = { longest: state.longest, freezes: state.freezes };
+  if (state.lastDate === null) return { ...base, current: 0, loggedToday: false, atRisk: false };
+  const loggedToday = state.lastDate >= today;
+  const missed = loggedToday ? 0 : missedBefore(state.coveredUntil, today, calendar, vacations).length;
+  const atRisk = !loggedToday && !onVacation(today, vacations);
+  if (missed === 0) return { ...base, current: state.current, loggedToday, atRisk };
+  if (missed === 1 && state.freezes > 0) return { ...base, current: state.current, freezes: state.freezes - 1, loggedToday, atRisk };
+  return { ...base, current: 0, loggedToday, atRisk: false };
+}
+
+/** Milestones passed when the streak went from `before` to `after` days. */
+export function milestonesCrossed(before: number, after: number): number[] {
+  return STREAK_MILESTONES.filter((m) => m > before && m <= after);
+}

@@ -1,0 +1,107 @@
+import type { Actor } from '../core/invocation';
+import { UserError } from '../core/user-error';
+import { countLogs, listLogs } from '../db/log.repository';
+import { removeAdminEverywhere } from '../db/group.repository';
+import { deletePerson, findPerson, findPersonId, listMembershipIds, listMembershipsOf } from '../db/member.repository';
+import { listMilestones } from '../db/milestone.repository';
+import { findStreaks } from '../db/streak.repository';
+import { listVacationRows } from '../db/vacation.repository';
+import type { ServiceDeps } from './service-deps';
+
+export interface MemberExport {
+  json: string;
+  logsCsv: string;
+  logCount: number;
+}
+
+/** How long a /forget confirmation button stays valid. */
+export const FORGET_CONFIRM_MS = 10 * 60_000;
+
+const CSV_COLUMNS = ['group_channel', 'local_date', 'zone', 'words', 'minutes', 'url', 'note', 'source', 'logged_at'] as const;
+
+function csvCell(value: unknown): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  // Quote everything that could break a row, and defuse spreadsheet formulas.
+  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** A member's own data: a copy on request, and deletion after confirmation. */
+export class DataRightsService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async export(actor: Actor): Promise<MemberExport> {
+    const db = this.deps.db;
+    const personId = await findPersonId(db, actor);
+    if (personId === undefined) throw new UserError('not_found', 'I have no data about you in this workspace.');
+    const person = await findPerson(db, personId);
+    const memberships = await listMembershipsOf(db, personId);
+    const memberIds = memberships.map((m) => m.id);
+    const channelOf = new Map(memberships.map((m) => [m.id, m.channel_id]));
+    const [logs, vacations, milestones, streaks] = await Promise.all([
+      listLogs(db, memberIds),
+      listVacationRows(db, memberIds),
+      listMilestones(db, memberIds),
+      findStreaks(db, memberIds),
+    ]);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const data = {
+      exportedAt: iso(this.deps.clock.now()),
+      person: {
+        platform: person.platform,
+        userId: person.user_id,
+        displayName: person.display_name,
+        timezone: person.timezone,
+        rolloverHour: person.rollover_hour,
+      },
+      groups: memberships.map((m) => ({
+        channel: m.channel_id,
+        joinedAt: iso(m.joined_at),
+        streak: streaks.get(m.id) ?? null,
+        logs: logs
+          .filter((l) => l.member_id === m.id)
+          .map((l) => ({
+            date: l.local_date,
+            zone: l.zone,
+            words: l.words,
+            minutes: l.minutes,
+            url: l.url,
+            note: l.note,
+            source: l.source,
+            loggedAt: iso(l.logged_at),
+          })),
+        vacations: vacations.filter((v) => v.member_id === m.id).map((v) => ({ start: v.start_date, end: v.end_date })),
+        milestones: milestones.filter((x) => x.member_id === m.id).map((x) => ({ kind: x.kind, value: x.value, reachedAt: iso(x.reached_at) })),
+      })),
+    };
+    const rows = logs.map((l) =>
+      [channelOf.get(l.member_id), l.local_date, l.zone, l.words, l.minutes, l.url, l.note, l.source, iso(l.logged_at)].map(csvCell).join(','),
+    );
+    return { json: JSON.stringify(data, null, 2), logsCsv: [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n', logCount: logs.length };
+  }
+
+  /** What /forget would delete, and the token its confirmation button carries. */
+  async prepareForget(actor: Actor): Promise<{ token: string; groups: number; logs: number }> {
+    const db = this.deps.db;
+    const personId = await findPersonId(db, actor);
+    if (personId === undefined) throw new UserError('not_found', 'I have no data about you in this workspace.');
+    const memberIds = await listMembershipIds(db, personId);
+    const logs = await countLogs(db, memberIds);
+    const expires = this.deps.clock.now() + FORGET_CONFIRM_MS;
+    return { token: `${personId}.${expires.toString(36)}`, groups: memberIds.length, logs };
+  }
+
+  /** Deletes everything about the person in this workspace, if the token is theirs and still fresh. */
+  async forget(actor: Actor, token: string): Promise<void> {
+    const [idText, expiresText] = token.split('.');
+    const personId = await findPersonId(this.deps.db, actor);
+    if (personId === undefined) throw new UserError('stale_button', 'There is nothing left to delete: your data is already gone.');
+    if (String(personId) !== idText) throw new UserError('refused', 'This button belongs to someone else. Run /forget yourself.');
+    if (!expiresText || parseInt(expiresText, 36) < this.deps.clock.now())
+      throw new UserError('stale_button', 'That confirmation has expired. Run /forget again.');
+    await this.deps.db.transaction().execute(async (trx) => {
+      await removeAdminEverywhere(trx, actor);
+      await deletePerson(trx, personId);
+    });
+  }
+}

@@ -1,0 +1,107 @@
+import type { Actor, Conversation } from '../core/invocation';
+import { UserError } from '../core/user-error';
+import {
+  addGroupAdmin,
+  findGroupByChannel,
+  findGroupById,
+  removeGroupAdmin,
+  updateGroup,
+  upsertGroup,
+} from '../db/group.repository';
+import type { GroupUpdate } from '../db/group.table';
+import { findMembersByName } from '../db/member.repository';
+import { compileLogPattern } from '../domain/chat-log';
+import { type Group, MAX_BACKFILL_DAYS } from '../domain/group';
+import { canonicalZone } from '../domain/local-date';
+import { parseChannelReference, parseMemberReference } from '../domain/references';
+import type { ServiceDeps } from './service-deps';
+
+export const GROUP_SETTINGS = ['timezone', 'channel', 'backfill_days', 'log_pattern', 'admin_add', 'admin_remove'] as const;
+export type GroupSetting = (typeof GROUP_SETTINGS)[number];
+
+export function requireZone(input: string): string {
+  const zone = canonicalZone(input);
+  if (!zone)
+    throw new UserError(
+      'bad_argument',
+      `"${input}" is not a time zone I know. Use an IANA zone name such as Europe/London, America/New_York or Asia/Kolkata.`,
+    );
+  return zone;
+}
+
+export class GroupService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  find(conversation: Conversation): Promise<Group | undefined> {
+    return findGroupByChannel(this.deps.db, conversation.platform, conversation.workspaceId, conversation.channelId);
+  }
+
+  async get(id: number): Promise<Group> {
+    const group = await findGroupById(this.deps.db, id);
+    if (!group) throw new UserError('not_found', 'That group no longer exists.');
+    return group;
+  }
+
+  isAdmin(group: Group | undefined, actor: Actor): boolean {
+    return actor.isAdmin || (group?.admins.includes(actor.userId) ?? false);
+  }
+
+  /** Makes this channel a group, or changes its zone and announcement channel if it already is one. */
+  async setup(conversation: Conversation, settings: { timezone: string; channel?: string }): Promise<{ group: Group; created: boolean }> {
+    const timezone = requireZone(settings.timezone);
+    const announceChannelId = settings.channel ? parseChannelReference(settings.channel) : conversation.channelId;
+    const existed = await this.find(conversation);
+    const id = await upsertGroup(this.deps.db, { ...conversation, announceChannelId, timezone }, this.deps.clock.now());
+    return { group: await this.get(id), created: !existed };
+  }
+
+  /** Changes one setting; the value is validated for that setting. */
+  async configure(group: Group, setting: GroupSetting, value: string): Promise<Group> {
+    const { db, clock } = this.deps;
+    const update: GroupUpdate = { updated_at: clock.now() };
+    switch (setting) {
+      case 'timezone':
+        update.timezone = requireZone(value);
+        break;
+      case 'channel':
+        update.announce_channel_id = parseChannelReference(value);
+        break;
+      case 'backfill_days': {
+        const days = Number(value);
+        if (!/^\d+$/.test(value.trim()) || days > MAX_BACKFILL_DAYS)
+          throw new UserError('bad_argument', `backfill_days must be a whole number from 0 to ${MAX_BACKFILL_DAYS} (got "${value}").`);
+        update.backfill_days = days;
+        break;
+      }
+      case 'log_pattern': {
+        const reset = ['default', 'off', 'none', ''].includes(value.trim().toLowerCase());
+        if (!reset) {
+          const compiled = compileLogPattern(value);
+          if (typeof compiled === 'string') throw new UserError('bad_argument', `That log pattern can't be used: ${compiled}.`);
+        }
+        update.log_pattern = reset ? null : value;
+        break;
+      }
+      case 'admin_add':
+      case 'admin_remove': {
+        const userId = await this.userIdOf(group, value);
+        if (setting === 'admin_add') await addGroupAdmin(db, group.id, userId, clock.now());
+        else if (!(await removeGroupAdmin(db, group.id, userId)))
+          throw new UserError('not_found', `${value} is not on this group's admin list.`);
+        break;
+      }
+    }
+    await updateGroup(db, group.id, update);
+    return this.get(group.id);
+  }
+
+  /** A mention names the user directly; a plain name must belong to exactly one member. */
+  private async userIdOf(group: Group, reference: string): Promise<string> {
+    const ref = parseMemberReference(reference);
+    if ('userId' in ref) return ref.userId;
+    const matches = await findMembersByName(this.deps.db, group.id, ref.name);
+    if (matches.length === 1) return matches[0]!.userId;
+    if (matches.length > 1) throw new UserError('bad_argument', `More than one member is called ${ref.name}; use a mention.`);
+    throw new UserError('not_found', `No member called "${ref.name}" in this group. Use a mention, or ask them to /join first.`);
+  }
+}

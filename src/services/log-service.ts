@@ -1,0 +1,182 @@
+import type { Actor } from '../core/invocation';
+import { channelReply } from '../core/reply';
+import { UserError } from '../core/user-error';
+import { claimEvent } from '../db/handled-event.repository';
+import {
+  deleteLog,
+  findLatestLog,
+  findLogByMessage,
+  insertLog,
+  type LogTotals,
+  sumLogs,
+  updateLogEntry,
+} from '../db/log.repository';
+import type { LogRow, LogSource } from '../db/log.table';
+import { listVacations } from '../db/vacation.repository';
+import { readChatLog } from '../domain/chat-log';
+import { announceConversation, type Group } from '../domain/group';
+import { type LocalDate, localDateOf } from '../domain/local-date';
+import { chooseLogDate, isEmptyEntry, type LogEntryInput } from '../domain/log-entry';
+import { type Member, memberCalendar } from '../domain/member';
+import { streakOn, type StreakToday } from '../domain/streak';
+import type { MemberService } from './member-service';
+import type { ServiceDeps } from './service-deps';
+import type { StreakService } from './streak-service';
+
+export interface LogRequest extends LogEntryInput {
+  /** 'today' (default), 'yesterday' or YYYY-MM-DD within the group's backfill window. */
+  date?: string;
+}
+
+/** Where a log came from: its idempotency key, and for chat logs the message it follows. */
+export interface LogSourceInfo {
+  source: LogSource;
+  eventKey: string;
+  messageId?: string;
+}
+
+export type LogOutcome =
+  | { duplicate: true }
+  | {
+      duplicate: false;
+      member: Member;
+      joined: boolean;
+      date: LocalDate;
+      today: LocalDate;
+      dayTotals: LogTotals;
+      streak: StreakToday;
+      milestones: number[];
+    };
+
+export type ChatLogOutcome = { kind: 'not-a-log' } | { kind: 'unreadable'; reason: string } | { kind: 'logged'; outcome: LogOutcome };
+
+export type UndoOutcome = { duplicate: true } | { duplicate: false; removed: LogRow; streak: StreakToday };
+
+export class LogService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly members: MemberService,
+    private readonly streaks: StreakService,
+  ) {}
+
+  /** Logs a piece of writing in one transaction; a re-delivered event key logs nothing. */
+  async log(group: Group, actor: Actor, request: LogRequest, from: LogSourceInfo): Promise<LogOutcome> {
+    if (isEmptyEntry(request))
+      throw new UserError('missing_argument', 'Tell me what you wrote: words, minutes, a link or a note. For example: /log 500');
+    const now = this.deps.clock.now();
+    const outcome = await this.deps.db.transaction().execute(async (trx): Promise<LogOutcome> => {
+      const { member, joined } = await this.members.ensure(group, actor, trx);
+      const calendar = memberCalendar(member, group.timezone);
+      const today = localDateOf(now, calendar);
+      const choice = chooseLogDate(request.date, today, group.backfillDays);
+      if (!choice.ok) throw new UserError('bad_argument', choice.reason);
+      const id = await insertLog(trx, {
+        member_id: member.id,
+        group_id: group.id,
+        local_date: choice.date,
+        zone: calendar.zone,
+        rollover_hour: calendar.rolloverHour,
+        words: request.words ?? 0,
+        minutes: request.minutes ?? 0,
+        url: request.url ?? null,
+        note: request.note ?? null,
+        source: from.source,
+        event_key: from.eventKey,
+        message_id: from.messageId ?? null,
+        logged_at: now,
+      });
+      if (id === undefined) return { duplicate: true };
+      const { state, milestones } = await this.streaks.recordDay(trx, group, member, { date: choice.date, ...calendar });
+      const vacations = state.lastDate !== null && state.lastDate >= today ? [] : await listVacations(trx, member.id);
+      const dayTotals = await sumLogs(trx, member.id, { from: choice.date, to: choice.date });
+      return {
+        duplicate: false,
+        member,
+        joined,
+        date: choice.date,
+        today,
+        dayTotals,
+        streak: streakOn(state, today, calendar, vacations),
+        milestones,
+      };
+    });
+    if (!outcome.duplicate) await this.announceMilestones(group, outcome.member, outcome.milestones);
+    return outcome;
+  }
+
+  /** Removes the member's most recent log entry and recounts their streak. */
+  async undo(group: Group, actor: Actor, eventKey: string): Promise<UndoOutcome> {
+    return this.deps.db.transaction().execute(async (trx): Promise<UndoOutcome> => {
+      if (!(await claimEvent(trx, eventKey, this.deps.clock.now()))) return { duplicate: true };
+      const member = await this.members.find(group, actor, trx);
+      const latest = member && (await findLatestLog(trx, member.id));
+      if (!member || !latest) throw new UserError('not_found', 'There is nothing to undo: you have no logs in this group.');
+      await deleteLog(trx, latest.id);
+      const state = await this.streaks.recompute(trx, member.id);
+      const calendar = memberCalendar(member, group.timezone);
+      const today = localDateOf(this.deps.clock.now(), calendar);
+      return { duplicate: false, removed: latest, streak: streakOn(state, today, calendar, await listVacations(trx, member.id)) };
+    });
+  }
+
+  /** A plain message in the group's channel: logged if it matches the group's pattern. */
+  async logFromMessage(group: Group, actor: Actor, message: { messageId: string; text: string; eventKey: string }): Promise<ChatLogOutcome> {
+    const reading = readChatLog(message.text, group.logPattern);
+    if (reading.kind !== 'log') return reading;
+    const { kind: _, ...entry } = reading;
+    const outcome = await this.log(group, actor, entry, { source: 'chat', eventKey: message.eventKey, messageId: message.messageId });
+    return { kind: 'logged', outcome };
+  }
+
+  /** An edited chat message is read again: its log is updated, removed, or created. */
+  async editFromMessage(
+    group: Group,
+    actor: Actor,
+    message: { messageId: string; text: string; eventKey: string },
+  ): Promise<ChatLogOutcome | { kind: 'updated' } | { kind: 'removed' }> {
+    const existing = await findLogByMessage(this.deps.db, group.id, message.messageId);
+    if (!existing) return this.logFromMessage(group, actor, message);
+    const reading = readChatLog(message.text, group.logPattern);
+    if (reading.kind !== 'log') {
+      await this.removeMessageLog(existing);
+      return { kind: 'removed' };
+    }
+    await updateLogEntry(this.deps.db, existing.id, {
+      words: reading.words ?? 0,
+      minutes: reading.minutes ?? 0,
+      url: reading.url ?? null,
+      note: reading.note ?? null,
+    });
+    return { kind: 'updated' };
+  }
+
+  /** A deleted chat message takes its log with it. */
+  async deleteFromMessage(group: Group, messageId: string): Promise<boolean> {
+    const existing = await findLogByMessage(this.deps.db, group.id, messageId);
+    if (!existing) return false;
+    await this.removeMessageLog(existing);
+    return true;
+  }
+
+  private async removeMessageLog(log: LogRow): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      await deleteLog(trx, log.id);
+      await this.streaks.recompute(trx, log.member_id);
+    });
+  }
+
+  private async announceMilestones(group: Group, member: Member, milestones: number[]): Promise<void> {
+    for (const days of milestones) {
+      const text = `🎉 ${member.displayName} has written ${days} days in a row! ${milestoneCheer(days)}`;
+      await this.deps.outbound.post(announceConversation(group), channelReply(text));
+    }
+  }
+}
+
+function milestoneCheer(days: number): string {
+  if (days >= 365) return 'A whole year of writing.';
+  if (days >= 180) return 'Six months without a break.';
+  if (days >= 100) return 'Triple digits.';
+  if (days >= 30) return 'A month of words.';
+  return 'The first week is the hardest.';
+}

@@ -1,0 +1,109 @@
+import type { Db } from '../db/database';
+import { sumLogs, listLoggedDays } from '../db/log.repository';
+import { recordMilestone } from '../db/milestone.repository';
+import { findStreak, saveStreak } from '../db/streak.repository';
+import { listVacations } from '../db/vacation.repository';
+import type { Group } from '../domain/group';
+import { addDays, type LocalDate, localDateOf } from '../domain/local-date';
+import { type Member, memberCalendar } from '../domain/member';
+import {
+  advanceStreak,
+  canAdvance,
+  computeStreak,
+  dayStart,
+  type LoggedDay,
+  milestonesCrossed,
+  onVacation,
+  type StreakState,
+  streakOn,
+  type StreakToday,
+  type Vacation,
+  vacationEnd,
+} from '../domain/streak';
+import type { ServiceDeps } from './service-deps';
+
+export interface StreakSummary extends StreakToday {
+  member: Member;
+  today: LocalDate;
+  daysLogged: number;
+  wordsThisWeek: number;
+  wordsTotal: number;
+  /** The last day of the vacation the member is on, if any. */
+  vacationUntil: LocalDate | null;
+}
+
+/** Monday of the week holding `date` (weeks start on Monday). */
+function weekStart(date: LocalDate): LocalDate {
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday
+  return addDays(date, -((weekday + 6) % 7));
+}
+
+export class StreakService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** Rebuilds a member's cached streak from all their logged days: after backdating, undo or a zone change. */
+  async recompute(db: Db, memberId: number): Promise<StreakState> {
+    const [days, vacations] = await Promise.all([listLoggedDays(db, memberId), listVacations(db, memberId)]);
+    const { state } = computeStreak(days, vacations);
+    await saveStreak(db, memberId, state, this.deps.clock.now());
+    return state;
+  }
+
+  /**
+   * Folds one newly logged day into the cached streak: one step for the usual case (today, after
+   * earlier days), a full recompute when the day lands before days already counted.
+   * Returns the streak milestones this log reached for the first time.
+   */
+  async recordDay(db: Db, group: Group, member: Member, day: LoggedDay): Promise<{ state: StreakState; milestones: number[] }> {
+    const before = await findStreak(db, member.id);
+    let after: StreakState;
+    if (canAdvance(before, day)) {
+      // Vacations matter only across a gap; most logs follow yesterday's and need no lookup.
+      const gap = dayStart(day.date, day) > before.coveredUntil;
+      const vacations = gap ? await listVacations(db, member.id) : [];
+      after = advanceStreak(before, day, vacations).state;
+      await saveStreak(db, member.id, after, this.deps.clock.now());
+    } else {
+      after = await this.recompute(db, member.id);
+    }
+    const milestones: number[] = [];
+    if (after.startDate) {
+      for (const value of milestonesCrossed(before.current, after.current)) {
+        const first = await recordMilestone(
+          db,
+          { memberId: member.id, groupId: group.id, kind: 'streak', value, periodKey: after.startDate },
+          this.deps.clock.now(),
+        );
+        if (first) milestones.push(value);
+      }
+    }
+    return { state: after, milestones };
+  }
+
+  async summary(group: Group, member: Member): Promise<StreakSummary> {
+    const db = this.deps.db;
+    const calendar = memberCalendar(member, group.timezone);
+    const today = localDateOf(this.deps.clock.now(), calendar);
+    const [state, vacations, totals, week] = await Promise.all([
+      findStreak(db, member.id),
+      listVacations(db, member.id),
+      sumLogs(db, member.id),
+      sumLogs(db, member.id, { from: weekStart(today), to: today }),
+    ]);
+    return {
+      ...streakOn(state, today, calendar, vacations),
+      member,
+      today,
+      daysLogged: totals.days,
+      wordsThisWeek: week.words,
+      wordsTotal: totals.words,
+      vacationUntil: currentVacationEnd(vacations, today),
+    };
+  }
+}
+
+export function currentVacationEnd(vacations: readonly Vacation[], today: LocalDate): LocalDate | null {
+  if (!onVacation(today, vacations)) return null;
+  const current = vacations.find((v) => today >= v.start && today <= vacationEnd(v));
+  return current ? vacationEnd(current) : null;
+}

@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Harness } from '../support/harness';
+
+const admin = { name: 'Ada', admin: true };
+
+async function logRows(h: Harness) {
+  return h.db.selectFrom('logs').select(['local_date', 'words', 'minutes', 'url', 'note', 'source']).orderBy('id').execute();
+}
+
+describe('/log', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await Harness.create({ now: '2026-03-10T12:00:00Z' });
+    await h.send(admin, '/setup timezone:Europe/London');
+  });
+  afterEach(() => h.close());
+
+  it('logs words and a link given positionally, and joins the member on first log', async () => {
+    const reply = await h.send('Bo', '/log 500 https://medium.com/@bo/draft');
+    expect(reply).toMatchObject({ visibility: 'channel' });
+    expect(reply && reply.text).toBe('Welcome to the group, Bo! ✍️ Bo logged: 500 words today · 🔥 1 day in a row');
+    expect(await logRows(h)).toEqual([
+      { local_date: '2026-03-10', words: 500, minutes: 0, url: 'https://medium.com/@bo/draft', note: null, source: 'command' },
+    ]);
+  });
+
+  it('reads named options, quoted text, and a note that soaks up the rest of the line', async () => {
+    await h.send('Bo', '/log words:300 minutes:45 note:"chapter two"');
+    await h.send('Bo', '/log 200 finished the intro, finally');
+    expect(await logRows(h)).toMatchObject([
+      { words: 300, minutes: 45, note: 'chapter two' },
+      { words: 200, minutes: 0, note: 'finished the intro, finally' },
+    ]);
+  });
+
+  it('adds a second log to the same day, and the streak counts the day once', async () => {
+    await h.send('Bo', '/log 500');
+    expect(await h.text('Bo', '/log 250')).toBe('✍️ Bo logged: 750 words today · 🔥 1 day in a row');
+  });
+
+  it('backfills yesterday and a date inside the window, refusing older and future dates with the reason', async () => {
+    expect(await h.text('Bo', '/log 100 date:yesterday')).toMatch(/100 words on Mon 9 Mar/);
+    expect(await h.text('Bo', '/log 100 date:2026-03-08')).toMatch(/on Sun 8 Mar/);
+    expect(await h.text('Bo', '/log 100 date:2026-03-07')).toBe(
+      '2026-03-07 is too far back: this group accepts logs back to 2026-03-08 (2 days).',
+    );
+    expect(await h.text('Bo', '/log 100 date:2026-03-11')).toBe('2026-03-11 is in the future (today is 2026-03-10 for you).');
+    expect(await h.text('Bo', '/log 100 date:last-week')).toBe('"last-week" is not a date. Use today, yesterday or YYYY-MM-DD.');
+    expect(await h.text('Bo', '/log 100 date:2026-02-30')).toMatch(/"2026-02-30" is not a date/);
+    expect(await h.text('Bo', '/streak')).toMatch(/Current streak: 2 days/);
+  });
+
+  it('follows the group backfill setting', async () => {
+    await h.send(admin, '/config backfill_days 0');
+    expect(await h.text('Bo', '/log 100 date:yesterday')).toMatch(/accepts logs only today/);
+  });
+
+  it.each([
+    ['/log', /Tell me what you wrote/],
+    ['/log words:abc', /Bad value for words: "abc". Expected a whole number from 1 to 100,000/],
+    ['/log 100001', /Bad value for words: "100001". Expected a whole number from 1 to 100,000/],
+    ['/log -5', /Bad value for words: "-5"/],
+    ['/log 1.5', /Bad value for words: "1.5"/],
+    ['/log minutes:2000', /Bad value for minutes: "2000". Expected a whole number from 1 to 1,440/],
+    ['/log url:ftp://example.com/file', /Bad value for url: "ftp:\/\/example.com\/file". Expected an http:\/\/ or https:\/\/ link/],
+    ['/log url:not-a-link', /Bad value for url/],
+    ['/log note:"x…x" (501 characters)', /note is too long \(501 characters\); the limit is 500/],
+    ['/log note:"a\u0007b"', /note contains control characters/],
+    ['/log note:"hi\u202Eevil"', /note contains control characters/],
+    ['/log colour:blue', /\/log has no option "colour". It takes: words, minutes, url, note, date/],
+    ['/log words:1 words:2', /words was given twice/],
+    ['/log 999…9 (4,001 characters)', /too long: \/log takes at most 4000 characters/],
+  ])('answers %s with one private line naming the problem', async (label, expected) => {
+    const line = label
+      .replace('/log note:"x…x" (501 characters)', `/log note:"${'x'.repeat(501)}"`)
+      .replace('/log 999…9 (4,001 characters)', `/log ${'9'.repeat(4001)}`);
+    const reply = await h.send('Bo', line);
+    expect(reply).toMatchObject({ visibility: 'private' });
+    expect(reply && reply.text).toMatch(expected);
+    expect(reply && reply.text.split('\n').length).toBeLessThanOrEqual(2);
+    expect(await logRows(h)).toEqual([]);
+  });
+
+  it('rejects an unknown command and unknown option values from typed platforms too', async () => {
+    expect(await h.text('Bo', '/lgo 500')).toBe("There's no /lgo command. Type /help to see them all.");
+    const reply = await h.deliver({
+      kind: 'command',
+      name: 'log',
+      args: { values: { words: '12' } },
+      actor: h.actor({ name: 'Bo' }),
+      conversation: h.conversation({ name: 'Bo' }),
+      idempotencyKey: 'typed-1',
+    });
+    expect(reply && reply.text).toMatch(/Bad value for words: "12". Expected a whole number/);
+  });
+
+  it('logs once when the same delivery arrives twice, even concurrently', async () => {
+    const [first, second] = await Promise.all([h.send('Bo', '/log 500', 'same-key'), h.send('Bo', '/log 500', 'same-key')]);
+    const texts = [first, second].map((r) => r && r.text).sort();
+    expect(texts[0]).toBe('Already logged: that one was counted once.');
+    expect(await logRows(h)).toHaveLength(1);
+    expect(await h.text('Bo', '/log 1', 'same-key')).toMatch(/Already logged/);
+    expect(await logRows(h)).toHaveLength(1);
+  });
+
+  it('/undo removes the last entry, recounts the streak, and a repeated delivery undoes once', async () => {
+    await h.send('Bo', '/log 100 date:yesterday');
+    await h.send('Bo', '/log 200');
+    expect(await h.text('Bo', '/undo', 'undo-1')).toBe('Removed your log of 200 words on Tue 10 Mar. 🔥 1 day in a row.');
+    expect(await h.text('Bo', '/undo', 'undo-1')).toBe('Already undone.');
+    expect(await logRows(h)).toMatchObject([{ words: 100 }]);
+    await h.send('Bo', '/undo');
+    expect(await h.text('Bo', '/undo')).toMatch(/nothing to undo/);
+  });
+});
