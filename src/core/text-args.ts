@@ -93,11 +93,16 @@ export function parseTextArgs(
   const tokens = tokenize(line);
   const loose: Token[] = [];
 
-  for (let t = 0; t < tokens.length; t++) {
-    const token = tokens[t]!;
+  const nameOf = (token: Token) => {
     const named = NAMED.exec(token.text);
     const isNamed = named && (token.quotedAt < 0 || token.quotedAt >= named[0].length) && !token.text.startsWith(`${named[1]}://`);
-    if (!isNamed) {
+    return isNamed ? named : null;
+  };
+
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t]!;
+    const named = nameOf(token);
+    if (!named) {
       loose.push(token);
       continue;
     }
@@ -107,8 +112,14 @@ export function parseTextArgs(
       throw new UserError('unknown_option', `/${commandName} has no option "${named[1]}". It takes: ${known}.`);
     }
     let value = token.text.slice(named[0].length);
+    let quoted = token.quotedAt >= 0;
     // `note: "some text"` with a space after the colon: the value is the next token.
-    if (value === '' && token.quotedAt < 0 && t + 1 < tokens.length) value = tokens[++t]!.text;
+    if (value === '' && !quoted && t + 1 < tokens.length && !nameOf(tokens[t + 1]!)) {
+      quoted = tokens[++t]!.quotedAt >= 0;
+      value = tokens[t]!.text;
+    }
+    // Unquoted free text runs on to the next name: `note:finished chapter two`.
+    while (absorbsText(info) && !quoted && t + 1 < tokens.length && !nameOf(tokens[t + 1]!)) value += ` ${tokens[++t]!.text}`;
     setValue(info, value);
   }
 

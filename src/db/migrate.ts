@@ -1,4 +1,4 @@
-import { Migrator } from 'kysely';
+import { type Migration, Migrator } from 'kysely';
 import { migrations } from '../../migrations/index';
 import type { DatabaseHandle } from './database';
 
@@ -7,8 +7,8 @@ import type { DatabaseHandle } from './database';
  * transaction under an advisory lock. SQLite: Kysely's lock is a no-op and it runs DDL outside a
  * transaction, so the whole run is wrapped in BEGIN IMMEDIATE, which also serialises processes.
  */
-export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
-  const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
+export async function migrateToLatest(handle: DatabaseHandle, all: Record<string, Migration> = migrations): Promise<string[]> {
+  const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => all } });
   const sqlite = handle.sqlite;
   sqlite?.exec('BEGIN IMMEDIATE');
   const { error, results = [] } = await migrator.migrateToLatest();

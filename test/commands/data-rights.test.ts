@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Harness } from '../support/harness';
+
+const admin = { name: 'Ada', admin: true };
+
+describe('/export and /forget', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await Harness.create();
+    await h.send(admin, '/setup Europe/London');
+    await h.send({ ...admin, channel: 'poetry' }, '/setup Europe/London');
+    await h.send('Bo', '/log 500 note:"=SUM(A1), with a comma"');
+    await h.send({ name: 'Bo', channel: 'poetry' }, '/log 20');
+    await h.send('Cy', '/log 900');
+  });
+  afterEach(() => h.close());
+
+  it('gives the member their own data from every group of the workspace, privately, as JSON and CSV', async () => {
+    const reply = await h.send('Bo', '/export');
+    expect(reply).toMatchObject({ visibility: 'private', text: expect.stringMatching(/2 logs/) });
+    const [json, csv] = reply!.files!;
+    const data = JSON.parse(String(json!.content));
+    expect(data.person).toMatchObject({ userId: 'bo', displayName: 'Bo' });
+    expect(data.groups.map((g: { channel: string; logs: unknown[] }) => [g.channel, g.logs.length])).toEqual([
+      ['general', 1],
+      ['poetry', 1],
+    ]);
+    expect(JSON.stringify(data)).not.toContain('900');
+    const lines = String(csv!.content).trim().split('\n');
+    expect(lines[0]).toBe('group_channel,local_date,zone,words,minutes,url,note,source,logged_at');
+    expect(lines[1]).toMatch(/^general,2026-03-10,Europe\/London,500,0,,"'=SUM\(A1\), with a comma",command,/);
+  });
+
+  it('deletes everything only after the confirmation button, pressed by the same person', async () => {
+    const reply = await h.send('Bo', '/forget');
+    expect(reply && reply.text).toMatch(/2 logs in 2 groups/);
+    const button = reply!.buttons![0]!;
+    const press = (name: string) =>
+      h.deliver({
+        kind: 'button',
+        action: button.action,
+        payload: button.payload!,
+        actor: h.actor({ name }),
+        conversation: h.conversation({ name }),
+        idempotencyKey: `press-${name}`,
+      });
+    expect((await press('Cy'))!.text).toMatch(/belongs to someone else/);
+    expect(await h.db.selectFrom('logs').selectAll().execute()).toHaveLength(3);
+    expect((await press('Bo'))!.text).toMatch(/Done: everything I kept about you/);
+    const left = await h.db.selectFrom('logs').select('words').execute();
+    expect(left).toEqual([{ words: 900 }]);
+    expect(await h.db.selectFrom('people').select('user_id').orderBy('user_id').execute()).toEqual([{ user_id: 'cy' }]);
+    expect((await h.send('Bo', '/export'))!.text).toBe('I have no data about you in this workspace.');
+  });
+
+  it('refuses an expired confirmation', async () => {
+    const reply = await h.send('Bo', '/forget');
+    h.clock.advance(11 * 60_000);
+    const button = reply!.buttons![0]!;
+    const result = await h.deliver({
+      kind: 'button',
+      action: button.action,
+      payload: button.payload!,
+      actor: h.actor({ name: 'Bo' }),
+      conversation: h.conversation({ name: 'Bo' }),
+      idempotencyKey: 'late',
+    });
+    expect(result!.text).toMatch(/expired/);
+    expect(await h.db.selectFrom('logs').selectAll().execute()).toHaveLength(3);
+  });
+});

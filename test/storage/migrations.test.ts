@@ -1,0 +1,55 @@
+import { type Kysely, sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrations } from '../../migrations/index';
+import { openDatabase } from '../../src/db/database';
+import { migrateToLatest } from '../../src/db/migrate';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+import { runTypeScript } from '../support/processes';
+
+async function tableNames(db: Kysely<any>): Promise<string[]> {
+  const tables = await db.introspection.getTables();
+  return tables.map((t) => t.name).filter((name) => !name.startsWith('kysely_')).sort();
+}
+
+for (const dialect of DIALECTS) {
+  describe(`migrations on ${dialect}`, () => {
+    let testDb: TestDatabase;
+    afterEach(() => testDb.drop());
+
+    it('leave the schema untouched when one fails part-way (all or nothing)', async () => {
+      testDb = await createTestDatabase(dialect);
+      const handle = openDatabase(testDb.config);
+      const broken = {
+        ...migrations,
+        '29990101000000_broken': {
+          up: async (db: Kysely<any>) => {
+            await db.schema.createTable('half_done').addColumn('id', 'integer').execute();
+            await sql`select * from no_such_table`.execute(db);
+          },
+        },
+      };
+      await expect(migrateToLatest(handle, broken)).rejects.toThrow(/Database migration 29990101000000_broken failed; nothing was changed/);
+      expect(await tableNames(handle.db)).toEqual([]);
+      expect(await migrateToLatest(handle)).toEqual(Object.keys(migrations));
+      expect(await tableNames(handle.db)).toContain('logs');
+      await handle.close();
+    });
+
+    it('run once when two processes start together', async () => {
+      testDb = await createTestDatabase(dialect);
+      const config = JSON.stringify(testDb.config);
+      const outputs = await Promise.all([1, 2, 3].map(() => runTypeScript('test/support/migrate-process.ts', [config])));
+      const applied = outputs.flatMap((out) => JSON.parse(out) as string[]);
+      expect(applied).toEqual(Object.keys(migrations));
+    });
+
+    it('can be rolled back down to nothing', async () => {
+      testDb = await createTestDatabase(dialect);
+      const handle = openDatabase(testDb.config);
+      await migrateToLatest(handle);
+      for (const name of Object.keys(migrations).reverse()) await migrations[name]!.down!(handle.db);
+      expect(await tableNames(handle.db)).toEqual([]);
+      await handle.close();
+    });
+  });
+}
