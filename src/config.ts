@@ -17,6 +17,9 @@ const schema = z.object({
     .default(() => safeUserName()),
 });
 
+/** The variables the bot reads, for documentation checks. */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);
+
 export type Config = Readonly<{
   database: { postgresUrl: string } | { sqlitePath: string };
   /** Unset: the entry point picks (quiet in the terminal console, info when serving platforms). */
