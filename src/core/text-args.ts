@@ -131,7 +131,8 @@ export function parseTextArgs(
     if (target) {
       setValue(target, token.text);
       next = slots.indexOf(target) + 1;
-      absorbing = absorbsText(target) ? target : undefined;
+      // Unquoted free text soaks up the rest of the line; quoted text ends where the user closed it.
+      absorbing = absorbsText(target) && token.quotedAt < 0 ? target : undefined;
     } else if (absorbing) {
       values[absorbing.name] += ` ${token.text}`;
     } else if (open[0]) {

@@ -35,18 +35,9 @@ describe('/export and /forget', () => {
     const reply = await h.send('Bo', '/forget');
     expect(reply && reply.text).toMatch(/2 logs in 2 groups/);
     const button = reply!.buttons![0]!;
-    const press = (name: string) =>
-      h.deliver({
-        kind: 'button',
-        action: button.action,
-        payload: button.payload!,
-        actor: h.actor({ name }),
-        conversation: h.conversation({ name }),
-        idempotencyKey: `press-${name}`,
-      });
-    expect((await press('Cy'))!.text).toMatch(/belongs to someone else/);
+    expect((await h.press('Cy', button))!.text).toMatch(/belongs to someone else/);
     expect(await h.db.selectFrom('logs').selectAll().execute()).toHaveLength(3);
-    expect((await press('Bo'))!.text).toMatch(/Done: everything I kept about you/);
+    expect((await h.press('Bo', button))!.text).toMatch(/Done: everything I kept about you/);
     const left = await h.db.selectFrom('logs').select('words').execute();
     expect(left).toEqual([{ words: 900 }]);
     expect(await h.db.selectFrom('people').select('user_id').orderBy('user_id').execute()).toEqual([{ user_id: 'cy' }]);
@@ -56,15 +47,7 @@ describe('/export and /forget', () => {
   it('refuses an expired confirmation', async () => {
     const reply = await h.send('Bo', '/forget');
     h.clock.advance(11 * 60_000);
-    const button = reply!.buttons![0]!;
-    const result = await h.deliver({
-      kind: 'button',
-      action: button.action,
-      payload: button.payload!,
-      actor: h.actor({ name: 'Bo' }),
-      conversation: h.conversation({ name: 'Bo' }),
-      idempotencyKey: 'late',
-    });
+    const result = await h.press('Bo', reply!.buttons![0]!);
     expect(result!.text).toMatch(/expired/);
     expect(await h.db.selectFrom('logs').selectAll().execute()).toHaveLength(3);
   });

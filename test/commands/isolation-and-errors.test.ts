@@ -53,14 +53,7 @@ describe('failures', () => {
   });
 
   it('explains a button it no longer knows', async () => {
-    const reply = await h.deliver({
-      kind: 'button',
-      action: 'gone',
-      payload: 'x',
-      actor: h.actor({ name: 'Bo' }),
-      conversation: h.conversation({ name: 'Bo' }),
-      idempotencyKey: 'b1',
-    });
+    const reply = await h.press('Bo', { action: 'gone', payload: 'x', label: 'Old' });
     expect(reply).toMatchObject({ visibility: 'private', text: expect.stringMatching(/button no longer works/) });
   });
 });

@@ -35,8 +35,7 @@ for (const dialect of DIALECTS) {
       const exported = await h.send('Bo', '/export');
       expect(JSON.parse(String(exported!.files![0]!.content)).groups[0].logs).toHaveLength(1);
       const ask = await h.send('Bo', '/forget');
-      const button = ask!.buttons![0]!;
-      await h.deliver({ kind: 'button', action: button.action, payload: button.payload!, actor: h.actor({ name: 'Bo' }), conversation: h.conversation({ name: 'Bo' }), idempotencyKey: 'p' });
+      await h.press('Bo', ask!.buttons![0]!);
       expect(await h.db.selectFrom('logs').selectAll().execute()).toEqual([]);
     });
   });

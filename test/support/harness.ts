@@ -2,7 +2,7 @@ import pino from 'pino';
 import { createApp, type App } from '../../src/app';
 import { FakeClock } from '../../src/core/clock';
 import type { Actor, Conversation, Invocation } from '../../src/core/invocation';
-import type { Reply } from '../../src/core/reply';
+import type { Reply, ReplyButton } from '../../src/core/reply';
 import type { Dialect } from '../../src/db/database';
 import { RecordingAdapter } from '../fakes/recording-adapter';
 import { createTestDatabase, type TestDatabase } from './databases';
@@ -71,6 +71,19 @@ export class Harness {
       invocation = { ...base, kind: 'message', messageId: key ?? `msg${this.sequence}`, text: line };
     }
     return this.adapter.deliver(invocation);
+  }
+
+  /** Presses a button of an earlier reply, as `speaker`. */
+  press(speaker: Speaker | string, button: ReplyButton, key?: string): Promise<Reply | void> {
+    const who = typeof speaker === 'string' ? { name: speaker } : speaker;
+    return this.adapter.deliver({
+      kind: 'button',
+      action: button.action,
+      payload: button.payload ?? '',
+      actor: this.actor(who),
+      conversation: this.conversation(who),
+      idempotencyKey: key ?? `k${++this.sequence}`,
+    });
   }
 
   deliver(invocation: Invocation): Promise<Reply | void> {

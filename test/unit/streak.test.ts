@@ -28,7 +28,7 @@ const day = (date: LocalDate, calendar = UTC): LoggedDay => ({ date, ...calendar
 
 /**
  * The rules written the slow, obvious way: walk every calendar day from the first log to today.
- * Only valid in one calendar, which is what the generated cases use.
+ * It knows nothing of zones, so it is only valid within one calendar, which is what each generated case uses.
  */
 function referenceStreak(logged: Set<LocalDate>, vacations: Vacation[], today: LocalDate) {
   const paused = (d: LocalDate) => vacations.some((v) => d >= v.start && d <= vacationEnd(v));
@@ -73,17 +73,20 @@ const vacationArb = fc
   .map(({ start, length, open }): Vacation => ({ start, end: open ? null : addDays(start, length - 1) }));
 
 describe('streaks against a day-by-day reference', () => {
-  it('agrees on current, longest and freezes for any logs, vacations and today', () => {
+  it('agrees on current, longest and freezes for any logs (backfilled in any order), vacations, zone, rollover hour and today', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(dateIn(120), { maxLength: 90 }),
         fc.array(vacationArb, { maxLength: 2 }),
         fc.integer({ min: 0, max: 4 }),
-        (dates, vacations, extraDays) => {
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: 0, max: 5 }),
+        (dates, vacations, extraDays, zone, rolloverHour) => {
+          const calendar = { zone, rolloverHour };
           const lastLogged = [...dates].sort().at(-1) ?? START;
           const today = addDays(lastLogged, extraDays);
-          const { state } = computeStreak(dates.map((d) => day(d)), vacations);
-          const shown = streakOn(state, today, UTC, vacations);
+          const { state } = computeStreak(dates.map((d) => day(d, calendar)), vacations);
+          const shown = streakOn(state, today, calendar, vacations);
           const expected = referenceStreak(new Set(dates), vacations, today);
           expect({ current: shown.current, longest: shown.longest, freezes: shown.freezes }).toEqual(expected);
         },

@@ -51,6 +51,7 @@ describe('parseTextArgs', () => {
   it('does not read a URL scheme or quoted text as an option name', () => {
     expect(parseLog('http://example.com/a')).toEqual({ url: 'http://example.com/a' });
     expect(parseLog('"colour:blue"')).toEqual({ note: 'colour:blue' });
+    expect(() => parseLog('"a quoted note" 500')).toThrow(/Too many values for \/log: "500"/);
   });
 
   it('refuses unknown options, repeated options and surplus values with the reason', () => {

@@ -44,7 +44,14 @@ export class ConsoleAdapter implements ChatAdapter {
     const interactive = 'isTTY' in this.options.input && Boolean(this.options.input.isTTY);
     this.readline = createInterface({ input: this.options.input, output: interactive ? this.options.output : undefined, terminal: interactive });
     if (interactive) {
-      this.print(`Writing group console. You are ${this.user}, in #${this.channel}. Commands: /help; console only: /as <name>, /channel <name>, /click <n>, /quit.`);
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      this.print(
+        [
+          `Inkwell console: you are ${this.user}, in #${this.channel}.`,
+          `Start a group here with /setup timezone:${zone}, then log with /log 500. /help lists the commands.`,
+          'Console only: /as <name> speaks as someone else, /channel <name> moves, /click <n> presses a button, /quit leaves.',
+        ].join('\n'),
+      );
     }
     this.done = this.readLines(onInvocation, interactive);
   }
