@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ConsoleAdapter } from './adapters/console/console-adapter';
+import { platformAdapters } from './adapters/platforms';
 import { createApp } from './app';
 import { ConfigError, loadConfig, loadDotEnv } from './config';
 import { createLogger } from './logger';
@@ -8,29 +9,39 @@ import { createLogger } from './logger';
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
+  const serving = Boolean(config.discord);
   // In the terminal console, info logs would interleave with the conversation.
-  const logger = createLogger(config.logLevel ?? 'warn');
+  const logger = createLogger(config.logLevel ?? (serving ? 'info' : 'warn'));
   const app = await createApp({ database: config.database, logger });
 
-  let exitCode = 0;
   const shutdown = async (reason: string) => {
     logger.info({ reason }, 'shutting down');
     await app.close();
-    process.exit(exitCode);
+    process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
 
-  await app.attach(
-    new ConsoleAdapter({
-      input: process.stdin,
-      output: process.stdout,
-      user: config.consoleUser,
-      fileDir: join('data', 'console-files'),
-      onEnd: () => void shutdown('end of input'),
-    }),
-  );
+  const adapters = platformAdapters(config, logger);
+  if (adapters.length === 0) {
+    adapters.push(
+      new ConsoleAdapter({
+        input: process.stdin,
+        output: process.stdout,
+        user: config.consoleUser,
+        fileDir: join('data', 'console-files'),
+        onEnd: () => void shutdown('end of input'),
+      }),
+    );
+  }
+  try {
+    for (const adapter of adapters) await app.attach(adapter);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  if (serving) logger.info({ platforms: adapters.map((a) => a.platform) }, 'bot running');
 }
 
 main().catch((error: unknown) => {

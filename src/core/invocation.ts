@@ -7,6 +7,8 @@ export interface Conversation {
   workspaceId: string;
   channelId: string;
   threadId?: string;
+  /** A direct message with the bot, where no group can live. */
+  isDirect?: boolean;
 }
 
 /** Who is speaking. `isAdmin` is what the platform says (Manage Server, workspace admin/owner). */

@@ -15,9 +15,14 @@ export interface ReplyFile {
   content: Uint8Array | string;
 }
 
-/** What a command answers, in platform-neutral form; adapters decide how it looks. */
+/**
+ * What a command answers, in platform-neutral form; adapters decide how it looks.
+ * `text` is plain text with three pieces of markup every adapter renders: `<@userId>` (a person),
+ * `<#channelId>` (a channel) and `<t:unixSeconds:R>` (a relative time). Text a user typed goes
+ * through `plain()` (src/core/format.ts) so it cannot forge them.
+ */
 export interface Reply {
-  /** Always present: the fallback every platform can show. */
+  /** Always present and complete: the fallback every platform can show. */
   text: string;
   title?: string;
   fields?: { label: string; value: string }[];
@@ -28,6 +33,21 @@ export interface Reply {
   visibility?: 'private' | 'channel';
   /** For chat messages: acknowledge by reacting to the message with this emoji instead of answering. */
   reaction?: string;
+  /** The only people (and Discord roles) this message may notify; everyone else is shown, never pinged. */
+  pings?: { users?: string[]; roles?: string[] };
+}
+
+/**
+ * The part of `text` a rich renderer still has to show once it shows `title` and `fields` on their
+ * own: the text without the title line and the "label: value" lines that repeat a field.
+ */
+export function richBody(reply: Reply): string {
+  const repeated = new Set([reply.title, ...(reply.fields ?? []).map((f) => `${f.label}: ${f.value}`)]);
+  return reply.text
+    .split('\n')
+    .filter((line) => !repeated.has(line))
+    .join('\n')
+    .trim();
 }
 
 /** A message the bot posted, so it can be edited later. */

@@ -66,6 +66,8 @@ export class Router {
       catalog: this.deps.commands,
     };
     const needGroup = (scope: 'group' | 'anywhere' | undefined, name: string) => {
+      if (scope !== 'anywhere' && !group && invocation.conversation.isDirect)
+        throw new UserError('no_group', `${name} works in a writing group's channel, not in a direct message.`);
       if (scope !== 'anywhere' && !group)
         throw new UserError(
           'no_group',

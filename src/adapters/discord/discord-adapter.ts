@@ -1,0 +1,293 @@
+import {
+  type ChatInputCommandInteraction,
+  Client,
+  Events,
+  GatewayIntentBits,
+  type GuildMember,
+  type Interaction,
+  type Message,
+  MessageFlags,
+  Options,
+  type PartialMessage,
+  Partials,
+  PermissionFlagsBits,
+  type RepliableInteraction,
+  type User,
+} from 'discord.js';
+import { once } from 'node:events';
+import type { ChatAdapter, InvocationHandler } from '../../core/chat-adapter';
+import type { CommandDefinition } from '../../core/command';
+import type { Actor, Conversation, Invocation } from '../../core/invocation';
+import { type MessageRef, privateReply, type Reply } from '../../core/reply';
+import type { Logger } from '../../logger';
+import { registerCommands } from './application-commands';
+import { decodeCustomId, renderForDiscord } from './render-discord';
+
+export interface DiscordAdapterOptions {
+  token: string;
+  /** REST base URL: Discord's, a shared REST proxy, or a local fake in tests. */
+  apiUrl?: string;
+  /** Register commands to this guild only (instant, for trying out); unset registers them globally. */
+  guildId?: string;
+  /** Defaults to the application the token belongs to. */
+  applicationId?: string;
+  commands: readonly CommandDefinition[];
+  /** Read plain messages for chat logging (needs the privileged Message Content intent). */
+  chatLogging: boolean;
+  logger: Logger;
+  /** Acknowledge an interaction (defer) if its handler has not answered by then; Discord allows 3 s. */
+  deferAfterMs?: number;
+}
+
+const EPHEMERAL = MessageFlags.Ephemeral;
+
+/**
+ * Discord through discord.js: slash commands, buttons and chat messages in, rendered Replies out.
+ * It translates and renders; every decision is the router's. A failing handler or a lost reply is
+ * logged, never allowed to take the client down.
+ */
+export class DiscordAdapter implements ChatAdapter {
+  readonly platform = 'discord' as const;
+  readonly client: Client;
+  private handle?: InvocationHandler;
+
+  constructor(private readonly options: DiscordAdapterOptions) {
+    const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages];
+    if (options.chatLogging) intents.push(GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent);
+    this.client = new Client({
+      intents,
+      // Edits and deletes of messages we never cached still arrive, as partials.
+      partials: [Partials.Message, Partials.Channel],
+      makeCache: Options.cacheWithLimits({
+        ...Options.DefaultMakeCacheSettings,
+        MessageManager: 0,
+        GuildMemberManager: { maxSize: 20, keepOverLimit: (member) => member.id === member.client.user.id },
+        UserManager: { maxSize: 100, keepOverLimit: (user) => user.id === user.client.user.id },
+        PresenceManager: 0,
+        ReactionManager: 0,
+        ReactionUserManager: 0,
+        GuildEmojiManager: 0,
+        GuildStickerManager: 0,
+        GuildScheduledEventManager: 0,
+        GuildInviteManager: 0,
+        GuildBanManager: 0,
+        VoiceStateManager: 0,
+        StageInstanceManager: 0,
+        ThreadMemberManager: 0,
+        AutoModerationRuleManager: 0,
+        ApplicationCommandManager: 0,
+      }),
+      sweepers: {
+        ...Options.DefaultSweeperSettings,
+        users: { interval: 3600, filter: () => (user) => user.id !== user.client.user.id },
+      },
+      rest: options.apiUrl ? { api: options.apiUrl } : {},
+    });
+  }
+
+  async start(onInvocation: InvocationHandler): Promise<void> {
+    const { client, options } = this;
+    this.handle = onInvocation;
+    client.on(Events.InteractionCreate, (interaction) => this.guard('interaction', this.onInteraction(interaction)));
+    client.on(Events.MessageCreate, (message) => this.guard('message', this.onMessage(message)));
+    client.on(Events.MessageUpdate, (_, message) => this.guard('message edit', this.onMessageEdit(message)));
+    client.on(Events.MessageDelete, (message) => this.guard('message delete', this.onMessageDelete(message)));
+    client.on(Events.Error, (error) => options.logger.error({ err: error }, 'discord client error'));
+    client.on(Events.ShardError, (error, shardId) => {
+      if (/disallowed intents/i.test(error.message))
+        options.logger.error(
+          'Discord refused the Message Content intent. Enable it for the bot in the Discord developer portal (Bot > Privileged Gateway Intents), or set DISCORD_CHAT_LOGGING=false to run without chat logging.',
+        );
+      else options.logger.error({ err: error, shardId }, 'discord shard error');
+    });
+
+    const ready = once(client, Events.ClientReady);
+    await client.login(options.token);
+    await ready;
+    // With several shards, one registration is enough.
+    if (!client.shard || client.shard.ids.includes(0)) {
+      const applicationId = options.applicationId ?? client.application!.id;
+      const count = await registerCommands(client.rest, { applicationId, guildId: options.guildId }, options.commands);
+      options.logger.info({ count, guild: options.guildId ?? 'global' }, 'discord commands registered');
+    }
+    options.logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord connected');
+  }
+
+  async stop(): Promise<void> {
+    await this.client.destroy();
+  }
+
+  async post(to: Conversation, reply: Reply): Promise<MessageRef> {
+    const channel = await this.client.channels.fetch(to.threadId ?? to.channelId);
+    if (!channel?.isSendable()) throw new Error(`cannot send to discord channel ${to.channelId}`);
+    const sent = await channel.send(renderForDiscord(reply));
+    return { conversation: to, messageId: sent.id };
+  }
+
+  async edit(ref: MessageRef, reply: Reply): Promise<void> {
+    const channel = await this.client.channels.fetch(ref.conversation.threadId ?? ref.conversation.channelId);
+    if (!channel?.isTextBased()) throw new Error(`cannot edit in discord channel ${ref.conversation.channelId}`);
+    const { files, ...message } = renderForDiscord(reply);
+    await channel.messages.edit(ref.messageId, { ...message, ...(files.length && { files }) });
+  }
+
+  async directMessage(to: Actor, reply: Reply): Promise<void> {
+    const user = await this.client.users.fetch(to.userId);
+    await user.send(renderForDiscord(reply));
+  }
+
+  /** Runs an event handler so that its failure is logged and the client carries on. */
+  private guard(what: string, work: Promise<unknown>): void {
+    work.catch((error: unknown) => this.options.logger.error({ err: error }, `discord ${what} failed`));
+  }
+
+  private async onInteraction(interaction: Interaction): Promise<void> {
+    if (!interaction.isRepliable()) return;
+    const actor = actorOf({
+      guildId: interaction.guildId,
+      user: interaction.user,
+      nickname: nicknameOf(interaction.member),
+      permissions: interaction.memberPermissions,
+    });
+    const base = { actor, conversation: conversationOf(interaction), idempotencyKey: `discord:interaction:${interaction.id}` };
+    let invocation: Invocation | undefined;
+    if (interaction.isChatInputCommand()) {
+      invocation = { ...base, kind: 'command', name: interaction.commandName, args: { values: optionValues(interaction) } };
+    } else if (interaction.isButton()) {
+      invocation = { ...base, kind: 'button', ...decodeCustomId(interaction.customId) };
+    }
+    const pending = invocation ? this.handle!(invocation) : Promise.resolve(privateReply("I don't know what to do with that."));
+    await this.answer(interaction, pending);
+  }
+
+  /**
+   * Answers an interaction within Discord's 3 seconds: directly if the handler is quick, otherwise
+   * acknowledged privately first (defer) and completed when the handler is done. A public answer to
+   * a deferred interaction is posted as a follow-up and the private placeholder removed.
+   */
+  private async answer(interaction: RepliableInteraction, pending: Promise<Reply | void>): Promise<void> {
+    let deferral: Promise<unknown> | undefined;
+    const timer = setTimeout(() => {
+      deferral = interaction.deferReply({ flags: EPHEMERAL });
+    }, this.options.deferAfterMs ?? 2000);
+    const reply = (await pending) ?? privateReply('Done.');
+    clearTimeout(timer);
+    const message = renderForDiscord(reply);
+    const isPrivate = reply.visibility === 'private';
+    try {
+      if (!deferral) {
+        await interaction.reply({ ...message, ...(isPrivate && { flags: EPHEMERAL }) });
+      } else {
+        await deferral;
+        if (isPrivate) {
+          await interaction.editReply(message);
+        } else {
+          await interaction.followUp(message);
+          await interaction.deleteReply();
+        }
+      }
+    } catch (error) {
+      this.options.logger.error({ err: error, interaction: interaction.id }, 'discord reply lost');
+    }
+  }
+
+  private async onMessage(message: Message): Promise<void> {
+    if (message.author.bot || message.system || !message.inGuild() || !message.content) return;
+    const reply = await this.handle!({
+      kind: 'message',
+      messageId: message.id,
+      text: message.content,
+      actor: messageActor(message),
+      conversation: conversationOf(message),
+      idempotencyKey: `discord:message:${message.id}`,
+    });
+    await this.acknowledge(message, reply);
+  }
+
+  private async onMessageEdit(updated: Message | PartialMessage): Promise<void> {
+    const message = updated.partial ? await updated.fetch() : updated;
+    if (message.author.bot || !message.inGuild()) return;
+    const reply = await this.handle!({
+      kind: 'message-edited',
+      messageId: message.id,
+      text: message.content,
+      actor: messageActor(message),
+      conversation: conversationOf(message),
+      idempotencyKey: `discord:edit:${message.id}:${message.editedTimestamp ?? 0}`,
+    });
+    await this.acknowledge(message, reply);
+  }
+
+  private async onMessageDelete(message: Message | PartialMessage): Promise<void> {
+    if (!message.guildId) return;
+    await this.handle!({
+      kind: 'message-deleted',
+      messageId: message.id,
+      actor: { platform: 'discord', workspaceId: message.guildId, userId: message.author?.id ?? 'unknown', displayName: '', isAdmin: false },
+      conversation: conversationOf(message),
+      idempotencyKey: `discord:delete:${message.id}`,
+    });
+  }
+
+  /** A chat message's answer: a reaction, or the reason it could not be logged, as privately as Discord allows. */
+  private async acknowledge(message: Message, reply: Reply | void): Promise<void> {
+    if (!reply) return;
+    if (reply.reaction) {
+      await message.react(reply.reaction);
+      return;
+    }
+    const rendered = renderForDiscord(reply);
+    try {
+      await message.author.send(rendered);
+    } catch {
+      // Direct messages closed: answer in the channel, addressed to the author without pinging them.
+      await message.reply(rendered);
+    }
+  }
+}
+
+interface ActorSource {
+  guildId: string | null;
+  user: User;
+  /** The member's server nickname, when there is one. */
+  nickname?: string | null;
+  permissions: Readonly<{ has(bit: bigint): boolean }> | null;
+}
+
+function actorOf({ guildId, user, nickname, permissions }: ActorSource): Actor {
+  return {
+    platform: 'discord',
+    workspaceId: guildId ?? 'dm',
+    userId: user.id,
+    displayName: nickname || user.globalName || user.username,
+    isAdmin: permissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
+  };
+}
+
+function messageActor(message: Message): Actor {
+  return actorOf({ guildId: message.guildId, user: message.author, nickname: message.member?.nickname, permissions: message.member?.permissions ?? null });
+}
+
+function nicknameOf(member: GuildMember | { nick?: string | null } | null): string | null {
+  return member && 'nick' in member ? (member.nick ?? null) : null;
+}
+
+function conversationOf(source: { guildId: string | null; channelId: string | null; channel: { isThread(): boolean; parentId?: string | null } | null }): Conversation {
+  const channelId = source.channelId ?? 'unknown';
+  if (!source.guildId) return { platform: 'discord', workspaceId: 'dm', channelId, isDirect: true };
+  const thread = source.channel?.isThread() ? source.channel.parentId : null;
+  return thread
+    ? { platform: 'discord', workspaceId: source.guildId, channelId: thread, threadId: channelId }
+    : { platform: 'discord', workspaceId: source.guildId, channelId };
+}
+
+/** Slash-command option values as the router expects them: people and channels as mentions. */
+function optionValues(interaction: ChatInputCommandInteraction): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const option of interaction.options.data) {
+    if (option.user) values[option.name] = `<@${option.user.id}>`;
+    else if (option.channel) values[option.name] = `<#${option.channel.id}>`;
+    else if (option.value !== undefined) values[option.name] = option.value;
+  }
+  return values;
+}

@@ -1,0 +1,71 @@
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
+import { ButtonStyle, ComponentType } from 'discord.js';
+import { type Reply, type ReplyButton, richBody } from '../../core/reply';
+
+/** What discord.js send/reply/edit calls take; the same shape for channel posts and interaction replies. */
+export interface DiscordMessage {
+  content: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponent>[];
+  files: { attachment: Buffer; name: string; description?: string }[];
+  allowedMentions: { parse: []; users: string[]; roles: string[]; repliedUser: false };
+}
+
+const CUSTOM_ID_LIMIT = 100;
+const ACCENT = 0x5b8def;
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** A button's action and payload in one custom_id, which Discord limits to 100 characters. */
+export function encodeCustomId(action: string, payload = ''): string {
+  const id = `${action}:${payload}`;
+  if (id.length > CUSTOM_ID_LIMIT) throw new RangeError(`button id over ${CUSTOM_ID_LIMIT} characters: ${action}`);
+  return id;
+}
+
+export function decodeCustomId(customId: string): { action: string; payload: string } {
+  const at = customId.indexOf(':');
+  return at < 0 ? { action: customId, payload: '' } : { action: customId.slice(0, at), payload: customId.slice(at + 1) };
+}
+
+function buttonJson(button: ReplyButton): APIButtonComponent {
+  const label = clip(button.label, 80);
+  if (button.url) return { type: ComponentType.Button, style: ButtonStyle.Link, label, url: button.url };
+  return { type: ComponentType.Button, style: ButtonStyle.Primary, label, custom_id: encodeCustomId(button.action, button.payload) };
+}
+
+/**
+ * A Reply as a Discord message: title and fields become an embed, buttons become action rows,
+ * pictures and files become attachments. Nobody is pinged except the reply's own `pings`.
+ */
+export function renderForDiscord(reply: Reply): DiscordMessage {
+  const rich = Boolean(reply.title || reply.fields?.length || reply.image);
+  const embeds: APIEmbed[] = [];
+  if (rich) {
+    const embed: APIEmbed = { color: ACCENT };
+    if (reply.title) embed.title = clip(reply.title, 256);
+    const body = richBody(reply);
+    if (body) embed.description = clip(body, 4096);
+    if (reply.fields?.length)
+      embed.fields = reply.fields.slice(0, 25).map((f) => ({ name: clip(f.label, 256), value: clip(f.value || '—', 1024), inline: true }));
+    if (reply.image) embed.image = { url: `attachment://${reply.image.fileName}` };
+    embeds.push(embed);
+  }
+  const buttons = (reply.buttons ?? []).slice(0, 25).map(buttonJson);
+  const components: DiscordMessage['components'] = [];
+  for (let i = 0; i < buttons.length; i += 5) components.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + 5) });
+  const files = [
+    ...(reply.image ? [{ attachment: Buffer.from(reply.image.png), name: reply.image.fileName, description: clip(reply.image.alt, 1024) }] : []),
+    ...(reply.files ?? []).map((f) => ({ attachment: Buffer.from(f.content), name: f.fileName })),
+  ];
+  const pings = [...(reply.pings?.users ?? []).map((id) => `<@${id}>`), ...(reply.pings?.roles ?? []).map((id) => `<@&${id}>`)];
+  // Rich replies carry their text in the embed; the content line is left for the people pinged.
+  const content = rich ? pings.join(' ') : clip(reply.text, 2000);
+  return {
+    content,
+    embeds,
+    components,
+    files,
+    allowedMentions: { parse: [], users: reply.pings?.users ?? [], roles: reply.pings?.roles ?? [], repliedUser: false },
+  };
+}

@@ -1,0 +1,15 @@
+import { commands } from '../../commands/index';
+import type { ChatAdapter } from '../core/chat-adapter';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { DiscordAdapter } from './discord/discord-adapter';
+
+/** The chat platforms the configuration enables (none means the terminal console). */
+export function platformAdapters(config: Config, logger: Logger): ChatAdapter[] {
+  const adapters: ChatAdapter[] = [];
+  if (config.discord) {
+    const { token, apiUrl, guildId, applicationId, chatLogging } = config.discord;
+    adapters.push(new DiscordAdapter({ token, apiUrl, guildId, applicationId, chatLogging, commands, logger: logger.child({ platform: 'discord' }) }));
+  }
+  return adapters;
+}

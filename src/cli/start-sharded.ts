@@ -1,0 +1,27 @@
+import { ShardingManager } from 'discord.js';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, loadDotEnv } from '../config';
+
+/**
+ * `npm run start:sharded`: one bot process per Discord shard, spawned by discord.js's ShardingManager.
+ * Every process shares one Postgres database (set DATABASE_URL), which is what keeps scheduled posts
+ * exactly-once across shards.
+ */
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = loadConfig();
+  if (!config.discord) throw new Error('Configuration error: DISCORD_TOKEN must be set to run shards.');
+  if (!('postgresUrl' in config.database)) throw new Error('Configuration error: DATABASE_URL must point at Postgres when running several shards.');
+  const manager = new ShardingManager(fileURLToPath(new URL('../main.ts', import.meta.url)), {
+    token: config.discord.token,
+    totalShards: config.discord.shards ?? 'auto',
+    execArgv: ['--import', 'tsx'],
+  });
+  manager.on('shardCreate', (shard) => process.stdout.write(`Started shard ${shard.id}\n`));
+  await manager.spawn();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+import { ApplicationCommandOptionType, ButtonStyle, PermissionFlagsBits } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index';
+import { applicationCommands } from '../../src/adapters/discord/application-commands';
+import { decodeCustomId, encodeCustomId, renderForDiscord } from '../../src/adapters/discord/render-discord';
+
+describe('Discord slash-command registration', () => {
+  const json = applicationCommands(commands);
+  const byName = new Map(json.map((c) => [c.name, c]));
+
+  it('registers one command per definition, admin ones behind Manage Server', () => {
+    expect(json.map((c) => c.name)).toEqual(commands.map((c) => c.name));
+    expect(byName.get('setup')!.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+    expect(byName.get('config')!.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+    expect(byName.get('log')!.default_member_permissions).toBeNull();
+  });
+
+  it('maps option types, ranges, lengths and choices from the zod definitions', () => {
+    expect(byName.get('log')!.options).toEqual([
+      { name: 'words', description: 'Words written', required: false, type: ApplicationCommandOptionType.Integer, min_value: 1, max_value: 100_000 },
+      { name: 'minutes', description: 'Minutes spent writing', required: false, type: ApplicationCommandOptionType.Integer, min_value: 1, max_value: 1440 },
+      { name: 'url', description: 'Link to the draft or post', required: false, type: ApplicationCommandOptionType.String, max_length: 2000 },
+      { name: 'note', description: 'What you worked on', required: false, type: ApplicationCommandOptionType.String, max_length: 500 },
+      { name: 'date', description: "For a day you forgot: 'yesterday' or YYYY-MM-DD", required: false, type: ApplicationCommandOptionType.String, max_length: 10 },
+    ]);
+    expect(byName.get('vacation')!.options![0]).toMatchObject({ type: ApplicationCommandOptionType.String, choices: [{ name: 'start', value: 'start' }, { name: 'end', value: 'end' }] });
+    expect(byName.get('streak')!.options![0]).toMatchObject({ name: 'member', type: ApplicationCommandOptionType.User, required: false });
+    expect(byName.get('setup')!.options!.map((o) => [o.name, o.type, o.required])).toEqual([
+      ['timezone', ApplicationCommandOptionType.String, true],
+      ['channel', ApplicationCommandOptionType.Channel, false],
+    ]);
+  });
+
+  it('stays inside Discord limits: names, descriptions, required options first', () => {
+    for (const command of json) {
+      expect(command.name).toMatch(/^[-_a-z0-9]{1,32}$/);
+      expect(command.description.length).toBeLessThanOrEqual(100);
+      const required = (command.options ?? []).map((o) => Boolean(o.required));
+      expect(required).toEqual([...required].sort((a, b) => Number(b) - Number(a)));
+    }
+  });
+});
+
+describe('rendering a Reply for Discord', () => {
+  it('puts title and fields in an embed without repeating them, and pings nobody by default', () => {
+    const message = renderForDiscord({
+      text: "Bo's streak\nCurrent streak: 3 days\nLogged today.",
+      title: "Bo's streak",
+      fields: [{ label: 'Current streak', value: '3 days' }],
+    });
+    expect(message.content).toBe('');
+    expect(message.embeds[0]).toMatchObject({ title: "Bo's streak", description: 'Logged today.', fields: [{ name: 'Current streak', value: '3 days', inline: true }] });
+    expect(message.allowedMentions).toEqual({ parse: [], users: [], roles: [], repliedUser: false });
+  });
+
+  it('turns buttons into rows of five, with link buttons for URLs', () => {
+    const buttons = Array.from({ length: 6 }, (_, i) => ({ action: 'read', payload: String(i), label: `B${i}` }));
+    const message = renderForDiscord({ text: 'x', buttons: [...buttons, { action: '', label: 'Open', url: 'https://example.com' }] });
+    expect(message.components.map((row) => row.components.length)).toEqual([5, 2]);
+    expect(message.components[0]!.components[0]).toMatchObject({ style: ButtonStyle.Primary, custom_id: 'read:0', label: 'B0' });
+    expect(message.components[1]!.components[1]).toMatchObject({ style: ButtonStyle.Link, url: 'https://example.com' });
+  });
+
+  it('lets exactly the named people and roles be pinged', () => {
+    const message = renderForDiscord({ text: 'New story!', title: 'New story', pings: { users: ['1'], roles: ['2'] } });
+    expect(message.content).toBe('<@1> <@&2>');
+    expect(message.allowedMentions).toMatchObject({ parse: [], users: ['1'], roles: ['2'] });
+  });
+
+  it('attaches pictures and files, showing the picture in the embed', () => {
+    const message = renderForDiscord({
+      text: 'Your calendar',
+      image: { fileName: 'streak.png', png: new Uint8Array([1, 2, 3]), alt: 'A calendar' },
+      files: [{ fileName: 'data.json', mimeType: 'application/json', content: '{}' }],
+    });
+    expect(message.embeds[0]!.image).toEqual({ url: 'attachment://streak.png' });
+    expect(message.files.map((f) => [f.name, [...f.attachment]])).toEqual([
+      ['streak.png', [1, 2, 3]],
+      ['data.json', [123, 125]],
+    ]);
+  });
+
+  it('packs an action and payload into a custom_id of at most 100 characters', () => {
+    expect(decodeCustomId(encodeCustomId('forget-confirm', '12.abc:def'))).toEqual({ action: 'forget-confirm', payload: '12.abc:def' });
+    expect(() => encodeCustomId('read', 'x'.repeat(100))).toThrow(/over 100 characters/);
+  });
+});
