@@ -3,15 +3,16 @@ import {
   ApplicationCommandType,
   InteractionContextType,
   PermissionFlagsBits,
-  type RESTPutAPIApplicationCommandsJSONBody,
+  type APIApplicationCommandBasicOption,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
   REST,
   Routes,
 } from 'discord.js';
 import type { CommandDefinition } from '../../core/command';
 import { describeOptions, type OptionInfo } from '../../core/options';
 
-type CommandJson = RESTPutAPIApplicationCommandsJSONBody[number];
-type OptionJson = NonNullable<Extract<CommandJson, { options?: unknown }>['options']>[number];
+type CommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
+type OptionJson = APIApplicationCommandBasicOption;
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
