@@ -30,6 +30,20 @@ const schema = z.object({
     .regex(/^[1-9]\d{0,3}$/, 'must be a whole number of shards from 1')
     .transform(Number)
     .optional(),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-\S+$/, 'must be a bot token starting with xoxb-').optional(),
+  SLACK_SIGNING_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'must be the app signing secret (hex)').optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-\S+$/, 'must be an app-level token starting with xapp-').optional(),
+  SLACK_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  SLACK_COMMAND_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,16}$/, 'must be lowercase letters, digits, - or _ (up to 16)')
+    .optional(),
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number')
+    .transform(Number)
+    .refine((port) => port < 65536, 'must be a port number up to 65535 (0 picks a free one)')
+    .default(3000),
 });
 
 /** The variables the bot reads, for documentation checks. */
@@ -50,6 +64,10 @@ export type Config = Readonly<{
     /** For `npm run start:sharded`; unset asks Discord for its recommendation. */
     shards?: number;
   }>;
+  /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: run the Slack adapter (Socket Mode with an app token). */
+  slack?: Readonly<{ botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; port: number }>;
+  /** Prepended to every Slack command name (and read by `npm run slack:manifest`, which needs no tokens). */
+  slackCommandPrefix?: string;
 }>;
 
 export class ConfigError extends Error {
@@ -79,6 +97,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Configuration error: ${name} ${accepted}.`);
   }
   const e = parsed.data;
+  if (Boolean(e.SLACK_BOT_TOKEN) !== Boolean(e.SLACK_SIGNING_SECRET)) {
+    const missing = e.SLACK_BOT_TOKEN ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN';
+    throw new ConfigError(`Configuration error: ${missing} must be set too: Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.`);
+  }
+  if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN)
+    throw new ConfigError('Configuration error: SLACK_BOT_TOKEN must be set too: Socket Mode needs the bot token as well as SLACK_APP_TOKEN.');
   return Object.freeze({
     database: Object.freeze(e.DATABASE_URL ? { postgresUrl: e.DATABASE_URL } : { sqlitePath: e.SQLITE_PATH }),
     logLevel: e.LOG_LEVEL,
@@ -93,6 +117,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           shards: e.DISCORD_SHARDS,
         })
       : undefined,
+    slack:
+      e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+        ? Object.freeze({
+            botToken: e.SLACK_BOT_TOKEN,
+            signingSecret: e.SLACK_SIGNING_SECRET,
+            appToken: e.SLACK_APP_TOKEN,
+            apiUrl: e.SLACK_API_URL,
+            port: e.PORT,
+          })
+        : undefined,
+    slackCommandPrefix: e.SLACK_COMMAND_PREFIX,
   });
 }
 

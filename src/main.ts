@@ -1,31 +1,29 @@
 import { join } from 'node:path';
 import { ConsoleAdapter } from './adapters/console/console-adapter';
-import { platformAdapters } from './adapters/platforms';
-import { createApp } from './app';
+import { startBot } from './bot';
 import { ConfigError, loadConfig, loadDotEnv } from './config';
 import { createLogger } from './logger';
 
-/** Wiring only: config -> database -> migrations -> services -> adapters; clean shutdown on signals. */
+/** Wiring only: config, the bot (a platform per token, or the terminal console), clean shutdown on signals. */
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
-  const serving = Boolean(config.discord);
+  const serving = Boolean(config.discord || config.slack);
   // In the terminal console, info logs would interleave with the conversation.
   const logger = createLogger(config.logLevel ?? (serving ? 'info' : 'warn'));
-  const app = await createApp({ database: config.database, logger });
 
+  let stop: (() => Promise<void>) | undefined;
   const shutdown = async (reason: string) => {
     logger.info({ reason }, 'shutting down');
-    await app.close();
+    await stop?.();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
 
-  const adapters = platformAdapters(config, logger);
-  if (adapters.length === 0) {
-    adapters.push(
+  const bot = await startBot(config, logger, {
+    fallback: () =>
       new ConsoleAdapter({
         input: process.stdin,
         output: process.stdout,
@@ -33,15 +31,9 @@ async function main(): Promise<void> {
         fileDir: join('data', 'console-files'),
         onEnd: () => void shutdown('end of input'),
       }),
-    );
-  }
-  try {
-    for (const adapter of adapters) await app.attach(adapter);
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
-  if (serving) logger.info({ platforms: adapters.map((a) => a.platform) }, 'bot running');
+  });
+  stop = bot.stop;
+  if (serving) logger.info({ platforms: bot.adapters.map((a) => a.platform) }, 'bot running');
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,82 @@
+import { type Reply, type ReplyButton, richBody } from '../../core/reply';
+
+/** The core markup (`<@user>`, `<#channel>`, `<t:unix:R>`); anything else in angle brackets is literal text. */
+const MARKUP = /<(@[A-Za-z0-9]+|#[A-Za-z0-9_-]+|t:\d+:R)>/g;
+
+function escapePlain(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Reply text as Slack mrkdwn: our markup becomes Slack's, everything else is escaped. */
+export function slackText(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(MARKUP)) {
+    out += escapePlain(text.slice(last, match.index));
+    const token = match[1]!;
+    if (token.startsWith('t:')) {
+      const seconds = Number(token.split(':')[1]);
+      const fallback = new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+      out += `<!date^${seconds}^{date_short_pretty} at {time}|${fallback}>`;
+    } else {
+      out += `<${token}>`;
+    }
+    last = match.index + match[0].length;
+  }
+  return out + escapePlain(text.slice(last));
+}
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+export type SlackBlock = Record<string, unknown>;
+
+/** A button's action_id: unique within a message as Slack requires, with our action before the '#'. */
+export function actionIdOf(button: ReplyButton, index: number): string {
+  return `${button.url ? 'link' : button.action}#${index}`;
+}
+
+export function actionFromId(actionId: string): string {
+  return actionId.split('#')[0] ?? actionId;
+}
+
+/** A Reply as Block Kit, always with its text fallback (notifications and screen readers use it). */
+export function renderForSlack(reply: Reply): { text: string; blocks: SlackBlock[] } {
+  const blocks: SlackBlock[] = [];
+  if (reply.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: clip(reply.title, 150), emoji: true } });
+  const body = reply.title || reply.fields?.length ? richBody(reply) : reply.text;
+  if (body) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(slackText(body), 3000) } });
+  if (reply.fields?.length) {
+    blocks.push({
+      type: 'section',
+      fields: reply.fields.slice(0, 10).map((f) => ({ type: 'mrkdwn', text: clip(`*${slackText(f.label)}*\n${slackText(f.value)}`, 2000) })),
+    });
+  }
+  if (reply.buttons?.length) {
+    blocks.push({
+      type: 'actions',
+      elements: reply.buttons.slice(0, 25).map((button, i) => ({
+        type: 'button',
+        action_id: actionIdOf(button, i),
+        text: { type: 'plain_text', text: clip(button.label, 75), emoji: true },
+        ...(button.url ? { url: button.url } : { value: clip(button.payload ?? '', 2000) }),
+      })),
+    });
+  }
+  return { text: clip(slackText(reply.text), 3000), blocks };
+}
+
+/** The emoji names Slack's reactions.add takes, for the reactions replies use. */
+const REACTION_NAMES: Record<string, string> = { '✅': 'white_check_mark', '🎉': 'tada', '👀': 'eyes', '🔥': 'fire' };
+
+export function slackReactionName(emoji: string): string {
+  return REACTION_NAMES[emoji] ?? emoji.replace(/:/g, '');
+}
+
+/** What Slack's command text means in plain text: links unwrapped, entities decoded; mentions stay mentions. */
+export function readSlackText(text: string): string {
+  return text
+    .replace(/<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}

@@ -1,0 +1,268 @@
+import { App, type BlockAction, type ButtonAction, type RespondFn, type SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { WebClient, WebClientOptions } from '@slack/web-api';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ChatAdapter, InvocationHandler } from '../../core/chat-adapter';
+import type { CommandDefinition } from '../../core/command';
+import type { Actor, Conversation, Invocation } from '../../core/invocation';
+import { type MessageRef, privateReply, type Reply } from '../../core/reply';
+import type { Logger } from '../../logger';
+import { ChannelSendQueue } from '../send-queue';
+import { boltLogger } from './bolt-logger';
+import { actionFromId, readSlackText, renderForSlack, slackReactionName } from './render-slack';
+import { commandNameFromSlack } from './slack-commands';
+
+export interface SlackAdapterOptions {
+  botToken: string;
+  signingSecret: string;
+  /** Set: Socket Mode (no public URL needed). Unset: Bolt's HTTP receiver on `port` at /slack/events. */
+  appToken?: string;
+  port?: number;
+  host?: string;
+  /** Web API base URL: Slack's, a proxy, or a local fake in tests. */
+  apiUrl?: string;
+  commandPrefix?: string;
+  commands: readonly CommandDefinition[];
+  logger: Logger;
+  /** Spacing between posts to one channel (Slack allows about one per second). */
+  postIntervalMs?: number;
+  /** How long a users.info answer (admin or not, display name) is trusted. */
+  userCacheMs?: number;
+  retryConfig?: WebClientOptions['retryConfig'];
+}
+
+interface SlackUser {
+  displayName: string;
+  isAdmin: boolean;
+  expires: number;
+}
+
+/** Slack message events that are someone writing, editing or deleting a message (not joins, bots, etc.). */
+const HANDLED_SUBTYPES = new Set([undefined, 'message_changed', 'message_deleted', 'thread_broadcast', 'file_share']);
+
+/**
+ * Slack through Bolt: slash commands, Block Kit buttons and channel messages in, Block Kit out.
+ * Every request is acknowledged at once; the answer follows through response_url or the Web API.
+ * Bolt checks signatures, so a forged or stale request never reaches a handler.
+ */
+export class SlackAdapter implements ChatAdapter {
+  readonly platform = 'slack' as const;
+  readonly app: App;
+  private handle?: InvocationHandler;
+  private server?: Server;
+  private readonly users = new Map<string, SlackUser>();
+  private readonly queue: ChannelSendQueue;
+
+  constructor(private readonly options: SlackAdapterOptions) {
+    this.queue = new ChannelSendQueue(options.postIntervalMs ?? 1000);
+    const clientOptions: WebClientOptions = {
+      ...(options.apiUrl && { slackApiUrl: options.apiUrl }),
+      ...(options.retryConfig && { retryConfig: options.retryConfig }),
+    };
+    this.app = new App({
+      token: options.botToken,
+      signingSecret: options.signingSecret,
+      logger: boltLogger(options.logger),
+      clientOptions,
+      ...(options.appToken ? { appToken: options.appToken, socketMode: true } : {}),
+    });
+  }
+
+  /** Where the HTTP receiver listens (after start; undefined in Socket Mode). */
+  get address(): AddressInfo | undefined {
+    return this.server?.address() as AddressInfo | undefined;
+  }
+
+  async start(onInvocation: InvocationHandler): Promise<void> {
+    this.handle = onInvocation;
+    const { app, options } = this;
+    // Every command, ours or one an outdated manifest still sends, goes to the router, which explains unknown ones.
+    app.command(/^\/.+/, (args) => this.guard('command', this.onCommand(args)));
+    app.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ ack, action, body, respond }) => {
+      await ack();
+      await this.guard('button', this.onButton(action, body, respond));
+    });
+    app.event('message', async ({ event, body, context }) => {
+      await this.guard('message', this.onMessage(event as unknown as SlackMessageEvent, body.team_id ?? String(context.teamId), String(body.event_id)));
+    });
+    app.error(async (error) => options.logger.error({ err: error }, 'slack app error'));
+    if (options.appToken) {
+      await app.start();
+    } else {
+      this.server = (await app.start({ port: options.port ?? 3000, host: options.host })) as Server;
+    }
+    options.logger.info({ mode: options.appToken ? 'socket' : 'http', port: this.address?.port }, 'slack connected');
+  }
+
+  async stop(): Promise<void> {
+    await this.app.stop();
+  }
+
+  async post(to: Conversation, reply: Reply): Promise<MessageRef> {
+    const ts = await this.send(this.app.client, to.channelId, reply, to.threadId);
+    return { conversation: to, messageId: ts };
+  }
+
+  async edit(ref: MessageRef, reply: Reply): Promise<void> {
+    await this.app.client.chat.update({ channel: ref.conversation.channelId, ts: ref.messageId, ...renderForSlack(reply) });
+  }
+
+  async directMessage(to: Actor, reply: Reply): Promise<void> {
+    const opened = await this.app.client.conversations.open({ users: to.userId });
+    await this.send(this.app.client, opened.channel!.id!, reply);
+  }
+
+  /** Runs a handler so that its failure is logged and Bolt carries on. */
+  private async guard(what: string, work: Promise<unknown>): Promise<void> {
+    try {
+      await work;
+    } catch (error) {
+      this.options.logger.error({ err: error }, `slack ${what} failed`);
+    }
+  }
+
+  private async onCommand({ command, ack, respond, client }: SlackCommandMiddlewareArgs & { client: WebClient }): Promise<void> {
+    await ack();
+    const conversation = conversationOf(command.team_id, command.channel_id);
+    const reply = await this.handle!({
+      kind: 'command',
+      name: commandNameFromSlack(command.command, this.options.commands, this.options.commandPrefix),
+      args: { text: readSlackText(command.text) },
+      actor: await this.actor(client, command.team_id, command.user_id),
+      conversation,
+      idempotencyKey: `slack:command:${command.trigger_id}`,
+    });
+    await this.answer(client, respond, conversation, command.user_id, reply);
+  }
+
+  private async onButton(action: ButtonAction, body: BlockAction, respond: RespondFn): Promise<void> {
+    if (action.url) return; // a link button: Slack opened the link, nothing to do
+    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const conversation = conversationOf(teamId, body.channel?.id ?? body.user.id);
+    const reply = await this.handle!({
+      kind: 'button',
+      action: actionFromId(action.action_id),
+      payload: action.value ?? '',
+      actor: await this.actor(this.app.client, teamId, body.user.id),
+      conversation,
+      idempotencyKey: `slack:action:${body.trigger_id}:${action.action_ts}`,
+    });
+    await this.answer(this.app.client, respond, conversation, body.user.id, reply);
+  }
+
+  private async onMessage(event: SlackMessageEvent, teamId: string, eventId: string): Promise<void> {
+    if (!HANDLED_SUBTYPES.has(event.subtype) || event.bot_id) return;
+    const conversation = conversationOf(teamId, event.channel);
+    let invocation: Invocation;
+    const base = { conversation, idempotencyKey: `slack:event:${eventId}` };
+    if (event.subtype === 'message_deleted') {
+      const ts = event.deleted_ts ?? event.previous_message?.ts ?? '';
+      const actor = await this.actor(this.app.client, teamId, event.previous_message?.user ?? 'unknown');
+      invocation = { ...base, kind: 'message-deleted', messageId: ts, actor };
+    } else if (event.subtype === 'message_changed') {
+      const edited = event.message;
+      if (!edited?.user || edited.bot_id) return;
+      invocation = { ...base, kind: 'message-edited', messageId: edited.ts, text: readSlackText(edited.text ?? ''), actor: await this.actor(this.app.client, teamId, edited.user) };
+    } else {
+      if (!event.user || !event.text) return;
+      invocation = { ...base, kind: 'message', messageId: event.ts, text: readSlackText(event.text), actor: await this.actor(this.app.client, teamId, event.user) };
+    }
+    const reply = await this.handle!(invocation);
+    if (!reply) return;
+    const messageTs = invocation.kind === 'message-deleted' ? undefined : invocation.messageId;
+    if (reply.reaction && messageTs) {
+      await this.app.client.reactions.add({ channel: event.channel, timestamp: messageTs, name: slackReactionName(reply.reaction) });
+    } else {
+      await this.app.client.chat.postEphemeral({ channel: event.channel, user: invocation.actor.userId, ...renderForSlack(reply) });
+    }
+  }
+
+  /**
+   * Sends a command's or button's answer: through response_url (ephemeral or in the channel), with
+   * files and pictures uploaded alongside (privately: to the person's direct messages).
+   */
+  private async answer(client: WebClient, respond: RespondFn, conversation: Conversation, userId: string, maybe: Reply | void): Promise<void> {
+    const reply = maybe ?? privateReply('Done.');
+    const isPrivate = reply.visibility === 'private';
+    const hasFiles = Boolean(reply.image || reply.files?.length);
+    if (hasFiles) {
+      const channel = isPrivate ? (await client.conversations.open({ users: userId })).channel!.id! : conversation.channelId;
+      await this.upload(client, channel, reply);
+      if (!isPrivate) return;
+      await respond({ response_type: 'ephemeral', ...renderForSlack({ ...reply, text: `${reply.text}\n(Sent to your direct messages.)` }) });
+      return;
+    }
+    try {
+      await respond({ response_type: isPrivate ? 'ephemeral' : 'in_channel', ...renderForSlack(reply) });
+    } catch (error) {
+      this.options.logger.error({ err: error, channel: conversation.channelId }, 'slack reply lost');
+    }
+  }
+
+  /** Posts a Reply to a channel (spaced per channel), uploading its files and picture with the current flow. */
+  private async send(client: WebClient, channel: string, reply: Reply, threadTs?: string): Promise<string> {
+    if (reply.image || reply.files?.length) {
+      await this.upload(client, channel, reply, threadTs);
+      return '';
+    }
+    const result = await this.queue.run(channel, () =>
+      client.chat.postMessage({ channel, ...renderForSlack(reply), ...(threadTs && { thread_ts: threadTs }), unfurl_links: false }),
+    );
+    return result.ts ?? '';
+  }
+
+  private async upload(client: WebClient, channel: string, reply: Reply, threadTs?: string): Promise<void> {
+    const files = [
+      ...(reply.image ? [{ file: Buffer.from(reply.image.png), filename: reply.image.fileName, alt_text: reply.image.alt }] : []),
+      ...(reply.files ?? []).map((f) => ({ file: Buffer.from(f.content), filename: f.fileName })),
+    ];
+    await this.queue.run(channel, () =>
+      client.files.uploadV2({
+        channel_id: channel,
+        initial_comment: renderForSlack(reply).text,
+        file_uploads: files,
+        ...(threadTs && { thread_ts: threadTs }),
+      }),
+    );
+  }
+
+  /** The actor behind a Slack user: workspace admins and owners are admins (users.info, cached). */
+  private async actor(client: WebClient, teamId: string, userId: string): Promise<Actor> {
+    const now = Date.now();
+    let user = this.users.get(`${teamId}:${userId}`);
+    if (!user || user.expires < now) {
+      const expires = now + (this.options.userCacheMs ?? 10 * 60_000);
+      try {
+        const info = await client.users.info({ user: userId });
+        const u = info.user;
+        user = {
+          displayName: u?.profile?.display_name || u?.real_name || u?.name || userId,
+          isAdmin: Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner),
+          expires,
+        };
+      } catch (error) {
+        this.options.logger.warn({ err: error, user: userId }, 'slack users.info failed; treating as a member');
+        user = { displayName: userId, isAdmin: false, expires: now + 60_000 };
+      }
+      this.users.set(`${teamId}:${userId}`, user);
+    }
+    return { platform: 'slack', workspaceId: teamId, userId, displayName: user.displayName, isAdmin: user.isAdmin };
+  }
+}
+
+interface SlackMessageEvent {
+  type: 'message';
+  subtype?: string;
+  channel: string;
+  user?: string;
+  text?: string;
+  ts: string;
+  bot_id?: string;
+  deleted_ts?: string;
+  message?: { user?: string; text?: string; ts: string; bot_id?: string };
+  previous_message?: { user?: string; ts: string };
+}
+
+function conversationOf(teamId: string, channelId: string): Conversation {
+  return { platform: 'slack', workspaceId: teamId, channelId, ...(channelId.startsWith('D') && { isDirect: true }) };
+}
