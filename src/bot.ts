@@ -22,7 +22,7 @@ export async function startBot(
   options: { clock?: Clock; fallback?: () => ChatAdapter } = {},
 ): Promise<RunningBot> {
   const app = await createApp({ database: config.database, logger, clock: options.clock });
-  const adapters = platformAdapters(config, logger);
+  const adapters = await platformAdapters(config, logger);
   if (adapters.length === 0 && options.fallback) adapters.push(options.fallback());
   try {
     for (const adapter of adapters) await app.attach(adapter);

@@ -2,17 +2,20 @@ import { commands } from '../../commands/index';
 import type { ChatAdapter } from '../core/chat-adapter';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { DiscordAdapter } from './discord/discord-adapter';
-import { SlackAdapter } from './slack/slack-adapter';
 
-/** The chat platforms the configuration enables (none means the terminal console). */
-export function platformAdapters(config: Config, logger: Logger): ChatAdapter[] {
+/**
+ * The chat platforms the configuration enables (none means the terminal console). Each platform's
+ * library is loaded only when it is configured, so a Slack-only bot never holds discord.js in memory.
+ */
+export async function platformAdapters(config: Config, logger: Logger): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.discord) {
+    const { DiscordAdapter } = await import('./discord/discord-adapter');
     const { token, apiUrl, guildId, applicationId, chatLogging } = config.discord;
     adapters.push(new DiscordAdapter({ token, apiUrl, guildId, applicationId, chatLogging, commands, logger: logger.child({ platform: 'discord' }) }));
   }
   if (config.slack) {
+    const { SlackAdapter } = await import('./slack/slack-adapter');
     const { botToken, signingSecret, appToken, apiUrl, port } = config.slack;
     const commandPrefix = config.slackCommandPrefix;
     adapters.push(

@@ -12,10 +12,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.discord) throw new Error('Configuration error: DISCORD_TOKEN must be set to run shards.');
   if (!('postgresUrl' in config.database)) throw new Error('Configuration error: DATABASE_URL must point at Postgres when running several shards.');
-  const manager = new ShardingManager(fileURLToPath(new URL('../main.ts', import.meta.url)), {
+  // Runs from the build (dist/cli/start-sharded.js), next to the built entry point.
+  const manager = new ShardingManager(fileURLToPath(new URL('../main.js', import.meta.url)), {
     token: config.discord.token,
     totalShards: config.discord.shards ?? 'auto',
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--enable-source-maps'],
   });
   manager.on('shardCreate', (shard) => process.stdout.write(`Started shard ${shard.id}\n`));
   await manager.spawn();

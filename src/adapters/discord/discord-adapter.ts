@@ -93,16 +93,19 @@ export class DiscordAdapter implements ChatAdapter {
     client.on(Events.MessageUpdate, (_, message) => this.guard('message edit', this.onMessageEdit(message)));
     client.on(Events.MessageDelete, (message) => this.guard('message delete', this.onMessageDelete(message)));
     client.on(Events.Error, (error) => options.logger.error({ err: error }, 'discord client error'));
-    client.on(Events.ShardError, (error, shardId) => {
-      if (/disallowed intents/i.test(error.message))
-        options.logger.error(
-          'Discord refused the Message Content intent. Enable it for the bot in the Discord developer portal (Bot > Privileged Gateway Intents), or set DISCORD_CHAT_LOGGING=false to run without chat logging.',
-        );
-      else options.logger.error({ err: error, shardId }, 'discord shard error');
-    });
+    client.on(Events.ShardError, (error, shardId) => options.logger.error({ err: error, shardId }, 'discord shard error'));
 
     const ready = once(client, Events.ClientReady);
-    await client.login(options.token);
+    try {
+      await client.login(options.token);
+    } catch (error) {
+      if (error instanceof Error && /disallowed intents/i.test(error.message))
+        throw new Error(
+          'Discord refused the Message Content intent. Turn it on for the bot in the developer portal (Bot > Privileged Gateway Intents), or set DISCORD_CHAT_LOGGING=false to run without chat logging.',
+          { cause: error },
+        );
+      throw error;
+    }
     await ready;
     // With several shards, one registration is enough.
     if (!client.shard || client.shard.ids.includes(0)) {
@@ -170,7 +173,11 @@ export class DiscordAdapter implements ChatAdapter {
     const timer = setTimeout(() => {
       deferral = interaction.deferReply({ flags: EPHEMERAL });
     }, this.options.deferAfterMs ?? 2000);
-    const reply = (await pending) ?? privateReply('Done.');
+    const reply =
+      (await pending.catch((error: unknown) => {
+        this.options.logger.error({ err: error, interaction: interaction.id }, 'discord handler failed');
+        return privateReply('Sorry, something went wrong on my side. Please try again in a moment.');
+      })) ?? privateReply('Done.');
     clearTimeout(timer);
     const message = renderForDiscord(reply);
     const isPrivate = reply.visibility === 'private';
@@ -268,8 +275,10 @@ function messageActor(message: Message): Actor {
   return actorOf({ guildId: message.guildId, user: message.author, nickname: message.member?.nickname, permissions: message.member?.permissions ?? null });
 }
 
+/** The server nickname, from a cached GuildMember or the raw member an interaction carries. */
 function nicknameOf(member: GuildMember | { nick?: string | null } | null): string | null {
-  return member && 'nick' in member ? (member.nick ?? null) : null;
+  if (!member) return null;
+  return 'nickname' in member ? member.nickname : (member.nick ?? null);
 }
 
 function conversationOf(source: { guildId: string | null; channelId: string | null; channel: { isThread(): boolean; parentId?: string | null } | null }): Conversation {

@@ -1,0 +1,252 @@
+import { PermissionFlagsBits } from 'discord.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index';
+import { applicationCommands } from '../../src/adapters/discord/application-commands';
+import { DiscordAdapter } from '../../src/adapters/discord/discord-adapter';
+import { FakeClock } from '../../src/core/clock';
+import type { Invocation } from '../../src/core/invocation';
+import { channelReply, privateReply, type Reply } from '../../src/core/reply';
+import { ChannelKind, FakeDiscord, type RecordedRequest, snowflake } from '../fakes/discord/fake-discord';
+import { startTestBot, type TestBot } from '../support/running-bot';
+import pino from 'pino';
+
+const TOKEN = 'test-token-for-the-fake-discord';
+const MANAGE_GUILD = PermissionFlagsBits.ManageGuild | PermissionFlagsBits.SendMessages;
+const MEMBER = PermissionFlagsBits.SendMessages | PermissionFlagsBits.ViewChannel;
+
+const ada = { id: snowflake(), username: 'ada', globalName: 'Ada' };
+const bo = { id: snowflake(), username: 'bo', globalName: 'Bo' };
+const guildId = snowflake();
+const writing = snowflake();
+const offTopic = snowflake();
+
+interface CallbackBody {
+  type: number;
+  data?: { content?: string; flags?: number; embeds?: { title?: string; description?: string }[]; components?: { components: { custom_id?: string; label: string }[] }[]; allowed_mentions?: unknown };
+}
+
+const callbackBody = (request: RecordedRequest) => request.body as CallbackBody;
+
+describe('the Discord adapter, real bot wiring against a fake Discord', () => {
+  let fake: FakeDiscord;
+  let bot: TestBot;
+  const clock = new FakeClock(Date.parse('2026-03-01T12:00:00Z'));
+
+  beforeAll(async () => {
+    fake = await FakeDiscord.start({
+      guilds: [
+        {
+          id: guildId,
+          name: 'Writers',
+          channels: [
+            { id: writing, name: 'writing', type: ChannelKind.GuildText },
+            { id: offTopic, name: 'off-topic', type: ChannelKind.GuildText },
+          ],
+          members: [{ user: ada }, { user: bo, nick: 'Bo the Bard' }],
+        },
+      ],
+    });
+    bot = await startTestBot({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: guildId }, { clock });
+  });
+  afterAll(async () => {
+    await bot?.close();
+    await fake?.stop();
+  });
+
+  async function slash(user: typeof ada, name: string, options: Record<string, string | number> = {}, extra: { admin?: boolean; channelId?: string; dm?: boolean } = {}) {
+    const sent = fake.slashCommand({
+      ...(extra.dm ? {} : { guildId, channelId: extra.channelId ?? writing }),
+      user,
+      name,
+      options,
+      memberPermissions: extra.admin ? MANAGE_GUILD : MEMBER,
+    });
+    return callbackBody(await fake.waitForCallback(sent));
+  }
+
+  it('registers the slash commands from the definitions in one bulk overwrite, to the configured guild', async () => {
+    const registration = await fake.waitForRequest({ method: 'PUT', path: `/applications/${fake.applicationId}/guilds/${guildId}/commands` });
+    expect(registration.body).toEqual(applicationCommands(commands));
+    expect(fake.commands(guildId).map((c) => c.name)).toEqual(commands.map((c) => c.name));
+  });
+
+  it('answers a slash command in the channel, with its options', async () => {
+    const setup = await slash(ada, 'setup', { timezone: 'Europe/London' }, { admin: true });
+    expect(setup.type).toBe(4);
+    expect(setup.data!.flags ?? 0).toBe(0);
+    expect(setup.data!.embeds![0]!.title).toBe('Writing group ready');
+    const log = await slash(bo, 'log', { words: 500, url: 'https://medium.com/@bo/draft' });
+    expect(log.data).toMatchObject({ content: expect.stringMatching(/Bo the Bard logged: 500 words today/), allowed_mentions: { parse: [] } });
+    const rows = await bot.app.database.db.selectFrom('logs').select(['words', 'url']).execute();
+    expect(rows).toEqual([{ words: 500, url: 'https://medium.com/@bo/draft' }]);
+  });
+
+  it('answers personal data privately (ephemeral)', async () => {
+    const streak = await slash(bo, 'streak');
+    expect(streak.data!.flags).toBe(64);
+    expect(streak.data!.embeds![0]!.title).toBe("Bo the Bard's streak");
+  });
+
+  it('refuses members without permission, explains unknown commands, and DMs where a group is needed', async () => {
+    expect((await slash(bo, 'config')).data).toMatchObject({ flags: 64, content: expect.stringMatching(/Only group admins/) });
+    expect((await slash(bo, 'bogus')).data).toMatchObject({ flags: 64, content: expect.stringMatching(/There's no \/bogus command/) });
+    expect((await slash(bo, 'log', { words: 5 }, { dm: true })).data).toMatchObject({
+      flags: 64,
+      content: '/log works in a writing group\'s channel, not in a direct message.',
+    });
+  });
+
+  it('routes a button back through the router, and a second click does nothing twice', async () => {
+    const ask = await slash(bo, 'forget');
+    const customId = ask.data!.components![0]!.components[0]!.custom_id!;
+    expect(customId.length).toBeLessThanOrEqual(100);
+    const click = async () => callbackBody(await fake.waitForCallback(fake.buttonClick({ guildId, channelId: writing, user: bo, customId })));
+    expect((await click()).data).toMatchObject({ flags: 64, content: expect.stringMatching(/Done: everything I kept about you/) });
+    expect((await click()).data).toMatchObject({ flags: 64, content: expect.stringMatching(/nothing left to delete/) });
+  });
+
+  it('explains a stale button', async () => {
+    const stale = callbackBody(await fake.waitForCallback(fake.buttonClick({ guildId, channelId: writing, user: bo, customId: 'read:12345' })));
+    expect(stale.data).toMatchObject({ flags: 64, content: expect.stringMatching(/no longer works/) });
+  });
+
+  it('logs a chat message in the group channel and reacts with a check mark; ignores other channels', async () => {
+    const message = fake.message({ guildId, channelId: writing, author: bo, content: '+300 words on chapter two' });
+    await fake.waitForRequest({ method: 'PUT', path: `/channels/${writing}/messages/${message.id}/reactions/✅/@me` });
+    fake.message({ guildId, channelId: offTopic, author: bo, content: '+999 words' });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const rows = await bot.app.database.db.selectFrom('logs').select(['words', 'source', 'message_id']).where('source', '=', 'chat').execute();
+    expect(rows).toEqual([{ words: 300, source: 'chat', message_id: message.id }]);
+  });
+
+  it('follows an edit and a delete of a logged message', async () => {
+    const message = fake.message({ guildId, channelId: writing, author: bo, content: '+100 words' });
+    await fake.waitForRequest({ method: 'PUT', path: `/channels/${writing}/messages/${message.id}/reactions/✅/@me` });
+    fake.messageUpdate({ guildId, channelId: writing, id: message.id, content: '+120 words', author: bo });
+    const words = async () => (await bot.app.database.db.selectFrom('logs').select('words').where('message_id', '=', message.id).executeTakeFirst())?.words;
+    await expect.poll(words).toBe(120);
+    fake.messageDelete({ guildId, channelId: writing, id: message.id });
+    await expect.poll(words).toBeUndefined();
+  });
+
+  it('tells the author privately why a message could not be logged', async () => {
+    fake.message({ guildId, channelId: writing, author: bo, content: '#log' });
+    const dm = await fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${fake.dmChannelId(bo.id)}/messages`);
+    expect(dm.body).toMatchObject({ content: expect.stringMatching(/couldn't log that message/) });
+  });
+
+  it('announces a milestone in the channel without pinging anyone', async () => {
+    for (let day = 0; day < 7; day++) {
+      clock.set(Date.parse('2026-03-02T12:00:00Z') + day * 86_400_000);
+      await slash(ada, 'log', { words: 100 });
+    }
+    const post = await fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${writing}/messages` && JSON.stringify(r.body).includes('7 days in a row'));
+    expect(post.body).toMatchObject({ allowed_mentions: { parse: [], users: [], roles: [] } });
+  });
+
+  it('keeps serving after the gateway connection drops', async () => {
+    fake.dropConnections(4000);
+    await fake.waitUntil(() => fake.connectedSessionCount > 0 && fake.resumeCount > 0, { timeoutMs: 10_000, description: 'the client resumes' });
+    const help = await slash(bo, 'help');
+    expect(help.data!.flags).toBe(64);
+  });
+
+  it('sends files as attachments of a private reply', async () => {
+    const exported = fake.slashCommand({ guildId, channelId: writing, user: ada, name: 'export' });
+    const callback = await fake.waitForCallback(exported);
+    expect(callbackBody(callback).data!.flags).toBe(64);
+    expect(callback.files.map((f) => f.name)).toEqual(['my-writing-data.json', 'my-writing-logs.csv']);
+    expect(JSON.parse(callback.files[0]!.bytes.toString()).person.displayName).toBe('Ada');
+  });
+
+  it('answers in the channel, without a ping, when the author has closed direct messages', async () => {
+    const cy = { id: snowflake(), username: 'cy' };
+    fake.addUser(cy);
+    fake.closeDirectMessages(cy.id);
+    const message = fake.message({ guildId, channelId: writing, author: cy, content: '#log' });
+    const reply = await fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${writing}/messages` && JSON.stringify(r.body).includes("couldn't log"));
+    expect(reply.body).toMatchObject({ message_reference: { message_id: message.id }, allowed_mentions: { parse: [], replied_user: false } });
+  });
+
+  it('never logged a failure', () => {
+    expect(bot.logs.filter((l) => l.level >= 50)).toEqual([]);
+  });
+});
+
+describe('the Discord adapter on its own, with a scripted handler', () => {
+  let fake: FakeDiscord;
+  let adapter: DiscordAdapter;
+  const logged: { msg: string }[] = [];
+  let handler: (invocation: Invocation) => Promise<Reply | void>;
+
+  beforeAll(async () => {
+    fake = await FakeDiscord.start({ guilds: [{ id: guildId, name: 'Writers', channels: [{ id: writing, name: 'writing' }], members: [{ user: ada }] }] });
+    adapter = new DiscordAdapter({
+      token: TOKEN,
+      apiUrl: fake.apiUrl,
+      commands,
+      chatLogging: true,
+      deferAfterMs: 50,
+      logger: pino({ level: 'error' }, { write: (line: string) => logged.push(JSON.parse(line)) }),
+    });
+    await adapter.start((invocation) => handler(invocation));
+  });
+  afterEach(() => {
+    logged.length = 0;
+  });
+  afterAll(async () => {
+    await adapter?.stop();
+    await fake?.stop();
+  });
+
+  const slow = (reply: Reply) => () => new Promise<Reply>((resolve) => setTimeout(() => resolve(reply), 300));
+
+  it('defers a slow handler privately, then completes the private answer in place', async () => {
+    handler = slow(privateReply('took a while'));
+    const sent = fake.slashCommand({ guildId, channelId: writing, user: ada, name: 'streak' });
+    expect(callbackBody(await fake.waitForCallback(sent))).toMatchObject({ type: 5, data: { flags: 64 } });
+    const edit = await fake.waitForRequest({ method: 'PATCH', path: new RegExp(`/webhooks/${fake.applicationId}/${sent.token}/messages/@original`) });
+    expect(edit.body).toMatchObject({ content: 'took a while' });
+  });
+
+  it('defers a slow handler, then posts a public answer as a follow-up and removes the placeholder', async () => {
+    handler = slow(channelReply('for everyone'));
+    const sent = fake.slashCommand({ guildId, channelId: writing, user: ada, name: 'log' });
+    await fake.waitForCallback(sent);
+    const followUp = await fake.waitForRequest({ method: 'POST', path: `/webhooks/${fake.applicationId}/${sent.token}` });
+    expect(followUp.body).toMatchObject({ content: 'for everyone' });
+    expect((followUp.body as { flags?: number }).flags ?? 0).toBe(0);
+    await fake.waitForRequest({ method: 'DELETE', path: new RegExp(`/webhooks/${fake.applicationId}/${sent.token}/messages/@original`) });
+  });
+
+  it('answers with an apology when a handler throws, and keeps the client alive', async () => {
+    handler = async () => {
+      throw new Error('boom');
+    };
+    const sent = fake.slashCommand({ guildId, channelId: writing, user: ada, name: 'log' });
+    expect(callbackBody(await fake.waitForCallback(sent)).data).toMatchObject({ flags: 64, content: expect.stringMatching(/^Sorry/) });
+    expect(logged.map((l) => l.msg)).toContain('discord handler failed');
+    handler = async () => privateReply('still here');
+    const next = fake.slashCommand({ guildId, channelId: writing, user: ada, name: 'help' });
+    expect(callbackBody(await fake.waitForCallback(next)).data).toMatchObject({ content: 'still here' });
+  });
+
+  it('stops at start with the fix when Discord refuses the Message Content intent', async () => {
+    const strict = await FakeDiscord.start({ guilds: [{ id: snowflake(), name: 'Strict', channels: [{ id: snowflake(), name: 'writing' }] }], enabledPrivilegedIntents: 0 });
+    const refused = new DiscordAdapter({ token: TOKEN, apiUrl: strict.apiUrl, commands, chatLogging: true, logger: pino({ level: 'silent' }) });
+    await expect(refused.start(async () => undefined)).rejects.toThrow(/Message Content intent.*DISCORD_CHAT_LOGGING=false/);
+    await refused.stop();
+    const withoutChat = new DiscordAdapter({ token: TOKEN, apiUrl: strict.apiUrl, commands, chatLogging: false, logger: pino({ level: 'silent' }) });
+    await withoutChat.start(async () => undefined);
+    expect(strict.identifies.at(-1)!.intents & (1 << 15)).toBe(0);
+    await withoutChat.stop();
+    await strict.stop();
+  });
+
+  it('logs a reply that Discord refused instead of crashing', async () => {
+    handler = async () => privateReply('lost');
+    fake.failNext('POST', /\/interactions\/.*\/callback/, 404, { message: 'Unknown interaction', code: 10062 });
+    fake.slashCommand({ guildId, channelId: writing, user: ada, name: 'help' });
+    await expect.poll(() => logged.map((l) => l.msg)).toContain('discord reply lost');
+  });
+});
