@@ -12,6 +12,10 @@ function showSettings(group: Group, heading: string) {
     { label: 'channel (announcements)', value: channelMention(group.announceChannelId) },
     { label: 'backfill_days', value: String(group.backfillDays) },
     { label: 'log_pattern', value: group.logPattern ? plain(group.logPattern) : 'default (+500 words, #log, wrote 500 words)' },
+    { label: 'read_window (minutes)', value: String(group.readWindowMinutes) },
+    { label: 'fair_reads', value: group.fairReads ? `${group.fairReads} of the last ${group.fairWindow}` : 'off' },
+    { label: 'fair_window', value: String(group.fairWindow) },
+    { label: 'readers_role', value: group.readersRoleId ? `<@&${group.readersRoleId}>` : 'none (opted-in readers are listed)' },
     { label: 'admins', value: group.admins.length ? group.admins.map(userMention).join(', ') : 'platform admins only' },
   ];
   const text = [heading, ...fields.map((f) => `${f.label}: ${f.value}`), 'Change one with /config <setting> <value>.'].join('\n');

@@ -1,10 +1,14 @@
 import type { CommandDefinition } from '../src/core/command';
 import config from './config';
 import exportData from './export';
+import feed from './feed';
 import forget from './forget';
 import help from './help';
 import join from './join';
 import log from './log';
+import publish from './publish';
+import readers from './readers';
+import reads from './reads';
 import rollover from './rollover';
 import setup from './setup';
 import streak from './streak';
@@ -19,6 +23,10 @@ export const commands: readonly CommandDefinition[] = [
   log,
   undo,
   streak,
+  publish,
+  reads,
+  readers,
+  feed,
   join,
   timezone,
   rollover,

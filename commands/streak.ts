@@ -13,9 +13,8 @@ export default defineCommand({
   }),
   positional: ['member'],
   run: async (ctx, { member: reference }) => {
-    const { members, streaks } = ctx.services;
-    const member = reference ? await members.resolve(ctx.group, reference) : await members.require(ctx.group, ctx.actor);
-    const s = await streaks.summary(ctx.group, member);
+    const member = await ctx.services.members.target(ctx.group, ctx.actor, reference);
+    const s = await ctx.services.streaks.summary(ctx.group, member);
     const self = member.userId === ctx.actor.userId;
     const fields = [
       { label: 'Current streak', value: s.current ? `${plural(s.current, 'day')} 🔥` : '0 days' },

@@ -6,13 +6,17 @@ import { Router } from './core/router';
 import { type DatabaseConfig, type DatabaseHandle, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import type { Logger } from './logger';
-import { createServices, type Services } from './services/index';
+import { Scheduler } from './scheduler/scheduler';
+import { createServices, DEFAULT_SERVICE_SETTINGS, type ServiceSettings, type Services } from './services/index';
+import { FIRST_HOUR_CLOSE_JOB } from './services/publication-service';
 
 export interface App {
   database: DatabaseHandle;
   services: Services;
   router: Router;
   hub: AdapterHub;
+  /** Scheduled work (first-hour wrap-ups, feed polls); `startBot` starts its ticking. */
+  scheduler: Scheduler;
   /** Starts an adapter with the router behind it, and lets services post through it. */
   attach(adapter: ChatAdapter): Promise<void>;
   /** Stops the adapters, then closes the database. Safe to call more than once. */
@@ -20,7 +24,12 @@ export interface App {
 }
 
 /** The bot without its platforms: database (migrated), services and router. */
-export async function createApp(options: { database: DatabaseConfig; logger: Logger; clock?: Clock }): Promise<App> {
+export async function createApp(options: {
+  database: DatabaseConfig;
+  logger: Logger;
+  clock?: Clock;
+  settings?: Partial<ServiceSettings>;
+}): Promise<App> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const database = openDatabase(options.database);
@@ -32,20 +41,31 @@ export async function createApp(options: { database: DatabaseConfig; logger: Log
     throw error;
   }
   const hub = new AdapterHub(logger);
-  const services = createServices({ db: database.db, clock, outbound: hub, logger });
+  const settings = { ...DEFAULT_SERVICE_SETTINGS, ...options.settings };
+  const services = createServices({ db: database.db, clock, outbound: hub, logger, settings });
   const router = new Router({ commands, messages: chatLog, services, clock, logger });
+  const scheduler = new Scheduler({
+    db: database.db,
+    clock,
+    logger,
+    handlers: { [FIRST_HOUR_CLOSE_JOB]: (job, markSent) => services.publications.closeWindow(job, markSent) },
+    tasks: { 'feed polls': () => services.feeds.pollDue() },
+  });
   let closing: Promise<void> | undefined;
   return {
     database,
     services,
     router,
     hub,
+    scheduler,
     async attach(adapter) {
       hub.add(adapter);
       await adapter.start((invocation) => router.handle(invocation));
     },
     close() {
       closing ??= (async () => {
+        await scheduler.stop();
+        await services.publications.flushEdits();
         for (const adapter of hub.all) {
           await adapter.stop().catch((error: unknown) => logger.error({ err: error, platform: adapter.platform }, 'adapter did not stop cleanly'));
         }

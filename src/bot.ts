@@ -19,9 +19,9 @@ export interface RunningBot {
 export async function startBot(
   config: Config,
   logger: Logger,
-  options: { clock?: Clock; fallback?: () => ChatAdapter } = {},
+  options: { clock?: Clock; fallback?: () => ChatAdapter; schedule?: boolean } = {},
 ): Promise<RunningBot> {
-  const app = await createApp({ database: config.database, logger, clock: options.clock });
+  const app = await createApp({ database: config.database, logger, clock: options.clock, settings: config.services });
   const adapters = await platformAdapters(config, logger);
   if (adapters.length === 0 && options.fallback) adapters.push(options.fallback());
   try {
@@ -30,5 +30,6 @@ export async function startBot(
     await app.close();
     throw error;
   }
+  if (options.schedule !== false) app.scheduler.start();
   return { app, adapters, stop: () => app.close() };
 }

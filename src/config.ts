@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { z } from 'zod';
+import { fetchPolicy } from './net/safe-fetch';
+import type { ServiceSettings } from './services/service-deps';
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
 const flag = z
@@ -38,6 +40,13 @@ const schema = z.object({
     .string()
     .regex(/^[a-z0-9_-]{1,16}$/, 'must be lowercase letters, digits, - or _ (up to 16)')
     .optional(),
+  FEED_POLL_MINUTES: z
+    .string()
+    .regex(/^\d{1,4}$/, 'must be a whole number of minutes')
+    .transform(Number)
+    .refine((minutes) => minutes >= 1 && minutes <= 1440, 'must be from 1 to 1440 minutes')
+    .default(5),
+  FEEDS_ALLOW_PRIVATE_HOSTS: flag.default(false),
   PORT: z
     .string()
     .regex(/^\d{1,5}$/, 'must be a port number')
@@ -66,6 +75,8 @@ export type Config = Readonly<{
   }>;
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: run the Slack adapter (Socket Mode with an app token). */
   slack?: Readonly<{ botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; port: number }>;
+  /** Behaviour of the services: feed polling and how pages and feeds may be fetched. */
+  services: Readonly<Partial<ServiceSettings>>;
   /** Prepended to every Slack command name (and read by `npm run slack:manifest`, which needs no tokens). */
   slackCommandPrefix?: string;
 }>;
@@ -128,6 +139,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           })
         : undefined,
     slackCommandPrefix: e.SLACK_COMMAND_PREFIX,
+    services: Object.freeze({
+      feedPollMs: e.FEED_POLL_MINUTES * 60_000,
+      fetchPolicy: fetchPolicy({ allowPrivateHosts: e.FEEDS_ALLOW_PRIVATE_HOSTS }),
+    }),
   });
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../commands/index';
 import { CONFIG_VARIABLES } from '../src/config';
-import { describeOptions, usage } from '../src/core/options';
+import { describeOptions } from '../src/core/options';
 import { PROJECT_ROOT } from './support/processes';
 
 const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
@@ -12,13 +12,11 @@ const envExample = readFileSync(join(PROJECT_ROOT, '.env.example'), 'utf8');
 describe('documentation', () => {
   it('lists every command in the README with its usage as the definitions give it', () => {
     for (const command of commands) {
-      const line = usage(command.name, describeOptions(command.options));
-      const options = describeOptions(command.options);
-      // Choices are spelled out in the README (`/vacation start|end`) where the usage says <action>.
-      const documented = options.some((o) => o.type === 'choice' && o.required)
-        ? `/${command.name} ${options.find((o) => o.type === 'choice')!.choices!.join('\\|')}`
-        : line;
-      expect(readme, `/${command.name}`).toContain(`| \`${documented}\``);
+      // Required choices are spelled out (`/vacation start|end`), the rest as the usage line shows them.
+      const parts = describeOptions(command.options).map((o) =>
+        o.type === 'choice' && o.required ? o.choices!.join('\\|') : o.required ? `<${o.name}>` : `[${o.name}]`,
+      );
+      expect(readme, `/${command.name}`).toContain(`| \`${[`/${command.name}`, ...parts].join(' ')}\``);
     }
   });
 

@@ -1,12 +1,9 @@
-import type { ChatAdapter, Outbound } from '../core/chat-adapter';
+import type { ChatAdapter, Outbound, Recipient } from '../core/chat-adapter';
 import type { Conversation, Platform } from '../core/invocation';
 import type { MessageRef, Reply } from '../core/reply';
 import type { Logger } from '../logger';
 
-/**
- * The running adapters, by platform: how services and the scheduler post without knowing which
- * platform a group is on. A failed post is logged and reported as undefined, never thrown.
- */
+/** The running adapters, by platform: how services and the scheduler post without knowing the platform. */
 export class AdapterHub implements Outbound {
   private readonly adapters = new Map<Platform, ChatAdapter>();
 
@@ -20,17 +17,33 @@ export class AdapterHub implements Outbound {
     return [...this.adapters.values()];
   }
 
-  async post(to: Conversation, reply: Reply): Promise<MessageRef | undefined> {
+  async post(to: Conversation, reply: Reply): Promise<MessageRef> {
     const adapter = this.adapters.get(to.platform);
-    if (!adapter) {
-      this.logger.warn({ platform: to.platform, channel: to.channelId }, 'no adapter running for this platform; post dropped');
-      return undefined;
-    }
+    if (!adapter) throw new Error(`no ${to.platform} adapter is running`);
+    return adapter.post(to, reply);
+  }
+
+  async edit(ref: MessageRef, reply: Reply): Promise<boolean> {
+    const adapter = this.adapters.get(ref.conversation.platform);
+    if (!adapter?.edit) return false;
     try {
-      return await adapter.post(to, reply);
+      await adapter.edit(ref, reply);
+      return true;
     } catch (error) {
-      this.logger.error({ err: error, platform: to.platform, channel: to.channelId }, 'post failed');
-      return undefined;
+      this.logger.warn({ err: error, platform: ref.conversation.platform, message: ref.messageId }, 'edit failed');
+      return false;
+    }
+  }
+
+  async directMessage(to: Recipient, reply: Reply): Promise<boolean> {
+    const adapter = this.adapters.get(to.platform);
+    if (!adapter?.directMessage) return false;
+    try {
+      await adapter.directMessage({ ...to, isAdmin: false }, reply);
+      return true;
+    } catch (error) {
+      this.logger.warn({ err: error, platform: to.platform }, 'direct message failed');
+      return false;
     }
   }
 }

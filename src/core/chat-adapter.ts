@@ -13,7 +13,16 @@ export interface ChatAdapter {
   directMessage?(to: Actor, reply: Reply): Promise<void>;
 }
 
-/** How services and the scheduler reach a chat, without knowing which platform it is on. */
+/** Who a direct message goes to. */
+export type Recipient = Pick<Actor, 'platform' | 'workspaceId' | 'userId' | 'displayName'>;
+
+/**
+ * How services and the scheduler reach a chat, without knowing which platform it is on.
+ * `post` throws when the platform refuses (the caller decides whether that matters);
+ * `edit` and `directMessage` report false when they could not be done.
+ */
 export interface Outbound {
-  post(to: Conversation, reply: Reply): Promise<MessageRef | undefined>;
+  post(to: Conversation, reply: Reply): Promise<MessageRef>;
+  edit(ref: MessageRef, reply: Reply): Promise<boolean>;
+  directMessage(to: Recipient, reply: Reply): Promise<boolean>;
 }

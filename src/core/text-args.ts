@@ -50,7 +50,8 @@ function fits(info: OptionInfo, value: string): boolean {
     case 'number':
       return /^[+-]?\d[\d,_]*(\.\d+)?$/.test(value);
     case 'url':
-      return /^https?:\/\//i.test(value);
+      // Any scheme://, so that an ftp:// link is refused as a link rather than taken for free text.
+      return /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
     case 'choice':
       return info.choices?.some((c) => c.toLowerCase() === value.toLowerCase()) ?? false;
     case 'boolean':

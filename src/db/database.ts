@@ -3,12 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CompiledQuery, type DatabaseConnection, Kysely, PostgresDialect, SqliteDialect, SqliteDriver } from 'kysely';
 import pg from 'pg';
+import type { FeedItemTable, FeedTable } from './feed.table';
 import type { GroupAdminTable, GroupTable } from './group.table';
 import type { HandledEventTable } from './handled-event.table';
 import type { LogTable } from './log.table';
 import type { MemberTable } from './member.table';
 import type { MilestoneTable } from './milestone.table';
 import type { PersonTable } from './person.table';
+import type { PublicationTable, ReadTable } from './publication.table';
+import type { ScheduledJobTable } from './scheduled-job.table';
 import type { StreakTable } from './streak.table';
 import type { VacationTable } from './vacation.table';
 
@@ -22,6 +25,11 @@ export interface Database {
   vacations: VacationTable;
   milestones: MilestoneTable;
   handled_events: HandledEventTable;
+  publications: PublicationTable;
+  reads: ReadTable;
+  feeds: FeedTable;
+  feed_items: FeedItemTable;
+  scheduled_jobs: ScheduledJobTable;
 }
 
 export type Db = Kysely<Database>;

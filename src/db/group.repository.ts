@@ -14,6 +14,10 @@ export function toGroup(row: GroupRow, admins: string[]): Group {
     backfillDays: row.backfill_days,
     logPattern: row.log_pattern,
     admins,
+    readWindowMinutes: row.read_window_minutes,
+    fairReads: row.fair_reads,
+    fairWindow: row.fair_window,
+    readersRoleId: row.readers_role_id,
   };
 }
 

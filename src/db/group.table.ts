@@ -12,6 +12,14 @@ export interface GroupTable {
   backfill_days: Generated<number>;
   /** A custom chat-log trigger (regular expression source); null means the default triggers. */
   log_pattern: string | null;
+  /** Minutes after an announcement during which a read counts as first-hour. */
+  read_window_minutes: Generated<number>;
+  /** The fairness rule: reads of others' recent announcements needed before one's own (0 = off). */
+  fair_reads: Generated<number>;
+  /** How many recent announcements the fairness rule looks at. */
+  fair_window: Generated<number>;
+  /** A Discord role to ping for announcements instead of listing opted-in readers. */
+  readers_role_id: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -5,6 +5,8 @@ export interface MemberTable {
   group_id: number;
   person_id: number;
   joined_at: number;
+  /** 1 when the member asked to be pinged for new announcements (/readers join). */
+  first_hour_reader: Generated<number>;
 }
 
 export type MemberRow = Selectable<MemberTable>;

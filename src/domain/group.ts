@@ -15,6 +15,14 @@ export interface Group {
   logPattern: string | null;
   /** User ids the group treats as admins, besides the platform's own admins. */
   admins: string[];
+  /** Minutes after an announcement during which reads count as first-hour. */
+  readWindowMinutes: number;
+  /** Reads of others' recent announcements needed before one's own is announced; 0 turns the rule off. */
+  fairReads: number;
+  /** How many recent announcements by others the fairness rule looks at. */
+  fairWindow: number;
+  /** On Discord, a role pinged for announcements instead of the list of opted-in readers. */
+  readersRoleId: string | null;
 }
 
 export const DEFAULT_BACKFILL_DAYS = 2;

@@ -3,7 +3,9 @@ import { UserError } from '../core/user-error';
 import { countLogs, listLogs } from '../db/log.repository';
 import { removeAdminEverywhere } from '../db/group.repository';
 import { deletePerson, findPerson, findPersonId, listMembershipIds, listMembershipsOf } from '../db/member.repository';
+import { listFeedsOf } from '../db/feed.repository';
 import { listMilestones } from '../db/milestone.repository';
+import { listPublicationsOf, listReadsBy } from '../db/publication.repository';
 import { findStreaks } from '../db/streak.repository';
 import { listVacationRows } from '../db/vacation.repository';
 import type { ServiceDeps } from './service-deps';
@@ -38,11 +40,14 @@ export class DataRightsService {
     const memberships = await listMembershipsOf(db, personId);
     const memberIds = memberships.map((m) => m.id);
     const channelOf = new Map(memberships.map((m) => [m.id, m.channel_id]));
-    const [logs, vacations, milestones, streaks] = await Promise.all([
+    const [logs, vacations, milestones, streaks, publications, reads, feeds] = await Promise.all([
       listLogs(db, memberIds),
       listVacationRows(db, memberIds),
       listMilestones(db, memberIds),
       findStreaks(db, memberIds),
+      listPublicationsOf(db, memberIds),
+      listReadsBy(db, memberIds),
+      listFeedsOf(db, memberIds),
     ]);
     const iso = (ms: number) => new Date(ms).toISOString();
     const data = {
@@ -72,6 +77,13 @@ export class DataRightsService {
           })),
         vacations: vacations.filter((v) => v.member_id === m.id).map((v) => ({ start: v.start_date, end: v.end_date })),
         milestones: milestones.filter((x) => x.member_id === m.id).map((x) => ({ kind: x.kind, value: x.value, reachedAt: iso(x.reached_at) })),
+        publications: publications
+          .filter((p) => p.member_id === m.id)
+          .map((p) => ({ url: p.url, title: p.title, source: p.source, announcedAt: iso(p.announced_at) })),
+        reads: reads
+          .filter((r) => r.member_id === m.id)
+          .map((r) => ({ url: r.url, title: r.title, readAt: iso(r.read_at), firstHour: r.first_hour === 1 })),
+        feeds: feeds.filter((f) => f.member_id === m.id).map((f) => ({ url: f.url, title: f.title, addedAt: iso(f.added_at) })),
       })),
     };
     const rows = logs.map((l) =>

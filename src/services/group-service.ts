@@ -16,8 +16,26 @@ import { canonicalZone } from '../domain/local-date';
 import { parseChannelReference, parseMemberReference } from '../domain/references';
 import type { ServiceDeps } from './service-deps';
 
-export const GROUP_SETTINGS = ['timezone', 'channel', 'backfill_days', 'log_pattern', 'admin_add', 'admin_remove'] as const;
+export const GROUP_SETTINGS = [
+  'timezone',
+  'channel',
+  'backfill_days',
+  'log_pattern',
+  'read_window',
+  'fair_reads',
+  'fair_window',
+  'readers_role',
+  'admin_add',
+  'admin_remove',
+] as const;
 export type GroupSetting = (typeof GROUP_SETTINGS)[number];
+
+function wholeNumber(setting: string, value: string, min: number, max: number): number {
+  const n = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max)
+    throw new UserError('bad_argument', `${setting} must be a whole number from ${min} to ${max} (got "${value}").`);
+  return n;
+}
 
 export function requireZone(input: string): string {
   const zone = canonicalZone(input);
@@ -66,11 +84,23 @@ export class GroupService {
       case 'channel':
         update.announce_channel_id = parseChannelReference(value);
         break;
-      case 'backfill_days': {
-        const days = Number(value);
-        if (!/^\d+$/.test(value.trim()) || days > MAX_BACKFILL_DAYS)
-          throw new UserError('bad_argument', `backfill_days must be a whole number from 0 to ${MAX_BACKFILL_DAYS} (got "${value}").`);
-        update.backfill_days = days;
+      case 'backfill_days':
+        update.backfill_days = wholeNumber(setting, value, 0, MAX_BACKFILL_DAYS);
+        break;
+      case 'read_window':
+        update.read_window_minutes = wholeNumber(setting, value, 10, 24 * 60);
+        break;
+      case 'fair_reads':
+        update.fair_reads = wholeNumber(setting, value, 0, 20);
+        break;
+      case 'fair_window':
+        update.fair_window = wholeNumber(setting, value, 1, 50);
+        break;
+      case 'readers_role': {
+        const off = ['none', 'off', ''].includes(value.trim().toLowerCase());
+        const role = /^<@&(\d{17,20})>$|^(\d{17,20})$/.exec(value.trim());
+        if (!off && !role) throw new UserError('bad_argument', 'readers_role takes a Discord role mention (@role), or none.');
+        update.readers_role_id = off ? null : (role![1] ?? role![2])!;
         break;
       }
       case 'log_pattern': {

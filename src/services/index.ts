@@ -1,12 +1,21 @@
+import { fetchPolicy } from '../net/safe-fetch';
 import { DataRightsService } from './data-rights-service';
+import { FeedService } from './feed-service';
 import { GroupService } from './group-service';
 import { LogService } from './log-service';
 import { MemberService } from './member-service';
-import type { ServiceDeps } from './service-deps';
+import { PublicationService } from './publication-service';
+import type { ServiceDeps, ServiceSettings } from './service-deps';
 import { StreakService } from './streak-service';
 import { VacationService } from './vacation-service';
 
-export type { ServiceDeps } from './service-deps';
+export type { ServiceDeps, ServiceSettings } from './service-deps';
+
+export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = {
+  fetchPolicy: fetchPolicy(),
+  feedPollMs: 5 * 60_000,
+  announcementEditIntervalMs: 3000,
+};
 
 export interface Services {
   groups: GroupService;
@@ -15,12 +24,15 @@ export interface Services {
   logs: LogService;
   vacations: VacationService;
   dataRights: DataRightsService;
+  publications: PublicationService;
+  feeds: FeedService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const groups = new GroupService(deps);
   const streaks = new StreakService(deps);
   const members = new MemberService(deps, streaks);
+  const publications = new PublicationService(deps, groups, members);
   return {
     groups,
     members,
@@ -28,5 +40,7 @@ export function createServices(deps: ServiceDeps): Services {
     logs: new LogService(deps, members, streaks),
     vacations: new VacationService(deps, members, streaks),
     dataRights: new DataRightsService(deps),
+    publications,
+    feeds: new FeedService(deps, groups, members, publications),
   };
 }

@@ -1,3 +1,4 @@
+import { plain } from '../core/format';
 import type { Actor } from '../core/invocation';
 import { channelReply } from '../core/reply';
 import { UserError } from '../core/user-error';
@@ -167,8 +168,11 @@ export class LogService {
 
   private async announceMilestones(group: Group, member: Member, milestones: number[]): Promise<void> {
     for (const days of milestones) {
-      const text = `🎉 ${member.displayName} has written ${days} days in a row! ${milestoneCheer(days)}`;
-      await this.deps.outbound.post(announceConversation(group), channelReply(text));
+      const text = `🎉 ${plain(member.displayName)} has written ${days} days in a row! ${milestoneCheer(days)}`;
+      // The log itself succeeded; a channel that refuses the cheer is only worth a log line.
+      await this.deps.outbound
+        .post(announceConversation(group), channelReply(text))
+        .catch((error: unknown) => this.deps.logger.warn({ err: error, group: group.id }, 'milestone announcement not posted'));
     }
   }
 }

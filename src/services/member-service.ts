@@ -50,6 +50,11 @@ export class MemberService {
     return member;
   }
 
+  /** The member a "whose? (default: yours)" option names: the reference if given, else the actor. */
+  target(group: Group, actor: Actor, reference: string | undefined): Promise<Member> {
+    return reference ? this.resolve(group, reference) : this.require(group, actor);
+  }
+
   /** A member of this group from a mention or a name typed on the console. */
   async resolve(group: Group, reference: string): Promise<Member> {
     const ref = parseMemberReference(reference);

@@ -2,6 +2,17 @@ import type { Outbound } from '../core/chat-adapter';
 import type { Clock } from '../core/clock';
 import type { Db } from '../db/database';
 import type { Logger } from '../logger';
+import type { FetchPolicy } from '../net/safe-fetch';
+
+/** Tunable behaviour of the services, with defaults in `DEFAULT_SERVICE_SETTINGS`. */
+export interface ServiceSettings {
+  /** How pages and feeds members give us may be fetched. */
+  fetchPolicy: FetchPolicy;
+  /** How often each feed is polled. */
+  feedPollMs: number;
+  /** At most one edit of an announcement per this interval, however fast the clicks come. */
+  announcementEditIntervalMs: number;
+}
 
 /** What every service is built from. Services open their own transactions and post only after commit. */
 export interface ServiceDeps {
@@ -9,4 +20,5 @@ export interface ServiceDeps {
   clock: Clock;
   outbound: Outbound;
   logger: Logger;
+  settings: ServiceSettings;
 }

@@ -12,6 +12,10 @@ describe('/export and /forget', () => {
     await h.send('Bo', '/log 500 note:"=SUM(A1), with a comma"');
     await h.send({ name: 'Bo', channel: 'poetry' }, '/log 20');
     await h.send('Cy', '/log 900');
+    await h.send('Bo', '/publish https://example.com/bo-story Bo Story');
+    await h.send('Cy', '/publish https://example.com/cy-story Cy Story');
+    const cyAnnouncement = h.adapter.posts.find((p) => p.reply.text.includes('Cy Story'))!;
+    await h.press('Bo', cyAnnouncement.reply.buttons!.find((b) => b.action === 'read')!);
   });
   afterEach(() => h.close());
 
@@ -26,6 +30,8 @@ describe('/export and /forget', () => {
       ['poetry', 1],
     ]);
     expect(JSON.stringify(data)).not.toContain('900');
+    expect(data.groups[0].publications).toEqual([{ url: 'https://example.com/bo-story', title: 'Bo Story', source: 'command', announcedAt: expect.any(String) }]);
+    expect(data.groups[0].reads).toEqual([{ url: 'https://example.com/cy-story', title: 'Cy Story', readAt: expect.any(String), firstHour: true }]);
     const lines = String(csv!.content).trim().split('\n');
     expect(lines[0]).toBe('group_channel,local_date,zone,words,minutes,url,note,source,logged_at');
     expect(lines[1]).toMatch(/^general,2026-03-10,Europe\/London,500,0,,"'=SUM\(A1\), with a comma",command,/);
@@ -40,6 +46,8 @@ describe('/export and /forget', () => {
     expect((await h.press('Bo', button))!.text).toMatch(/Done: everything I kept about you/);
     const left = await h.db.selectFrom('logs').select('words').execute();
     expect(left).toEqual([{ words: 900 }]);
+    expect(await h.db.selectFrom('publications').select('title').execute()).toEqual([{ title: 'Cy Story' }]);
+    expect(await h.db.selectFrom('reads').selectAll().execute()).toEqual([]);
     expect(await h.db.selectFrom('people').select('user_id').orderBy('user_id').execute()).toEqual([{ user_id: 'cy' }]);
     expect((await h.send('Bo', '/export'))!.text).toBe('I have no data about you in this workspace.');
   });

@@ -41,13 +41,28 @@ describe('/setup and /config', () => {
     await h.send(admin, '/setup Europe/London');
     const shown = await h.send(admin, '/config');
     expect(shown).toMatchObject({ visibility: 'private' });
-    expect(shown && shown.fields?.map((f) => f.label)).toEqual(['timezone', 'channel (announcements)', 'backfill_days', 'log_pattern', 'admins']);
+    expect(shown && shown.fields?.map((f) => f.label)).toEqual([
+      'timezone',
+      'channel (announcements)',
+      'backfill_days',
+      'log_pattern',
+      'read_window (minutes)',
+      'fair_reads',
+      'fair_window',
+      'readers_role',
+      'admins',
+    ]);
 
     expect(await h.text(admin, '/config backfill_days 5')).toMatch(/backfill_days: 5/);
     expect(await h.text(admin, '/config backfill_days 99')).toMatch(/backfill_days must be a whole number from 0 to 14/);
     expect(await h.text(admin, '/config log_pattern "(unclosed"')).toMatch(/can't be used: it is not a valid regular expression/);
     expect(await h.text(admin, '/config log_pattern ^done:')).toMatch(/log_pattern: \^done:/);
     expect(await h.text(admin, '/config timezone Nowhere/City')).toMatch(/not a time zone I know/);
+    expect(await h.text(admin, '/config read_window 90')).toMatch(/read_window \(minutes\): 90/);
+    expect(await h.text(admin, '/config read_window 5')).toMatch(/read_window must be a whole number from 10 to 1440/);
+    expect(await h.text(admin, '/config fair_reads 2')).toMatch(/fair_reads: 2 of the last 5/);
+    expect(await h.text(admin, '/config readers_role <@&123456789012345678>')).toMatch(/readers_role: <@&123456789012345678>/);
+    expect(await h.text(admin, '/config readers_role everyone')).toMatch(/readers_role takes a Discord role mention/);
     expect(await h.text(admin, '/config colour blue')).toMatch(/Bad value for setting: "colour". Expected one of: timezone, channel/);
     expect(await h.text(admin, '/config timezone')).toMatch(/Give timezone a value/);
   });

@@ -106,7 +106,7 @@ describe('the Discord adapter, real bot wiring against a fake Discord', () => {
   });
 
   it('explains a stale button', async () => {
-    const stale = callbackBody(await fake.waitForCallback(fake.buttonClick({ guildId, channelId: writing, user: bo, customId: 'read:12345' })));
+    const stale = callbackBody(await fake.waitForCallback(fake.buttonClick({ guildId, channelId: writing, user: bo, customId: 'vanished:12345' })));
     expect(stale.data).toMatchObject({ flags: 64, content: expect.stringMatching(/no longer works/) });
   });
 
@@ -142,6 +142,25 @@ describe('the Discord adapter, real bot wiring against a fake Discord', () => {
     }
     const post = await fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${writing}/messages` && JSON.stringify(r.body).includes('7 days in a row'));
     expect(post.body).toMatchObject({ allowed_mentions: { parse: [], users: [], roles: [] } });
+  });
+
+  it('announces an article with a link button and an "I read it" button, counts a double click once, and edits the count in place', async () => {
+    const cy = { id: snowflake(), username: 'cy' };
+    fake.addUser(cy);
+    await slash(bo, 'publish', { url: 'https://bo.example/why-i-write', title: 'Why I Write' });
+    const post = await fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${writing}/messages` && JSON.stringify(r.body).includes('Why I Write'));
+    const body = post.body as { embeds: { title: string; description: string }[]; components: { components: { style: number; url?: string; custom_id?: string }[] }[] };
+    expect(body.embeds[0]!.title).toBe('📣 Why I Write');
+    expect(body.embeds[0]!.description).toMatch(/First hour closes <t:\d+:R>/);
+    const [link, read] = body.components[0]!.components;
+    expect(link).toMatchObject({ style: 5, url: 'https://bo.example/why-i-write' });
+    const announcementId = (post.response as { id: string }).id;
+    const click = async () =>
+      callbackBody(await fake.waitForCallback(fake.buttonClick({ guildId, channelId: writing, user: cy, customId: read!.custom_id!, message: announcementId })));
+    expect((await click()).data).toMatchObject({ flags: 64, content: expect.stringMatching(/Counted: a first-hour read/) });
+    expect((await click()).data).toMatchObject({ flags: 64, content: expect.stringMatching(/already counted/) });
+    const edit = await fake.waitForRequest({ method: 'PATCH', path: `/channels/${writing}/messages/${announcementId}` });
+    expect(JSON.stringify(edit.body)).toMatch(/1 read so far/);
   });
 
   it('keeps serving after the gateway connection drops', async () => {

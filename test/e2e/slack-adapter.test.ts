@@ -143,6 +143,25 @@ describe('the Slack adapter over HTTP, against a fake Slack', () => {
     expect(await bot.app.database.db.selectFrom('people').select('user_id').where('user_id', '=', WRITER).execute()).toEqual([]);
   });
 
+  it('announces an article, counts a double click once, and updates the count with chat.update', async () => {
+    await command(ADMIN, '/publish <https://bo.example/why-i-write|bo.example/why-i-write> Why I Write');
+    const post = await fake.waitForCall('chat.postMessage', (c) => String(c.params.text).includes('Why I Write'));
+    expect(post.params.text).toMatch(/First hour closes <!date\^\d+\^\{date_short_pretty\} at \{time\}\|/);
+    const blocks = post.params.blocks as { type: string; elements?: { action_id: string; value?: string; url?: string }[] }[];
+    const [link, read] = blocks.find((b) => b.type === 'actions')!.elements!;
+    expect(link).toMatchObject({ url: 'https://bo.example/why-i-write' });
+    const ts = (post.response as { ts: string }).ts;
+    const click = async () => {
+      const responseUrl = fake.responseUrl();
+      await send(blockAction({ actionId: read!.action_id, value: read!.value, userId: WRITER, channelId: CHANNEL, messageTs: ts, responseUrl }));
+      return (await fake.waitForResponse((r) => r.url === responseUrl)).body as { text: string };
+    };
+    expect((await click()).text).toMatch(/Counted: a first-hour read/);
+    expect((await click()).text).toMatch(/already counted/);
+    const update = await fake.waitForCall('chat.update', (c) => c.params.ts === ts);
+    expect(update.params.text).toMatch(/1 read so far/);
+  });
+
   it('explains a button from an old message', async () => {
     const responseUrl = fake.responseUrl();
     await send(blockAction({ actionId: 'vanished#0', value: 'x', userId: WRITER, channelId: CHANNEL, responseUrl }));
@@ -209,7 +228,7 @@ describe('the Slack app manifest', () => {
   it('declares one slash command per definition, renaming those Slack reserves', () => {
     const manifest = slackManifest({ appName: 'Inkwell', commands, requestUrl: 'https://bot.example.com/slack/events' });
     const declared = manifest.features.slash_commands.map((c) => c.command);
-    expect(declared).toEqual(commands.map((c) => (c.name === 'join' ? '/ink-join' : `/${c.name}`)));
+    expect(declared).toEqual(commands.map((c) => (['join', 'feed'].includes(c.name) ? `/ink-${c.name}` : `/${c.name}`)));
     const log = manifest.features.slash_commands.find((c) => c.command === '/log')!;
     expect(log).toMatchObject({ usage_hint: usage('log', describeOptions(commands.find((c) => c.name === 'log')!.options)).replace('/log ', ''), should_escape: true, url: 'https://bot.example.com/slack/events' });
     expect(manifest.settings).toMatchObject({ socket_mode_enabled: false, interactivity: { is_enabled: true, request_url: 'https://bot.example.com/slack/events' } });

@@ -13,6 +13,7 @@ import {
   insertMember,
   upsertPerson,
 } from '../../src/db/member.repository';
+import { migrations } from '../../migrations/index';
 import { migrateToLatest } from '../../src/db/migrate';
 import { recordMilestone } from '../../src/db/milestone.repository';
 import { findStreak, saveStreak } from '../../src/db/streak.repository';
@@ -33,7 +34,7 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       testDb = await createTestDatabase(dialect);
       handle = openDatabase(testDb.config);
-      expect(await migrateToLatest(handle)).toEqual(['20261121000000_core']);
+      expect(await migrateToLatest(handle)).toEqual(Object.keys(migrations));
       groupId = await upsertGroup(handle.db, { platform: 'discord', workspaceId: actor.workspaceId, channelId: '42', announceChannelId: '42', timezone: 'UTC' }, NOW);
       const personId = await upsertPerson(handle.db, actor, NOW);
       await insertMember(handle.db, groupId, personId, NOW);

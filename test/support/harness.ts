@@ -5,7 +5,15 @@ import type { Actor, Conversation, Invocation } from '../../src/core/invocation'
 import type { Reply, ReplyButton } from '../../src/core/reply';
 import type { Dialect } from '../../src/db/database';
 import { RecordingAdapter } from '../fakes/recording-adapter';
+import { fetchPolicy } from '../../src/net/safe-fetch';
+import type { ServiceSettings } from '../../src/services/index';
 import { createTestDatabase, type TestDatabase } from './databases';
+
+/** Tests fetch from servers on 127.0.0.1, and must not wait seconds between announcement edits. */
+export const TEST_SETTINGS: Partial<ServiceSettings> = {
+  fetchPolicy: fetchPolicy({ allowPrivateHosts: true, timeoutMs: 2000, maxBytes: 512 * 1024 }),
+  announcementEditIntervalMs: 1000,
+};
 
 export interface Speaker {
   name: string;
@@ -28,17 +36,33 @@ export class Harness {
     private readonly database: TestDatabase,
     /** Everything the bot logged at error level. */
     readonly errors: { msg: string; err?: { message: string } }[],
+    private readonly settings: Partial<ServiceSettings>,
   ) {}
 
-  static async create(options: { now?: string; dialect?: Dialect } = {}): Promise<Harness> {
+  static async create(options: { now?: string; dialect?: Dialect; settings?: Partial<ServiceSettings> } = {}): Promise<Harness> {
     const database = await createTestDatabase(options.dialect ?? 'sqlite');
     const clock = new FakeClock(Date.parse(options.now ?? '2026-03-10T12:00:00Z'));
     const errors: Harness['errors'] = [];
     const logger = pino({ level: 'error' }, { write: (line: string) => errors.push(JSON.parse(line)) });
-    const app = await createApp({ database: database.config, logger, clock });
-    const harness = new Harness(app, clock, database, errors);
+    const settings = { ...TEST_SETTINGS, ...options.settings };
+    const app = await createApp({ database: database.config, logger, clock, settings });
+    const harness = new Harness(app, clock, database, errors, settings);
     await app.attach(harness.adapter);
     return harness;
+  }
+
+  /** Another bot process on the same database (a restart, or a second instance), with its own adapter. */
+  async anotherProcess(): Promise<{ app: App; adapter: RecordingAdapter }> {
+    const logger = pino({ level: 'error' }, { write: (line: string) => this.errors.push(JSON.parse(line)) });
+    const app = await createApp({ database: this.database.config, logger, clock: this.clock, settings: this.settings });
+    const adapter = new RecordingAdapter();
+    await app.attach(adapter);
+    return { app, adapter };
+  }
+
+  /** One scheduler round: due jobs and feed polls. */
+  tick(): Promise<void> {
+    return this.app.scheduler.tick();
   }
 
   get db() {

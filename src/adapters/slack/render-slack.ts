@@ -62,7 +62,10 @@ export function renderForSlack(reply: Reply): { text: string; blocks: SlackBlock
       })),
     });
   }
-  return { text: clip(slackText(reply.text), 3000), blocks };
+  // Slack notifies the people mentioned in a message: the reply's pings, and only them.
+  const pings = (reply.pings?.users ?? []).map((id) => `<@${id}>`).join(' ');
+  if (pings) blocks.unshift({ type: 'section', text: { type: 'mrkdwn', text: pings } });
+  return { text: clip(`${pings ? `${pings} ` : ''}${slackText(reply.text)}`, 3000), blocks };
 }
 
 /** The emoji names Slack's reactions.add takes, for the reactions replies use. */

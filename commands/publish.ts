@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { defineCommand } from '../src/core/command';
+import { channelMention, formatNumber, plain } from '../src/core/format';
+import { privateReply } from '../src/core/reply';
+import { READ_ACTION } from '../src/services/publication-messages';
+import type { PublishOutcome, ReadOutcome } from '../src/services/publication-service';
+
+function publishReply(outcome: PublishOutcome) {
+  switch (outcome.kind) {
+    case 'announced': {
+      const closes = Math.floor(outcome.publication.windowEndsAt / 1000);
+      return privateReply(`📣 Announced in ${channelMention(outcome.where.conversation.channelId)}. The first hour closes <t:${closes}:R>.`);
+    }
+    case 'duplicate': {
+      const when = new Date(outcome.existing.announcedAt).toISOString().slice(0, 10);
+      return privateReply(`That article was already announced here on ${when} ("${plain(outcome.existing.title)}"), so it is not announced again.`);
+    }
+    case 'needs-reads': {
+      const { needed, unread } = outcome.debt;
+      const list = unread.slice(0, 10).map((p) => `• ${plain(p.title)} by ${plain(p.authorName)}: ${p.url}`);
+      return privateReply(
+        [`This group asks members to read at least ${outcome.required} of the latest articles by others before announcing their own. Read ${needed} more (and press "I read it"), then /publish again:`, ...list].join('\n'),
+        { title: `${formatNumber(needed)} more to read first`, buttons: unread.slice(0, 5).map((p) => ({ action: '', label: p.title.slice(0, 70), url: p.url })) },
+      );
+    }
+  }
+}
+
+function readReply(outcome: ReadOutcome) {
+  switch (outcome.kind) {
+    case 'counted':
+      return privateReply(outcome.firstHour ? '✅ Counted: a first-hour read. Thank you!' : '✅ Counted as a later read (the first hour is over).');
+    case 'already':
+      return privateReply('You already counted this one: each read counts once.');
+    case 'own':
+      return privateReply("That's your own article: the group's reads are the ones that count. 🙂");
+  }
+}
+
+export default defineCommand({
+  name: 'publish',
+  description: 'Announce your new article so the group reads it in its first hour',
+  options: z.object({
+    url: z.url({ protocol: /^https?$/ }).max(2000).describe('Link to the article'),
+    title: z.string().min(1).max(300).optional().describe('Its title (default: read from the page)'),
+  }),
+  positional: ['url', 'title'],
+  run: async (ctx, args) => {
+    const { member } = await ctx.services.members.ensure(ctx.group, ctx.actor);
+    return publishReply(await ctx.services.publications.publish(ctx.group, member, args, 'command'));
+  },
+  buttons: [
+    {
+      action: READ_ACTION,
+      // The button lives in the announcement channel, which may not be the group's own channel.
+      scope: 'anywhere',
+      run: async (ctx, payload) => readReply(await ctx.services.publications.recordRead(ctx.actor, ctx.conversation, Number(payload))),
+    },
+  ],
+});

@@ -1,0 +1,218 @@
+import type { Publication } from '../domain/publication';
+import type { Db } from './database';
+import type { PublicationRow } from './publication.table';
+
+const publicationColumns = [
+  'publications.id',
+  'publications.group_id',
+  'publications.member_id',
+  'publications.url',
+  'publications.canonical_url',
+  'publications.title',
+  'publications.source',
+  'publications.announced_at',
+  'publications.window_ends_at',
+  'publications.message_channel_id',
+  'publications.message_id',
+  'publications.closed_at',
+  'people.display_name',
+  'people.user_id',
+] as const;
+
+type PublicationJoinRow = Omit<PublicationRow, 'last_edit_at'> & { display_name: string; user_id: string };
+
+function toPublication(row: PublicationJoinRow): Publication {
+  return {
+    id: row.id,
+    groupId: row.group_id,
+    memberId: row.member_id,
+    authorName: row.display_name,
+    authorUserId: row.user_id,
+    url: row.url,
+    canonicalUrl: row.canonical_url,
+    title: row.title,
+    source: row.source,
+    announcedAt: row.announced_at,
+    windowEndsAt: row.window_ends_at,
+    announcement: row.message_channel_id && row.message_id ? { channelId: row.message_channel_id, messageId: row.message_id } : null,
+    closedAt: row.closed_at,
+  };
+}
+
+function withAuthor(db: Db) {
+  return db
+    .selectFrom('publications')
+    .innerJoin('members', 'members.id', 'publications.member_id')
+    .innerJoin('people', 'people.id', 'members.person_id')
+    .select(publicationColumns);
+}
+
+/** Inserts an announcement unless the group already has this canonical URL; returns the new id. */
+export async function insertPublication(
+  db: Db,
+  row: Pick<PublicationRow, 'group_id' | 'member_id' | 'url' | 'canonical_url' | 'title' | 'source' | 'announced_at' | 'window_ends_at'>,
+): Promise<number | undefined> {
+  const inserted = await db
+    .insertInto('publications')
+    .values({ ...row, message_channel_id: null, message_id: null, last_edit_at: null, closed_at: null })
+    .onConflict((oc) => oc.columns(['group_id', 'canonical_url']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted?.id;
+}
+
+export async function findPublication(db: Db, id: number): Promise<Publication | undefined> {
+  const row = await withAuthor(db).where('publications.id', '=', id).executeTakeFirst();
+  return row && toPublication(row);
+}
+
+export async function findPublicationByCanonicalUrl(db: Db, groupId: number, canonicalUrl: string): Promise<Publication | undefined> {
+  const row = await withAuthor(db)
+    .where('publications.group_id', '=', groupId)
+    .where('publications.canonical_url', '=', canonicalUrl)
+    .executeTakeFirst();
+  return row && toPublication(row);
+}
+
+export async function deletePublication(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('publications').where('id', '=', id).execute();
+}
+
+export async function setAnnouncementMessage(db: Db, id: number, channelId: string, messageId: string): Promise<void> {
+  await db.updateTable('publications').set({ message_channel_id: channelId, message_id: messageId }).where('id', '=', id).execute();
+}
+
+/** Takes the right to edit the announcement now, if nobody edited it in the last `intervalMs`. */
+export async function claimEditSlot(db: Db, id: number, now: number, intervalMs: number): Promise<boolean> {
+  const result = await db
+    .updateTable('publications')
+    .set({ last_edit_at: now })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_edit_at', 'is', null), eb('last_edit_at', '<=', now - intervalMs)]))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function markPublicationClosed(db: Db, id: number, now: number): Promise<void> {
+  await db.updateTable('publications').set({ closed_at: now }).where('id', '=', id).execute();
+}
+
+/** The latest announcements in a group by anyone but `memberId`, newest first. */
+export async function recentPublicationsByOthers(db: Db, groupId: number, memberId: number, limit: number): Promise<Publication[]> {
+  const rows = await withAuthor(db)
+    .where('publications.group_id', '=', groupId)
+    .where('publications.member_id', '!=', memberId)
+    .orderBy('publications.announced_at', 'desc')
+    .orderBy('publications.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toPublication);
+}
+
+export async function readPublicationIds(db: Db, memberId: number, publicationIds: number[]): Promise<Set<number>> {
+  if (publicationIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('reads')
+    .select('publication_id')
+    .where('member_id', '=', memberId)
+    .where('publication_id', 'in', publicationIds)
+    .execute();
+  return new Set(rows.map((r) => r.publication_id));
+}
+
+/** Records a read once per member; true when this one was new. */
+export async function insertRead(db: Db, read: { publicationId: number; memberId: number; readAt: number; firstHour: boolean }): Promise<boolean> {
+  const inserted = await db
+    .insertInto('reads')
+    .values({ publication_id: read.publicationId, member_id: read.memberId, read_at: read.readAt, first_hour: read.firstHour ? 1 : 0 })
+    .onConflict((oc) => oc.columns(['publication_id', 'member_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function countReads(db: Db, publicationId: number): Promise<{ firstHour: number; late: number }> {
+  const row = await db
+    .selectFrom('reads')
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>('first_hour'), eb.lit(0)).as('first_hour'),
+      eb.fn.countAll<number>().as('total'),
+    ])
+    .where('publication_id', '=', publicationId)
+    .executeTakeFirstOrThrow();
+  const firstHour = Number(row.first_hour);
+  return { firstHour, late: Number(row.total) - firstHour };
+}
+
+/** Display names of the first-hour readers, in the order they read. */
+export async function firstHourReaderNames(db: Db, publicationId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('reads')
+    .innerJoin('members', 'members.id', 'reads.member_id')
+    .innerJoin('people', 'people.id', 'members.person_id')
+    .select('people.display_name')
+    .where('reads.publication_id', '=', publicationId)
+    .where('reads.first_hour', '=', 1)
+    .orderBy('reads.read_at')
+    .orderBy('reads.id')
+    .execute();
+  return rows.map((r) => r.display_name);
+}
+
+export interface ReadTally {
+  firstHour: number;
+  late: number;
+}
+
+/** Reads a member gave (of others' articles) and received (on their own) since an instant. */
+export async function readBalance(db: Db, memberId: number, since: number): Promise<{ given: ReadTally; received: ReadTally }> {
+  const tally = (firstHour: unknown, total: unknown) => ({ firstHour: Number(firstHour ?? 0), late: Number(total ?? 0) - Number(firstHour ?? 0) });
+  const given = await db
+    .selectFrom('reads')
+    .select((eb) => [eb.fn.sum<number>('first_hour').as('first_hour'), eb.fn.countAll<number>().as('total')])
+    .where('member_id', '=', memberId)
+    .where('read_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  const received = await db
+    .selectFrom('reads')
+    .innerJoin('publications', 'publications.id', 'reads.publication_id')
+    .select((eb) => [eb.fn.sum<number>('reads.first_hour').as('first_hour'), eb.fn.countAll<number>().as('total')])
+    .where('publications.member_id', '=', memberId)
+    .where('reads.read_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return { given: tally(given.first_hour, given.total), received: tally(received.first_hour, received.total) };
+}
+
+/** User ids of the members who asked to be pinged for announcements. */
+export async function listFirstHourReaders(db: Db, groupId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('members')
+    .innerJoin('people', 'people.id', 'members.person_id')
+    .select('people.user_id')
+    .where('members.group_id', '=', groupId)
+    .where('members.first_hour_reader', '=', 1)
+    .orderBy('members.id')
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+export async function setFirstHourReader(db: Db, memberId: number, on: boolean): Promise<void> {
+  await db.updateTable('members').set({ first_hour_reader: on ? 1 : 0 }).where('id', '=', memberId).execute();
+}
+
+/** Rows of the member's publications (for /export). */
+export async function listPublicationsOf(db: Db, memberIds: number[]) {
+  if (memberIds.length === 0) return [];
+  return db.selectFrom('publications').selectAll().where('member_id', 'in', memberIds).orderBy('id').execute();
+}
+
+export async function listReadsBy(db: Db, memberIds: number[]) {
+  if (memberIds.length === 0) return [];
+  return db
+    .selectFrom('reads')
+    .innerJoin('publications', 'publications.id', 'reads.publication_id')
+    .select(['reads.member_id', 'reads.read_at', 'reads.first_hour', 'publications.url', 'publications.title'])
+    .where('reads.member_id', 'in', memberIds)
+    .orderBy('reads.id')
+    .execute();
+}

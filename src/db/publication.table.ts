@@ -1,0 +1,31 @@
+import type { Generated, Selectable } from 'kysely';
+
+/** An announced article; one per canonical URL per group. */
+export interface PublicationTable {
+  id: Generated<number>;
+  group_id: number;
+  member_id: number;
+  /** As the author gave it (without utm_* noise). */
+  url: string;
+  canonical_url: string;
+  title: string;
+  source: 'command' | 'feed';
+  announced_at: number;
+  window_ends_at: number;
+  message_channel_id: string | null;
+  message_id: string | null;
+  /** When the announcement was last edited: edits are throttled per message. */
+  last_edit_at: number | null;
+  closed_at: number | null;
+}
+
+/** One member's read of one publication. */
+export interface ReadTable {
+  id: Generated<number>;
+  publication_id: number;
+  member_id: number;
+  read_at: number;
+  first_hour: number;
+}
+
+export type PublicationRow = Selectable<PublicationTable>;

@@ -1,0 +1,96 @@
+import { parseFeed } from 'feedsmith';
+import { canonicalUrl } from './canonical-url';
+
+/** A feed read into what the bot needs: its title and its items, each with a stable identity. */
+export interface FeedSnapshot {
+  title: string;
+  items: FeedItem[];
+}
+
+export interface FeedItem {
+  /** The item's guid or Atom id; its canonical link when it has neither. Re-dated items keep it. */
+  key: string;
+  link: string;
+  title: string;
+  /** Epoch milliseconds, or null when the feed gives no usable date. */
+  publishedAt: number | null;
+}
+
+export class FeedReadError extends Error {
+  override readonly name = 'FeedReadError';
+}
+
+/** At most this many items are read from one feed: a 10,000-item feed costs no more than a normal one. */
+export const MAX_FEED_ITEMS = 100;
+
+type Text = string | { value?: string } | undefined;
+const text = (value: Text): string => (typeof value === 'string' ? value : (value?.value ?? '')).trim();
+
+function date(...candidates: unknown[]): number | null {
+  for (const candidate of candidates) {
+    const parsed = candidate instanceof Date ? candidate.getTime() : typeof candidate === 'string' ? Date.parse(candidate) : Number.NaN;
+    if (Number.isFinite(parsed)) return parsed;
+  }
+  return null;
+}
+
+function safeCanonical(link: string): string | undefined {
+  try {
+    return canonicalUrl(link);
+  } catch {
+    return undefined;
+  }
+}
+
+function item(id: string | undefined, link: string | undefined, title: string, publishedAt: number | null): FeedItem | undefined {
+  const cleanLink = link?.trim();
+  if (!cleanLink || !/^https?:\/\//i.test(cleanLink)) return undefined;
+  const key = id?.trim() || safeCanonical(cleanLink);
+  if (!key) return undefined;
+  return { key, link: cleanLink, title: title || cleanLink, publishedAt };
+}
+
+/** Parses RSS 2.0, Atom, RDF or JSON Feed text; anything else is a FeedReadError saying what it was. */
+export function readFeed(content: string): FeedSnapshot {
+  const trimmed = content.trimStart();
+  if (/^<!doctype html|^<html/i.test(trimmed)) throw new FeedReadError('that address returns a web page, not an RSS or Atom feed');
+  let parsed: ReturnType<typeof parseFeed>;
+  try {
+    parsed = parseFeed(content);
+  } catch (error) {
+    throw new FeedReadError(`that is not an RSS or Atom feed I can read (${(error as Error).message})`);
+  }
+  const items: (FeedItem | undefined)[] = [];
+  let title = '';
+  switch (parsed.format) {
+    case 'rss': {
+      const feed = parsed.feed;
+      title = text(feed.title);
+      for (const i of (feed.items ?? []).slice(0, MAX_FEED_ITEMS))
+        items.push(item(i.guid?.value, i.link, text(i.title), date(i.pubDate, i.dc?.dates?.[0], i.atom?.updated)));
+      break;
+    }
+    case 'atom': {
+      const feed = parsed.feed;
+      title = text(feed.title as Text);
+      for (const e of (feed.entries ?? []).slice(0, MAX_FEED_ITEMS)) {
+        const link = e.links?.find((l) => !l.rel || l.rel === 'alternate')?.href ?? e.links?.[0]?.href;
+        items.push(item(e.id, link, text(e.title as Text), date(e.published, e.updated)));
+      }
+      break;
+    }
+    case 'rdf': {
+      const feed = parsed.feed;
+      title = text(feed.title);
+      for (const i of (feed.items ?? []).slice(0, MAX_FEED_ITEMS)) items.push(item(i.rdf?.about, i.link, text(i.title), date(i.dc?.dates?.[0])));
+      break;
+    }
+    case 'json': {
+      const feed = parsed.feed;
+      title = text(feed.title);
+      for (const i of (feed.items ?? []).slice(0, MAX_FEED_ITEMS)) items.push(item(i.id, i.url, text(i.title), date(i.date_published, i.date_modified)));
+      break;
+    }
+  }
+  return { title: title || 'Untitled feed', items: items.filter((i): i is FeedItem => i !== undefined) };
+}

@@ -1,0 +1,52 @@
+import type { LocalDate } from './local-date';
+
+/** An announced article and its first-hour window. */
+export interface Publication {
+  id: number;
+  groupId: number;
+  memberId: number;
+  authorName: string;
+  authorUserId: string;
+  url: string;
+  canonicalUrl: string;
+  title: string;
+  source: 'command' | 'feed';
+  announcedAt: number;
+  windowEndsAt: number;
+  /** Where the announcement was posted, once it was. */
+  announcement: { channelId: string; messageId: string } | null;
+  closedAt: number | null;
+}
+
+export const DEFAULT_READ_WINDOW_MINUTES = 60;
+export const DEFAULT_FAIR_WINDOW = 5;
+
+/** A read counts for the first hour up to and including the instant the window closes. */
+export function isFirstHourRead(readAt: number, publication: Pick<Publication, 'windowEndsAt'>): boolean {
+  return readAt <= publication.windowEndsAt;
+}
+
+export interface ReadingDebt {
+  /** Reads still needed before the member's own article is announced. */
+  needed: number;
+  /** The recent announcements by others they have not read yet, newest first. */
+  unread: Pick<Publication, 'id' | 'title' | 'url' | 'authorName'>[];
+}
+
+/**
+ * The fairness rule: before their own article is announced, a member must have read at least
+ * `required` of the last announcements by others (the caller passes those, newest first).
+ */
+export function readingDebt(
+  recentByOthers: Pick<Publication, 'id' | 'title' | 'url' | 'authorName'>[],
+  readIds: ReadonlySet<number>,
+  required: number,
+): ReadingDebt {
+  const read = recentByOthers.filter((p) => readIds.has(p.id)).length;
+  // Nobody can be asked to read more than the group has published.
+  const needed = Math.max(0, Math.min(required, recentByOthers.length) - read);
+  return { needed, unread: recentByOthers.filter((p) => !readIds.has(p.id)) };
+}
+
+/** The dates of the last `days` days up to `today`, for "over the last 30 days" summaries. */
+export type ReadingPeriod = { from: LocalDate; to: LocalDate };

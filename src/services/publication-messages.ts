@@ -1,0 +1,43 @@
+import { plain, plural } from '../core/format';
+import { type Reply, channelReply } from '../core/reply';
+import type { Publication } from '../domain/publication';
+
+export const READ_ACTION = 'read';
+
+const unix = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * The announcement of a new article, as first posted and as later edited with the running count.
+ * Only the opted-in readers (or the readers' role) are pinged, and only on the first post.
+ */
+export function announcementReply(
+  publication: Publication,
+  counts: { firstHour: number; late: number },
+  options: { closed: boolean; pings?: Reply['pings'] },
+): Reply {
+  const title = plain(publication.title);
+  const author = plain(publication.authorName);
+  const window = options.closed
+    ? `The first hour closed <t:${unix(publication.windowEndsAt)}:R> with ${plural(counts.firstHour, 'first-hour read')}.`
+    : `First hour closes <t:${unix(publication.windowEndsAt)}:R>: ${plural(counts.firstHour, 'read')} so far.`;
+  const late = counts.late ? ` ${plural(counts.late, 'later read')}.` : '';
+  const text = [`📣 New from ${author}: ${title}`, publication.url, `${window}${late}`].join('\n');
+  return channelReply(text, {
+    title: `📣 ${title}`.slice(0, 250),
+    fields: [
+      { label: 'By', value: author },
+      { label: options.closed ? 'First-hour reads' : 'Reads so far', value: String(counts.firstHour) },
+    ],
+    buttons: [
+      { action: '', label: 'Read it', url: publication.url },
+      { action: READ_ACTION, payload: String(publication.id), label: 'I read it' },
+    ],
+    ...(options.pings && { pings: options.pings }),
+  });
+}
+
+/** The short post when the window closes: how many read it in the first hour, and who (names, no pings). */
+export function wrapUpReply(publication: Publication, readers: string[]): Reply {
+  const who = readers.length ? `: ${readers.map(plain).join(', ')}` : '. Next time, then!';
+  return channelReply(`⏱️ First hour over for "${plain(publication.title)}" by ${plain(publication.authorName)}: ${plural(readers.length, 'first-hour read')}${who}`);
+}

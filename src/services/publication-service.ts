@@ -1,0 +1,204 @@
+import type { Actor, Conversation } from '../core/invocation';
+import type { MessageRef } from '../core/reply';
+import { UserError } from '../core/user-error';
+import {
+  claimEditSlot,
+  countReads,
+  deletePublication,
+  findPublication,
+  findPublicationByCanonicalUrl,
+  firstHourReaderNames,
+  insertPublication,
+  insertRead,
+  listFirstHourReaders,
+  markPublicationClosed,
+  readBalance,
+  readPublicationIds,
+  recentPublicationsByOthers,
+  setAnnouncementMessage,
+  setFirstHourReader,
+  type ReadTally,
+} from '../db/publication.repository';
+import { scheduleJob } from '../db/scheduled-job.repository';
+import type { ScheduledJobRow } from '../db/scheduled-job.table';
+import { canonicalUrl, displayUrl } from '../domain/canonical-url';
+import { announceConversation, type Group } from '../domain/group';
+import type { Member } from '../domain/member';
+import { isFirstHourRead, type Publication, type ReadingDebt, readingDebt } from '../domain/publication';
+import { fetchPageTitle } from '../net/page-title';
+import type { GroupService } from './group-service';
+import type { MemberService } from './member-service';
+import { announcementReply, wrapUpReply } from './publication-messages';
+import type { ServiceDeps } from './service-deps';
+
+export const FIRST_HOUR_CLOSE_JOB = 'first-hour-close';
+const READ_BALANCE_DAYS = 30;
+
+export type PublishOutcome =
+  | { kind: 'announced'; publication: Publication; where: MessageRef }
+  | { kind: 'duplicate'; existing: Publication }
+  | { kind: 'needs-reads'; debt: ReadingDebt; required: number };
+
+export type ReadOutcome = { kind: 'counted'; firstHour: boolean; publication: Publication } | { kind: 'already' } | { kind: 'own' };
+
+export interface ReadsSummary {
+  member: Member;
+  days: number;
+  given: ReadTally;
+  received: ReadTally;
+  /** Reads given minus reads received: above zero, they read others more than they are read. */
+  balance: number;
+}
+
+/**
+ * Announcing articles for their first hour, counting "I read it" clicks, and closing the window.
+ * Network calls (the page title, the post) happen outside transactions.
+ */
+export class PublicationService {
+  private readonly trailingEdits = new Map<number, NodeJS.Timeout>();
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly groups: GroupService,
+    private readonly members: MemberService,
+  ) {}
+
+  /** Announces an article in the group's announcement channel, once per canonical URL. */
+  async publish(group: Group, member: Member, input: { url: string; title?: string }, source: 'command' | 'feed'): Promise<PublishOutcome> {
+    const { db, clock, settings } = this.deps;
+    const canonical = canonicalUrl(input.url);
+    const existing = await findPublicationByCanonicalUrl(db, group.id, canonical);
+    if (existing) return { kind: 'duplicate', existing };
+    if (group.fairReads > 0) {
+      const recent = await recentPublicationsByOthers(db, group.id, member.id, group.fairWindow);
+      const debt = readingDebt(recent, await readPublicationIds(db, member.id, recent.map((p) => p.id)), group.fairReads);
+      if (debt.needed > 0) return { kind: 'needs-reads', debt, required: group.fairReads };
+    }
+    const title = input.title?.trim() || (await fetchPageTitle(input.url, settings.fetchPolicy)) || displayUrl(input.url);
+
+    const now = clock.now();
+    const windowEndsAt = now + group.readWindowMinutes * 60_000;
+    const id = await db.transaction().execute(async (trx) => {
+      const inserted = await insertPublication(trx, {
+        group_id: group.id,
+        member_id: member.id,
+        url: displayUrl(input.url),
+        canonical_url: canonical,
+        title: title.slice(0, 300),
+        source,
+        announced_at: now,
+        window_ends_at: windowEndsAt,
+      });
+      if (inserted !== undefined) await scheduleJob(trx, { job: FIRST_HOUR_CLOSE_JOB, subject: String(inserted), period: '' }, windowEndsAt, now);
+      return inserted;
+    });
+    if (id === undefined) return { kind: 'duplicate', existing: (await findPublicationByCanonicalUrl(db, group.id, canonical))! };
+
+    const publication = (await findPublication(db, id))!;
+    const where = announceConversation(group);
+    let ref: MessageRef;
+    try {
+      ref = await this.deps.outbound.post(where, announcementReply(publication, { firstHour: 0, late: 0 }, { closed: false, pings: await this.pings(group, member) }));
+    } catch (error) {
+      // Not announced means not published: take it back so it can be announced again once the channel works.
+      await deletePublication(db, id);
+      this.deps.logger.warn({ err: error, group: group.id }, 'announcement not posted');
+      throw new UserError('refused', `I couldn't post in the announcement channel (${(error as Error).message}). An admin can check my permissions there, or pick another channel with /config channel.`);
+    }
+    await setAnnouncementMessage(db, id, ref.conversation.channelId, ref.messageId);
+    return { kind: 'announced', publication: { ...publication, announcement: { channelId: ref.conversation.channelId, messageId: ref.messageId } }, where: ref };
+  }
+
+  /** An "I read it" click: one read per member and article; the author's own click is declined. */
+  async recordRead(actor: Actor, conversation: Conversation, publicationId: number): Promise<ReadOutcome> {
+    const { db, clock } = this.deps;
+    const publication = Number.isSafeInteger(publicationId) ? await findPublication(db, publicationId) : undefined;
+    if (!publication) throw new UserError('stale_button', 'That announcement is gone, so there is nothing to count.');
+    const group = await this.groups.get(publication.groupId);
+    if (group.platform !== conversation.platform || group.workspaceId !== conversation.workspaceId)
+      throw new UserError('refused', 'That button belongs to a group in another workspace.');
+    const { member } = await this.members.ensure(group, actor);
+    if (member.id === publication.memberId) return { kind: 'own' };
+    const now = clock.now();
+    const firstHour = isFirstHourRead(now, publication);
+    if (!(await insertRead(db, { publicationId: publication.id, memberId: member.id, readAt: now, firstHour }))) return { kind: 'already' };
+    // The count in the announcement follows, at most one edit per interval; the click does not wait for it.
+    void this.refreshAnnouncement(publication.id);
+    return { kind: 'counted', firstHour, publication };
+  }
+
+  /** Edits the announcement with the current count: now if no edit happened lately, otherwise once the interval has passed. */
+  async refreshAnnouncement(publicationId: number, force = false): Promise<void> {
+    const { db, clock, settings, logger } = this.deps;
+    try {
+      const interval = settings.announcementEditIntervalMs;
+      if (!force && !(await claimEditSlot(db, publicationId, clock.now(), interval))) {
+        if (!this.trailingEdits.has(publicationId)) {
+          const timer = setTimeout(() => {
+            this.trailingEdits.delete(publicationId);
+            void this.refreshAnnouncement(publicationId, true);
+          }, interval);
+          timer.unref();
+          this.trailingEdits.set(publicationId, timer);
+        }
+        return;
+      }
+      const publication = await findPublication(db, publicationId);
+      if (!publication?.announcement) return;
+      await this.editAnnouncement(publication);
+    } catch (error) {
+      logger.warn({ err: error, publication: publicationId }, 'announcement count not refreshed');
+    }
+  }
+
+  /** Waits for pending count edits (for shutdown and tests). */
+  async flushEdits(): Promise<void> {
+    const pending = [...this.trailingEdits.keys()];
+    for (const id of pending) clearTimeout(this.trailingEdits.get(id));
+    this.trailingEdits.clear();
+    await Promise.all(pending.map((id) => this.refreshAnnouncement(id, true)));
+  }
+
+  /** The scheduled close of a first-hour window: one wrap-up post, then the announcement's final state. */
+  async closeWindow(job: ScheduledJobRow, markSent: (messageId: string) => Promise<void>): Promise<'done' | 'skipped'> {
+    const { db, clock } = this.deps;
+    const publication = await findPublication(db, Number(job.subject));
+    if (!publication) return 'skipped';
+    const group = await this.groups.get(publication.groupId);
+    if (!job.message_id) {
+      const names = await firstHourReaderNames(db, publication.id);
+      const ref = await this.deps.outbound.post(announceConversation(group), wrapUpReply(publication, names));
+      await markSent(ref.messageId);
+    }
+    if (publication.announcement) await this.editAnnouncement(publication, true);
+    await markPublicationClosed(db, publication.id, clock.now());
+    return 'done';
+  }
+
+  async readsSummary(group: Group, member: Member): Promise<ReadsSummary> {
+    const since = this.deps.clock.now() - READ_BALANCE_DAYS * 86_400_000;
+    const { given, received } = await readBalance(this.deps.db, member.id, since);
+    const total = (t: ReadTally) => t.firstHour + t.late;
+    return { member, days: READ_BALANCE_DAYS, given, received, balance: total(given) - total(received) };
+  }
+
+  async setReader(group: Group, actor: Actor, on: boolean): Promise<Member> {
+    const { member } = await this.members.ensure(group, actor);
+    await setFirstHourReader(this.deps.db, member.id, on);
+    return member;
+  }
+
+  private async editAnnouncement(publication: Publication, closed = publication.closedAt !== null): Promise<void> {
+    const group = await this.groups.get(publication.groupId);
+    const counts = await countReads(this.deps.db, publication.id);
+    const where = { platform: group.platform, workspaceId: group.workspaceId, channelId: publication.announcement!.channelId };
+    await this.deps.outbound.edit({ conversation: where, messageId: publication.announcement!.messageId }, announcementReply(publication, counts, { closed }));
+  }
+
+  /** Who an announcement pings: the readers' role on Discord if the group set one, else the opted-in readers. */
+  private async pings(group: Group, author: Member) {
+    if (group.readersRoleId && group.platform === 'discord') return { roles: [group.readersRoleId] };
+    const users = (await listFirstHourReaders(this.deps.db, group.id)).filter((id) => id !== author.userId);
+    return users.length ? { users } : undefined;
+  }
+}

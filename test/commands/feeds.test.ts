@@ -1,0 +1,152 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fetchPolicy } from '../../src/net/safe-fetch';
+import { atomFeed, type FixtureItem, mediumFeed, rssFeed } from '../fixtures/feeds';
+import { Harness } from '../support/harness';
+import { WebServer } from '../support/web-server';
+
+const admin = { name: 'Ada', admin: true };
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const START = Date.parse('2026-03-10T12:00:00Z');
+
+describe('feeds', () => {
+  let web: WebServer;
+  let h: Harness;
+  beforeAll(async () => {
+    web = await WebServer.start();
+  });
+  afterAll(() => web.stop());
+  beforeEach(async () => {
+    h = await Harness.create({ now: '2026-03-10T12:00:00Z', settings: { feedPollMs: 5 * MINUTE } });
+    await h.send(admin, '/setup Europe/London');
+  });
+  afterEach(() => h.close());
+
+  const story = (n: number, publishedAt: number, extra: Partial<FixtureItem> = {}): FixtureItem => ({
+    id: `1a2b3c4d5e${String(n).padStart(2, '0')}`,
+    title: `Story ${n}`,
+    link: `https://medium.com/@bo/story-${n}-1a2b3c4d5e${String(n).padStart(2, '0')}`,
+    published: new Date(publishedAt),
+    ...extra,
+  });
+  const announced = () => h.adapter.posts.filter((p) => p.reply.text.startsWith('📣')).map((p) => p.reply.text.split('\n')[0]);
+  const poll = async () => {
+    h.clock.advance(5 * MINUTE);
+    await h.tick();
+  };
+
+  it('adds a feed after reading it, and announces nothing that was already in it', async () => {
+    web.serve('/medium-1', mediumFeed('bo', [story(1, START - HOUR), story(2, START - 2 * HOUR)]));
+    expect(await h.text('Bo', `/feed add ${web.url('/medium-1')}`)).toBe(
+      `📡 Added "Stories by bo on Medium" (2 articles in it now, which I won't announce). New articles will be announced here within a few minutes of appearing.`,
+    );
+    await poll();
+    expect(announced()).toEqual([]);
+    expect(await h.text('Bo', '/feed list')).toBe(`Your feeds (1):\n• Stories by bo on Medium: ${web.url('/medium-1')}`);
+  });
+
+  it('announces a new article once, in order, and never one that was re-dated or reordered', async () => {
+    web.serve('/medium-2', mediumFeed('bo', [story(1, START - HOUR)]));
+    await h.send('Bo', `/feed add ${web.url('/medium-2')}`);
+    web.serve('/medium-2', mediumFeed('bo', [story(3, START + 2 * MINUTE), story(2, START + MINUTE), story(1, START - HOUR)]));
+    await poll();
+    expect(announced()).toEqual(['📣 New from Bo: Story 2', '📣 New from Bo: Story 3']);
+    // Medium re-dates old items and reorders them; their guids stay the same.
+    web.serve('/medium-2', mediumFeed('bo', [story(1, START + 9 * MINUTE), story(2, START + 8 * MINUTE), story(3, START + 7 * MINUTE)]));
+    await poll();
+    await poll();
+    expect(announced()).toHaveLength(2);
+  });
+
+  it('does not announce new items published more than a day ago', async () => {
+    web.serve('/devto', rssFeed('devto', 'Bo on dev.to', []));
+    await h.send('Bo', `/feed add ${web.url('/devto')}`);
+    web.serve('/devto', rssFeed('devto', 'Bo on dev.to', [{ ...story(4, START - 30 * HOUR), link: 'https://dev.to/bo/old' }]));
+    await poll();
+    expect(announced()).toEqual([]);
+  });
+
+  it('announces two items that share a URL but differ in id only once', async () => {
+    web.serve('/atom', atomFeed('Bo writes', []));
+    await h.send('Bo', `/feed add ${web.url('/atom')}`);
+    const link = 'https://bo.example/why-i-write';
+    web.serve('/atom', atomFeed('Bo writes', [
+      { id: 'tag:bo.example,2026:1', title: 'Why I write', link, published: new Date(START) },
+      { id: 'tag:bo.example,2026:1-republished', title: 'Why I write (updated)', link: `${link}/?utm_source=feed`, published: new Date(START) },
+    ]));
+    await poll();
+    expect(announced()).toEqual(['📣 New from Bo: Why I write']);
+  });
+
+  it('asks with conditional GET and reads nothing when the feed has not changed', async () => {
+    web.serve('/substack', rssFeed('substack', 'Bo’s Substack', [{ ...story(5, START - HOUR), link: 'https://bo.substack.com/p/five' }]));
+    await h.send('Bo', `/feed add ${web.url('/substack')}`);
+    await poll();
+    await poll();
+    const requests = web.requestsTo('/substack');
+    expect(requests).toHaveLength(3);
+    expect(requests.slice(1).every((r) => r.headers['if-none-match'] !== undefined)).toBe(true);
+  });
+
+  it.each([
+    ['a 404', '/nothing-here', /the address was not found \(404\)/],
+    ['a web page', '/html', /returns a web page, not an RSS or Atom feed/],
+    ['malformed XML', '/broken', /not an RSS or Atom feed I can read/],
+    ['a 10 MB response', '/huge', /larger than 512 KB/],
+    ['an endless response', '/endless', /larger than 512 KB/],
+  ])('refuses %s with the reason', async (_, path, reason) => {
+    web.serve('/html', '<!DOCTYPE html><html><body>My blog</body></html>', 'text/html');
+    web.serve('/broken', '<rss><channel><item><title>oops');
+    web.route('/huge', (_req, res) => res.end(Buffer.alloc(10 * 1024 * 1024, 32)));
+    web.route('/endless', (req, res) => {
+      const timer = setInterval(() => res.write(Buffer.alloc(64 * 1024, 32)), 1);
+      req.on('close', () => clearInterval(timer));
+    });
+    const reply = await h.send('Bo', `/feed add ${web.url(path)}`);
+    expect(reply).toMatchObject({ visibility: 'private', text: expect.stringMatching(reason) });
+    expect(await h.db.selectFrom('feeds').selectAll().execute()).toEqual([]);
+  });
+
+  it('reads a feed of 10,000 items without choking on it, when the size limit allows it at all', async () => {
+    const roomy = await Harness.create({ settings: { fetchPolicy: { ...fetchPolicy({ allowPrivateHosts: true }), maxBytes: 16 * 1024 * 1024 } } });
+    await roomy.send(admin, '/setup UTC');
+    const items = Array.from({ length: 10_000 }, (_, n) => ({ ...story(n, START - 40 * HOUR), id: `big-${n}`, link: `https://example.com/${n}` }));
+    web.serve('/big', rssFeed('wordpress', 'Big', items));
+    expect(await roomy.text('Bo', `/feed add ${web.url('/big')}`)).toMatch(/Added "Big" \(100 articles in it now/);
+    expect(await h.text('Bo', `/feed add ${web.url('/big')}`)).toMatch(/larger than 512 KB/);
+    await roomy.close();
+  });
+
+  it('backs off a failing feed and tells the member once, after a day', async () => {
+    web.serve('/flaky', rssFeed('ghost', 'Flaky', []));
+    await h.send('Bo', `/feed add ${web.url('/flaky')}`);
+    web.route('/flaky', (_req, res) => {
+      res.statusCode = 500;
+      res.end('down');
+    });
+    const gaps: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const [feed] = await h.db.selectFrom('feeds').select(['next_poll_at', 'failures']).execute();
+      h.clock.set(feed!.next_poll_at);
+      await h.tick();
+      const [after] = await h.db.selectFrom('feeds').select(['next_poll_at']).execute();
+      gaps.push(after!.next_poll_at - h.clock.now());
+    }
+    expect(gaps.slice(0, 4)).toEqual([10, 20, 40, 80].map((m) => m * MINUTE));
+    expect(gaps.at(-1)).toBe(6 * HOUR);
+    expect(h.adapter.directMessages).toHaveLength(1);
+    expect(h.adapter.directMessages[0]!.to.userId).toBe('bo');
+    expect(h.adapter.directMessages[0]!.reply.text).toMatch(/has not worked for a day \(the server answered 500\)/);
+    const [failing] = await h.db.selectFrom('feeds').select(['failures', 'last_error']).execute();
+    expect(failing).toEqual({ failures: 12, last_error: 'the server answered 500' });
+  });
+
+  it('removes a feed, and refuses a feed it cannot reach or is told twice', async () => {
+    web.serve('/ghost', rssFeed('ghost', 'Ghost blog', []));
+    await h.send('Bo', `/feed add ${web.url('/ghost')}`);
+    expect(await h.text('Bo', `/feed add ${web.url('/ghost')}`)).toMatch(/already added that feed/);
+    expect(await h.text('Bo', '/feed add')).toMatch(/\/feed add needs the feed's address/);
+    expect(await h.text('Bo', `/feed remove ${web.url('/ghost/')}`)).toBe('Removed the feed "Ghost blog".');
+    expect(await h.text('Bo', '/feed list')).toMatch(/You have no feeds/);
+  });
+});

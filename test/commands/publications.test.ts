@@ -1,0 +1,191 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Reply } from '../../src/core/reply';
+import { Harness } from '../support/harness';
+import { WebServer } from '../support/web-server';
+
+const admin = { name: 'Ada', admin: true };
+const MINUTE = 60_000;
+
+describe('publications', () => {
+  let web: WebServer;
+  let h: Harness;
+  beforeAll(async () => {
+    web = await WebServer.start();
+    web.route('/story', (_, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end('<html><head><title>Site</title><meta property="og:title" content="Why I Write Every Day"></head></html>');
+    });
+  });
+  afterAll(() => web.stop());
+  beforeEach(async () => {
+    h = await Harness.create({ now: '2026-03-10T12:00:00Z' });
+    await h.send(admin, '/setup Europe/London channel:#reading');
+  });
+  afterEach(() => h.close());
+
+  const announcements = () => h.adapter.posts.filter((p) => p.reply.text.startsWith('📣 New from'));
+  const readButton = (post: { reply: Reply }) => post.reply.buttons!.find((b) => b.action === 'read')!;
+
+  it('announces in the announcement channel with the fetched title, a link, a read button and when the hour closes', async () => {
+    const reply = await h.send('Bo', `/publish ${web.url('/story')}`);
+    expect(reply).toMatchObject({ visibility: 'private', text: expect.stringMatching(/^📣 Announced in <#reading>. The first hour closes <t:\d+:R>./) });
+    const [post] = announcements();
+    const closes = Math.floor((Date.parse('2026-03-10T12:00:00Z') + 60 * MINUTE) / 1000);
+    expect(post!.to.channelId).toBe('reading');
+    expect(post!.reply.text).toBe(`📣 New from Bo: Why I Write Every Day\n${web.url('/story')}\nFirst hour closes <t:${closes}:R>: 0 reads so far.`);
+    expect(post!.reply.buttons).toEqual([
+      { action: '', label: 'Read it', url: web.url('/story') },
+      { action: 'read', payload: expect.stringMatching(/^\d+$/), label: 'I read it' },
+    ]);
+    expect(post!.reply.pings).toBeUndefined();
+  });
+
+  it('uses the given title, or the URL when the page cannot be read', async () => {
+    await h.send('Bo', `/publish ${web.url('/other')} My Own Title`);
+    await h.send('Cy', `/publish ${web.url('/missing-page')}`);
+    expect(announcements().map((p) => p.reply.text.split('\n')[0])).toEqual(['📣 New from Bo: My Own Title', `📣 New from Cy: ${web.url('/missing-page')}`]);
+  });
+
+  it('announces one URL once per group, however its link is dressed', async () => {
+    await h.send('Bo', '/publish https://Example.com/post/ Title');
+    for (const variant of ['https://example.com/post?utm_source=twitter', 'http://www.example.com/post#top']) {
+      expect(await h.text('Cy', `/publish ${variant} Again`)).toMatch(/already announced here on 2026-03-10 \("Title"\)/);
+    }
+    expect(announcements()).toHaveLength(1);
+    await h.send({ ...admin, channel: 'other' }, '/setup UTC');
+    await h.send({ name: 'Bo', channel: 'other' }, '/publish https://example.com/post Title');
+    expect(announcements()).toHaveLength(2);
+  });
+
+  it('pings the opted-in readers, never the author, and nobody else', async () => {
+    await h.send('Cy', '/readers join');
+    await h.send('Di', '/readers join');
+    await h.send('Di', '/readers leave');
+    await h.send('Bo', '/readers join');
+    await h.send('Bo', '/publish https://example.com/a A');
+    expect(announcements()[0]!.reply.pings).toEqual({ users: ['cy'] });
+  });
+
+  it('counts one read per member, declines the author, and classifies the window boundary exactly', async () => {
+    await h.send('Bo', '/publish https://example.com/a A');
+    const button = readButton(announcements()[0]!);
+    expect((await h.press('Bo', button))!.text).toMatch(/your own article/);
+    h.clock.advance(60 * MINUTE);
+    expect((await h.press('Cy', button))!.text).toBe('✅ Counted: a first-hour read. Thank you!');
+    expect((await h.press('Cy', button))!.text).toMatch(/already counted this one/);
+    h.clock.advance(1);
+    expect((await h.press('Di', button))!.text).toMatch(/Counted as a later read/);
+    const reads = await h.db.selectFrom('reads').select(['first_hour']).orderBy('id').execute();
+    expect(reads).toEqual([{ first_hour: 1 }, { first_hour: 0 }]);
+  });
+
+  it('counts a double click delivered twice at once exactly once', async () => {
+    await h.send('Bo', '/publish https://example.com/a A');
+    const button = readButton(announcements()[0]!);
+    const replies = await Promise.all([h.press('Cy', button, 'click-1'), h.press('Cy', button, 'click-2')]);
+    expect(replies.map((r) => r!.text).sort()).toEqual(['You already counted this one: each read counts once.', '✅ Counted: a first-hour read. Thank you!']);
+    expect(await h.db.selectFrom('reads').selectAll().execute()).toHaveLength(1);
+  });
+
+  it('updates the count in place, at most one edit per interval however many clicks', async () => {
+    await h.send('Bo', '/publish https://example.com/a A');
+    const button = readButton(announcements()[0]!);
+    for (const name of ['Cy', 'Di', 'Ed', 'Fa', 'Gu']) await h.press(name, button);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(h.adapter.edits).toHaveLength(1);
+    expect(h.adapter.edits[0]!.reply.text).toMatch(/1 read so far/);
+    await h.app.services.publications.flushEdits();
+    expect(h.adapter.edits).toHaveLength(2);
+    expect(h.adapter.edits.at(-1)!.reply.text).toMatch(/5 reads so far/);
+    expect(h.adapter.edits.at(-1)!.ref.messageId).toBe(announcements()[0]!.messageId);
+  });
+
+  it('closes the window once: one wrap-up naming the first-hour readers, and the final state', async () => {
+    await h.send('Bo', '/publish https://example.com/a A');
+    const button = readButton(announcements()[0]!);
+    await h.press('Cy', button);
+    h.clock.advance(30 * MINUTE);
+    await h.press('Di', button);
+    await h.tick();
+    expect(h.adapter.posts.filter((p) => p.reply.text.startsWith('⏱️'))).toHaveLength(0);
+    h.clock.advance(30 * MINUTE);
+    await h.tick();
+    await h.tick();
+    const wrapUps = h.adapter.posts.filter((p) => p.reply.text.startsWith('⏱️'));
+    expect(wrapUps.map((p) => [p.to.channelId, p.reply.text, p.reply.pings])).toEqual([
+      ['reading', '⏱️ First hour over for "A" by Bo: 2 first-hour reads: Cy, Di', undefined],
+    ]);
+    expect(h.adapter.edits.at(-1)!.reply.text).toMatch(/The first hour closed <t:\d+:R> with 2 first-hour reads./);
+  });
+
+  it('still closes the window, once, after a restart', async () => {
+    await h.send('Bo', '/publish https://example.com/a A');
+    h.clock.advance(61 * MINUTE);
+    const restarted = await h.anotherProcess();
+    await h.app.close();
+    await restarted.app.scheduler.tick();
+    await restarted.app.scheduler.tick();
+    expect(restarted.adapter.posts.filter((p) => p.reply.text.startsWith('⏱️'))).toHaveLength(1);
+    const third = await h.anotherProcess();
+    await third.app.scheduler.tick();
+    expect(third.adapter.posts).toHaveLength(0);
+    await restarted.app.close();
+    await third.app.close();
+  });
+
+  it('takes over a wrap-up whose process died after claiming it, and never posts it twice', async () => {
+    await h.send('Bo', '/publish https://example.com/a A');
+    h.clock.advance(61 * MINUTE);
+    await h.db.updateTable('scheduled_jobs').set({ state: 'claimed', claimed_by: 'dead-process', claimed_at: h.clock.now() }).execute();
+    await h.tick();
+    expect(h.adapter.posts.filter((p) => p.reply.text.startsWith('⏱️'))).toHaveLength(0);
+    h.clock.advance(11 * MINUTE);
+    await h.tick();
+    await h.tick();
+    expect(h.adapter.posts.filter((p) => p.reply.text.startsWith('⏱️'))).toHaveLength(1);
+    expect(await h.db.selectFrom('scheduled_jobs').select(['state', 'message_id']).execute()).toEqual([{ state: 'done', message_id: expect.any(String) }]);
+  });
+
+  it('asks for reads first when the group has the fairness rule on, and lists what to read', async () => {
+    await h.send(admin, '/config fair_reads 1');
+    expect(await h.text('Cy', '/publish https://example.com/cy-1 Cy One')).toMatch(/^📣 Announced/);
+    expect(await h.text('Di', '/publish https://example.com/di-1 Di One')).toMatch(/1 more to read|read at least 1/);
+    await h.press('Di', readButton(announcements()[0]!));
+    expect(await h.text('Di', '/publish https://example.com/di-1 Di One')).toMatch(/^📣 Announced/);
+    const refused = await h.send('Bo', '/publish https://example.com/bo-1 Bo One');
+    expect(refused).toMatchObject({ visibility: 'private', title: '1 more to read first' });
+    expect(refused!.text).toMatch(/read at least 1 of the latest articles by others[\s\S]*• Di One by Di: https:\/\/example.com\/di-1\n• Cy One by Cy/);
+    expect(announcements()).toHaveLength(2);
+    await h.press('Bo', readButton(announcements()[0]!));
+    expect(await h.text('Bo', '/publish https://example.com/bo-1 Bo One')).toMatch(/^📣 Announced/);
+  });
+
+  it('shows reads given, received and the balance over 30 days', async () => {
+    await h.send('Bo', '/publish https://example.com/a A');
+    await h.send('Cy', '/publish https://example.com/c C');
+    await h.press('Cy', readButton(announcements()[0]!));
+    await h.press('Di', readButton(announcements()[0]!));
+    h.clock.advance(2 * 60 * MINUTE);
+    await h.press('Bo', readButton(announcements()[1]!));
+    const bo = await h.send('Bo', '/reads');
+    expect(bo!.fields).toEqual([
+      { label: 'Reads given', value: '1 (0 in the first hour)' },
+      { label: 'Reads received', value: '2 (2 in the first hour)' },
+      { label: 'Balance', value: '-1: read more than they read others' },
+    ]);
+    expect((await h.send('Bo', '/reads Cy'))!.fields![2]!.value).toBe('0: even');
+  });
+
+  it('refuses a read button pressed from another workspace, and a button whose article is gone', async () => {
+    await h.send('Bo', '/publish https://example.com/a A');
+    const button = readButton(announcements()[0]!);
+    expect((await h.press({ name: 'Mallory', workspace: 'w2' }, button))!.text).toMatch(/belongs to a group in another workspace/);
+    expect((await h.press('Cy', { ...button, payload: '999999' }))!.text).toMatch(/That announcement is gone/);
+    expect(await h.db.selectFrom('reads').selectAll().execute()).toHaveLength(0);
+  });
+
+  it('refuses bad links with the reason', async () => {
+    expect(await h.text('Bo', '/publish ftp://example.com/x')).toMatch(/Bad value for url: "ftp:\/\/example.com\/x". Expected an http:\/\/ or https:\/\/ link/);
+    expect(await h.text('Bo', '/publish')).toMatch(/\/publish needs url/);
+  });
+});

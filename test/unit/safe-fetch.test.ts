@@ -1,0 +1,113 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchPageTitle, titleFromHtml } from '../../src/net/page-title';
+import { fetchPolicy, isPrivateAddress, safeFetch } from '../../src/net/safe-fetch';
+
+const open = fetchPolicy({ allowPrivateHosts: true, timeoutMs: 1500, maxBytes: 64 * 1024 });
+
+describe('private addresses', () => {
+  it.each(['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '64:ff9b::10.0.0.1', '224.0.0.1'])(
+    '%s is private',
+    (address) => expect(isPrivateAddress(address)).toBe(true),
+  );
+  it.each(['93.184.216.34', '151.101.1.69', '2606:4700::6810:84e5', '::ffff:93.184.216.34'])('%s is public', (address) =>
+    expect(isPrivateAddress(address)).toBe(false),
+  );
+});
+
+describe('safeFetch', () => {
+  let server: Server;
+  let inner: Server;
+  let base: string;
+  let innerBase: string;
+
+  beforeAll(async () => {
+    inner = createServer((_, res) => res.end('inner secret'));
+    await new Promise<void>((resolve) => inner.listen(0, '127.0.0.2', resolve));
+    innerBase = `http://127.0.0.2:${(inner.address() as AddressInfo).port}`;
+    server = createServer((req, res) => {
+      switch (req.url) {
+        case '/ok':
+          return res.end('hello');
+        case '/gzip':
+          res.setHeader('content-encoding', 'gzip');
+          return res.end(gzipSync('compressed hello'));
+        case '/hop':
+          res.writeHead(302, { location: '/ok' });
+          return res.end();
+        case '/loop':
+          res.writeHead(302, { location: '/loop' });
+          return res.end();
+        case '/to-inner':
+          res.writeHead(301, { location: `${innerBase}/` });
+          return res.end();
+        case '/big':
+          res.setHeader('content-length', String(10 * 1024 * 1024));
+          return res.end();
+        case '/endless': {
+          const chunk = Buffer.alloc(16 * 1024, 97);
+          const timer = setInterval(() => res.write(chunk), 1);
+          req.on('close', () => clearInterval(timer));
+          return;
+        }
+        case '/slow':
+          return setTimeout(() => res.end('late'), 5000).unref();
+        case '/page':
+          res.setHeader('content-type', 'text/html; charset=utf-8');
+          return res.end('<html><head><title>Plain title</title><meta property="og:title" content="The &amp; Real Title"></head><body></body></html>');
+        default:
+          res.statusCode = 404;
+          return res.end('not here');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.close();
+    inner.close();
+  });
+
+  it('fetches, follows a redirect, and decompresses', async () => {
+    expect((await safeFetch(`${base}/ok`, { policy: open })).body.toString()).toBe('hello');
+    const hop = await safeFetch(`${base}/hop`, { policy: open });
+    expect([hop.url, hop.body.toString()]).toEqual([`${base}/ok`, 'hello']);
+    expect((await safeFetch(`${base}/gzip`, { policy: open })).body.toString()).toBe('compressed hello');
+    expect((await safeFetch(`${base}/missing`, { policy: open })).status).toBe(404);
+  });
+
+  it('refuses loopback, private and link-local addresses, by literal or by name, with the default policy', async () => {
+    const strict = fetchPolicy({ timeoutMs: 1500 });
+    for (const url of [`${base}/ok`, 'http://10.0.0.1/', 'http://169.254.169.254/latest/meta-data/', `http://[::1]:${new URL(base).port}/`]) {
+      await expect(safeFetch(url, { policy: strict }), url).rejects.toMatchObject({ reason: 'blocked_address' });
+    }
+    await expect(safeFetch(`http://localhost:${new URL(base).port}/ok`, { policy: strict })).rejects.toMatchObject({ reason: 'blocked_address' });
+  });
+
+  it('re-checks every redirect hop', async () => {
+    const blocksInner = { ...open, isBlockedAddress: (address: string) => address === '127.0.0.2' };
+    await expect(safeFetch(`${base}/to-inner`, { policy: blocksInner })).rejects.toMatchObject({ reason: 'blocked_address' });
+    expect((await safeFetch(`${base}/to-inner`, { policy: open })).body.toString()).toBe('inner secret');
+  });
+
+  it('stops at the size limit, the redirect limit and the deadline', async () => {
+    await expect(safeFetch(`${base}/big`, { policy: open })).rejects.toMatchObject({ reason: 'too_large' });
+    await expect(safeFetch(`${base}/endless`, { policy: open })).rejects.toMatchObject({ reason: 'too_large' });
+    await expect(safeFetch(`${base}/loop`, { policy: open })).rejects.toMatchObject({ reason: 'too_many_redirects' });
+    await expect(safeFetch(`${base}/slow`, { policy: { ...open, timeoutMs: 300 } })).rejects.toMatchObject({ reason: 'timeout' });
+  });
+
+  it('refuses other schemes and credentials in the URL', async () => {
+    await expect(safeFetch('file:///etc/passwd', { policy: open })).rejects.toMatchObject({ reason: 'bad_url' });
+    await expect(safeFetch('ftp://example.com/x', { policy: open })).rejects.toMatchObject({ reason: 'bad_url' });
+    await expect(safeFetch(`http://user:pw@127.0.0.1/`, { policy: open })).rejects.toMatchObject({ reason: 'bad_url' });
+  });
+
+  it('reads a page title from og:title, falling back to <title>', async () => {
+    expect(await fetchPageTitle(`${base}/page`, open)).toBe('The & Real Title');
+    expect(titleFromHtml('<title>  Only\n the title </title>')).toBe('Only the title');
+    expect(await fetchPageTitle(`${base}/slow`, { ...open, timeoutMs: 200 })).toBeUndefined();
+  });
+});
