@@ -10,7 +10,7 @@ export default defineCommand({
   options: z.object({}),
   run: async (ctx) => {
     const data = await ctx.services.dataRights.export(ctx.actor);
-    return privateReply(`Here is everything I keep about you in this workspace: ${plural(data.logCount, 'log')}, streaks, vacations, milestones, articles, reads and feeds.`, {
+    return privateReply(`Here is everything I keep about you in this workspace: ${plural(data.logCount, 'log')}, streaks, vacations, milestones, articles, reads, feeds and follower counts.`, {
       files: [
         { fileName: 'my-writing-data.json', mimeType: 'application/json', content: data.json },
         { fileName: 'my-writing-logs.csv', mimeType: 'text/csv', content: data.logsCsv },

@@ -13,7 +13,7 @@ export default defineCommand({
   run: async (ctx) => {
     const { token, groups, logs } = await ctx.services.dataRights.prepareForget(ctx.actor);
     return privateReply(
-      `This deletes everything I keep about you in this workspace: ${plural(logs, 'log')} in ${plural(groups, 'group')}, your streaks, vacations, milestones, articles, reads and feeds. It cannot be undone. The button works for 10 minutes.`,
+      `This deletes everything I keep about you in this workspace: ${plural(logs, 'log')} in ${plural(groups, 'group')}, your streaks, vacations, milestones, articles, reads, feeds and follower counts. It cannot be undone. The button works for 10 minutes.`,
       { title: 'Delete your data?', buttons: [{ action: FORGET_CONFIRM_ACTION, payload: token, label: 'Delete my data' }] },
     );
   },

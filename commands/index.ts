@@ -2,13 +2,17 @@ import type { CommandDefinition } from '../src/core/command';
 import config from './config';
 import exportData from './export';
 import feed from './feed';
+import followers from './followers';
 import forget from './forget';
 import help from './help';
 import join from './join';
+import leaderboard from './leaderboard';
 import log from './log';
+import privacy from './privacy';
 import publish from './publish';
 import readers from './readers';
 import reads from './reads';
+import remind from './remind';
 import rollover from './rollover';
 import setup from './setup';
 import streak from './streak';
@@ -27,6 +31,10 @@ export const commands: readonly CommandDefinition[] = [
   reads,
   readers,
   feed,
+  followers,
+  leaderboard,
+  remind,
+  privacy,
   join,
   timezone,
   rollover,

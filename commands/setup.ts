@@ -15,7 +15,7 @@ export default defineCommand({
   }),
   positional: ['timezone', 'channel'],
   run: async (ctx, args) => {
-    const { group, created } = await ctx.services.groups.setup(ctx.conversation, args);
+    const { group, created } = await ctx.services.groups.setup(ctx.conversation, ctx.actor, args);
     const where = channelMention(group.announceChannelId);
     if (!created)
       return channelReply(`Group settings updated: time zone ${group.timezone}, announcements in ${where}.`, { title: 'Group updated' });

@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as core from './20261121000000_core';
 import * as publications from './20261121000100_publications';
+import * as followersAndDigests from './20261121000200_followers_and_digests';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '20261121000000_core': core,
   '20261121000100_publications': publications,
+  '20261121000200_followers_and_digests': followersAndDigests,
 };

@@ -6,7 +6,9 @@ import { Router } from './core/router';
 import { type DatabaseConfig, type DatabaseHandle, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import type { Logger } from './logger';
-import { Scheduler } from './scheduler/scheduler';
+import { DigestPlanner } from './scheduler/digest-planner';
+import { type JobHandler, Scheduler } from './scheduler/scheduler';
+import { DIGEST_JOBS } from './services/digest-service';
 import { createServices, DEFAULT_SERVICE_SETTINGS, type ServiceSettings, type Services } from './services/index';
 import { FIRST_HOUR_CLOSE_JOB } from './services/publication-service';
 
@@ -44,12 +46,18 @@ export async function createApp(options: {
   const settings = { ...DEFAULT_SERVICE_SETTINGS, ...options.settings };
   const services = createServices({ db: database.db, clock, outbound: hub, logger, settings });
   const router = new Router({ commands, messages: chatLog, services, clock, logger });
+  const planner = new DigestPlanner({ db: database.db, logger });
+  const runDigest: JobHandler = (job, markSent) => services.digests.run(job, markSent);
   const scheduler = new Scheduler({
     db: database.db,
     clock,
     logger,
-    handlers: { [FIRST_HOUR_CLOSE_JOB]: (job, markSent) => services.publications.closeWindow(job, markSent) },
-    tasks: { 'feed polls': () => services.feeds.pollDue() },
+    handlers: {
+      [FIRST_HOUR_CLOSE_JOB]: (job, markSent) => services.publications.closeWindow(job, markSent),
+      ...Object.fromEntries(Object.values(DIGEST_JOBS).map((job) => [job, runDigest])),
+    },
+    tasks: { 'digest planning': (now) => planner.plan(now), 'feed polls': () => services.feeds.pollDue() },
+    onRepeatedFailure: (job, error) => services.digests.reportRepeatedFailure(job, error),
   });
   let closing: Promise<void> | undefined;
   return {

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { CompiledQuery, type DatabaseConnection, Kysely, PostgresDialect, SqliteDialect, SqliteDriver } from 'kysely';
 import pg from 'pg';
 import type { FeedItemTable, FeedTable } from './feed.table';
+import type { FollowerSnapshotTable } from './follower.table';
 import type { GroupAdminTable, GroupTable } from './group.table';
 import type { HandledEventTable } from './handled-event.table';
 import type { LogTable } from './log.table';
@@ -30,6 +31,7 @@ export interface Database {
   feeds: FeedTable;
   feed_items: FeedItemTable;
   scheduled_jobs: ScheduledJobTable;
+  follower_snapshots: FollowerSnapshotTable;
 }
 
 export type Db = Kysely<Database>;

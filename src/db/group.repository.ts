@@ -18,6 +18,11 @@ export function toGroup(row: GroupRow, admins: string[]): Group {
     fairReads: row.fair_reads,
     fairWindow: row.fair_window,
     readersRoleId: row.readers_role_id,
+    digestCron: row.digest_cron,
+    dailyDigestCron: row.daily_digest_cron,
+    weekStart: row.week_start,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
   };
 }
 
@@ -45,7 +50,7 @@ export async function findGroupById(db: Db, id: number): Promise<Group | undefin
 /** Creates the group for a channel, or updates its settings if it exists; returns its id. */
 export async function upsertGroup(
   db: Db,
-  group: { platform: Platform; workspaceId: string; channelId: string; announceChannelId: string; timezone: string },
+  group: { platform: Platform; workspaceId: string; channelId: string; announceChannelId: string; timezone: string; createdBy: string },
   now: number,
 ): Promise<number> {
   const row = await db
@@ -57,6 +62,9 @@ export async function upsertGroup(
       announce_channel_id: group.announceChannelId,
       timezone: group.timezone,
       log_pattern: null,
+      readers_role_id: null,
+      daily_digest_cron: null,
+      created_by: group.createdBy,
       created_at: now,
       updated_at: now,
     })
@@ -70,6 +78,17 @@ export async function upsertGroup(
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** Every group, for the scheduler's planning. */
+export async function listAllGroups(db: Db): Promise<Group[]> {
+  const [rows, admins] = await Promise.all([
+    db.selectFrom('groups').selectAll().orderBy('id').execute(),
+    db.selectFrom('group_admins').select(['group_id', 'user_id']).execute(),
+  ]);
+  const byGroup = new Map<number, string[]>();
+  for (const a of admins) byGroup.set(a.group_id, [...(byGroup.get(a.group_id) ?? []), a.user_id]);
+  return rows.map((row) => toGroup(row, byGroup.get(row.id) ?? []));
 }
 
 export async function updateGroup(db: Db, id: number, update: GroupUpdate): Promise<void> {

@@ -20,6 +20,14 @@ export interface GroupTable {
   fair_window: Generated<number>;
   /** A Discord role to ping for announcements instead of listing opted-in readers. */
   readers_role_id: string | null;
+  /** When the weekly digest goes out: a cron expression read in the group's zone. */
+  digest_cron: Generated<string>;
+  /** The optional daily digest's cron expression, or null when it is off. */
+  daily_digest_cron: string | null;
+  /** First day of the week for leaderboards and digests: 1 = Monday ... 7 = Sunday. */
+  week_start: Generated<number>;
+  /** Who ran /setup first: told when scheduled posts keep failing. */
+  created_by: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -11,6 +11,9 @@ const memberColumns = [
   'people.display_name',
   'people.timezone',
   'people.rollover_hour',
+  'people.main_platform',
+  'members.hidden',
+  'members.remind_at',
 ] as const;
 
 interface MemberJoinRow {
@@ -21,6 +24,9 @@ interface MemberJoinRow {
   display_name: string;
   timezone: string | null;
   rollover_hour: number;
+  main_platform: string | null;
+  hidden: number;
+  remind_at: string | null;
 }
 
 function toMember(row: MemberJoinRow): Member {
@@ -32,6 +38,9 @@ function toMember(row: MemberJoinRow): Member {
     displayName: row.display_name,
     timezone: row.timezone,
     rolloverHour: row.rollover_hour,
+    hidden: row.hidden === 1,
+    remindAt: row.remind_at,
+    mainPlatform: row.main_platform,
   };
 }
 
@@ -80,6 +89,7 @@ export async function upsertPerson(db: Db, actor: Actor, now: number): Promise<n
       user_id: actor.userId,
       display_name: actor.displayName,
       timezone: null,
+      main_platform: null,
       created_at: now,
     })
     .onConflict((oc) => oc.columns(['platform', 'workspace_id', 'user_id']).doUpdateSet({ display_name: actor.displayName }))
@@ -138,8 +148,28 @@ export async function listMembershipsOf(db: Db, personId: number) {
   return db
     .selectFrom('members')
     .innerJoin('groups', 'groups.id', 'members.group_id')
-    .select(['members.id', 'members.joined_at', 'groups.channel_id'])
+    .select(['members.id', 'members.joined_at', 'members.hidden', 'members.remind_at', 'groups.channel_id'])
     .where('members.person_id', '=', personId)
     .orderBy('members.id')
     .execute();
+}
+
+export async function updateMemberPreferences(db: Db, memberId: number, preferences: { hidden?: number; remind_at?: string | null }): Promise<void> {
+  await db.updateTable('members').set(preferences).where('id', '=', memberId).execute();
+}
+
+export async function setMainPlatform(db: Db, personId: number, platform: string): Promise<void> {
+  await db.updateTable('people').set({ main_platform: platform }).where('id', '=', personId).execute();
+}
+
+/** Members who asked for the streak-at-risk nudge, across all groups. */
+export async function listMembersWithReminders(db: Db): Promise<Member[]> {
+  const rows = await db
+    .selectFrom('members')
+    .innerJoin('people', 'people.id', 'members.person_id')
+    .select(memberColumns)
+    .where('members.remind_at', 'is not', null)
+    .orderBy('members.id')
+    .execute();
+  return rows.map(toMember);
 }

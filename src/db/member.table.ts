@@ -7,6 +7,10 @@ export interface MemberTable {
   joined_at: number;
   /** 1 when the member asked to be pinged for new announcements (/readers join). */
   first_hour_reader: Generated<number>;
+  /** 1 when the member left the leaderboards (/privacy leaderboard off). */
+  hidden: Generated<number>;
+  /** Local 'HH:MM' of the streak-at-risk nudge, or null when it is off. */
+  remind_at: string | null;
 }
 
 export type MemberRow = Selectable<MemberTable>;

@@ -10,6 +10,8 @@ export interface PersonTable {
   /** Null: use the group's zone. */
   timezone: string | null;
   rollover_hour: Generated<number>;
+  /** Where the person mostly writes (medium, substack, ...): the default for /followers. */
+  main_platform: string | null;
   created_at: number;
 }
 

@@ -94,3 +94,7 @@ export async function releaseJob(db: Db, job: ScheduledJobRow, owner: string, er
     .where('claimed_by', '=', owner)
     .execute();
 }
+
+export async function markFailureNotified(db: Db, id: number): Promise<void> {
+  await db.updateTable('scheduled_jobs').set({ failure_notified: 1 }).where('id', '=', id).execute();
+}

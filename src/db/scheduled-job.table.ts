@@ -19,6 +19,8 @@ export interface ScheduledJobTable {
   message_id: string | null;
   attempts: Generated<number>;
   last_error: string | null;
+  /** 1 once the group's admins were told that this job keeps failing. */
+  failure_notified: Generated<number>;
   updated_at: number;
 }
 

@@ -23,7 +23,19 @@ export interface Group {
   fairWindow: number;
   /** On Discord, a role pinged for announcements instead of the list of opted-in readers. */
   readersRoleId: string | null;
+  /** When the weekly digest goes out: a cron expression read in the group's zone. */
+  digestCron: string;
+  /** The optional daily digest's schedule, or null when it is off. */
+  dailyDigestCron: string | null;
+  /** 1 = Monday ... 7 = Sunday. */
+  weekStart: number;
+  /** Who set the group up; told when scheduled posts keep failing. */
+  createdBy: string | null;
+  createdAt: number;
 }
+
+export const DEFAULT_DIGEST_CRON = '0 9 * * 1';
+export const DEFAULT_DAILY_DIGEST_CRON = '0 9 * * *';
 
 export const DEFAULT_BACKFILL_DAYS = 2;
 export const MAX_BACKFILL_DAYS = 14;

@@ -51,6 +51,11 @@ export function dayEnd(date: LocalDate, calendar: DayCalendar): number {
   return next.set({ hour: calendar.rolloverHour }).toMillis();
 }
 
+/** The instant a writing day starts: its own rollover hour, in the calendar's zone. */
+export function dayStart(date: LocalDate, calendar: DayCalendar): number {
+  return dayEnd(addDays(date, -1), calendar);
+}
+
 let zonesByLowerCase: Map<string, string> | undefined;
 
 /** An IANA zone name as the user typed it, with its letter case mended where Intl knows it; undefined if invalid. */

@@ -10,6 +10,12 @@ export interface Member {
   /** The member's own zone, or null to follow the group's. */
   timezone: string | null;
   rolloverHour: number;
+  /** Left out of leaderboards and digests (/privacy leaderboard off). */
+  hidden: boolean;
+  /** Local 'HH:MM' of the streak-at-risk nudge, or null when off. */
+  remindAt: string | null;
+  /** Where they mostly write, for /followers without a platform. */
+  mainPlatform: string | null;
 }
 
 export const MAX_ROLLOVER_HOUR = 5;

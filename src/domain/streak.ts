@@ -1,4 +1,4 @@
-import { addDays, type DayCalendar, dayEnd, type LocalDate, localDateOf } from './local-date';
+import { addDays, type DayCalendar, dayEnd, dayStart, type LocalDate, localDateOf } from './local-date';
 
 /** A date the member wrote on, with the calendar it was logged in (kept when they later change zone). */
 export interface LoggedDay extends DayCalendar {
@@ -60,10 +60,6 @@ export function vacationEnd(vacation: Vacation): LocalDate {
 
 export function onVacation(date: LocalDate, vacations: readonly Vacation[]): boolean {
   return vacations.some((v) => date >= v.start && date <= vacationEnd(v));
-}
-
-export function dayStart(date: LocalDate, calendar: DayCalendar): number {
-  return dayEnd(addDays(date, -1), calendar);
 }
 
 /**

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../core/clock';
 import type { Db } from '../db/database';
-import { claimDueJobs, finishJob, markJobSent, releaseJob } from '../db/scheduled-job.repository';
+import { claimDueJobs, finishJob, markFailureNotified, markJobSent, releaseJob } from '../db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
 import type { Logger } from '../logger';
 
@@ -24,6 +24,9 @@ export interface SchedulerOptions {
   tasks?: Record<string, TickTask>;
   /** A claim older than this belongs to a process that died: the job is taken over. */
   staleClaimMs?: number;
+  /** Called once for a job that failed this many times (default 3): tell someone who can fix it. */
+  onRepeatedFailure?: (job: ScheduledJobRow, error: string) => Promise<void>;
+  repeatedFailureAttempts?: number;
 }
 
 const MAX_JOBS_PER_TICK = 50;
@@ -85,9 +88,15 @@ export class Scheduler {
       const outcome = await handler(job, markSent);
       await finishJob(db, job.id, this.owner, outcome, clock.now());
     } catch (error) {
+      const message = (error as Error).message ?? String(error);
       const retryIn = Math.min(60_000 * 2 ** Math.max(0, job.attempts - 1), MAX_RETRY_MS);
       logger.warn({ err: error, job: job.job, subject: job.subject, period: job.period, attempt: job.attempts }, 'scheduled job failed; will retry');
-      await releaseJob(db, job, this.owner, (error as Error).message ?? String(error), clock.now() + retryIn, clock.now());
+      await releaseJob(db, job, this.owner, message, clock.now() + retryIn, clock.now());
+      const { onRepeatedFailure, repeatedFailureAttempts = 3 } = this.options;
+      if (onRepeatedFailure && job.attempts >= repeatedFailureAttempts && !job.failure_notified) {
+        await markFailureNotified(db, job.id);
+        await onRepeatedFailure(job, message).catch((notifyError: unknown) => logger.error({ err: notifyError }, 'could not report a failing job'));
+      }
     }
   }
 }

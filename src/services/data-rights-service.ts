@@ -4,6 +4,7 @@ import { countLogs, listLogs } from '../db/log.repository';
 import { removeAdminEverywhere } from '../db/group.repository';
 import { deletePerson, findPerson, findPersonId, listMembershipIds, listMembershipsOf } from '../db/member.repository';
 import { listFeedsOf } from '../db/feed.repository';
+import { listFollowerSnapshots } from '../db/follower.repository';
 import { listMilestones } from '../db/milestone.repository';
 import { listPublicationsOf, listReadsBy } from '../db/publication.repository';
 import { findStreaks } from '../db/streak.repository';
@@ -40,7 +41,7 @@ export class DataRightsService {
     const memberships = await listMembershipsOf(db, personId);
     const memberIds = memberships.map((m) => m.id);
     const channelOf = new Map(memberships.map((m) => [m.id, m.channel_id]));
-    const [logs, vacations, milestones, streaks, publications, reads, feeds] = await Promise.all([
+    const [logs, vacations, milestones, streaks, publications, reads, feeds, followers] = await Promise.all([
       listLogs(db, memberIds),
       listVacationRows(db, memberIds),
       listMilestones(db, memberIds),
@@ -48,6 +49,7 @@ export class DataRightsService {
       listPublicationsOf(db, memberIds),
       listReadsBy(db, memberIds),
       listFeedsOf(db, memberIds),
+      listFollowerSnapshots(db, memberIds),
     ]);
     const iso = (ms: number) => new Date(ms).toISOString();
     const data = {
@@ -58,10 +60,13 @@ export class DataRightsService {
         displayName: person.display_name,
         timezone: person.timezone,
         rolloverHour: person.rollover_hour,
+        mainPlatform: person.main_platform,
       },
       groups: memberships.map((m) => ({
         channel: m.channel_id,
         joinedAt: iso(m.joined_at),
+        hiddenFromLeaderboards: m.hidden === 1,
+        streakReminder: m.remind_at,
         streak: streaks.get(m.id) ?? null,
         logs: logs
           .filter((l) => l.member_id === m.id)
@@ -84,6 +89,9 @@ export class DataRightsService {
           .filter((r) => r.member_id === m.id)
           .map((r) => ({ url: r.url, title: r.title, readAt: iso(r.read_at), firstHour: r.first_hour === 1 })),
         feeds: feeds.filter((f) => f.member_id === m.id).map((f) => ({ url: f.url, title: f.title, addedAt: iso(f.added_at) })),
+        followers: followers
+          .filter((f) => f.member_id === m.id)
+          .map((f) => ({ platform: f.platform, count: f.count, recordedAt: iso(f.recorded_at) })),
       })),
     };
     const rows = logs.map((l) =>

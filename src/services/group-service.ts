@@ -11,7 +11,9 @@ import {
 import type { GroupUpdate } from '../db/group.table';
 import { findMembersByName } from '../db/member.repository';
 import { compileLogPattern } from '../domain/chat-log';
-import { type Group, MAX_BACKFILL_DAYS } from '../domain/group';
+import { DEFAULT_DAILY_DIGEST_CRON, DEFAULT_DIGEST_CRON, type Group, MAX_BACKFILL_DAYS } from '../domain/group';
+import { WEEKDAYS } from '../domain/periods';
+import { scheduleProblem } from '../domain/schedule';
 import { canonicalZone } from '../domain/local-date';
 import { parseChannelReference, parseMemberReference } from '../domain/references';
 import type { ServiceDeps } from './service-deps';
@@ -25,10 +27,20 @@ export const GROUP_SETTINGS = [
   'fair_reads',
   'fair_window',
   'readers_role',
+  'digest',
+  'daily_digest',
+  'week_start',
   'admin_add',
   'admin_remove',
 ] as const;
 export type GroupSetting = (typeof GROUP_SETTINGS)[number];
+
+function requireSchedule(setting: string, value: string): string {
+  const expression = value.trim().replace(/^["']|["']$/g, '');
+  const problem = scheduleProblem(expression);
+  if (problem) throw new UserError('bad_argument', `That ${setting} schedule can't be used: ${problem}.`);
+  return expression;
+}
 
 function wholeNumber(setting: string, value: string, min: number, max: number): number {
   const n = Number(value.trim());
@@ -65,11 +77,16 @@ export class GroupService {
   }
 
   /** Makes this channel a group, or changes its zone and announcement channel if it already is one. */
-  async setup(conversation: Conversation, settings: { timezone: string; channel?: string }): Promise<{ group: Group; created: boolean }> {
+  async setup(conversation: Conversation, actor: Actor, settings: { timezone: string; channel?: string }): Promise<{ group: Group; created: boolean }> {
     const timezone = requireZone(settings.timezone);
     const announceChannelId = settings.channel ? parseChannelReference(settings.channel) : conversation.channelId;
     const existed = await this.find(conversation);
-    const id = await upsertGroup(this.deps.db, { ...conversation, announceChannelId, timezone }, this.deps.clock.now());
+    const { platform, workspaceId, channelId } = conversation;
+    const id = await upsertGroup(
+      this.deps.db,
+      { platform, workspaceId, channelId, announceChannelId, timezone, createdBy: actor.userId },
+      this.deps.clock.now(),
+    );
     return { group: await this.get(id), created: !existed };
   }
 
@@ -110,6 +127,22 @@ export class GroupService {
           if (typeof compiled === 'string') throw new UserError('bad_argument', `That log pattern can't be used: ${compiled}.`);
         }
         update.log_pattern = reset ? null : value;
+        break;
+      }
+      case 'digest': {
+        const reset = value.trim().toLowerCase() === 'default';
+        update.digest_cron = reset ? DEFAULT_DIGEST_CRON : requireSchedule(setting, value);
+        break;
+      }
+      case 'daily_digest': {
+        const word = value.trim().toLowerCase();
+        update.daily_digest_cron = word === 'off' ? null : word === 'on' ? DEFAULT_DAILY_DIGEST_CRON : requireSchedule(setting, value);
+        break;
+      }
+      case 'week_start': {
+        const day = WEEKDAYS.findIndex((d) => d.startsWith(value.trim().toLowerCase()) && value.trim().length >= 2);
+        if (day < 0) throw new UserError('bad_argument', `week_start takes a day of the week: ${WEEKDAYS.join(', ')}.`);
+        update.week_start = day + 1;
         break;
       }
       case 'admin_add':

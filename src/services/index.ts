@@ -1,5 +1,8 @@
 import { fetchPolicy } from '../net/safe-fetch';
 import { DataRightsService } from './data-rights-service';
+import { DigestService } from './digest-service';
+import { FollowerService } from './follower-service';
+import { LeaderboardService } from './leaderboard-service';
 import { FeedService } from './feed-service';
 import { GroupService } from './group-service';
 import { LogService } from './log-service';
@@ -26,6 +29,9 @@ export interface Services {
   dataRights: DataRightsService;
   publications: PublicationService;
   feeds: FeedService;
+  followers: FollowerService;
+  leaderboards: LeaderboardService;
+  digests: DigestService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -33,6 +39,7 @@ export function createServices(deps: ServiceDeps): Services {
   const streaks = new StreakService(deps);
   const members = new MemberService(deps, streaks);
   const publications = new PublicationService(deps, groups, members);
+  const leaderboards = new LeaderboardService(deps);
   return {
     groups,
     members,
@@ -42,5 +49,8 @@ export function createServices(deps: ServiceDeps): Services {
     dataRights: new DataRightsService(deps),
     publications,
     feeds: new FeedService(deps, groups, members, publications),
+    followers: new FollowerService(deps, members),
+    leaderboards,
+    digests: new DigestService(deps, leaderboards),
   };
 }

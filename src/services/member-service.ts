@@ -7,6 +7,7 @@ import {
   insertMember,
   listMembershipIds,
   updateDisplayName,
+  updateMemberPreferences,
   updatePersonCalendar,
   upsertPerson,
 } from '../db/member.repository';
@@ -81,6 +82,22 @@ export class MemberService {
     if (!Number.isInteger(hour) || hour < 0 || hour > MAX_ROLLOVER_HOUR)
       throw new UserError('bad_argument', `The rollover hour must be a whole number from 0 to ${MAX_ROLLOVER_HOUR}.`);
     return this.updateCalendar(group, actor, { rollover_hour: hour });
+  }
+
+  /** Leaves or rejoins the leaderboards and digests. */
+  async setHidden(group: Group, actor: Actor, hidden: boolean): Promise<Member> {
+    const { member } = await this.ensure(group, actor);
+    await updateMemberPreferences(this.deps.db, member.id, { hidden: hidden ? 1 : 0 });
+    return member;
+  }
+
+  /** Turns the streak-at-risk nudge on ('auto' or 'HH:MM' local) or off (null). */
+  async setReminder(group: Group, actor: Actor, remindAt: string | null): Promise<Member> {
+    if (remindAt !== null && remindAt !== 'auto' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(remindAt))
+      throw new UserError('bad_argument', `"${remindAt}" is not a time. Use HH:MM on a 24-hour clock, e.g. 20:30.`);
+    const { member } = await this.ensure(group, actor);
+    await updateMemberPreferences(this.deps.db, member.id, { remind_at: remindAt });
+    return { ...member, remindAt };
   }
 
   private async updateCalendar(

@@ -4,13 +4,12 @@ import { recordMilestone } from '../db/milestone.repository';
 import { findStreak, saveStreak } from '../db/streak.repository';
 import { listVacations } from '../db/vacation.repository';
 import type { Group } from '../domain/group';
-import { addDays, type LocalDate, localDateOf } from '../domain/local-date';
+import { addDays, dayStart, type LocalDate, localDateOf } from '../domain/local-date';
 import { type Member, memberCalendar } from '../domain/member';
 import {
   advanceStreak,
   canAdvance,
   computeStreak,
-  dayStart,
   type LoggedDay,
   milestonesCrossed,
   onVacation,

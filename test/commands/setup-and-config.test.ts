@@ -50,6 +50,9 @@ describe('/setup and /config', () => {
       'fair_reads',
       'fair_window',
       'readers_role',
+      'digest',
+      'daily_digest',
+      'week_start',
       'admins',
     ]);
 
@@ -63,6 +66,12 @@ describe('/setup and /config', () => {
     expect(await h.text(admin, '/config fair_reads 2')).toMatch(/fair_reads: 2 of the last 5/);
     expect(await h.text(admin, '/config readers_role <@&123456789012345678>')).toMatch(/readers_role: <@&123456789012345678>/);
     expect(await h.text(admin, '/config readers_role everyone')).toMatch(/readers_role takes a Discord role mention/);
+    expect(await h.text(admin, '/config digest "0 18 * * 5"')).toMatch(/digest: 0 18 \* \* 5 \(next: Fri 13 Mar 18:00, Fri 20 Mar 18:00, Fri 27 Mar 18:00\)/);
+    expect(await h.text(admin, '/config digest "*/5 * * * *"')).toMatch(/can't be used: it would run more than once a day/);
+    expect(await h.text(admin, '/config digest "0 25 * * 1"')).toMatch(/can't be used: it is not a cron expression I can read/);
+    expect(await h.text(admin, '/config daily_digest on')).toMatch(/daily_digest: 0 9 \* \* \* \(next: Wed 11 Mar 09:00/);
+    expect(await h.text(admin, '/config week_start sunday')).toMatch(/week_start: sunday/);
+    expect(await h.text(admin, '/config week_start someday')).toMatch(/week_start takes a day of the week/);
     expect(await h.text(admin, '/config colour blue')).toMatch(/Bad value for setting: "colour". Expected one of: timezone, channel/);
     expect(await h.text(admin, '/config timezone')).toMatch(/Give timezone a value/);
   });

@@ -228,7 +228,7 @@ describe('the Slack app manifest', () => {
   it('declares one slash command per definition, renaming those Slack reserves', () => {
     const manifest = slackManifest({ appName: 'Inkwell', commands, requestUrl: 'https://bot.example.com/slack/events' });
     const declared = manifest.features.slash_commands.map((c) => c.command);
-    expect(declared).toEqual(commands.map((c) => (['join', 'feed'].includes(c.name) ? `/ink-${c.name}` : `/${c.name}`)));
+    expect(declared).toEqual(commands.map((c) => (['join', 'feed', 'remind'].includes(c.name) ? `/ink-${c.name}` : `/${c.name}`)));
     const log = manifest.features.slash_commands.find((c) => c.command === '/log')!;
     expect(log).toMatchObject({ usage_hint: usage('log', describeOptions(commands.find((c) => c.name === 'log')!.options)).replace('/log ', ''), should_escape: true, url: 'https://bot.example.com/slack/events' });
     expect(manifest.settings).toMatchObject({ socket_mode_enabled: false, interactivity: { is_enabled: true, request_url: 'https://bot.example.com/slack/events' } });

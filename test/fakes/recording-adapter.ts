@@ -1,14 +1,20 @@
 import type { ChatAdapter, InvocationHandler } from '../../src/core/chat-adapter';
+import type { Clock } from '../../src/core/clock';
 import type { Actor, Conversation, Invocation } from '../../src/core/invocation';
 import type { MessageRef, Reply } from '../../src/core/reply';
 
 /** A working in-memory platform: delivers invocations to the bot and records what the bot posts. */
 export class RecordingAdapter implements ChatAdapter {
   readonly platform = 'console' as const;
-  readonly posts: { to: Conversation; reply: Reply; messageId: string }[] = [];
+  readonly posts: { to: Conversation; reply: Reply; messageId: string; at: number }[] = [];
   readonly edits: { ref: MessageRef; reply: Reply }[] = [];
-  readonly directMessages: { to: Actor; reply: Reply }[] = [];
+  readonly directMessages: { to: Actor; reply: Reply; at: number }[] = [];
+  /** Channels that refuse posts (a deleted channel, a missing permission), and users with closed DMs. */
+  readonly brokenChannels = new Set<string>();
+  readonly closedDirectMessages = new Set<string>();
   private handler?: InvocationHandler;
+
+  constructor(private readonly clock?: Clock) {}
 
   async start(onInvocation: InvocationHandler): Promise<void> {
     this.handler = onInvocation;
@@ -19,8 +25,9 @@ export class RecordingAdapter implements ChatAdapter {
   }
 
   async post(to: Conversation, reply: Reply): Promise<MessageRef> {
+    if (this.brokenChannels.has(to.channelId)) throw new Error('Missing Access');
     const messageId = `m${this.posts.length + 1}`;
-    this.posts.push({ to, reply, messageId });
+    this.posts.push({ to, reply, messageId, at: this.clock?.now() ?? Date.now() });
     return { conversation: to, messageId };
   }
 
@@ -29,7 +36,8 @@ export class RecordingAdapter implements ChatAdapter {
   }
 
   async directMessage(to: Actor, reply: Reply): Promise<void> {
-    this.directMessages.push({ to, reply });
+    if (this.closedDirectMessages.has(to.userId)) throw new Error('Cannot send messages to this user');
+    this.directMessages.push({ to, reply, at: this.clock?.now() ?? Date.now() });
   }
 
   deliver(invocation: Invocation): Promise<Reply | void> {

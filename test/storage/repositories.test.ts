@@ -35,7 +35,7 @@ for (const dialect of DIALECTS) {
       testDb = await createTestDatabase(dialect);
       handle = openDatabase(testDb.config);
       expect(await migrateToLatest(handle)).toEqual(Object.keys(migrations));
-      groupId = await upsertGroup(handle.db, { platform: 'discord', workspaceId: actor.workspaceId, channelId: '42', announceChannelId: '42', timezone: 'UTC' }, NOW);
+      groupId = await upsertGroup(handle.db, { platform: 'discord', workspaceId: actor.workspaceId, channelId: '42', announceChannelId: '42', timezone: 'UTC', createdBy: actor.userId }, NOW);
       const personId = await upsertPerson(handle.db, actor, NOW);
       await insertMember(handle.db, groupId, personId, NOW);
       memberId = (await findMemberByUserId(handle.db, groupId, actor.userId))!.id;
@@ -71,7 +71,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('upserts a group by channel, keeping its id', async () => {
-      const again = await upsertGroup(handle.db, { platform: 'discord', workspaceId: actor.workspaceId, channelId: '42', announceChannelId: '43', timezone: 'Asia/Kolkata' }, NOW + 1);
+      const again = await upsertGroup(handle.db, { platform: 'discord', workspaceId: actor.workspaceId, channelId: '42', announceChannelId: '43', timezone: 'Asia/Kolkata', createdBy: actor.userId }, NOW + 1);
       expect(again).toBe(groupId);
       const group = await findGroupByChannel(handle.db, 'discord', actor.workspaceId, '42');
       expect(group).toMatchObject({ id: groupId, announceChannelId: '43', timezone: 'Asia/Kolkata', backfillDays: 2, logPattern: null, admins: [] });

@@ -34,6 +34,29 @@ for (const dialect of DIALECTS) {
       for (const other of others) await other.app.close();
     });
 
+    it('posts every digest slot exactly once while three processes plan and post them', async () => {
+      const GROUPS = 60;
+      const DAYS = 5;
+      h.clock.set('2026-03-14T00:00:00Z');
+      for (let i = 0; i < GROUPS; i++) {
+        await h.send({ ...admin, channel: `g${i}` }, `/setup ${i % 2 ? 'Europe/London' : 'Asia/Kolkata'}`);
+        await h.send({ ...admin, channel: `g${i}` }, '/config daily_digest on');
+      }
+      const others = [await h.anotherProcess(), await h.anotherProcess()];
+      const schedulers = [h.app.scheduler, ...others.map((o) => o.app.scheduler)];
+      for (let t = Date.parse('2026-03-14T00:00:00Z'); t < Date.parse('2026-03-14T00:00:00Z') + DAYS * 86_400_000; t += 30 * MINUTE) {
+        h.clock.set(t);
+        await Promise.all(schedulers.map((s) => s.tick()));
+      }
+      const posts = [h.adapter, ...others.map((o) => o.adapter)].flatMap((a) => a.posts);
+      const slots = posts.map((p) => `${p.to.channelId} ${p.reply.text.split(':')[0]}`);
+      expect(new Set(slots).size).toBe(slots.length);
+      expect(posts.filter((p) => p.reply.text.startsWith('📅'))).toHaveLength(GROUPS * DAYS);
+      // Plus the weekly digest of the group every test sets up in #general.
+      expect(posts.filter((p) => p.reply.text.startsWith('📬'))).toHaveLength(GROUPS + 1);
+      for (const other of others) await other.app.close();
+    }, 90_000);
+
     it('polls each feed from one process at a time', async () => {
       for (let i = 0; i < 8; i++) {
         web.serve(`/feed-${i}`, rssFeed('wordpress', `Feed ${i}`, []));

@@ -27,7 +27,7 @@ export interface Speaker {
  * Lines are written as on the console: "/log 500", or plain chat text.
  */
 export class Harness {
-  readonly adapter = new RecordingAdapter();
+  readonly adapter: RecordingAdapter;
   private sequence = 0;
 
   private constructor(
@@ -37,7 +37,9 @@ export class Harness {
     /** Everything the bot logged at error level. */
     readonly errors: { msg: string; err?: { message: string } }[],
     private readonly settings: Partial<ServiceSettings>,
-  ) {}
+  ) {
+    this.adapter = new RecordingAdapter(clock);
+  }
 
   static async create(options: { now?: string; dialect?: Dialect; settings?: Partial<ServiceSettings> } = {}): Promise<Harness> {
     const database = await createTestDatabase(options.dialect ?? 'sqlite');
@@ -55,7 +57,7 @@ export class Harness {
   async anotherProcess(): Promise<{ app: App; adapter: RecordingAdapter }> {
     const logger = pino({ level: 'error' }, { write: (line: string) => this.errors.push(JSON.parse(line)) });
     const app = await createApp({ database: this.database.config, logger, clock: this.clock, settings: this.settings });
-    const adapter = new RecordingAdapter();
+    const adapter = new RecordingAdapter(this.clock);
     await app.attach(adapter);
     return { app, adapter };
   }

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, type LocalDate, localDateOf } from '../../src/domain/local-date';
+import { addDays, dayStart, type LocalDate, localDateOf } from '../../src/domain/local-date';
 import {
   advanceStreak,
   computeStreak,
-  dayStart,
   EMPTY_STREAK,
   type LoggedDay,
   MAX_FREEZES,

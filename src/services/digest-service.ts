@@ -1,0 +1,220 @@
+import { formatDate, formatNumber, plain, plural } from '../core/format';
+import { channelReply, privateReply, type Reply } from '../core/reply';
+import { membersReportingSince } from '../db/follower.repository';
+import { findGroupById } from '../db/group.repository';
+import { membersWhoLogged, milestonesBetween, publicationsBetween } from '../db/leaderboard.repository';
+import { findMemberById, listMembers } from '../db/member.repository';
+import { findPublication } from '../db/publication.repository';
+import { findStreak, findStreaks } from '../db/streak.repository';
+import type { ScheduledJobRow } from '../db/scheduled-job.table';
+import { listVacations, vacationsByMember } from '../db/vacation.repository';
+import { announceConversation, type Group } from '../domain/group';
+import { addDays, type LocalDate, localDateOf } from '../domain/local-date';
+import { type Member, memberCalendar } from '../domain/member';
+import { type DateSpan, weekOf } from '../domain/periods';
+import { EMPTY_STREAK, streakOn } from '../domain/streak';
+import { platformName } from './follower-service';
+import type { BoardRow, LeaderboardService } from './leaderboard-service';
+import { spanInstants } from './leaderboard-service';
+import type { ServiceDeps } from './service-deps';
+
+export const DIGEST_JOBS = {
+  weekly: 'weekly-digest',
+  daily: 'daily-digest',
+  followersReminder: 'followers-reminder',
+  streakNudge: 'streak-nudge',
+} as const;
+
+const TOP = 5;
+
+/** The date part of an occurrence key ('2026-03-16T09:00'). */
+const dateOf = (occurrenceKey: string): LocalDate => occurrenceKey.slice(0, 10);
+
+/** The week a digest covers: the one holding the day before it goes out. */
+export function digestWeek(group: Group, occurrenceKey: string): DateSpan {
+  return weekOf(addDays(dateOf(occurrenceKey), -1), group.weekStart);
+}
+
+function rankedLine(rows: BoardRow[], value: (row: BoardRow) => string): string {
+  return rows
+    .slice(0, TOP)
+    .map((row) => `${row.rank}. ${plain(row.member.displayName)} ${value(row)}`)
+    .join(' · ');
+}
+
+/** The scheduled posts: the weekly and daily digests, the followers reminder, and streak-at-risk nudges. */
+export class DigestService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly leaderboards: LeaderboardService,
+  ) {}
+
+  /** Last week in the group, as one post: leaderboards, words, articles, readers, milestones, streaks begun and ended. */
+  async weekly(group: Group, occurrenceKey: string): Promise<Reply> {
+    const { db } = this.deps;
+    const week = digestWeek(group, occurrenceKey);
+    const { start, end } = spanInstants(group, week);
+    const [words, streaks, followers, readers, publications, milestones, changes] = await Promise.all([
+      this.leaderboards.boardFor(group, 'words', week),
+      this.leaderboards.boardFor(group, 'streaks', week),
+      this.leaderboards.boardFor(group, 'followers', week),
+      this.leaderboards.boardFor(group, 'reads', week),
+      publicationsBetween(db, group.id, start, end),
+      milestonesBetween(db, group.id, start, end),
+      this.streakChanges(group, week),
+    ]);
+    const totalWords = words.rows.reduce((sum, r) => sum + r.score, 0);
+    const lines: string[] = [];
+    if (words.rows.length)
+      lines.push(`✍️ Words: ${formatNumber(totalWords)} from ${plural(words.rows.length, 'writer')}. ${rankedLine(words.rows, (r) => formatNumber(r.score))}`);
+    if (streaks.rows.some((r) => r.score > 0))
+      lines.push(`🔥 Streaks: ${rankedLine(streaks.rows.filter((r) => r.score > 0), (r) => plural(r.score, 'day'))}`);
+    if (followers.rows.length || followers.newcomers.length) {
+      const gains = rankedLine(followers.rows, (r) => {
+        const percent = r.detail?.percent;
+        return `${r.score >= 0 ? '+' : ''}${formatNumber(r.score)}${percent === null || percent === undefined ? '' : ` (${percent >= 0 ? '+' : ''}${percent.toFixed(1)}%)`}`;
+      });
+      const newcomers = followers.newcomers.map((n) => `${plain(n.member.displayName)} (${formatNumber(n.total)})`).join(', ');
+      lines.push(`👥 Followers: ${[gains, newcomers && `new: ${newcomers}`].filter(Boolean).join('. ')}`);
+    }
+    if (publications.length)
+      lines.push(
+        `📣 Articles: ${publications
+          .map((p) => `"${plain(p.title)}" by ${plain(p.display_name)}: ${plural(p.first_hour_reads, 'first-hour read')}`)
+          .join('; ')}`,
+      );
+    if (readers.rows.length) lines.push(`📚 Top readers: ${rankedLine(readers.rows, (r) => String(r.score))}`);
+    const shownMilestones = milestones.filter((m) => !m.hidden);
+    if (shownMilestones.length)
+      lines.push(
+        `🏅 Milestones: ${shownMilestones
+          .map((m) =>
+            m.kind === 'streak'
+              ? `${plain(m.display_name)}, ${m.value} days in a row`
+              : `${plain(m.display_name)}, ${formatNumber(m.value)} followers on ${platformName(m.kind.split(':')[1] ?? '')}`,
+          )
+          .join('; ')}`,
+      );
+    if (changes.started.length) lines.push(`🌱 Started a streak: ${changes.started.map((m) => plain(m.displayName)).join(', ')}`);
+    if (changes.ended.length) lines.push(`💤 Streak ended: ${changes.ended.map((m) => plain(m.displayName)).join(', ')}. Today is a fine day to begin again.`);
+    if (lines.length === 0) lines.push('A quiet week: nothing was logged. This week is a fresh start!');
+    const title = `📬 Weekly digest: ${formatDate(week.from)} – ${formatDate(week.to)}`;
+    return channelReply([title, ...lines].join('\n'), {
+      title,
+      fields: [
+        { label: 'Words', value: formatNumber(totalWords) },
+        { label: 'Articles', value: String(publications.length) },
+        { label: 'First-hour reads', value: String(readers.rows.reduce((sum, r) => sum + r.score, 0)) },
+      ],
+    });
+  }
+
+  /** Who logged the day before the daily digest goes out. */
+  async daily(group: Group, occurrenceKey: string): Promise<Reply> {
+    const yesterday = addDays(dateOf(occurrenceKey), -1);
+    const [logged, members] = await Promise.all([membersWhoLogged(this.deps.db, group.id, yesterday), listMembers(this.deps.db, group.id)]);
+    const names = members.filter((m) => logged.has(m.id) && !m.hidden).map((m) => plain(m.displayName));
+    const day = formatDate(yesterday);
+    return channelReply(
+      names.length ? `📅 ${day}: ${plural(names.length, 'member')} wrote: ${names.join(', ')}. Keep it going!` : `📅 ${day}: nobody logged any writing. Today is a good day to start!`,
+    );
+  }
+
+  /** The day before the digest: one message naming who has not reported followers this week (names, no pings). */
+  async followersReminder(group: Group, digestKey: string): Promise<Reply | undefined> {
+    const { start } = spanInstants(group, digestWeek(group, digestKey));
+    const members = (await listMembers(this.deps.db, group.id)).filter((m) => !m.hidden);
+    const [thisWeek, ever] = await Promise.all([membersReportingSince(this.deps.db, group.id, start), membersReportingSince(this.deps.db, group.id, 0)]);
+    // Only those who track followers at all: the rest never asked for reminders.
+    const missing = members.filter((m) => ever.has(m.id) && !thisWeek.has(m.id));
+    if (missing.length === 0) return undefined;
+    return channelReply(
+      `📊 The weekly digest comes out tomorrow. Not reported followers this week: ${missing.map((m) => plain(m.displayName)).join(', ')}. /followers <count> takes a second.`,
+    );
+  }
+
+  /** The streak-at-risk nudge, if the member's streak (2+ days) is still waiting for today's writing. */
+  async streakNudge(group: Group, member: Member): Promise<Reply | undefined> {
+    const calendar = memberCalendar(member, group.timezone);
+    const today = localDateOf(this.deps.clock.now(), calendar);
+    const [state, vacations] = await Promise.all([findStreak(this.deps.db, member.id), listVacations(this.deps.db, member.id)]);
+    const shown = streakOn(state, today, calendar, vacations);
+    if (shown.current < 2 || !shown.atRisk) return undefined;
+    return privateReply(`🔥 Your ${shown.current}-day writing streak is waiting for today's words. Log before your day ends: /log 250`);
+  }
+
+  /** Runs one scheduled post. */
+  async run(job: ScheduledJobRow, markSent: (messageId: string) => Promise<void>): Promise<'done' | 'skipped'> {
+    if (job.job === DIGEST_JOBS.streakNudge) return this.runNudge(job, markSent);
+    const group = await findGroupById(this.deps.db, Number(job.subject));
+    if (!group) return 'skipped';
+    let reply: Reply | undefined;
+    if (job.job === DIGEST_JOBS.weekly) reply = await this.weekly(group, job.period);
+    else if (job.job === DIGEST_JOBS.daily) reply = await this.daily(group, job.period);
+    else if (job.job === DIGEST_JOBS.followersReminder) reply = await this.followersReminder(group, job.period);
+    if (!reply) return 'skipped';
+    const ref = await this.deps.outbound.post(announceConversation(group), reply);
+    await markSent(ref.messageId);
+    return 'done';
+  }
+
+  private async runNudge(job: ScheduledJobRow, markSent: (messageId: string) => Promise<void>): Promise<'done' | 'skipped'> {
+    const member = await findMemberById(this.deps.db, Number(job.subject));
+    const group = member && (await findGroupById(this.deps.db, member.groupId));
+    if (!member || !group) return 'skipped';
+    const reply = await this.streakNudge(group, member);
+    if (!reply) return 'skipped';
+    const recipient = { platform: group.platform, workspaceId: group.workspaceId, userId: member.userId, displayName: member.displayName };
+    if (!(await this.deps.outbound.directMessage(recipient, reply))) {
+      // Direct messages closed: a mention of that one member in the group's channel.
+      const ref = await this.deps.outbound.post(announceConversation(group), { ...reply, text: `<@${member.userId}> ${reply.text}`, visibility: 'channel', pings: { users: [member.userId] } });
+      await markSent(ref.messageId);
+      return 'done';
+    }
+    await markSent('direct-message');
+    return 'done';
+  }
+
+  /** Tells the group's setter-upper and admins, once, that a scheduled post keeps failing. */
+  async reportRepeatedFailure(job: ScheduledJobRow, error: string): Promise<void> {
+    const group = await this.groupOfJob(job);
+    if (!group) return;
+    const people = new Set([group.createdBy, ...group.admins].filter((id): id is string => Boolean(id)));
+    const what = job.job.replace(/-/g, ' ');
+    const reply = privateReply(
+      `I couldn't post the ${what} in <#${group.announceChannelId}> after several tries (${error}). Check that I can post there, or choose another channel with /config channel.`,
+    );
+    for (const userId of people) {
+      await this.deps.outbound.directMessage({ platform: group.platform, workspaceId: group.workspaceId, userId, displayName: userId }, reply);
+    }
+  }
+
+  private async groupOfJob(job: ScheduledJobRow): Promise<Group | undefined> {
+    if (job.job === DIGEST_JOBS.streakNudge) return undefined;
+    if (job.job === 'first-hour-close') {
+      const publication = await findPublication(this.deps.db, Number(job.subject));
+      return publication && findGroupById(this.deps.db, publication.groupId);
+    }
+    return findGroupById(this.deps.db, Number(job.subject));
+  }
+
+  /** Members whose streak began in the week, and those whose streak (2+ days) ended in it. */
+  private async streakChanges(group: Group, week: DateSpan): Promise<{ started: Member[]; ended: Member[] }> {
+    const members = (await listMembers(this.deps.db, group.id)).filter((m) => !m.hidden);
+    const ids = members.map((m) => m.id);
+    const [states, vacations] = await Promise.all([findStreaks(this.deps.db, ids), vacationsByMember(this.deps.db, ids)]);
+    const started: Member[] = [];
+    const ended: Member[] = [];
+    for (const member of members) {
+      const state = states.get(member.id) ?? EMPTY_STREAK;
+      if (!state.lastDate) continue;
+      const calendar = memberCalendar(member, group.timezone);
+      const paused = vacations.get(member.id) ?? [];
+      if (state.startDate && state.startDate >= week.from && state.startDate <= week.to) started.push(member);
+      const before = streakOn(state, week.from, calendar, paused).current;
+      const after = streakOn(state, addDays(week.to, 1), calendar, paused).current;
+      if (before >= 2 && after === 0) ended.push(member);
+    }
+    return { started, ended };
+  }
+}

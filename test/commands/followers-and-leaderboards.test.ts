@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Harness } from '../support/harness';
+
+const admin = { name: 'Ada', admin: true };
+const DAY = 86_400_000;
+
+describe('/followers', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await Harness.create({ now: '2026-03-10T12:00:00Z' });
+    await h.send(admin, '/setup Europe/London channel:#wins');
+  });
+  afterEach(() => h.close());
+
+  it('records snapshots on the main platform, shows history and weekly growth, and takes a drop', async () => {
+    expect(await h.text('Bo', '/followers 90')).toBe('👥 Bo: 90 followers on Medium (first count).');
+    h.clock.advance(DAY);
+    expect(await h.text('Bo', '/followers 120 substack')).toBe('👥 Bo: 120 followers on Substack (first count).');
+    h.clock.advance(DAY);
+    expect(await h.text('Bo', '/followers 115')).toBe('👥 Bo: 115 followers on Substack (-5 since last time).');
+    const history = await h.text('Bo', '/followers');
+    expect(history.split('\n')).toEqual([
+      "Bo's followers",
+      'This week: first count this week (205)',
+      'Thu 12 Mar: 115 on Substack',
+      'Wed 11 Mar: 120 on Substack',
+      'Tue 10 Mar: 90 on Medium',
+    ]);
+  });
+
+  it('celebrates each milestone once, however the count moves', async () => {
+    await h.send('Bo', '/followers 95');
+    await h.send('Bo', '/followers 120');
+    await h.send('Bo', '/followers 98');
+    await h.send('Bo', '/followers 1200');
+    const cheers = h.adapter.posts.filter((p) => p.reply.text.startsWith('🎉')).map((p) => [p.to.channelId, p.reply.text]);
+    expect(cheers).toEqual([
+      ['wins', '🎉 Bo reached 100 followers on Medium!'],
+      ['wins', '🎉 Bo reached 500 followers on Medium!'],
+      ['wins', '🎉 Bo reached 1,000 followers on Medium!'],
+    ]);
+  });
+
+  it('records a re-delivered report once, and refuses bad counts', async () => {
+    await h.send('Bo', '/followers 50', 'same');
+    expect(await h.text('Bo', '/followers 50', 'same')).toBe('Already recorded.');
+    expect(await h.db.selectFrom('follower_snapshots').selectAll().execute()).toHaveLength(1);
+    expect(await h.text('Bo', '/followers -3')).toMatch(/Bad value for count: "-3". Expected a whole number from 0 to 100,000,000/);
+    expect(await h.text('Bo', '/followers 10 myspace')).toMatch(/Bad value for platform: "myspace". Expected one of: medium, substack, devto/);
+  });
+});
+
+describe('/leaderboard', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    // Wednesday of a week that started on Monday 2026-03-09 (London).
+    h = await Harness.create({ now: '2026-03-11T12:00:00Z' });
+    await h.send(admin, '/setup Europe/London');
+  });
+  afterEach(() => h.close());
+
+  const board = async (line: string) => (await h.text('Ada', line)).split('\n');
+
+  it('ranks weekly follower gains with percent, shows newcomers apart, and lets ties share a rank', async () => {
+    h.clock.set('2026-03-02T12:00:00Z');
+    await h.send('Bo', '/followers 100');
+    await h.send('Cy', '/followers 200');
+    await h.send('Di', '/followers 50');
+    await h.send('Hid', '/followers 10');
+    await h.send('Hid', '/privacy leaderboard off');
+    h.clock.set('2026-03-10T12:00:00Z');
+    await h.send('Bo', '/followers 130');
+    await h.send('Cy', '/followers 230');
+    await h.send('Di', '/followers 45');
+    await h.send('Ed', '/followers 400');
+    await h.send('Hid', '/followers 900');
+    h.clock.set('2026-03-11T12:00:00Z');
+    expect(await board('/leaderboard followers week')).toEqual([
+      '🏆 Followers: this week, Mon 9 Mar – Sun 15 Mar',
+      '1. Bo: +30 (+30.0%), 130 in all',
+      '1. Cy: +30 (+15.0%), 230 in all',
+      '3. Di: -5 (-10.0%), 45 in all',
+      'New this week: Ed (400)',
+    ]);
+    expect((await board('/leaderboard followers all'))[1]).toBe('1. Ed: 400');
+  });
+
+  it('ranks streaks by current, then longest', async () => {
+    for (let day = 0; day < 5; day++) {
+      h.clock.set(Date.parse('2026-03-07T12:00:00Z') + day * DAY);
+      await h.send('Bo', '/log 10');
+      if (day >= 2) await h.send('Cy', '/log 10');
+      if (day >= 2) await h.send('Di', '/log 10');
+    }
+    expect(await board('/leaderboard streaks')).toEqual(['🏆 Streaks: this week, Mon 9 Mar – Sun 15 Mar', '1. Bo: 5 days (longest 5)', '2. Cy: 3 days (longest 3)', '2. Di: 3 days (longest 3)']);
+  });
+
+  it('counts words and first-hour reads in the period only, aligned to the group week start', async () => {
+    h.clock.set('2026-03-08T12:00:00Z'); // Sunday: last week when weeks start on Monday
+    await h.send('Bo', '/log 1000');
+    h.clock.set('2026-03-10T12:00:00Z');
+    await h.send('Bo', '/log 300');
+    await h.send('Cy', '/log 500');
+    await h.send('Cy', '/publish https://example.com/c C');
+    const read = h.adapter.posts.find((p) => p.reply.text.includes('New from Cy'))!.reply.buttons!.find((b) => b.action === 'read')!;
+    await h.press('Bo', read);
+    expect(await board('/leaderboard words')).toEqual(['🏆 Words: this week, Mon 9 Mar – Sun 15 Mar', '1. Cy: 500 words', '2. Bo: 300 words']);
+    expect((await board('/leaderboard words month'))[1]).toBe('1. Bo: 1,300 words');
+    expect((await board('/leaderboard reads'))[1]).toBe('1. Bo: 1 first-hour read');
+    await h.send(admin, '/config week_start sunday');
+    expect((await board('/leaderboard words'))[1]).toBe('1. Bo: 1,300 words');
+  });
+
+  it('leaves out members who hid themselves, shows display names, and says when nobody is on it', async () => {
+    await h.send('Bo', '/log 100');
+    await h.send('Bo', '/privacy leaderboard off');
+    expect(await board('/leaderboard words')).toEqual(['🏆 Words: this week, Mon 9 Mar – Sun 15 Mar', 'Nobody on this board yet.']);
+    await h.send('Bo', '/privacy leaderboard on');
+    expect((await board('/leaderboard words'))[1]).toBe('1. Bo: 100 words');
+    expect(await h.text('Ada', '/leaderboard likes')).toMatch(/Bad value for board: "likes". Expected one of: followers, streaks, words, reads/);
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { followerGain, rank } from '../../src/domain/leaderboard';
+import { monthOf, periodOf, startOfWeek, weekOf } from '../../src/domain/periods';
+import { instantOfWallTime, latestOccurrence, nextOccurrences, occurrencesBetween, scheduleProblem } from '../../src/domain/schedule';
+
+const at = (iso: string) => Date.parse(iso);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('ranking', () => {
+  it('gives tied scores one rank and skips the next', () => {
+    const ranked = rank([{ n: 'a', s: 5 }, { n: 'b', s: 9 }, { n: 'c', s: 5 }, { n: 'd', s: 1 }, { n: 'e', s: 9 }], (e) => e.s);
+    expect(ranked.map((r) => [r.rank, r.entry.n])).toEqual([
+      [1, 'b'],
+      [1, 'e'],
+      [3, 'a'],
+      [3, 'c'],
+      [5, 'd'],
+    ]);
+  });
+
+  it('breaks ties on the next score when there is one (current streak, then longest)', () => {
+    const ranked = rank([{ n: 'a', s: [3, 10] }, { n: 'b', s: [3, 20] }, { n: 'c', s: [3, 10] }], (e) => e.s);
+    expect(ranked.map((r) => [r.rank, r.entry.n])).toEqual([
+      [1, 'b'],
+      [2, 'a'],
+      [2, 'c'],
+    ]);
+  });
+});
+
+describe('follower gain over a period', () => {
+  const start = at('2026-03-09T00:00:00Z');
+  const end = at('2026-03-16T00:00:00Z');
+  const snap = (platform: string, count: number, when: string) => ({ platform, count, recordedAt: at(when) });
+
+  it('is the latest count at the end minus the latest count before the start', () => {
+    const gain = followerGain([snap('medium', 80, '2026-03-01T10:00:00Z'), snap('medium', 100, '2026-03-08T10:00:00Z'), snap('medium', 110, '2026-03-10T10:00:00Z'), snap('medium', 125, '2026-03-15T23:00:00Z'), snap('medium', 999, '2026-03-16T01:00:00Z')], start, end);
+    expect(gain).toEqual({ kind: 'gain', total: 125, gain: 25, percent: 25 });
+  });
+
+  it('shows a member with no count before the period as new, not as a gain of their whole count', () => {
+    expect(followerGain([snap('medium', 500, '2026-03-10T10:00:00Z')], start, end)).toEqual({ kind: 'new', total: 500 });
+    expect(followerGain([], start, end)).toEqual({ kind: 'none' });
+  });
+
+  it('can go down, and carries the last count over weeks without reports', () => {
+    expect(followerGain([snap('medium', 300, '2026-02-01T00:00:00Z'), snap('medium', 290, '2026-03-12T00:00:00Z')], start, end)).toMatchObject({ gain: -10, total: 290 });
+    expect(followerGain([snap('medium', 300, '2026-02-01T00:00:00Z')], start, end)).toEqual({ kind: 'gain', total: 300, gain: 0, percent: 0 });
+  });
+
+  it('sums platforms, counting a platform first reported in the period in the total only', () => {
+    const gain = followerGain([snap('medium', 100, '2026-03-01T00:00:00Z'), snap('medium', 150, '2026-03-12T00:00:00Z'), snap('substack', 40, '2026-03-12T00:00:00Z')], start, end);
+    expect(gain).toEqual({ kind: 'gain', total: 190, gain: 50, percent: 50 });
+  });
+});
+
+describe('periods', () => {
+  it('aligns weeks to the group week start', () => {
+    expect(startOfWeek('2026-03-11', 1)).toBe('2026-03-09');
+    expect(startOfWeek('2026-03-11', 7)).toBe('2026-03-08');
+    expect(weekOf('2026-03-08', 1)).toEqual({ from: '2026-03-02', to: '2026-03-08' });
+    expect(monthOf('2028-02-10')).toEqual({ from: '2028-02-01', to: '2028-02-29' });
+    expect(periodOf('all', '2026-03-11', 1)).toEqual({ from: '0000-01-01', to: '2026-03-11' });
+  });
+});
+
+describe('schedules in a zone', () => {
+  it('runs a wall time skipped by spring-forward once, at the first valid minute', () => {
+    expect(iso(instantOfWallTime('2026-03-08T02:30', 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z');
+    expect(iso(instantOfWallTime('2026-03-29T01:30', 'Europe/London'))).toBe('2026-03-29T01:00:00.000Z');
+    const runs = nextOccurrences('30 2 * * *', 'America/New_York', at('2026-03-07T12:00:00Z'), 3).map((o) => iso(o.at));
+    expect(runs).toEqual(['2026-03-08T07:00:00.000Z', '2026-03-09T06:30:00.000Z', '2026-03-10T06:30:00.000Z']);
+  });
+
+  it('runs a wall time repeated by fall-back once, at its first instant', () => {
+    expect(iso(instantOfWallTime('2026-11-01T01:30', 'America/New_York'))).toBe('2026-11-01T05:30:00.000Z');
+    const runs = occurrencesBetween('30 1 * * *', 'America/New_York', at('2026-10-31T12:00:00Z'), at('2026-11-02T12:00:00Z'), 10);
+    expect(runs.map((o) => o.key)).toEqual(['2026-11-01T01:30', '2026-11-02T01:30']);
+  });
+
+  it('finds the latest occurrence, inclusive of now, in half-hour and far-east zones', () => {
+    expect(latestOccurrence('0 9 * * 1', 'Asia/Kolkata', at('2026-03-16T03:30:00Z'))).toEqual({ key: '2026-03-16T09:00', at: at('2026-03-16T03:30:00Z') });
+    expect(latestOccurrence('0 9 * * 1', 'Asia/Kolkata', at('2026-03-16T03:29:00Z')).key).toBe('2026-03-09T09:00');
+    expect(latestOccurrence('0 9 * * 1', 'Pacific/Kiritimati', at('2026-03-15T19:00:00Z')).key).toBe('2026-03-16T09:00');
+  });
+
+  it('refuses what is not a daily-or-rarer five-field schedule', () => {
+    expect(scheduleProblem('0 9 * * 1')).toBeUndefined();
+    expect(scheduleProblem('0 */2 * * *')).toMatch(/more than once a day/);
+    expect(scheduleProblem('0 9 * *')).toMatch(/five fields/);
+    expect(scheduleProblem('0 9 * * funday')).toMatch(/not a cron expression/);
+  });
+});
