@@ -15,6 +15,7 @@ import reads from './reads';
 import remind from './remind';
 import rollover from './rollover';
 import setup from './setup';
+import stats from './stats';
 import streak from './streak';
 import timezone from './timezone';
 import undo from './undo';
@@ -27,6 +28,7 @@ export const commands: readonly CommandDefinition[] = [
   log,
   undo,
   streak,
+  stats,
   publish,
   reads,
   readers,

@@ -1,35 +1,41 @@
 import { z } from 'zod';
-import { defineCommand } from '../src/core/command';
+import { defineCommand, type GroupContext } from '../src/core/command';
 import { formatDate, formatNumber, plain, plural } from '../src/core/format';
 import { memberOption } from '../src/core/options';
-import { privateReply } from '../src/core/reply';
+import { privateReply, type Reply } from '../src/core/reply';
+import { UserError } from '../src/core/user-error';
 import { MAX_FREEZES } from '../src/domain/streak';
+
+/** A member's streak in figures, with the 26-week calendar picture; another member's only if they show it. */
+export async function streakReply(ctx: GroupContext, reference: string | undefined): Promise<Reply> {
+  const { members, streaks } = ctx.services;
+  const member = await members.target(ctx.group, ctx.actor, reference);
+  const self = member.userId === ctx.actor.userId;
+  if (member.hidden && !self) throw new UserError('refused', `${plain(member.displayName)} keeps their stats private.`);
+  const [s, picture] = await Promise.all([streaks.summary(ctx.group, member), streaks.calendar(ctx.group, member)]);
+  const fields = [
+    { label: 'Current streak', value: s.current ? `${plural(s.current, 'day')} 🔥` : '0 days' },
+    { label: 'Longest streak', value: plural(s.longest, 'day') },
+    { label: 'Days logged', value: formatNumber(s.daysLogged) },
+    { label: 'Words this week', value: formatNumber(s.wordsThisWeek) },
+    { label: 'Words in total', value: formatNumber(s.wordsTotal) },
+    { label: 'Freezes', value: `${s.freezes} of ${MAX_FREEZES}` },
+  ];
+  let status = '';
+  if (s.vacationUntil) status = `On vacation until ${formatDate(s.vacationUntil)}: the streak is paused.`;
+  else if (s.loggedToday) status = 'Logged today. ✔';
+  else if (s.atRisk) status = self ? 'Not logged today yet: log before your day ends to keep the streak.' : 'Not logged today yet.';
+  const title = `${plain(member.displayName)}'s streak`;
+  const text = [title, ...fields.map((f) => `${f.label}: ${f.value}`), status].filter(Boolean).join('\n');
+  return privateReply(text, { title, fields, images: [{ fileName: 'streak-calendar.png', ...picture }] });
+}
 
 export default defineCommand({
   name: 'streak',
-  description: 'Show your streak, or another member’s',
+  description: 'Show your streak, or another member’s, with a 26-week calendar',
   options: z.object({
     member: memberOption('Whose streak (default: yours)').optional(),
   }),
   positional: ['member'],
-  run: async (ctx, { member: reference }) => {
-    const member = await ctx.services.members.target(ctx.group, ctx.actor, reference);
-    const s = await ctx.services.streaks.summary(ctx.group, member);
-    const self = member.userId === ctx.actor.userId;
-    const fields = [
-      { label: 'Current streak', value: s.current ? `${plural(s.current, 'day')} 🔥` : '0 days' },
-      { label: 'Longest streak', value: plural(s.longest, 'day') },
-      { label: 'Days logged', value: formatNumber(s.daysLogged) },
-      { label: 'Words this week', value: formatNumber(s.wordsThisWeek) },
-      { label: 'Words in total', value: formatNumber(s.wordsTotal) },
-      { label: 'Freezes', value: `${s.freezes} of ${MAX_FREEZES}` },
-    ];
-    let status = '';
-    if (s.vacationUntil) status = `On vacation until ${formatDate(s.vacationUntil)}: the streak is paused.`;
-    else if (s.loggedToday) status = 'Logged today. ✔';
-    else if (s.atRisk) status = self ? 'Not logged today yet: log before your day ends to keep the streak.' : 'Not logged today yet.';
-    const title = `${plain(member.displayName)}'s streak`;
-    const text = [title, ...fields.map((f) => `${f.label}: ${f.value}`), status].filter(Boolean).join('\n');
-    return privateReply(text, { title, fields });
-  },
+  run: (ctx, { member }) => streakReply(ctx, member),
 });

@@ -22,6 +22,7 @@ const schema = z.object({
     .min(1)
     .max(64)
     .default(() => safeUserName()),
+  CONSOLE_FILES_DIR: z.string().min(1).default('./data/console-files'),
   DISCORD_TOKEN: z.string().min(20, 'looks too short to be a bot token').optional(),
   DISCORD_APPLICATION_ID: snowflake.optional(),
   DISCORD_GUILD_ID: snowflake.optional(),
@@ -63,6 +64,8 @@ export type Config = Readonly<{
   /** Unset: the entry point picks (quiet in the terminal console, info when serving platforms). */
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   consoleUser: string;
+  /** Where the console saves the files and pictures replies carry. */
+  consoleFilesDir: string;
   /** Set when DISCORD_TOKEN is: run the Discord adapter. */
   discord?: Readonly<{
     token: string;
@@ -118,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: Object.freeze(e.DATABASE_URL ? { postgresUrl: e.DATABASE_URL } : { sqlitePath: e.SQLITE_PATH }),
     logLevel: e.LOG_LEVEL,
     consoleUser: e.CONSOLE_USER,
+    consoleFilesDir: e.CONSOLE_FILES_DIR,
     discord: e.DISCORD_TOKEN
       ? Object.freeze({
           token: e.DISCORD_TOKEN,

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { ConsoleAdapter } from './adapters/console/console-adapter';
 import { startBot } from './bot';
 import { ConfigError, loadConfig, loadDotEnv } from './config';
@@ -28,7 +27,7 @@ async function main(): Promise<void> {
         input: process.stdin,
         output: process.stdout,
         user: config.consoleUser,
-        fileDir: join('data', 'console-files'),
+        fileDir: config.consoleFilesDir,
         onEnd: () => void shutdown('end of input'),
       }),
   });

@@ -9,6 +9,13 @@ export interface ReplyButton {
   url?: string;
 }
 
+/** A picture shown with the reply, with its text alternative for screen readers. */
+export interface ReplyImage {
+  fileName: string;
+  png: Uint8Array;
+  alt: string;
+}
+
 export interface ReplyFile {
   fileName: string;
   mimeType: string;
@@ -27,7 +34,8 @@ export interface Reply {
   title?: string;
   fields?: { label: string; value: string }[];
   buttons?: ReplyButton[];
-  image?: { fileName: string; png: Uint8Array; alt: string };
+  /** Pictures shown with the reply, the first one most prominently. */
+  images?: ReplyImage[];
   files?: ReplyFile[];
   /** private = ephemeral on Discord and Slack, shown only to the person who asked. */
   visibility?: 'private' | 'channel';

@@ -81,3 +81,17 @@ export async function membersReportingSince(db: Db, groupId: number, since: numb
     .execute();
   return new Set(rows.map((r) => r.member_id));
 }
+
+/** Counts recorded by a group's members between two instants, oldest first. */
+export async function groupSnapshotsBetween(db: Db, groupId: number, start: number, end: number) {
+  return db
+    .selectFrom('follower_snapshots as s')
+    .innerJoin('members', 'members.id', 's.member_id')
+    .select(['s.member_id', 's.platform', 's.count', 's.recorded_at'])
+    .where('members.group_id', '=', groupId)
+    .where('s.recorded_at', '>=', start)
+    .where('s.recorded_at', '<', end)
+    .orderBy('s.recorded_at')
+    .orderBy('s.id')
+    .execute();
+}

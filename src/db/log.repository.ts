@@ -86,3 +86,14 @@ export async function countLogs(db: Db, memberIds: number[]): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Words per logged date of a member (0 for a date logged without a word count). */
+export async function wordsByDate(db: Db, memberId: number): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('logs')
+    .select((eb) => ['local_date', eb.fn.sum<number>('words').as('words')])
+    .where('member_id', '=', memberId)
+    .groupBy('local_date')
+    .execute();
+  return new Map(rows.map((r) => [r.local_date, Number(r.words)]));
+}

@@ -13,6 +13,8 @@ import { addDays, type LocalDate, localDateOf } from '../domain/local-date';
 import { type Member, memberCalendar } from '../domain/member';
 import { type DateSpan, weekOf } from '../domain/periods';
 import { EMPTY_STREAK, streakOn } from '../domain/streak';
+import { renderFollowerChart } from '../render/follower-chart';
+import { renderLeaderboardCard } from '../render/leaderboard-card';
 import { platformName } from './follower-service';
 import type { BoardRow, LeaderboardService } from './leaderboard-service';
 import { spanInstants } from './leaderboard-service';
@@ -33,6 +35,12 @@ const dateOf = (occurrenceKey: string): LocalDate => occurrenceKey.slice(0, 10);
 /** The week a digest covers: the one holding the day before it goes out. */
 export function digestWeek(group: Group, occurrenceKey: string): DateSpan {
   return weekOf(addDays(dateOf(occurrenceKey), -1), group.weekStart);
+}
+
+const CHART_WEEKS = 12;
+
+function cardRows(rows: BoardRow[], value: (row: BoardRow) => string) {
+  return rows.slice(0, TOP).map((row) => ({ rank: row.rank, name: row.member.displayName, value: value(row) }));
 }
 
 function rankedLine(rows: BoardRow[], value: (row: BoardRow) => string): string {
@@ -99,6 +107,17 @@ export class DigestService {
     if (changes.ended.length) lines.push(`💤 Streak ended: ${changes.ended.map((m) => plain(m.displayName)).join(', ')}. Today is a fine day to begin again.`);
     if (lines.length === 0) lines.push('A quiet week: nothing was logged. This week is a fresh start!');
     const title = `📬 Weekly digest: ${formatDate(week.from)} – ${formatDate(week.to)}`;
+    const card = renderLeaderboardCard({
+      title: `Week of ${formatDate(week.from)}: leaders`,
+      columns: [
+        { heading: 'Streaks', rows: cardRows(streaks.rows.filter((r) => r.score > 0), (r) => plural(r.score, 'day')) },
+        { heading: 'Words', rows: cardRows(words.rows, (r) => formatNumber(r.score)) },
+        { heading: 'Follower growth', rows: cardRows(followers.rows, (r) => `${r.score >= 0 ? '+' : ''}${formatNumber(r.score)}`) },
+      ],
+    });
+    const images = [{ fileName: 'leaders.png', ...card }];
+    const chart = await this.followerChart(group, week);
+    if (chart) images.push({ fileName: 'followers.png', ...chart });
     return channelReply([title, ...lines].join('\n'), {
       title,
       fields: [
@@ -106,6 +125,23 @@ export class DigestService {
         { label: 'Articles', value: String(publications.length) },
         { label: 'First-hour reads', value: String(readers.rows.reduce((sum, r) => sum + r.score, 0)) },
       ],
+      images,
+    });
+  }
+
+  /** The top members' follower counts over the 12 weeks to the digest week, and the group's total; none without counts. */
+  private async followerChart(group: Group, week: DateSpan): Promise<{ png: Uint8Array; alt: string } | undefined> {
+    const weeks = Array.from({ length: CHART_WEEKS }, (_, i) => weekOf(addDays(week.from, -7 * (CHART_WEEKS - 1 - i)), group.weekStart));
+    const history = await this.leaderboards.followerHistory(group, weeks);
+    if (history.members.size === 0) return undefined;
+    const shown = (await listMembers(this.deps.db, group.id)).filter((m) => !m.hidden && history.members.has(m.id));
+    const latest = (id: number) => history.members.get(id)!.at(-1) ?? 0;
+    const top = shown.sort((a, b) => latest(b.id) - latest(a.id)).slice(0, TOP);
+    return renderFollowerChart({
+      title: `Followers, 12 weeks to ${formatDate(week.to)}`,
+      weeks: weeks.map((w) => formatDate(w.to).slice(4)),
+      members: top.map((m) => ({ name: m.displayName, values: history.members.get(m.id)! })),
+      total: history.total,
     });
   }
 

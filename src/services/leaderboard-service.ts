@@ -1,4 +1,4 @@
-import { latestCountsBefore } from '../db/follower.repository';
+import { groupSnapshotsBetween, latestCountsBefore } from '../db/follower.repository';
 import { firstHourReadsByMember, wordsByMember } from '../db/leaderboard.repository';
 import { listMembers } from '../db/member.repository';
 import { findStreaks } from '../db/streak.repository';
@@ -93,6 +93,42 @@ export class LeaderboardService {
       }
     }
     return board;
+  }
+
+  /**
+   * Follower totals at the end of each week (oldest first): per member and for the whole group,
+   * each member's total being the sum of their latest count on every platform.
+   */
+  async followerHistory(group: Group, weeks: DateSpan[]): Promise<{ total: number[]; members: Map<number, (number | null)[]> }> {
+    const { start } = spanInstants(group, weeks[0]!);
+    const ends = weeks.map((w) => spanInstants(group, w).end);
+    const [baseline, during] = await Promise.all([
+      latestCountsBefore(this.deps.db, group.id, start),
+      groupSnapshotsBetween(this.deps.db, group.id, start, ends.at(-1)!),
+    ]);
+    const latest = new Map<number, Map<string, number>>();
+    for (const [memberId, snapshots] of baseline) latest.set(memberId, new Map(snapshots.map((s) => [s.platform, s.count])));
+    const members = new Map<number, (number | null)[]>();
+    const total: number[] = [];
+    let next = 0;
+    ends.forEach((end, week) => {
+      for (; next < during.length && during[next]!.recorded_at < end; next++) {
+        const s = during[next]!;
+        const platforms = latest.get(s.member_id) ?? new Map<string, number>();
+        platforms.set(s.platform, s.count);
+        latest.set(s.member_id, platforms);
+      }
+      let sum = 0;
+      for (const [memberId, platforms] of latest) {
+        const memberTotal = [...platforms.values()].reduce((a, b) => a + b, 0);
+        sum += memberTotal;
+        const series = members.get(memberId) ?? Array<number | null>(weeks.length).fill(null);
+        series[week] = memberTotal;
+        members.set(memberId, series);
+      }
+      total.push(sum);
+    });
+    return { total, members };
   }
 
   /** Follower gain of each member over [start, end). */

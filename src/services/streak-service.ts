@@ -1,5 +1,6 @@
 import type { Db } from '../db/database';
-import { sumLogs, listLoggedDays } from '../db/log.repository';
+import { listLoggedDays, sumLogs, wordsByDate } from '../db/log.repository';
+import { calendarStart, renderStreakCalendar } from '../render/streak-calendar';
 import { recordMilestone } from '../db/milestone.repository';
 import { findStreak, saveStreak } from '../db/streak.repository';
 import { listVacations } from '../db/vacation.repository';
@@ -35,6 +36,11 @@ export interface StreakSummary extends StreakToday {
 function weekStart(date: LocalDate): LocalDate {
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday
   return addDays(date, -((weekday + 6) % 7));
+}
+
+export interface StreakPicture {
+  png: Uint8Array;
+  alt: string;
 }
 
 export class StreakService {
@@ -77,6 +83,36 @@ export class StreakService {
       }
     }
     return { state: after, milestones };
+  }
+
+  /** The member's last 26 weeks as a calendar picture: words per day, freezes, vacations, today outlined. */
+  async calendar(group: Group, member: Member): Promise<StreakPicture> {
+    const db = this.deps.db;
+    const calendar = memberCalendar(member, group.timezone);
+    const today = localDateOf(this.deps.clock.now(), calendar);
+    const [words, days, vacations, cached] = await Promise.all([
+      wordsByDate(db, member.id),
+      listLoggedDays(db, member.id),
+      listVacations(db, member.id),
+      findStreak(db, member.id),
+    ]);
+    const { frozenDates } = computeStreak(days, vacations);
+    const shown = streakOn(cached, today, calendar, vacations);
+    const from = calendarStart(today, group.weekStart);
+    const vacationDates = new Set<LocalDate>();
+    for (const v of vacations) {
+      for (let d = v.start > from ? v.start : from; d <= vacationEnd(v) && d <= today; d = addDays(d, 1)) vacationDates.add(d);
+    }
+    return renderStreakCalendar({
+      name: member.displayName,
+      today,
+      weekStart: group.weekStart,
+      words,
+      frozen: new Set(frozenDates),
+      vacation: vacationDates,
+      current: shown.current,
+      longest: shown.longest,
+    });
   }
 
   async summary(group: Group, member: Member): Promise<StreakSummary> {

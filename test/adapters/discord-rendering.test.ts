@@ -70,13 +70,17 @@ describe('rendering a Reply for Discord', () => {
   it('attaches pictures and files, showing the picture in the embed', () => {
     const message = renderForDiscord({
       text: 'Your calendar',
-      image: { fileName: 'streak.png', png: new Uint8Array([1, 2, 3]), alt: 'A calendar' },
+      images: [
+        { fileName: 'streak.png', png: new Uint8Array([1, 2, 3]), alt: 'A calendar' },
+        { fileName: 'chart.png', png: new Uint8Array([4]), alt: 'A chart' },
+      ],
       files: [{ fileName: 'data.json', mimeType: 'application/json', content: '{}' }],
     });
-    expect(message.embeds[0]!.image).toEqual({ url: 'attachment://streak.png' });
-    expect(message.files.map((f) => [f.name, [...f.attachment]])).toEqual([
-      ['streak.png', [1, 2, 3]],
-      ['data.json', [123, 125]],
+    expect(message.embeds.map((e) => e.image)).toEqual([{ url: 'attachment://streak.png' }, { url: 'attachment://chart.png' }]);
+    expect(message.files.map((f) => [f.name, [...f.attachment], f.description])).toEqual([
+      ['streak.png', [1, 2, 3], 'A calendar'],
+      ['chart.png', [4], 'A chart'],
+      ['data.json', [123, 125], undefined],
     ]);
   });
 

@@ -220,5 +220,8 @@ describe('digests on a schedule', () => {
     ]);
     expect(digest!.reply.pings).toBeUndefined();
     expect(digest!.reply.text).not.toContain('Hidden');
+    expect(digest!.reply.images!.map((i) => i.fileName)).toEqual(['leaders.png', 'followers.png']);
+    expect(digest!.reply.images![0]!.alt).toBe('Week of Mon 2 Mar: leaders. Streaks: 1. Bo 8 days. Words: 1. Bo 3,500, 2. Di 300. Follower growth: 1. Cy +60.');
+    expect(digest!.reply.images![1]!.alt).toBe('Follower growth over 12 weeks: the group went from 0 to 260 followers. Top members now: Cy 260.');
   });
 });

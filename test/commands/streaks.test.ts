@@ -1,4 +1,6 @@
+import { PNG } from 'pngjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CALENDAR_LAYOUT } from '../../src/render/streak-calendar';
 import { Harness } from '../support/harness';
 
 const admin = { name: 'Ada', admin: true };
@@ -89,6 +91,24 @@ describe('streaks through the router', () => {
     expect(await h.text('Bo', '/log 100')).toMatch(/🔥 4 days in a row/);
     expect(await h.text('Bo', '/vacation end')).toMatch(/You're not on vacation/);
     expect(await h.text('Bo', '/vacation pause')).toMatch(/Bad value for action: "pause". Expected one of: start, end/);
+  });
+
+  it('attaches the 26-week calendar picture with its text alternative', async () => {
+    await logDaily('2026-03-01', 3);
+    const reply = await h.send('Bo', '/streak');
+    const [picture] = reply!.images!;
+    expect(picture!.fileName).toBe('streak-calendar.png');
+    expect(PNG.sync.read(Buffer.from(picture!.png)).width).toBe(CALENDAR_LAYOUT.width);
+    expect(picture!.alt).toMatch(/^Streak calendar for Bo, the 26 weeks to 2026-03-03: 3 days logged, 0 bridged by a freeze, 0 on vacation. Current streak 3 days/);
+  });
+
+  it('shows /stats for any member, except one who keeps them private', async () => {
+    await logDaily('2026-03-01', 2, 'Cy');
+    expect((await h.send('Bo', '/stats Cy'))!.title).toBe("Cy's streak");
+    await h.send('Cy', '/privacy leaderboard off');
+    expect(await h.text('Bo', '/stats Cy')).toBe('Cy keeps their stats private.');
+    expect(await h.text('Bo', '/streak Cy')).toBe('Cy keeps their stats private.');
+    expect((await h.send('Cy', '/stats'))!.title).toBe("Cy's streak");
   });
 
   it("shows another member's streak by name or mention, and refuses strangers", async () => {

@@ -50,8 +50,9 @@ describe('the console group', () => {
       '/bogus',
     ].join('\n');
     const sqlitePath = join(dir, 'bot.sqlite');
-    const run = await startBot({ SQLITE_PATH: sqlitePath, CONSOLE_USER: 'Ada' }, `${script}\n`).done;
+    const run = await startBot({ SQLITE_PATH: sqlitePath, CONSOLE_USER: 'Ada', CONSOLE_FILES_DIR: join(dir, 'files') }, `${script}\n`).done;
     expect(run.code).toBe(0);
+    const picture = new RegExp(`^  picture saved ${join(dir, 'files')}/\\w+-\\d+-streak-calendar\\.png: Streak calendar for Ada, the 26 weeks to \\d{4}-\\d\\d-\\d\\d: 1 day logged`);
     expect(run.stdout.split('\n')).toEqual([
       '✍️ This channel is now a writing group. Days follow Europe/London unless a member sets their own with /timezone; announcements go to #general.',
       'Log your writing with /log 500 (or just post "+500 words"), and check your streak with /streak.',
@@ -70,6 +71,7 @@ describe('the console group', () => {
       'Words in total: 1,000',
       'Freezes: 0 of 2',
       'Logged today. ✔',
+      expect.stringMatching(picture),
       "(only you) There's no /bogus command. Type /help to see them all.",
       '',
     ]);

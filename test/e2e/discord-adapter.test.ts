@@ -81,10 +81,14 @@ describe('the Discord adapter, real bot wiring against a fake Discord', () => {
     expect(rows).toEqual([{ words: 500, url: 'https://medium.com/@bo/draft' }]);
   });
 
-  it('answers personal data privately (ephemeral)', async () => {
-    const streak = await slash(bo, 'streak');
+  it('answers personal data privately (ephemeral), with the calendar attached and shown in the embed', async () => {
+    const sent = fake.slashCommand({ guildId, channelId: writing, user: bo, name: 'streak', memberPermissions: MEMBER });
+    const callback = await fake.waitForCallback(sent);
+    const streak = callbackBody(callback);
     expect(streak.data!.flags).toBe(64);
-    expect(streak.data!.embeds![0]!.title).toBe("Bo the Bard's streak");
+    expect(streak.data!.embeds![0]).toMatchObject({ title: "Bo the Bard's streak", image: { url: 'attachment://streak-calendar.png' } });
+    expect(callback.files.map((f) => [f.name, f.contentType])).toEqual([['streak-calendar.png', 'image/png']]);
+    expect(callback.files[0]!.bytes.subarray(1, 4).toString()).toBe('PNG');
   });
 
   it('refuses members without permission, explains unknown commands, and DMs where a group is needed', async () => {

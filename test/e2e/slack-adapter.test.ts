@@ -173,13 +173,22 @@ describe('the Slack adapter over HTTP, against a fake Slack', () => {
     expect(answer.text).toMatch(/no writing group in this channel/);
   });
 
+  it('uploads the streak calendar with the current file flow, privately to the person', async () => {
+    const answer = await command(ADMIN, '/streak');
+    expect(answer).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Sent to your direct messages/) });
+    const upload = await fake.waitForCall('files.getUploadURLExternal', (c) => c.params.filename === 'streak-calendar.png');
+    expect(Number(upload.params.length)).toBeGreaterThan(1000);
+    await expect.poll(() => fake.uploads.find((u) => u.filename === 'streak-calendar.png')?.completed?.channelId).toMatch(/^D/);
+  });
+
   it('sends files through the current upload flow, privately to the person', async () => {
     await command(ADMIN, '/log 10');
     const answer = await command(ADMIN, '/export');
     expect(answer).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Sent to your direct messages/) });
     const complete = await fake.waitForCall('files.completeUploadExternal');
     expect(String(complete.params.channel_id)).toMatch(/^D/);
-    expect(fake.uploads.filter((u) => u.completed).map((u) => u.filename).sort()).toEqual(['my-writing-data.json', 'my-writing-logs.csv']);
+    const exported = fake.uploads.filter((u) => u.completed && u.filename.startsWith('my-writing'));
+    expect(exported.map((u) => u.filename).sort()).toEqual(['my-writing-data.json', 'my-writing-logs.csv']);
   });
 
   it('never logged a handler failure', () => {

@@ -144,10 +144,8 @@ export class ConsoleAdapter implements ChatAdapter {
     const numbers = (reply.buttons ?? []).map((button) => (button.url ? 0 : this.buttons.push(button)));
     const lines = renderReply(reply, numbers);
     lines[0] = prefix + lines[0];
-    for (const file of [...(reply.files ?? []), ...(reply.image ? [{ fileName: reply.image.fileName, content: reply.image.png }] : [])]) {
-      lines.push(`  saved ${this.save(file.fileName, file.content)}`);
-    }
-    if (reply.image) lines.push(`  (picture: ${consoleText(reply.image.alt)})`);
+    for (const file of reply.files ?? []) lines.push(`  saved ${this.save(file.fileName, file.content)}`);
+    for (const image of reply.images ?? []) lines.push(`  picture saved ${this.save(image.fileName, image.png)}: ${consoleText(image.alt)}`);
     this.print(lines.join('\n'));
   }
 

@@ -39,7 +39,8 @@ function buttonJson(button: ReplyButton): APIButtonComponent {
  * pictures and files become attachments. Nobody is pinged except the reply's own `pings`.
  */
 export function renderForDiscord(reply: Reply): DiscordMessage {
-  const rich = Boolean(reply.title || reply.fields?.length || reply.image);
+  const images = reply.images ?? [];
+  const rich = Boolean(reply.title || reply.fields?.length || images.length);
   const embeds: APIEmbed[] = [];
   if (rich) {
     const embed: APIEmbed = { color: ACCENT };
@@ -48,14 +49,16 @@ export function renderForDiscord(reply: Reply): DiscordMessage {
     if (body) embed.description = clip(body, 4096);
     if (reply.fields?.length)
       embed.fields = reply.fields.slice(0, 25).map((f) => ({ name: clip(f.label, 256), value: clip(f.value || '—', 1024), inline: true }));
-    if (reply.image) embed.image = { url: `attachment://${reply.image.fileName}` };
+    if (images[0]) embed.image = { url: `attachment://${images[0].fileName}` };
     embeds.push(embed);
+    // Further pictures each get an embed of their own, shown under the first (Discord allows ten).
+    for (const image of images.slice(1, 10)) embeds.push({ color: ACCENT, image: { url: `attachment://${image.fileName}` } });
   }
   const buttons = (reply.buttons ?? []).slice(0, 25).map(buttonJson);
   const components: DiscordMessage['components'] = [];
   for (let i = 0; i < buttons.length; i += 5) components.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + 5) });
   const files = [
-    ...(reply.image ? [{ attachment: Buffer.from(reply.image.png), name: reply.image.fileName, description: clip(reply.image.alt, 1024) }] : []),
+    ...images.map((image) => ({ attachment: Buffer.from(image.png), name: image.fileName, description: clip(image.alt, 1024) })),
     ...(reply.files ?? []).map((f) => ({ attachment: Buffer.from(f.content), name: f.fileName })),
   ];
   const pings = [...(reply.pings?.users ?? []).map((id) => `<@${id}>`), ...(reply.pings?.roles ?? []).map((id) => `<@&${id}>`)];

@@ -184,7 +184,7 @@ export class SlackAdapter implements ChatAdapter {
   private async answer(client: WebClient, respond: RespondFn, conversation: Conversation, userId: string, maybe: Reply | void): Promise<void> {
     const reply = maybe ?? privateReply('Done.');
     const isPrivate = reply.visibility === 'private';
-    const hasFiles = Boolean(reply.image || reply.files?.length);
+    const hasFiles = Boolean(reply.images?.length || reply.files?.length);
     if (hasFiles) {
       const channel = isPrivate ? (await client.conversations.open({ users: userId })).channel!.id! : conversation.channelId;
       await this.upload(client, channel, reply);
@@ -201,25 +201,23 @@ export class SlackAdapter implements ChatAdapter {
 
   /** Posts a Reply to a channel (spaced per channel), uploading its files and picture with the current flow. */
   private async send(client: WebClient, channel: string, reply: Reply, threadTs?: string): Promise<string> {
-    if (reply.image || reply.files?.length) {
-      await this.upload(client, channel, reply, threadTs);
-      return '';
-    }
     const result = await this.queue.run(channel, () =>
       client.chat.postMessage({ channel, ...renderForSlack(reply), ...(threadTs && { thread_ts: threadTs }), unfurl_links: false }),
     );
+    // Pictures and files follow the message, uploaded with the current flow.
+    if (reply.images?.length || reply.files?.length) await this.upload(client, channel, { ...reply, text: '' }, threadTs);
     return result.ts ?? '';
   }
 
   private async upload(client: WebClient, channel: string, reply: Reply, threadTs?: string): Promise<void> {
     const files = [
-      ...(reply.image ? [{ file: Buffer.from(reply.image.png), filename: reply.image.fileName, alt_text: reply.image.alt }] : []),
+      ...(reply.images ?? []).map((image) => ({ file: Buffer.from(image.png), filename: image.fileName, alt_text: image.alt.slice(0, 1000) })),
       ...(reply.files ?? []).map((f) => ({ file: Buffer.from(f.content), filename: f.fileName })),
     ];
     await this.queue.run(channel, () =>
       client.files.uploadV2({
         channel_id: channel,
-        initial_comment: renderForSlack(reply).text,
+        ...(reply.text && { initial_comment: renderForSlack(reply).text }),
         file_uploads: files,
         ...(threadTs && { thread_ts: threadTs }),
       }),

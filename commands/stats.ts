@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { defineCommand } from '../src/core/command';
+import { memberOption } from '../src/core/options';
+import { streakReply } from './streak';
+
+export default defineCommand({
+  name: 'stats',
+  description: 'A member’s writing calendar and streak figures (unless they keep them private)',
+  options: z.object({
+    member: memberOption('Whose stats (default: yours)').optional(),
+  }),
+  positional: ['member'],
+  run: (ctx, { member }) => streakReply(ctx, member),
+});

@@ -1,0 +1,157 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pixelmatch from 'pixelmatch';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { addDays } from '../../src/domain/local-date';
+import { chartGeometry, type FollowerChartData, renderFollowerChart } from '../../src/render/follower-chart';
+import { renderLeaderboardCard } from '../../src/render/leaderboard-card';
+import { CALENDAR_LAYOUT, type CalendarData, calendarStart, cellCentre, renderStreakCalendar } from '../../src/render/streak-calendar';
+import { THEME } from '../../src/render/svg';
+import { PROJECT_ROOT } from '../support/processes';
+
+const GOLDEN_DIR = join(PROJECT_ROOT, 'test/fixtures/golden');
+
+function decode(png: Uint8Array): PNG {
+  return PNG.sync.read(Buffer.from(png));
+}
+
+function pixel(image: PNG, x: number, y: number): string {
+  const i = (Math.round(y) * image.width + Math.round(x)) * 4;
+  return `#${[0, 1, 2].map((k) => image.data[i + k]!.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Compares with the committed golden picture; UPDATE_GOLDEN=1 rewrites it after a deliberate change. */
+function expectMatchesGolden(name: string, png: Uint8Array): void {
+  const path = join(GOLDEN_DIR, `${name}.png`);
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, png);
+  if (!existsSync(path)) throw new Error(`no golden picture ${path}: run the tests once with UPDATE_GOLDEN=1 and check the picture`);
+  const actual = decode(png);
+  const golden = PNG.sync.read(readFileSync(path));
+  expect([actual.width, actual.height]).toEqual([golden.width, golden.height]);
+  const diff = pixelmatch(actual.data, golden.data, undefined, actual.width, actual.height, { threshold: 0.1 });
+  expect(diff / (actual.width * actual.height)).toBeLessThan(0.002);
+}
+
+const TODAY = '2026-11-21';
+
+/** A year of writing with gaps, a freeze and a vacation: the same data every run. */
+function yearOfWriting(): CalendarData {
+  const words = new Map<string, number>();
+  for (let i = 0; i < 365; i++) {
+    if (i % 9 === 4 || (i >= 40 && i < 47)) continue;
+    words.set(addDays(TODAY, -i), (i * 137) % 2400);
+  }
+  words.set(addDays(TODAY, -2), 0);
+  return {
+    name: 'Bo the Bard',
+    today: TODAY,
+    weekStart: 1,
+    words,
+    frozen: new Set([addDays(TODAY, -4)]),
+    vacation: new Set([40, 41, 42, 43, 44, 45, 46].map((i) => addDays(TODAY, -i))),
+    current: 12,
+    longest: 45,
+  };
+}
+
+describe('the streak calendar', () => {
+  const data = yearOfWriting();
+  const { png, alt } = renderStreakCalendar(data);
+  const image = decode(png);
+
+  it('is a small PNG of the laid-out size', () => {
+    expect([image.width, image.height]).toEqual([CALENDAR_LAYOUT.width, CALENDAR_LAYOUT.height]);
+    expect(png.length).toBeLessThan(500 * 1024);
+  });
+
+  it('fills exactly one cell per logged day in the 26 weeks, in a green shade', () => {
+    const greens = new Set<string>(THEME.levels);
+    const start = calendarStart(TODAY, 1);
+    let filled = 0;
+    let loggedInRange = 0;
+    for (let d = start; d <= TODAY; d = addDays(d, 1)) {
+      const { x, y } = cellCentre(d, data);
+      if (greens.has(pixel(image, x, y))) filled++;
+      if (data.words.has(d)) loggedInRange++;
+    }
+    expect(filled).toBe(loggedInRange);
+    expect(filled).toBeGreaterThan(100);
+  });
+
+  it('marks a freeze day and vacation days in their own colours, and outlines today', () => {
+    const freeze = cellCentre(addDays(TODAY, -4), data);
+    expect(pixel(image, freeze.x, freeze.y)).toBe(THEME.freeze);
+    const vacation = cellCentre(addDays(TODAY, -42), data);
+    expect(pixel(image, vacation.x, vacation.y)).toBe(THEME.vacation);
+    const missed = cellCentre(addDays(TODAY, -13), data);
+    expect(pixel(image, missed.x, missed.y)).toBe(THEME.empty);
+    const today = cellCentre(TODAY, data);
+    const edge = pixel(image, today.x, today.y - CALENDAR_LAYOUT.cell / 2);
+    expect(edge).toBe(THEME.today);
+  });
+
+  it('says in words what it shows', () => {
+    expect(alt).toBe('Streak calendar for Bo the Bard, the 26 weeks to 2026-11-21: 155 days logged, 1 bridged by a freeze, 7 on vacation. Current streak 12 days, longest 45.');
+  });
+
+  it('keeps its layout (golden picture)', () => {
+    expectMatchesGolden('streak-calendar', png);
+  });
+});
+
+describe('the follower growth chart', () => {
+  const weeks = ['7 Sep', '14 Sep', '21 Sep', '28 Sep', '5 Oct', '12 Oct', '19 Oct', '26 Oct', '2 Nov', '9 Nov', '16 Nov', '23 Nov'];
+  const data: FollowerChartData = {
+    title: 'Followers, 12 weeks to 23 Nov',
+    weeks,
+    members: [
+      { name: 'Bo', values: [500, 500, 500, 500, 500, 900, 900, 900, 900, 900, 900, 900] },
+      { name: 'Cy', values: [null, null, 300, 310, 320, 330, 340, 350, 360, 370, 380, 390] },
+    ],
+    total: [500, 500, 800, 810, 820, 1230, 1240, 1250, 1260, 1270, 1280, 1290],
+  };
+  const { png, alt } = renderFollowerChart(data);
+  const image = decode(png);
+  const g = chartGeometry(data);
+
+  /** The y of the series' line in a column: the pixel of its colour nearest where the value says. */
+  function lineY(colour: string, x: number, expected: number): number {
+    for (let dy = 0; dy < 40; dy++) {
+      for (const y of [expected - dy, expected + dy]) if (pixel(image, x, y) === colour) return y;
+    }
+    throw new Error(`no ${colour} line near (${x}, ${expected})`);
+  }
+
+  it('draws a line that rises where the counts rise and stays level where they do not', () => {
+    const bo = THEME.series[0];
+    const flat = [lineY(bo, g.x(1), g.memberY(500)), lineY(bo, g.x(3), g.memberY(500))];
+    const after = lineY(bo, g.x(7), g.memberY(900));
+    expect(Math.abs(flat[0]! - flat[1]!)).toBeLessThanOrEqual(1);
+    expect(after).toBeLessThan(flat[1]! - 20);
+    const total = lineY(THEME.total, g.x(10), g.totalY(1280));
+    expect(total).toBeLessThan(lineY(THEME.total, g.x(0), g.totalY(500)));
+  });
+
+  it('is small, described in words, and keeps its layout', () => {
+    expect(png.length).toBeLessThan(500 * 1024);
+    expect(alt).toBe('Follower growth over 12 weeks: the group went from 500 to 1290 followers. Top members now: Bo 900, Cy 390.');
+    expectMatchesGolden('follower-chart', png);
+  });
+});
+
+describe('the leaderboard card', () => {
+  it('shows the leaders of each board and keeps its layout', () => {
+    const { png, alt } = renderLeaderboardCard({
+      title: 'Week of 16 Nov: leaders',
+      columns: [
+        { heading: 'Streaks', rows: [{ rank: 1, name: 'Bo', value: '45 days' }, { rank: 2, name: 'Cy', value: '12 days' }, { rank: 2, name: 'Di', value: '12 days' }] },
+        { heading: 'Words', rows: [{ rank: 1, name: 'Cy', value: '8,200' }] },
+        { heading: 'Follower growth', rows: [] },
+      ],
+    });
+    expect(alt).toBe('Week of 16 Nov: leaders. Streaks: 1. Bo 45 days, 2. Cy 12 days, 2. Di 12 days. Words: 1. Cy 8,200. Follower growth: nobody yet.');
+    expect(decode(png).width).toBe(32 + 3 * 190);
+    expectMatchesGolden('leaderboard-card', png);
+  });
+});
