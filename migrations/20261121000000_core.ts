@@ -43,7 +43,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('members_person').on('members').column('person_id').execute();
 
-  await withId(db, db.schema.createTable('logs'))
+  // Log ids stay inside the bot, so SQLite may reuse them; logs are the busiest insert.
+  await withId(db, db.schema.createTable('logs'), 'reusable')
     .addColumn('member_id', 'integer', (c) => c.notNull().references('members.id').onDelete('cascade'))
     .addColumn('group_id', 'integer', (c) => c.notNull().references('groups.id').onDelete('cascade'))
     .addColumn('local_date', 'text', (c) => c.notNull())

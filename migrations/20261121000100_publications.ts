@@ -26,7 +26,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('publications_group_time').on('publications').columns(['group_id', 'announced_at']).execute();
 
-  await withId(db, db.schema.createTable('reads'))
+  await withId(db, db.schema.createTable('reads'), 'reusable')
     .addColumn('publication_id', 'integer', (c) => c.notNull().references('publications.id').onDelete('cascade'))
     .addColumn('member_id', 'integer', (c) => c.notNull().references('members.id').onDelete('cascade'))
     .addColumn('read_at', 'bigint', (c) => c.notNull())

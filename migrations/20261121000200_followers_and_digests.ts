@@ -7,10 +7,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('member_id', 'integer', (c) => c.notNull().references('members.id').onDelete('cascade'))
     .addColumn('platform', 'text', (c) => c.notNull())
     .addColumn('count', 'integer', (c) => c.notNull())
+    // The member's count on every platform together at that moment: gains and charts read only this.
+    .addColumn('total', 'integer', (c) => c.notNull())
     .addColumn('recorded_at', 'bigint', (c) => c.notNull())
     .addColumn('event_key', 'text', (c) => c.notNull().unique())
     .execute();
-  await db.schema.createIndex('follower_snapshots_member_time').on('follower_snapshots').columns(['member_id', 'platform', 'recorded_at']).execute();
+  await db.schema.createIndex('follower_snapshots_member_platform').on('follower_snapshots').columns(['member_id', 'platform', 'recorded_at']).execute();
+  await db.schema.createIndex('follower_snapshots_member_total').on('follower_snapshots').columns(['member_id', 'recorded_at', 'total']).execute();
+
+  // A group's follower total at the end of weeks that are over, kept so charts need not add it up again.
+  await db.schema
+    .createTable('follower_week_totals')
+    .addColumn('group_id', 'integer', (c) => c.notNull().references('groups.id').onDelete('cascade'))
+    .addColumn('week_end', 'text', (c) => c.notNull())
+    .addColumn('total', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('follower_week_totals_pk', ['group_id', 'week_end'])
+    .execute();
 
   await db.schema.alterTable('people').addColumn('main_platform', 'text').execute();
   await db.schema.alterTable('members').addColumn('hidden', 'integer', (c) => c.notNull().defaultTo(0)).execute();
@@ -27,5 +39,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const column of ['created_by', 'week_start', 'daily_digest_cron', 'digest_cron']) await db.schema.alterTable('groups').dropColumn(column).execute();
   for (const column of ['remind_at', 'hidden']) await db.schema.alterTable('members').dropColumn(column).execute();
   await db.schema.alterTable('people').dropColumn('main_platform').execute();
+  await db.schema.dropTable('follower_week_totals').execute();
   await db.schema.dropTable('follower_snapshots').execute();
 }

@@ -1,10 +1,10 @@
 import SqliteDatabase from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CompiledQuery, type DatabaseConnection, Kysely, PostgresDialect, SqliteDialect, SqliteDriver } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { FeedItemTable, FeedTable } from './feed.table';
-import type { FollowerSnapshotTable } from './follower.table';
+import type { FollowerSnapshotTable, FollowerWeekTotalTable } from './follower.table';
 import type { GroupAdminTable, GroupTable } from './group.table';
 import type { HandledEventTable } from './handled-event.table';
 import type { LogTable } from './log.table';
@@ -14,6 +14,7 @@ import type { PersonTable } from './person.table';
 import type { PublicationTable, ReadTable } from './publication.table';
 import type { ScheduledJobTable } from './scheduled-job.table';
 import type { StreakTable } from './streak.table';
+import { CachingSqliteDialect } from './sqlite-driver';
 import type { VacationTable } from './vacation.table';
 
 export interface Database {
@@ -32,6 +33,7 @@ export interface Database {
   feed_items: FeedItemTable;
   scheduled_jobs: ScheduledJobTable;
   follower_snapshots: FollowerSnapshotTable;
+  follower_week_totals: FollowerWeekTotalTable;
 }
 
 export type Db = Kysely<Database>;
@@ -46,26 +48,6 @@ export interface DatabaseHandle {
 }
 
 export type DatabaseConfig = { postgresUrl: string } | { sqlitePath: string };
-
-/**
- * Transactions take the write lock up front, so two processes sharing a SQLite file wait their turn
- * (busy_timeout) instead of failing when a reader upgrades to a writer.
- */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-}
-
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly database: SqliteDatabase.Database) {
-    super({ database });
-  }
-
-  override createDriver() {
-    return new ImmediateSqliteDriver({ database: this.database });
-  }
-}
 
 // pg returns int8 and numeric as strings to avoid precision loss; our bigints are epoch milliseconds
 // and counts, well inside Number's exact range.
@@ -90,6 +72,6 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
+  const db = new Kysely<Database>({ dialect: new CachingSqliteDialect(sqlite) });
   return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
 }

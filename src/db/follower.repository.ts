@@ -1,31 +1,44 @@
-import type { FollowerSnapshot } from '../domain/leaderboard';
+import { FOLLOWER_PLATFORMS } from '../domain/leaderboard';
 import type { Db } from './database';
 import type { FollowerSnapshotRow } from './follower.table';
 
 /** Records a count unless the delivery was seen before; true when recorded. */
 export async function insertFollowerSnapshot(
   db: Db,
-  snapshot: { memberId: number; platform: string; count: number; recordedAt: number; eventKey: string },
+  snapshot: { memberId: number; platform: string; count: number; total: number; recordedAt: number; eventKey: string },
 ): Promise<boolean> {
   const row = await db
     .insertInto('follower_snapshots')
-    .values({ member_id: snapshot.memberId, platform: snapshot.platform, count: snapshot.count, recorded_at: snapshot.recordedAt, event_key: snapshot.eventKey })
+    .values({
+      member_id: snapshot.memberId,
+      platform: snapshot.platform,
+      count: snapshot.count,
+      total: snapshot.total,
+      recorded_at: snapshot.recordedAt,
+      event_key: snapshot.eventKey,
+    })
     .onConflict((oc) => oc.column('event_key').doNothing())
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
 }
 
-export async function latestFollowerSnapshot(db: Db, memberId: number, platform: string): Promise<FollowerSnapshotRow | undefined> {
-  return db
-    .selectFrom('follower_snapshots')
-    .selectAll()
-    .where('member_id', '=', memberId)
-    .where('platform', '=', platform)
-    .orderBy('recorded_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+/** A member's latest count on each platform they reported. */
+export async function latestCountsByPlatform(db: Db, memberId: number): Promise<Map<string, number>> {
+  const latest = new Map<string, number>();
+  for (const platform of FOLLOWER_PLATFORMS) {
+    const row = await db
+      .selectFrom('follower_snapshots')
+      .select('count')
+      .where('member_id', '=', memberId)
+      .where('platform', '=', platform)
+      .orderBy('recorded_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (row) latest.set(platform, row.count);
+  }
+  return latest;
 }
 
 export async function listFollowerSnapshots(db: Db, memberIds: number[]): Promise<FollowerSnapshotRow[]> {
@@ -34,39 +47,72 @@ export async function listFollowerSnapshots(db: Db, memberIds: number[]): Promis
 }
 
 /**
- * Per member and platform of a group, the latest count recorded before `before`: the two ends of a
- * follower gain come from two calls of this.
+ * For each member of a group, their latest total recorded before each of the instants (undefined
+ * where there is none): one pass over the members, one index seek per member and instant.
  */
-export async function latestCountsBefore(db: Db, groupId: number, before: number): Promise<Map<number, FollowerSnapshot[]>> {
+export async function latestTotalsAt(db: Db, groupId: number, instants: number[]): Promise<Map<number, (number | undefined)[]>> {
   const rows = await db
-    .selectFrom('follower_snapshots as s')
-    .innerJoin('members', 'members.id', 's.member_id')
-    .select(['s.member_id', 's.platform', 's.count', 's.recorded_at'])
-    .where('members.group_id', '=', groupId)
-    .where('s.recorded_at', '<', before)
-    .where((eb) =>
-      eb(
-        's.id',
-        '=',
+    .selectFrom('members as m')
+    .select((eb) => [
+      'm.id',
+      ...instants.map((before, i) =>
         eb
-          .selectFrom('follower_snapshots as latest')
-          .select('latest.id')
-          .whereRef('latest.member_id', '=', 's.member_id')
-          .whereRef('latest.platform', '=', 's.platform')
-          .where('latest.recorded_at', '<', before)
-          .orderBy('latest.recorded_at', 'desc')
-          .orderBy('latest.id', 'desc')
-          .limit(1),
+          .selectFrom('follower_snapshots as s')
+          .select('s.total')
+          .whereRef('s.member_id', '=', 'm.id')
+          .where('s.recorded_at', '<', before)
+          .orderBy('s.recorded_at', 'desc')
+          .orderBy('s.id', 'desc')
+          .limit(1)
+          .as(`t${i}`),
       ),
-    )
+    ])
+    .where('m.group_id', '=', groupId)
     .execute();
-  const byMember = new Map<number, FollowerSnapshot[]>();
-  for (const r of rows) {
-    const list = byMember.get(r.member_id) ?? [];
-    list.push({ platform: r.platform, count: r.count, recordedAt: r.recorded_at });
-    byMember.set(r.member_id, list);
+  return new Map(
+    rows.map((row) => [row.id, instants.map((_, i) => {
+      const value = (row as Record<string, unknown>)[`t${i}`];
+      return value === null || value === undefined ? undefined : Number(value);
+    })]),
+  );
+}
+
+/** Each member's latest total recorded before `before`, for the members of a group who have one. */
+export async function latestTotalsBefore(db: Db, groupId: number, before: number): Promise<Map<number, number>> {
+  const totals = await latestTotalsAt(db, groupId, [before]);
+  return new Map([...totals].flatMap(([id, [total]]) => (total === undefined ? [] : [[id, total] as const])));
+}
+
+/** The latest total before `before` of each of some members (a handful: the chart's top members). */
+export async function latestTotalsOf(db: Db, memberIds: number[], before: number): Promise<Map<number, number>> {
+  const totals = new Map<number, number>();
+  for (const memberId of memberIds) {
+    const row = await db
+      .selectFrom('follower_snapshots')
+      .select('total')
+      .where('member_id', '=', memberId)
+      .where('recorded_at', '<', before)
+      .orderBy('recorded_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (row) totals.set(memberId, row.total);
   }
-  return byMember;
+  return totals;
+}
+
+/** Totals of some members recorded between two instants, oldest first. */
+export async function totalsBetween(db: Db, memberIds: number[], start: number, end: number) {
+  if (memberIds.length === 0) return [];
+  return db
+    .selectFrom('follower_snapshots')
+    .select(['member_id', 'total', 'recorded_at'])
+    .where('member_id', 'in', memberIds)
+    .where('recorded_at', '>=', start)
+    .where('recorded_at', '<', end)
+    .orderBy('recorded_at')
+    .orderBy('id')
+    .execute();
 }
 
 /** Members of a group who reported a count at or after `since`. */
@@ -82,16 +128,22 @@ export async function membersReportingSince(db: Db, groupId: number, since: numb
   return new Set(rows.map((r) => r.member_id));
 }
 
-/** Counts recorded by a group's members between two instants, oldest first. */
-export async function groupSnapshotsBetween(db: Db, groupId: number, start: number, end: number) {
-  return db
-    .selectFrom('follower_snapshots as s')
-    .innerJoin('members', 'members.id', 's.member_id')
-    .select(['s.member_id', 's.platform', 's.count', 's.recorded_at'])
-    .where('members.group_id', '=', groupId)
-    .where('s.recorded_at', '>=', start)
-    .where('s.recorded_at', '<', end)
-    .orderBy('s.recorded_at')
-    .orderBy('s.id')
+export async function findWeekTotals(db: Db, groupId: number, weekEnds: string[]): Promise<Map<string, number>> {
+  if (weekEnds.length === 0) return new Map();
+  const rows = await db.selectFrom('follower_week_totals').select(['week_end', 'total']).where('group_id', '=', groupId).where('week_end', 'in', weekEnds).execute();
+  return new Map(rows.map((r) => [r.week_end, r.total]));
+}
+
+export async function saveWeekTotal(db: Db, groupId: number, weekEnd: string, total: number): Promise<void> {
+  await db
+    .insertInto('follower_week_totals')
+    .values({ group_id: groupId, week_end: weekEnd, total })
+    .onConflict((oc) => oc.columns(['group_id', 'week_end']).doNothing())
     .execute();
+}
+
+/** Drops the kept week totals of groups (after someone's counts were deleted). */
+export async function forgetWeekTotals(db: Db, groupIds: number[]): Promise<void> {
+  if (groupIds.length === 0) return;
+  await db.deleteFrom('follower_week_totals').where('group_id', 'in', groupIds).execute();
 }

@@ -1,15 +1,22 @@
 import type { LoggedDay } from '../domain/streak';
 import type { Db } from './database';
+import { prepared } from './prepared';
 import type { LogRow, NewLogRow } from './log.table';
 
-/** Inserts a log unless its event key was seen before; returns the new id, or undefined for a re-delivery. */
-export async function insertLog(db: Db, row: NewLogRow): Promise<number | undefined> {
-  const inserted = await db
+/** Every column of a new log, spelled out (a prepared query has one shape). */
+export type LogValues = Required<Omit<NewLogRow, 'id'>>;
+
+const insertLogQuery = prepared((db: Db, row: LogValues) =>
+  db
     .insertInto('logs')
     .values(row)
     .onConflict((oc) => oc.column('event_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
+    .returning('id'),
+);
+
+/** Inserts a log unless its event key was seen before; returns the new id, or undefined for a re-delivery. */
+export async function insertLog(db: Db, row: LogValues): Promise<number | undefined> {
+  const [inserted] = await insertLogQuery(db, row);
   return inserted?.id;
 }
 
@@ -38,14 +45,13 @@ export async function deleteLog(db: Db, id: number): Promise<void> {
   await db.deleteFrom('logs').where('id', '=', id).execute();
 }
 
-/** Every (date, calendar) the member logged in: the input of a full streak recompute. */
+const loggedDaysQuery = prepared((db: Db, args: { memberId: number }) =>
+  db.selectFrom('logs').select(['local_date', 'zone', 'rollover_hour']).where('member_id', '=', args.memberId),
+);
+
+/** The (date, calendar) of each of the member's logs, repeats included: the input of a full streak recompute. */
 export async function listLoggedDays(db: Db, memberId: number): Promise<LoggedDay[]> {
-  const rows = await db
-    .selectFrom('logs')
-    .select(['local_date', 'zone', 'rollover_hour'])
-    .distinct()
-    .where('member_id', '=', memberId)
-    .execute();
+  const rows = await loggedDaysQuery(db, { memberId });
   return rows.map((r) => ({ date: r.local_date, zone: r.zone, rolloverHour: r.rollover_hour }));
 }
 
@@ -56,9 +62,8 @@ export interface LogTotals {
   days: number;
 }
 
-/** Totals of a member's logs, optionally for dates in [from, to]. */
-export async function sumLogs(db: Db, memberId: number, range?: { from: string; to: string }): Promise<LogTotals> {
-  let query = db
+const sumLogsQuery = prepared((db: Db, args: { memberId: number; from: string; to: string }) =>
+  db
     .selectFrom('logs')
     .select((eb) => [
       eb.fn.coalesce(eb.fn.sum<number>('words'), eb.lit(0)).as('words'),
@@ -66,10 +71,15 @@ export async function sumLogs(db: Db, memberId: number, range?: { from: string; 
       eb.fn.countAll<number>().as('entries'),
       eb.fn.count<number>('local_date').distinct().as('days'),
     ])
-    .where('member_id', '=', memberId);
-  if (range) query = query.where('local_date', '>=', range.from).where('local_date', '<=', range.to);
-  const row = await query.executeTakeFirstOrThrow();
-  return { words: Number(row.words), minutes: Number(row.minutes), entries: Number(row.entries), days: Number(row.days) };
+    .where('member_id', '=', args.memberId)
+    .where('local_date', '>=', args.from)
+    .where('local_date', '<=', args.to),
+);
+
+/** Totals of a member's logs, optionally for dates in [from, to]. */
+export async function sumLogs(db: Db, memberId: number, range: { from: string; to: string } = { from: '0000-01-01', to: '9999-12-31' }): Promise<LogTotals> {
+  const [row] = await sumLogsQuery(db, { memberId, ...range });
+  return { words: Number(row!.words), minutes: Number(row!.minutes), entries: Number(row!.entries), days: Number(row!.days) };
 }
 
 export async function listLogs(db: Db, memberIds: number[]): Promise<LogRow[]> {

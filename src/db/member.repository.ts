@@ -148,7 +148,7 @@ export async function listMembershipsOf(db: Db, personId: number) {
   return db
     .selectFrom('members')
     .innerJoin('groups', 'groups.id', 'members.group_id')
-    .select(['members.id', 'members.joined_at', 'members.hidden', 'members.remind_at', 'groups.channel_id'])
+    .select(['members.id', 'members.group_id', 'members.joined_at', 'members.hidden', 'members.remind_at', 'groups.channel_id'])
     .where('members.person_id', '=', personId)
     .orderBy('members.id')
     .execute();
@@ -172,4 +172,26 @@ export async function listMembersWithReminders(db: Db): Promise<Member[]> {
     .orderBy('members.id')
     .execute();
   return rows.map(toMember);
+}
+
+/** Memberships of many users of one group at once. */
+export async function findMembersByUserIds(db: Db, groupId: number, userIds: string[]): Promise<Member[]> {
+  if (userIds.length === 0) return [];
+  return (await membersOf(db, groupId).where('people.user_id', 'in', userIds).execute()).map(toMember);
+}
+
+/** Creates people and their memberships of a group in bulk (existing ones are left as they are). */
+export async function insertPeopleAndMembers(db: Db, groupId: number, actors: Actor[], now: number): Promise<void> {
+  if (actors.length === 0) return;
+  const people = await db
+    .insertInto('people')
+    .values(actors.map((a) => ({ platform: a.platform, workspace_id: a.workspaceId, user_id: a.userId, display_name: a.displayName, timezone: null, main_platform: null, created_at: now })))
+    .onConflict((oc) => oc.columns(['platform', 'workspace_id', 'user_id']).doUpdateSet((eb) => ({ display_name: eb.ref('excluded.display_name') })))
+    .returning('id')
+    .execute();
+  await db
+    .insertInto('members')
+    .values(people.map((p) => ({ group_id: groupId, person_id: p.id, joined_at: now, remind_at: null })))
+    .onConflict((oc) => oc.columns(['group_id', 'person_id']).doNothing())
+    .execute();
 }

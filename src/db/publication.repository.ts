@@ -120,15 +120,16 @@ export async function readPublicationIds(db: Db, memberId: number, publicationId
   return new Set(rows.map((r) => r.publication_id));
 }
 
-/** Records a read once per member; true when this one was new. */
-export async function insertRead(db: Db, read: { publicationId: number; memberId: number; readAt: number; firstHour: boolean }): Promise<boolean> {
-  const inserted = await db
+/** Records reads once per member; returns the members whose read was new. */
+export async function insertReads(db: Db, publicationId: number, memberIds: number[], readAt: number, firstHour: boolean): Promise<Set<number>> {
+  if (memberIds.length === 0) return new Set();
+  const rows = await db
     .insertInto('reads')
-    .values({ publication_id: read.publicationId, member_id: read.memberId, read_at: read.readAt, first_hour: read.firstHour ? 1 : 0 })
+    .values(memberIds.map((memberId) => ({ publication_id: publicationId, member_id: memberId, read_at: readAt, first_hour: firstHour ? 1 : 0 })))
     .onConflict((oc) => oc.columns(['publication_id', 'member_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+    .returning('member_id')
+    .execute();
+  return new Set(rows.map((r) => r.member_id));
 }
 
 export async function countReads(db: Db, publicationId: number): Promise<{ firstHour: number; late: number }> {

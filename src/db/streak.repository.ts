@@ -1,5 +1,6 @@
 import { EMPTY_STREAK, type StreakState } from '../domain/streak';
 import type { Db } from './database';
+import { prepared } from './prepared';
 import type { StreakRow } from './streak.table';
 
 function toStreakState(row: StreakRow): StreakState {
@@ -15,8 +16,10 @@ function toStreakState(row: StreakRow): StreakState {
   };
 }
 
+const findStreakQuery = prepared((db: Db, args: { memberId: number }) => db.selectFrom('streaks').selectAll().where('member_id', '=', args.memberId));
+
 export async function findStreak(db: Db, memberId: number): Promise<StreakState> {
-  const row = await db.selectFrom('streaks').selectAll().where('member_id', '=', memberId).executeTakeFirst();
+  const [row] = await findStreakQuery(db, { memberId });
   return row ? toStreakState(row) : EMPTY_STREAK;
 }
 
@@ -26,8 +29,17 @@ export async function findStreaks(db: Db, memberIds: number[]): Promise<Map<numb
   return new Map(rows.map((row) => [row.member_id, toStreakState(row)]));
 }
 
+const saveStreakQuery = prepared((db: Db, row: StreakRow) => {
+  const { member_id: _, ...values } = row;
+  return db
+    .insertInto('streaks')
+    .values(row)
+    .onConflict((oc) => oc.column('member_id').doUpdateSet(values));
+});
+
 export async function saveStreak(db: Db, memberId: number, state: StreakState, now: number): Promise<void> {
-  const values = {
+  await saveStreakQuery(db, {
+    member_id: memberId,
     current: state.current,
     longest: state.longest,
     freezes: state.freezes,
@@ -37,10 +49,16 @@ export async function saveStreak(db: Db, memberId: number, state: StreakState, n
     covered_until: Number.isFinite(state.coveredUntil) ? state.coveredUntil : null,
     last_start: Number.isFinite(state.lastStart) ? state.lastStart : null,
     updated_at: now,
-  };
-  await db
-    .insertInto('streaks')
-    .values({ member_id: memberId, ...values })
-    .onConflict((oc) => oc.column('member_id').doUpdateSet(values))
+  });
+}
+
+/** The cached streaks of every member of a group. */
+export async function findGroupStreaks(db: Db, groupId: number): Promise<Map<number, StreakState>> {
+  const rows = await db
+    .selectFrom('streaks')
+    .innerJoin('members', 'members.id', 'streaks.member_id')
+    .selectAll('streaks')
+    .where('members.group_id', '=', groupId)
     .execute();
+  return new Map(rows.map((row) => [row.member_id, toStreakState(row)]));
 }

@@ -1,14 +1,14 @@
 import type { Vacation } from '../domain/streak';
 import type { Db } from './database';
+import { prepared } from './prepared';
 import type { VacationRow } from './vacation.table';
 
+const vacationsQuery = prepared((db: Db, args: { memberId: number }) =>
+  db.selectFrom('vacations').select(['start_date', 'end_date']).where('member_id', '=', args.memberId).orderBy('start_date'),
+);
+
 export async function listVacations(db: Db, memberId: number): Promise<Vacation[]> {
-  const rows = await db
-    .selectFrom('vacations')
-    .select(['start_date', 'end_date'])
-    .where('member_id', '=', memberId)
-    .orderBy('start_date')
-    .execute();
+  const rows = await vacationsQuery(db, { memberId });
   return rows.map((r) => ({ start: r.start_date, end: r.end_date }));
 }
 
@@ -39,5 +39,18 @@ export async function vacationsByMember(db: Db, memberIds: number[]): Promise<Ma
   for (const row of await listVacationRows(db, memberIds)) {
     byMember.set(row.member_id, [...(byMember.get(row.member_id) ?? []), { start: row.start_date, end: row.end_date }]);
   }
+  return byMember;
+}
+
+/** The vacations of every member of a group, by member. */
+export async function groupVacations(db: Db, groupId: number): Promise<Map<number, Vacation[]>> {
+  const rows = await db
+    .selectFrom('vacations')
+    .innerJoin('members', 'members.id', 'vacations.member_id')
+    .select(['vacations.member_id', 'vacations.start_date', 'vacations.end_date'])
+    .where('members.group_id', '=', groupId)
+    .execute();
+  const byMember = new Map<number, Vacation[]>();
+  for (const row of rows) byMember.set(row.member_id, [...(byMember.get(row.member_id) ?? []), { start: row.start_date, end: row.end_date }]);
   return byMember;
 }

@@ -19,12 +19,6 @@ export function rank<T>(entries: readonly T[], score: (entry: T) => number | rea
   });
 }
 
-export interface FollowerSnapshot {
-  platform: string;
-  count: number;
-  recordedAt: number;
-}
-
 export type FollowerGain =
   | { kind: 'gain'; total: number; gain: number; percent: number | null }
   /** No count from before the period: a newcomer's total is not a gain. */
@@ -32,33 +26,13 @@ export type FollowerGain =
   | { kind: 'none' };
 
 /**
- * Gain over [start, end): per platform, the latest count at the end minus the latest count before the
- * start, summed; platforms first reported inside the period add to the total but not to the gain.
+ * Gain over a period: the member's latest total at its end minus their latest total before its
+ * start. Without a total before the start, they are new; without any, there is nothing to show.
  */
-export function followerGain(snapshots: readonly FollowerSnapshot[], start: number, end: number): FollowerGain {
-  const byPlatform = new Map<string, { before?: FollowerSnapshot; atEnd?: FollowerSnapshot }>();
-  for (const s of snapshots) {
-    if (s.recordedAt >= end) continue;
-    const entry = byPlatform.get(s.platform) ?? {};
-    if (s.recordedAt < start && (!entry.before || s.recordedAt >= entry.before.recordedAt)) entry.before = s;
-    if (!entry.atEnd || s.recordedAt >= entry.atEnd.recordedAt) entry.atEnd = s;
-    byPlatform.set(s.platform, entry);
-  }
-  if (byPlatform.size === 0) return { kind: 'none' };
-  let total = 0;
-  let gain = 0;
-  let baseline = 0;
-  let hasBaseline = false;
-  for (const { before, atEnd } of byPlatform.values()) {
-    total += atEnd!.count;
-    if (before) {
-      hasBaseline = true;
-      baseline += before.count;
-      gain += atEnd!.count - before.count;
-    }
-  }
-  if (!hasBaseline) return { kind: 'new', total };
-  return { kind: 'gain', total, gain, percent: baseline > 0 ? (gain / baseline) * 100 : null };
+export function followerGain(before: number | undefined, atEnd: number | undefined): FollowerGain {
+  if (atEnd === undefined) return { kind: 'none' };
+  if (before === undefined) return { kind: 'new', total: atEnd };
+  return { kind: 'gain', total: atEnd, gain: atEnd - before, percent: before > 0 ? ((atEnd - before) / before) * 100 : null };
 }
 
 export const FOLLOWER_MILESTONES = [100, 500, 1000, 5000, 10_000] as const;

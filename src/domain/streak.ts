@@ -1,4 +1,4 @@
-import { addDays, type DayCalendar, dayEnd, dayStart, type LocalDate, localDateOf } from './local-date';
+import { addDays, type DayCalendar, dayEnd, dayNumber, dayStart, fromDayNumber, type LocalDate, localDateOf } from './local-date';
 
 /** A date the member wrote on, with the calendar it was logged in (kept when they later change zone). */
 export interface LoggedDay extends DayCalendar {
@@ -62,22 +62,53 @@ export function onVacation(date: LocalDate, vacations: readonly Vacation[]): boo
   return vacations.some((v) => date >= v.start && date <= vacationEnd(v));
 }
 
+/** Missed days before a date: how many, and the day number of the first (the one a freeze would bridge). */
+export interface Missed {
+  count: number;
+  firstDay: number;
+}
+
+const NONE_MISSED: Missed = { count: 0, firstDay: Number.NaN };
+
 /**
  * The dates before `date` (in its calendar) that lie wholly after `coveredUntil` and are not paused:
- * the days missed between the covered time and that date.
+ * the days missed between the covered time and that date. Counted in day numbers, not listed, since
+ * a member back after a year away has a year of them.
  */
-export function missedBefore(
-  coveredUntil: number,
-  date: LocalDate,
-  calendar: DayCalendar,
-  vacations: readonly Vacation[],
-): LocalDate[] {
-  if (!Number.isFinite(coveredUntil) || dayStart(date, calendar) <= coveredUntil) return [];
+export function missedBefore(coveredUntil: number, date: LocalDate, calendar: DayCalendar, vacations: readonly Vacation[]): Missed {
+  if (!Number.isFinite(coveredUntil) || dayStart(date, calendar) <= coveredUntil) return NONE_MISSED;
   let first = localDateOf(coveredUntil, calendar);
   if (dayStart(first, calendar) < coveredUntil) first = addDays(first, 1);
-  const missed: LocalDate[] = [];
-  for (let d = first; d < date; d = addDays(d, 1)) if (!onVacation(d, vacations)) missed.push(d);
-  return missed;
+  const from = dayNumber(first);
+  const to = dayNumber(date) - 1;
+  if (to < from) return NONE_MISSED;
+  const paused = pausedSpans(vacations);
+  const count = to - from + 1 - pausedWithin(paused, from, to);
+  if (count === 0) return NONE_MISSED;
+  let firstDay = from;
+  while (isPausedDay(paused, firstDay)) firstDay++;
+  return { count, firstDay };
+}
+
+/** Vacations as merged [start, end] day-number spans, so no day is counted twice. */
+function pausedSpans(vacations: readonly Vacation[]): [number, number][] {
+  if (vacations.length === 0) return [];
+  const merged: [number, number][] = [];
+  const spans = vacations.map((v) => [dayNumber(v.start), dayNumber(vacationEnd(v))] as [number, number]).sort((a, b) => a[0] - b[0]);
+  for (const [start, end] of spans) {
+    const last = merged.at(-1);
+    if (last && start <= last[1] + 1) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
+}
+
+function pausedWithin(paused: [number, number][], from: number, to: number): number {
+  return paused.reduce((sum, [start, end]) => sum + Math.max(0, Math.min(end, to) - Math.max(start, from) + 1), 0);
+}
+
+function isPausedDay(paused: [number, number][], day: number): boolean {
+  return paused.some(([start, end]) => day >= start && day <= end);
 }
 
 export interface Advance {
@@ -99,16 +130,16 @@ export function advanceStreak(state: StreakState, day: LoggedDay, vacations: rea
   // The same date again (another log, or the same date seen from another zone) adds no day.
   if (state.lastDate !== null && day.date <= state.lastDate) return { state: next, bridged: null };
 
-  const missed = missedBefore(state.coveredUntil, day.date, day, vacations);
+  const missed = missedBefore(state.coveredUntil, day.date, day, vacations).count;
   let bridged: LocalDate | null = null;
-  if (state.lastDate === null || missed.length > 1 || (missed.length === 1 && next.freezes === 0)) {
+  if (state.lastDate === null || missed > 1 || (missed === 1 && next.freezes === 0)) {
     next.current = 0;
     next.run = 0;
     next.startDate = day.date;
-  } else if (missed.length === 1) {
+  } else if (missed === 1) {
     next.freezes -= 1;
     next.run = 0;
-    bridged = missed[0]!;
+    bridged = fromDayNumber(missedBefore(state.coveredUntil, day.date, day, vacations).firstDay);
   }
   next.current += 1;
   next.run += 1;
@@ -126,6 +157,69 @@ export interface StreakHistory {
 
 /** The streak from scratch: a pure function of the logged days and vacations, in any order. */
 export function computeStreak(days: readonly LoggedDay[], vacations: readonly Vacation[]): StreakHistory {
+  return computeInOneCalendar(days, vacations) ?? computeAcrossCalendars(days, vacations);
+}
+
+/**
+ * The usual case, where every day was logged in one calendar: the windows are the dates themselves,
+ * so the rules reduce to day numbers, with no time-zone work but for the last day. Gives exactly what
+ * `computeAcrossCalendars` gives for such days.
+ */
+function computeInOneCalendar(days: readonly LoggedDay[], vacations: readonly Vacation[]): StreakHistory | undefined {
+  const first = days[0];
+  if (!first) return { state: EMPTY_STREAK, frozenDates: [] };
+  const dates: LocalDate[] = [];
+  let inOrder = true;
+  for (const d of days) {
+    if (d.zone !== first.zone || d.rolloverHour !== first.rolloverHour) return undefined;
+    const previous = dates[dates.length - 1];
+    if (previous !== undefined && d.date < previous) inOrder = false;
+    dates.push(d.date);
+  }
+  // Logs mostly arrive in date order; sort only when they did not, then drop repeats.
+  if (!inOrder) dates.sort();
+  let unique = 0;
+  for (const date of dates) if (unique === 0 || dates[unique - 1] !== date) dates[unique++] = date;
+  dates.length = unique;
+  const paused = pausedSpans(vacations);
+
+  let current = 0;
+  let longest = 0;
+  let freezes = 0;
+  let run = 0;
+  let startDate = dates[0]!;
+  let previous = Number.NaN;
+  const frozenDates: LocalDate[] = [];
+  for (const date of dates) {
+    const n = dayNumber(date);
+    const gap = Number.isNaN(previous) ? 0 : n - previous - 1;
+    const missed = gap === 0 ? 0 : gap - pausedWithin(paused, previous + 1, n - 1);
+    if (Number.isNaN(previous) || missed > 1 || (missed === 1 && freezes === 0)) {
+      current = 0;
+      run = 0;
+      startDate = date;
+    } else if (missed === 1) {
+      freezes -= 1;
+      run = 0;
+      let bridged = previous + 1;
+      while (isPausedDay(paused, bridged)) bridged++;
+      frozenDates.push(fromDayNumber(bridged));
+    }
+    current += 1;
+    run += 1;
+    if (run % FREEZE_EVERY_DAYS === 0) freezes = Math.min(MAX_FREEZES, freezes + 1);
+    longest = Math.max(longest, current);
+    previous = n;
+  }
+  const lastDate = dates[dates.length - 1]!;
+  return {
+    state: { current, longest, freezes, run, startDate, lastDate, coveredUntil: dayEnd(lastDate, first), lastStart: dayStart(lastDate, first) },
+    frozenDates,
+  };
+}
+
+/** The general case: windows of time folded in order of their start, across any calendars. */
+function computeAcrossCalendars(days: readonly LoggedDay[], vacations: readonly Vacation[]): StreakHistory {
   const ordered = days
     .map((day) => ({ day, start: dayStart(day.date, day) }))
     .sort((a, b) => a.start - b.start || (a.day.date < b.day.date ? -1 : a.day.date > b.day.date ? 1 : 0));
@@ -158,7 +252,7 @@ export function streakOn(
   const base = { longest: state.longest, freezes: state.freezes };
   if (state.lastDate === null) return { ...base, current: 0, loggedToday: false, atRisk: false };
   const loggedToday = state.lastDate >= today;
-  const missed = loggedToday ? 0 : missedBefore(state.coveredUntil, today, calendar, vacations).length;
+  const missed = loggedToday ? 0 : missedBefore(state.coveredUntil, today, calendar, vacations).count;
   const atRisk = !loggedToday && !onVacation(today, vacations);
   if (missed === 0) return { ...base, current: state.current, loggedToday, atRisk };
   if (missed === 1 && state.freezes > 0) return { ...base, current: state.current, freezes: state.freezes - 1, loggedToday, atRisk };

@@ -29,7 +29,8 @@ export interface SchedulerOptions {
   repeatedFailureAttempts?: number;
 }
 
-const MAX_JOBS_PER_TICK = 50;
+/** Jobs claimed at once: a process takes no more than it is about to run. */
+const JOBS_PER_CLAIM = 50;
 const MAX_RETRY_MS = 3_600_000;
 
 /**
@@ -41,6 +42,7 @@ export class Scheduler {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private task?: ScheduledTask;
   private ticking?: Promise<void>;
+  private stopping = false;
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -50,6 +52,7 @@ export class Scheduler {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.task?.stop();
     this.task = undefined;
     await this.ticking;
@@ -71,11 +74,15 @@ export class Scheduler {
     await this.runDueJobs().catch((error: unknown) => logger.error({ err: error }, 'claiming scheduled jobs failed'));
   }
 
+  /** Claims and runs due jobs a batch at a time until none is left, so a thousand digests need not wait for more ticks. */
   private async runDueJobs(): Promise<void> {
     const { db, clock, handlers, staleClaimMs = 10 * 60_000 } = this.options;
-    const now = clock.now();
-    const jobs = await claimDueJobs(db, { now, staleBefore: now - staleClaimMs, owner: this.owner, limit: MAX_JOBS_PER_TICK, jobs: Object.keys(handlers) });
-    for (const job of jobs) await this.run(job, handlers[job.job]!);
+    for (;;) {
+      const now = clock.now();
+      const jobs = await claimDueJobs(db, { now, staleBefore: now - staleClaimMs, owner: this.owner, limit: JOBS_PER_CLAIM, jobs: Object.keys(handlers) });
+      for (const job of jobs) await this.run(job, handlers[job.job]!);
+      if (jobs.length < JOBS_PER_CLAIM || this.stopping) return;
+    }
   }
 
   private async run(job: ScheduledJobRow, handler: JobHandler): Promise<void> {

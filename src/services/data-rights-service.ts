@@ -4,11 +4,12 @@ import { countLogs, listLogs } from '../db/log.repository';
 import { removeAdminEverywhere } from '../db/group.repository';
 import { deletePerson, findPerson, findPersonId, listMembershipIds, listMembershipsOf } from '../db/member.repository';
 import { listFeedsOf } from '../db/feed.repository';
-import { listFollowerSnapshots } from '../db/follower.repository';
+import { forgetWeekTotals, listFollowerSnapshots } from '../db/follower.repository';
 import { listMilestones } from '../db/milestone.repository';
 import { listPublicationsOf, listReadsBy } from '../db/publication.repository';
 import { findStreaks } from '../db/streak.repository';
 import { listVacationRows } from '../db/vacation.repository';
+import type { MemberService } from './member-service';
 import type { ServiceDeps } from './service-deps';
 
 export interface MemberExport {
@@ -31,7 +32,10 @@ function csvCell(value: unknown): string {
 
 /** A member's own data: a copy on request, and deletion after confirmation. */
 export class DataRightsService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly members: MemberService,
+  ) {}
 
   async export(actor: Actor): Promise<MemberExport> {
     const db = this.deps.db;
@@ -120,8 +124,12 @@ export class DataRightsService {
     if (!expiresText || parseInt(expiresText, 36) < this.deps.clock.now())
       throw new UserError('stale_button', 'That confirmation has expired. Run /forget again.');
     await this.deps.db.transaction().execute(async (trx) => {
+      const groups = await listMembershipsOf(trx, personId);
       await removeAdminEverywhere(trx, actor);
+      // Their counts leave the groups' follower history too.
+      await forgetWeekTotals(trx, groups.map((g) => g.group_id));
       await deletePerson(trx, personId);
     });
+    this.members.forgetCached(actor.userId);
   }
 }

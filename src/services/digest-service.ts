@@ -5,18 +5,19 @@ import { findGroupById } from '../db/group.repository';
 import { membersWhoLogged, milestonesBetween, publicationsBetween } from '../db/leaderboard.repository';
 import { findMemberById, listMembers } from '../db/member.repository';
 import { findPublication } from '../db/publication.repository';
-import { findStreak, findStreaks } from '../db/streak.repository';
+import { findStreak } from '../db/streak.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
-import { listVacations, vacationsByMember } from '../db/vacation.repository';
+import { listVacations } from '../db/vacation.repository';
 import { announceConversation, type Group } from '../domain/group';
 import { addDays, type LocalDate, localDateOf } from '../domain/local-date';
 import { type Member, memberCalendar } from '../domain/member';
+import type { FollowerGain } from '../domain/leaderboard';
 import { type DateSpan, weekOf } from '../domain/periods';
 import { EMPTY_STREAK, streakOn } from '../domain/streak';
 import { renderFollowerChart } from '../render/follower-chart';
 import { renderLeaderboardCard } from '../render/leaderboard-card';
 import { platformName } from './follower-service';
-import type { BoardRow, LeaderboardService } from './leaderboard-service';
+import { type BoardRow, followerBoard, type LeaderboardService, type Roster } from './leaderboard-service';
 import { spanInstants } from './leaderboard-service';
 import type { ServiceDeps } from './service-deps';
 
@@ -62,15 +63,17 @@ export class DigestService {
     const { db } = this.deps;
     const week = digestWeek(group, occurrenceKey);
     const { start, end } = spanInstants(group, week);
-    const [words, streaks, followers, readers, publications, milestones, changes] = await Promise.all([
-      this.leaderboards.boardFor(group, 'words', week),
-      this.leaderboards.boardFor(group, 'streaks', week),
-      this.leaderboards.boardFor(group, 'followers', week),
-      this.leaderboards.boardFor(group, 'reads', week),
+    const roster = await this.leaderboards.roster(group);
+    const [words, streaks, gains, readers, publications, milestones] = await Promise.all([
+      this.leaderboards.boardFor(group, roster, 'words', week),
+      this.leaderboards.boardFor(group, roster, 'streaks', week),
+      this.leaderboards.followerGains(group, roster.members, start, end),
+      this.leaderboards.boardFor(group, roster, 'reads', week),
       publicationsBetween(db, group.id, start, end),
       milestonesBetween(db, group.id, start, end),
-      this.streakChanges(group, week),
     ]);
+    const followers = followerBoard(roster.members, gains);
+    const changes = this.streakChanges(group, roster, week);
     const totalWords = words.rows.reduce((sum, r) => sum + r.score, 0);
     const lines: string[] = [];
     if (words.rows.length)
@@ -116,7 +119,7 @@ export class DigestService {
       ],
     });
     const images = [{ fileName: 'leaders.png', ...card }];
-    const chart = await this.followerChart(group, week);
+    const chart = await this.followerChart(group, week, roster.members, gains);
     if (chart) images.push({ fileName: 'followers.png', ...chart });
     return channelReply([title, ...lines].join('\n'), {
       title,
@@ -130,13 +133,16 @@ export class DigestService {
   }
 
   /** The top members' follower counts over the 12 weeks to the digest week, and the group's total; none without counts. */
-  private async followerChart(group: Group, week: DateSpan): Promise<{ png: Uint8Array; alt: string } | undefined> {
+  private async followerChart(group: Group, week: DateSpan, members: Member[], gains: Map<number, FollowerGain>): Promise<{ png: Uint8Array; alt: string } | undefined> {
     const weeks = Array.from({ length: CHART_WEEKS }, (_, i) => weekOf(addDays(week.from, -7 * (CHART_WEEKS - 1 - i)), group.weekStart));
-    const history = await this.leaderboards.followerHistory(group, weeks);
-    if (history.members.size === 0) return undefined;
-    const shown = (await listMembers(this.deps.db, group.id)).filter((m) => !m.hidden && history.members.has(m.id));
-    const latest = (id: number) => history.members.get(id)!.at(-1) ?? 0;
-    const top = shown.sort((a, b) => latest(b.id) - latest(a.id)).slice(0, TOP);
+    const totalOf = (m: Member) => {
+      const gain = gains.get(m.id);
+      return gain && gain.kind !== 'none' ? gain.total : undefined;
+    };
+    const reported = members.filter((m) => totalOf(m) !== undefined);
+    if (reported.length === 0) return undefined;
+    const top = reported.sort((a, b) => totalOf(b)! - totalOf(a)!).slice(0, TOP);
+    const history = await this.leaderboards.followerHistory(group, weeks, top);
     return renderFollowerChart({
       title: `Followers, 12 weeks to ${formatDate(week.to)}`,
       weeks: weeks.map((w) => formatDate(w.to).slice(4)),
@@ -235,21 +241,17 @@ export class DigestService {
   }
 
   /** Members whose streak began in the week, and those whose streak (2+ days) ended in it. */
-  private async streakChanges(group: Group, week: DateSpan): Promise<{ started: Member[]; ended: Member[] }> {
-    const members = (await listMembers(this.deps.db, group.id)).filter((m) => !m.hidden);
-    const ids = members.map((m) => m.id);
-    const [states, vacations] = await Promise.all([findStreaks(this.deps.db, ids), vacationsByMember(this.deps.db, ids)]);
+  private streakChanges(group: Group, roster: Roster, week: DateSpan): { started: Member[]; ended: Member[] } {
     const started: Member[] = [];
     const ended: Member[] = [];
-    for (const member of members) {
-      const state = states.get(member.id) ?? EMPTY_STREAK;
+    const dayAfter = addDays(week.to, 1);
+    for (const member of roster.members) {
+      const state = roster.streaks.get(member.id) ?? EMPTY_STREAK;
       if (!state.lastDate) continue;
       const calendar = memberCalendar(member, group.timezone);
-      const paused = vacations.get(member.id) ?? [];
+      const paused = roster.vacations.get(member.id) ?? [];
       if (state.startDate && state.startDate >= week.from && state.startDate <= week.to) started.push(member);
-      const before = streakOn(state, week.from, calendar, paused).current;
-      const after = streakOn(state, addDays(week.to, 1), calendar, paused).current;
-      if (before >= 2 && after === 0) ended.push(member);
+      if (streakOn(state, week.from, calendar, paused).current >= 2 && streakOn(state, dayAfter, calendar, paused).current === 0) ended.push(member);
     }
     return { started, ended };
   }

@@ -2,13 +2,13 @@ import type { Actor } from '../core/invocation';
 import { formatNumber, plain } from '../core/format';
 import { channelReply } from '../core/reply';
 import { UserError } from '../core/user-error';
-import { insertFollowerSnapshot, latestFollowerSnapshot, listFollowerSnapshots } from '../db/follower.repository';
+import { insertFollowerSnapshot, latestCountsByPlatform, listFollowerSnapshots } from '../db/follower.repository';
 import { setMainPlatform } from '../db/member.repository';
 import { recordMilestone } from '../db/milestone.repository';
 import type { FollowerSnapshotRow } from '../db/follower.table';
 import { announceConversation, type Group } from '../domain/group';
 import { FOLLOWER_MILESTONES, type FollowerGain, followerGain, type FollowerPlatform } from '../domain/leaderboard';
-import { dayEnd, dayStart, localDateOf } from '../domain/local-date';
+import { dayStart, localDateOf } from '../domain/local-date';
 import type { Member } from '../domain/member';
 import { weekOf } from '../domain/periods';
 import type { MemberService } from './member-service';
@@ -57,9 +57,15 @@ export class FollowerService {
     const report = await db.transaction().execute(async (trx): Promise<FollowerReport> => {
       const { member } = await this.members.ensure(group, actor, trx);
       const platform = input.platform ?? member.mainPlatform ?? 'medium';
-      if (input.platform && input.platform !== member.mainPlatform) await setMainPlatform(trx, member.personId, input.platform);
-      const previous = (await latestFollowerSnapshot(trx, member.id, platform))?.count ?? null;
-      if (!(await insertFollowerSnapshot(trx, { memberId: member.id, platform, count: input.count, recordedAt: now, eventKey }))) return { duplicate: true };
+      if (input.platform && input.platform !== member.mainPlatform) {
+        await setMainPlatform(trx, member.personId, input.platform);
+        this.members.forgetCached(actor.userId);
+      }
+      const latest = await latestCountsByPlatform(trx, member.id);
+      const previous = latest.get(platform) ?? null;
+      latest.set(platform, input.count);
+      const total = [...latest.values()].reduce((sum, count) => sum + count, 0);
+      if (!(await insertFollowerSnapshot(trx, { memberId: member.id, platform, count: input.count, total, recordedAt: now, eventKey }))) return { duplicate: true };
       const milestones: number[] = [];
       for (const value of FOLLOWER_MILESTONES) {
         if (input.count < value || (previous ?? 0) >= value) continue;
@@ -83,11 +89,8 @@ export class FollowerService {
     const snapshots = await listFollowerSnapshots(this.deps.db, [member.id]);
     const calendar = { zone: group.timezone, rolloverHour: 0 };
     const week = weekOf(localDateOf(this.deps.clock.now(), calendar), group.weekStart);
-    const gain = followerGain(
-      snapshots.map((s) => ({ platform: s.platform, count: s.count, recordedAt: s.recorded_at })),
-      dayStart(week.from, calendar),
-      dayEnd(week.to, calendar),
-    );
-    return { member, snapshots: [...snapshots].reverse(), week: gain };
+    const start = dayStart(week.from, calendar);
+    const before = snapshots.filter((s) => s.recorded_at < start).at(-1)?.total;
+    return { member, snapshots: [...snapshots].reverse(), week: followerGain(before, snapshots.at(-1)?.total) };
   }
 }

@@ -17,6 +17,7 @@ import { scheduleProblem } from '../domain/schedule';
 import { canonicalZone } from '../domain/local-date';
 import { parseChannelReference, parseMemberReference } from '../domain/references';
 import type { ServiceDeps } from './service-deps';
+import { TtlCache } from './ttl-cache';
 
 export const GROUP_SETTINGS = [
   'timezone',
@@ -60,16 +61,37 @@ export function requireZone(input: string): string {
 }
 
 export class GroupService {
-  constructor(private readonly deps: ServiceDeps) {}
+  /** Groups by channel (or their absence, for channels that are not groups) and by id. */
+  private readonly byChannel: TtlCache<Group | undefined>;
+  private readonly byId: TtlCache<Group>;
 
-  find(conversation: Conversation): Promise<Group | undefined> {
-    return findGroupByChannel(this.deps.db, conversation.platform, conversation.workspaceId, conversation.channelId);
+  constructor(private readonly deps: ServiceDeps) {
+    this.byChannel = new TtlCache(deps.clock, deps.settings.lookupCacheMs);
+    this.byId = new TtlCache(deps.clock, deps.settings.lookupCacheMs);
+  }
+
+  async find(conversation: Conversation): Promise<Group | undefined> {
+    const key = `${conversation.platform}|${conversation.workspaceId}|${conversation.channelId}`;
+    const cached = this.byChannel.get(key);
+    if (cached) return cached.value;
+    const group = await findGroupByChannel(this.deps.db, conversation.platform, conversation.workspaceId, conversation.channelId);
+    this.byChannel.set(key, group);
+    return group;
   }
 
   async get(id: number): Promise<Group> {
+    const cached = this.byId.get(String(id));
+    if (cached) return cached.value;
     const group = await findGroupById(this.deps.db, id);
     if (!group) throw new UserError('not_found', 'That group no longer exists.');
+    this.byId.set(String(id), group);
     return group;
+  }
+
+  /** Forgets what this process cached about a group, after changing it. */
+  private forget(group: Pick<Group, 'id' | 'platform' | 'workspaceId' | 'channelId'>): void {
+    this.byId.delete(String(group.id));
+    this.byChannel.delete(`${group.platform}|${group.workspaceId}|${group.channelId}`);
   }
 
   isAdmin(group: Group | undefined, actor: Actor): boolean {
@@ -87,6 +109,7 @@ export class GroupService {
       { platform, workspaceId, channelId, announceChannelId, timezone, createdBy: actor.userId },
       this.deps.clock.now(),
     );
+    this.forget({ id, platform, workspaceId, channelId });
     return { group: await this.get(id), created: !existed };
   }
 
@@ -155,6 +178,7 @@ export class GroupService {
       }
     }
     await updateGroup(db, group.id, update);
+    this.forget(group);
     return this.get(group.id);
   }
 

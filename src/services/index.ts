@@ -18,6 +18,7 @@ export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = {
   fetchPolicy: fetchPolicy(),
   feedPollMs: 5 * 60_000,
   announcementEditIntervalMs: 3000,
+  lookupCacheMs: 5000,
 };
 
 export interface Services {
@@ -46,7 +47,7 @@ export function createServices(deps: ServiceDeps): Services {
     streaks,
     logs: new LogService(deps, members, streaks),
     vacations: new VacationService(deps, members, streaks),
-    dataRights: new DataRightsService(deps),
+    dataRights: new DataRightsService(deps, members),
     publications,
     feeds: new FeedService(deps, groups, members, publications),
     followers: new FollowerService(deps, members),

@@ -4,6 +4,8 @@ import type { Db } from '../db/database';
 import {
   findMemberByUserId,
   findMembersByName,
+  findMembersByUserIds,
+  insertPeopleAndMembers,
   insertMember,
   listMembershipIds,
   updateDisplayName,
@@ -16,25 +18,42 @@ import { type Member, MAX_ROLLOVER_HOUR } from '../domain/member';
 import { parseMemberReference } from '../domain/references';
 import { requireZone } from './group-service';
 import type { ServiceDeps } from './service-deps';
+import { TtlCache } from './ttl-cache';
 import type { StreakService } from './streak-service';
 
 export class MemberService {
+  /** Memberships by group and user: looked up on nearly every command. */
+  private readonly cache: TtlCache<Member>;
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly streaks: StreakService,
-  ) {}
+  ) {
+    this.cache = new TtlCache(deps.clock, deps.settings.lookupCacheMs);
+  }
 
-  find(group: Group, actor: Actor, db: Db = this.deps.db): Promise<Member | undefined> {
-    return findMemberByUserId(db, group.id, actor.userId);
+  async find(group: Group, actor: Pick<Actor, 'userId'>, db: Db = this.deps.db): Promise<Member | undefined> {
+    const key = `${group.id}|${actor.userId}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached.value;
+    const member = await findMemberByUserId(db, group.id, actor.userId);
+    if (member) this.cache.set(key, member);
+    return member;
+  }
+
+  /** Forgets what this process cached about a user's memberships, after changing them. */
+  forgetCached(userId: string): void {
+    this.cache.deleteWhere((key) => key.endsWith(`|${userId}`));
   }
 
   /** The actor's membership, created on first sight (joining is implicit); the display name kept current. */
   async ensure(group: Group, actor: Actor, db: Db = this.deps.db): Promise<{ member: Member; joined: boolean }> {
-    const existing = await findMemberByUserId(db, group.id, actor.userId);
+    const existing = await this.find(group, actor, db);
     if (existing) {
       if (existing.displayName !== actor.displayName) {
         await updateDisplayName(db, existing.personId, actor.displayName);
-        existing.displayName = actor.displayName;
+        this.forgetCached(actor.userId);
+        return { member: { ...existing, displayName: actor.displayName }, joined: false };
       }
       return { member: existing, joined: false };
     }
@@ -43,6 +62,33 @@ export class MemberService {
     const member = await findMemberByUserId(db, group.id, actor.userId);
     if (!member) throw new Error(`membership of ${actor.userId} in group ${group.id} vanished while joining`);
     return { member, joined: true };
+  }
+
+  /**
+   * `ensure` for many actors at once (a burst of button clicks): at most three queries whatever their
+   * number. Display names are not refreshed here; the next command of each does that.
+   */
+  async ensureMany(group: Group, actors: Actor[], db: Db = this.deps.db): Promise<Map<string, Member>> {
+    const found = new Map<string, Member>();
+    const unknown = new Map<string, Actor>();
+    for (const actor of actors) {
+      const cached = this.cache.get(`${group.id}|${actor.userId}`);
+      if (cached) found.set(actor.userId, cached.value);
+      else unknown.set(actor.userId, actor);
+    }
+    const lookUp = async (ids: string[]) => {
+      for (const member of await findMembersByUserIds(db, group.id, ids)) {
+        found.set(member.userId, member);
+        unknown.delete(member.userId);
+        this.cache.set(`${group.id}|${member.userId}`, member);
+      }
+    };
+    if (unknown.size) await lookUp([...unknown.keys()]);
+    if (unknown.size) {
+      await insertPeopleAndMembers(db, group.id, [...unknown.values()], this.deps.clock.now());
+      await lookUp([...unknown.keys()]);
+    }
+    return found;
   }
 
   async require(group: Group, actor: Actor): Promise<Member> {
@@ -88,7 +134,8 @@ export class MemberService {
   async setHidden(group: Group, actor: Actor, hidden: boolean): Promise<Member> {
     const { member } = await this.ensure(group, actor);
     await updateMemberPreferences(this.deps.db, member.id, { hidden: hidden ? 1 : 0 });
-    return member;
+    this.forgetCached(actor.userId);
+    return { ...member, hidden };
   }
 
   /** Turns the streak-at-risk nudge on ('auto' or 'HH:MM' local) or off (null). */
@@ -97,6 +144,7 @@ export class MemberService {
       throw new UserError('bad_argument', `"${remindAt}" is not a time. Use HH:MM on a 24-hour clock, e.g. 20:30.`);
     const { member } = await this.ensure(group, actor);
     await updateMemberPreferences(this.deps.db, member.id, { remind_at: remindAt });
+    this.forgetCached(actor.userId);
     return { ...member, remindAt };
   }
 
@@ -105,11 +153,13 @@ export class MemberService {
     actor: Actor,
     calendar: { timezone?: string | null; rollover_hour?: number },
   ): Promise<Member> {
-    return this.deps.db.transaction().execute(async (trx) => {
+    const updated = await this.deps.db.transaction().execute(async (trx) => {
       const { member } = await this.ensure(group, actor, trx);
       await updatePersonCalendar(trx, member.personId, calendar);
       for (const memberId of await listMembershipIds(trx, member.personId)) await this.streaks.recompute(trx, memberId);
-      return (await this.find(group, actor, trx))!;
+      return (await findMemberByUserId(trx, group.id, actor.userId))!;
     });
+    this.forgetCached(actor.userId);
+    return updated;
   }
 }

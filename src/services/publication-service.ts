@@ -9,7 +9,7 @@ import {
   findPublicationByCanonicalUrl,
   firstHourReaderNames,
   insertPublication,
-  insertRead,
+  insertReads,
   listFirstHourReaders,
   markPublicationClosed,
   readBalance,
@@ -54,8 +54,17 @@ export interface ReadsSummary {
  * Announcing articles for their first hour, counting "I read it" clicks, and closing the window.
  * Network calls (the page title, the post) happen outside transactions.
  */
+interface PendingRead {
+  actor: Actor;
+  conversation: Conversation;
+  resolve: (outcome: ReadOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
 export class PublicationService {
   private readonly trailingEdits = new Map<number, NodeJS.Timeout>();
+  /** Clicks waiting to be recorded together, by publication. */
+  private readonly pendingReads = new Map<number, PendingRead[]>();
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -109,22 +118,61 @@ export class PublicationService {
     return { kind: 'announced', publication: { ...publication, announcement: { channelId: ref.conversation.channelId, messageId: ref.messageId } }, where: ref };
   }
 
-  /** An "I read it" click: one read per member and article; the author's own click is declined. */
-  async recordRead(actor: Actor, conversation: Conversation, publicationId: number): Promise<ReadOutcome> {
+  /**
+   * An "I read it" click: one read per member and article; the author's own click is declined.
+   * Clicks on the same article that arrive together (an announcement draws a burst) are recorded
+   * together, in one transaction of a few queries, and each click gets its own answer.
+   */
+  recordRead(actor: Actor, conversation: Conversation, publicationId: number): Promise<ReadOutcome> {
+    return new Promise((resolve, reject) => {
+      const click = { actor, conversation, resolve, reject };
+      const pending = this.pendingReads.get(publicationId);
+      if (pending) return pending.push(click);
+      this.pendingReads.set(publicationId, [click]);
+      // Record once this turn of the event loop has delivered every click that came in with this one.
+      setImmediate(() => void this.recordPendingReads(publicationId));
+    });
+  }
+
+  private async recordPendingReads(publicationId: number): Promise<void> {
+    const clicks = this.pendingReads.get(publicationId) ?? [];
+    this.pendingReads.delete(publicationId);
+    try {
+      const outcomes = await this.recordReads(publicationId, clicks);
+      clicks.forEach((click, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome instanceof UserError) click.reject(outcome);
+        else click.resolve(outcome);
+      });
+    } catch (error) {
+      for (const click of clicks) click.reject(error);
+    }
+  }
+
+  private async recordReads(publicationId: number, clicks: PendingRead[]): Promise<(ReadOutcome | UserError)[]> {
     const { db, clock } = this.deps;
     const publication = Number.isSafeInteger(publicationId) ? await findPublication(db, publicationId) : undefined;
     if (!publication) throw new UserError('stale_button', 'That announcement is gone, so there is nothing to count.');
     const group = await this.groups.get(publication.groupId);
-    if (group.platform !== conversation.platform || group.workspaceId !== conversation.workspaceId)
-      throw new UserError('refused', 'That button belongs to a group in another workspace.');
-    const { member } = await this.members.ensure(group, actor);
-    if (member.id === publication.memberId) return { kind: 'own' };
+    const inGroup = (c: PendingRead) => c.conversation.platform === group.platform && c.conversation.workspaceId === group.workspaceId;
     const now = clock.now();
     const firstHour = isFirstHourRead(now, publication);
-    if (!(await insertRead(db, { publicationId: publication.id, memberId: member.id, readAt: now, firstHour }))) return { kind: 'already' };
-    // The count in the announcement follows, at most one edit per interval; the click does not wait for it.
-    void this.refreshAnnouncement(publication.id);
-    return { kind: 'counted', firstHour, publication };
+    const { members, counted } = await db.transaction().execute(async (trx) => {
+      const members = await this.members.ensureMany(group, clicks.filter(inGroup).map((c) => c.actor), trx);
+      const readers = [...members.values()].filter((m) => m.id !== publication.memberId).map((m) => m.id);
+      return { members, counted: await insertReads(trx, publication.id, readers, now, firstHour) };
+    });
+    if (counted.size > 0) void this.refreshAnnouncement(publication.id);
+    const answered = new Set<number>();
+    return clicks.map((click): ReadOutcome | UserError => {
+      if (!inGroup(click)) return new UserError('refused', 'That button belongs to a group in another workspace.');
+      const member = members.get(click.actor.userId)!;
+      if (member.id === publication.memberId) return { kind: 'own' };
+      // A double click in one burst: the first counts, the second is "already".
+      if (!counted.has(member.id) || answered.has(member.id)) return { kind: 'already' };
+      answered.add(member.id);
+      return { kind: 'counted', firstHour, publication };
+    });
   }
 
   /** Edits the announcement with the current count: now if no edit happened lately, otherwise once the interval has passed. */

@@ -12,6 +12,8 @@ export interface ServiceSettings {
   feedPollMs: number;
   /** At most one edit of an announcement per this interval, however fast the clicks come. */
   announcementEditIntervalMs: number;
+  /** How long a looked-up group or member is reused before reading it again (changes by other processes show after this). */
+  lookupCacheMs: number;
 }
 
 /** What every service is built from. Services open their own transactions and post only after commit. */

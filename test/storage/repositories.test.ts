@@ -3,8 +3,7 @@ import type { Actor } from '../../src/core/invocation';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database';
 import { addGroupAdmin, findGroupByChannel, removeAdminEverywhere, upsertGroup } from '../../src/db/group.repository';
 import { claimEvent, pruneHandledEvents } from '../../src/db/handled-event.repository';
-import { countLogs, findLatestLog, insertLog, listLoggedDays, sumLogs } from '../../src/db/log.repository';
-import type { NewLogRow } from '../../src/db/log.table';
+import { countLogs, findLatestLog, insertLog, type LogValues, listLoggedDays, sumLogs } from '../../src/db/log.repository';
 import {
   deletePerson,
   findMemberByUserId,
@@ -45,7 +44,7 @@ for (const dialect of DIALECTS) {
       await testDb.drop();
     });
 
-    const log = (overrides: Partial<NewLogRow>): NewLogRow => ({
+    const log = (overrides: Partial<LogValues>): LogValues => ({
       member_id: memberId,
       group_id: groupId,
       local_date: '2026-03-10',
@@ -57,6 +56,8 @@ for (const dialect of DIALECTS) {
       url: null,
       note: null,
       message_id: null,
+      words: 0,
+      minutes: 0,
       ...overrides,
     });
 

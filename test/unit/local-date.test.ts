@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, canonicalZone, dayEnd, daysBetween, isLocalDate, localDateOf } from '../../src/domain/local-date';
+import { addDays, canonicalZone, dayEnd, dayNumber, daysBetween, fromDayNumber, isLocalDate, localDateOf } from '../../src/domain/local-date';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -10,6 +11,18 @@ describe('local dates', () => {
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
     expect(daysBetween('2026-03-07', '2026-03-09')).toBe(2);
     expect(daysBetween('2026-03-09', '2026-03-07')).toBe(-2);
+  });
+
+  it('numbers days exactly as the Date calendar does, both ways', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) }), (ms) => {
+        const date = new Date(ms).toISOString().slice(0, 10);
+        const expected = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
+        expect(dayNumber(date)).toBe(expected);
+        expect(fromDayNumber(expected)).toBe(date);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('accepts only real YYYY-MM-DD dates', () => {
