@@ -1,8 +1,9 @@
 import SqliteDatabase from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type Pg from 'pg';
 import type { FeedItemTable, FeedTable } from './feed.table';
 import type { FollowerSnapshotTable, FollowerWeekTotalTable } from './follower.table';
 import type { GroupAdminTable, GroupTable } from './group.table';
@@ -53,16 +54,22 @@ export type DatabaseConfig = { postgresUrl: string } | { sqlitePath: string };
 // and counts, well inside Number's exact range.
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
-const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === PG_INT8 || oid === PG_NUMERIC) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  },
-} as pg.CustomTypesConfig;
+
+/** pg is loaded only when Postgres is used: a SQLite deployment never pays the megabytes it takes. */
+function loadPg(): typeof Pg {
+  return createRequire(import.meta.url)('pg') as typeof Pg;
+}
 
 export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   if ('postgresUrl' in config) {
-    const pool = new pg.Pool({ connectionString: config.postgresUrl, types: pgTypes, max: 10 });
+    const pg = loadPg();
+    const types = {
+      getTypeParser(oid: number, format?: 'text' | 'binary') {
+        if (oid === PG_INT8 || oid === PG_NUMERIC) return (value: string) => Number(value);
+        return pg.types.getTypeParser(oid, format);
+      },
+    } as Pg.CustomTypesConfig;
+    const pool = new pg.Pool({ connectionString: config.postgresUrl, types, max: 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }

@@ -1,4 +1,4 @@
-import { parseFeed } from 'feedsmith';
+import type { parseFeed as ParseFeed } from 'feedsmith';
 import { canonicalUrl } from './canonical-url';
 
 /** A feed read into what the bot needs: its title and its items, each with a stable identity. */
@@ -50,11 +50,15 @@ function item(id: string | undefined, link: string | undefined, title: string, p
   return { key, link: cleanLink, title: title || cleanLink, publishedAt };
 }
 
-/** Parses RSS 2.0, Atom, RDF or JSON Feed text; anything else is a FeedReadError saying what it was. */
-export function readFeed(content: string): FeedSnapshot {
+/**
+ * Parses RSS 2.0, Atom, RDF or JSON Feed text; anything else is a FeedReadError saying what it was.
+ * The parser is loaded on first use: a process that reads no feeds never holds it in memory.
+ */
+export async function readFeed(content: string): Promise<FeedSnapshot> {
   const trimmed = content.trimStart();
   if (/^<!doctype html|^<html/i.test(trimmed)) throw new FeedReadError('that address returns a web page, not an RSS or Atom feed');
-  let parsed: ReturnType<typeof parseFeed>;
+  const { parseFeed } = await import('feedsmith');
+  let parsed: ReturnType<typeof ParseFeed>;
   try {
     parsed = parseFeed(content);
   } catch (error) {

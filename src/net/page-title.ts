@@ -1,8 +1,11 @@
-import { Parser } from 'htmlparser2';
 import { bodyText, FetchError, type FetchPolicy, safeFetch } from './safe-fetch';
 
-/** Reads a page's title the way link previews do: og:title, then twitter:title, then <title>. */
-export function titleFromHtml(html: string): string | undefined {
+/**
+ * Reads a page's title the way link previews do: og:title, then twitter:title, then <title>.
+ * The HTML parser is loaded on first use, so it takes no memory in a process that never needs it.
+ */
+export async function titleFromHtml(html: string): Promise<string | undefined> {
+  const { Parser } = await import('htmlparser2');
   let og: string | undefined;
   let twitter: string | undefined;
   let title = '';
@@ -35,7 +38,7 @@ export async function fetchPageTitle(url: string, policy: FetchPolicy): Promise<
   try {
     const page = await safeFetch(url, { policy: { ...policy, maxBytes: Math.min(policy.maxBytes, 1024 * 1024) }, headers: { accept: 'text/html' } });
     if (page.status !== 200) return undefined;
-    return titleFromHtml(bodyText(page));
+    return await titleFromHtml(bodyText(page));
   } catch (error) {
     if (error instanceof FetchError) return undefined;
     throw error;

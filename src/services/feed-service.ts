@@ -172,7 +172,7 @@ export class FeedService {
     const validators = { etag: header(response.headers.etag), lastModified: header(response.headers['last-modified']) };
     if (response.status === 304 && previous) return { etag: previous.etag, lastModified: previous.last_modified };
     if (response.status !== 200) throw new FetchError('http_status', `the server answered ${response.status}`, response.status);
-    return { snapshot: readFeed(bodyText(response)), ...validators };
+    return { snapshot: await readFeed(bodyText(response)), ...validators };
   }
 }
 

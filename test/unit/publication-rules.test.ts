@@ -25,17 +25,17 @@ describe('canonical URLs', () => {
 const now = Date.parse('2026-03-10T12:00:00Z');
 const item = (n: number) => ({ id: `id${n}`, title: `Story ${n}`, link: `https://example.com/story-${n}`, published: new Date(now - n * 3_600_000) });
 
-describe('reading feeds', () => {
-  it('reads Medium RSS: guid as identity, dates, titles', () => {
-    const feed = readFeed(mediumFeed('bo', [{ ...item(1), id: '1a2b3c4d5e6f', link: 'https://medium.com/@bo/story-1a2b3c4d5e6f' }]));
+describe('reading feeds', async () => {
+  it('reads Medium RSS: guid as identity, dates, titles', async () => {
+    const feed = await readFeed(mediumFeed('bo', [{ ...item(1), id: '1a2b3c4d5e6f', link: 'https://medium.com/@bo/story-1a2b3c4d5e6f' }]));
     expect(feed).toEqual({
       title: 'Stories by bo on Medium',
       items: [{ key: 'https://medium.com/p/1a2b3c4d5e6f', link: 'https://medium.com/@bo/story-1a2b3c4d5e6f?source=rss-abc123------2', title: 'Story 1', publishedAt: now - 3_600_000 }],
     });
   });
 
-  it.each(['substack', 'ghost', 'wordpress', 'hashnode', 'devto'] as const)('reads %s RSS', (kind) => {
-    const feed = readFeed(rssFeed(kind, `${kind} blog`, [item(1), item(2)]));
+  it.each(['substack', 'ghost', 'wordpress', 'hashnode', 'devto'] as const)('reads %s RSS', async (kind) => {
+    const feed = await readFeed(rssFeed(kind, `${kind} blog`, [item(1), item(2)]));
     expect(feed.title).toBe(`${kind} blog`);
     expect(feed.items.map((i) => [i.title, i.link, i.publishedAt])).toEqual([
       ['Story 1', 'https://example.com/story-1', now - 3_600_000],
@@ -44,19 +44,19 @@ describe('reading feeds', () => {
     expect(new Set(feed.items.map((i) => i.key)).size).toBe(2);
   });
 
-  it('reads Atom: entry id as identity, published before updated', () => {
-    const feed = readFeed(atomFeed('Atom blog', [{ ...item(1), id: 'tag:example.com,2026:1', updated: new Date(now) }]));
+  it('reads Atom: entry id as identity, published before updated', async () => {
+    const feed = await readFeed(atomFeed('Atom blog', [{ ...item(1), id: 'tag:example.com,2026:1', updated: new Date(now) }]));
     expect(feed.items).toEqual([{ key: 'tag:example.com,2026:1', link: 'https://example.com/story-1', title: 'Story 1', publishedAt: now - 3_600_000 }]);
   });
 
-  it('explains what is not a feed', () => {
-    expect(() => readFeed('<!DOCTYPE html><html><body>Blog</body></html>')).toThrow(new FeedReadError('that address returns a web page, not an RSS or Atom feed'));
-    expect(() => readFeed('<rss><channel><item><title>broken')).toThrow(FeedReadError);
-    expect(() => readFeed('{"not": "a feed"}')).toThrow(FeedReadError);
+  it('explains what is not a feed', async () => {
+    await expect(readFeed('<!DOCTYPE html><html><body>Blog</body></html>')).rejects.toThrow(new FeedReadError('that address returns a web page, not an RSS or Atom feed'));
+    await expect(readFeed('<rss><channel><item><title>broken')).rejects.toThrow(FeedReadError);
+    await expect(readFeed('{"not": "a feed"}')).rejects.toThrow(FeedReadError);
   });
 
-  it(`reads at most ${MAX_FEED_ITEMS} items of a huge feed`, () => {
-    const feed = readFeed(rssFeed('wordpress', 'Huge', Array.from({ length: 10_000 }, (_, n) => item(n))));
+  it(`reads at most ${MAX_FEED_ITEMS} items of a huge feed`, async () => {
+    const feed = await readFeed(rssFeed('wordpress', 'Huge', Array.from({ length: 10_000 }, (_, n) => item(n))));
     expect(feed.items).toHaveLength(MAX_FEED_ITEMS);
   });
 });

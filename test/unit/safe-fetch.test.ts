@@ -107,7 +107,7 @@ describe('safeFetch', () => {
 
   it('reads a page title from og:title, falling back to <title>', async () => {
     expect(await fetchPageTitle(`${base}/page`, open)).toBe('The & Real Title');
-    expect(titleFromHtml('<title>  Only\n the title </title>')).toBe('Only the title');
+    expect(await titleFromHtml('<title>  Only\n the title </title>')).toBe('Only the title');
     expect(await fetchPageTitle(`${base}/slow`, { ...open, timeoutMs: 200 })).toBeUndefined();
   });
 });
