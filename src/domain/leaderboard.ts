@@ -12,11 +12,13 @@ export function rank<T>(entries: readonly T[], score: (entry: T) => number | rea
     return 0;
   };
   const sorted = entries.map((entry) => ({ entry, key: key(entry) })).sort((a, b) => compare(a.key, b.key));
-  return sorted.map((item, i) => {
-    let first = i;
-    while (first > 0 && compare(sorted[first - 1]!.key, item.key) === 0) first--;
-    return { rank: first + 1, entry: item.entry };
+  // One pass: a tie takes the rank of the entry before it, so long runs of equal scores stay linear.
+  const ranked: { rank: number; entry: T }[] = [];
+  sorted.forEach((item, i) => {
+    const tied = i > 0 && compare(sorted[i - 1]!.key, item.key) === 0;
+    ranked.push({ rank: tied ? ranked[i - 1]!.rank : i + 1, entry: item.entry });
   });
+  return ranked;
 }
 
 export type FollowerGain =

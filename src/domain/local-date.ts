@@ -62,7 +62,31 @@ export function isLocalDate(text: string): boolean {
 }
 
 const QUARTER_HOUR = 15 * 60_000;
-const localDates = new Map<string, LocalDate>();
+
+/** What one calendar has already worked out: zone rules are slow to consult, and streaks ask the same questions over and over. */
+interface CalendarMemo {
+  /** Writing day by quarter hour since the epoch. */
+  localDates: Map<number, LocalDate>;
+  dayEnds: Map<LocalDate, number>;
+  dayStarts: Map<LocalDate, number>;
+}
+
+// By zone, then rollover hour: found without building a key string, since leaderboards ask for every member.
+const memos = new Map<string, Map<number, CalendarMemo>>();
+
+function memoOf(calendar: DayCalendar): CalendarMemo {
+  let byHour = memos.get(calendar.zone);
+  if (!byHour) memos.set(calendar.zone, (byHour = new Map()));
+  let memo = byHour.get(calendar.rolloverHour);
+  if (!memo) byHour.set(calendar.rolloverHour, (memo = { localDates: new Map(), dayEnds: new Map(), dayStarts: new Map() }));
+  return memo;
+}
+
+function remember<K, V>(table: Map<K, V>, key: K, value: V): V {
+  if (table.size >= MEMO_SIZE) table.clear();
+  table.set(key, value);
+  return value;
+}
 
 /**
  * The writing day an instant belongs to: the local date, pushed back a day before the rollover hour.
@@ -70,47 +94,29 @@ const localDates = new Map<string, LocalDate>();
  * quarter hour and is remembered per quarter hour.
  */
 export function localDateOf(instant: number, calendar: DayCalendar): LocalDate {
-  const key = `${Math.floor(instant / QUARTER_HOUR)}|${calendar.rolloverHour}|${calendar.zone}`;
-  let date = localDates.get(key);
-  if (date === undefined) {
-    const local = DateTime.fromMillis(instant, { zone: calendar.zone });
-    date = local.toISODate() as LocalDate;
-    if (local.hour < calendar.rolloverHour) date = addDays(date, -1);
-    if (localDates.size >= MEMO_SIZE) localDates.clear();
-    localDates.set(key, date);
-  }
-  return date;
+  const memo = memoOf(calendar).localDates;
+  const quarter = Math.floor(instant / QUARTER_HOUR);
+  const known = memo.get(quarter);
+  if (known !== undefined) return known;
+  const local = DateTime.fromMillis(instant, { zone: calendar.zone });
+  const date = local.toISODate() as LocalDate;
+  return remember(memo, quarter, local.hour < calendar.rolloverHour ? addDays(date, -1) : date);
 }
 
-const dayEnds = new Map<string, number>();
-
-/**
- * The instant a writing day ends: the next date's rollover hour, in the calendar's zone.
- * Remembered, because streaks ask it of the same dates over and over and zone rules are slow to consult.
- */
+/** The instant a writing day ends: the next date's rollover hour, in the calendar's zone. */
 export function dayEnd(date: LocalDate, calendar: DayCalendar): number {
-  const key = `${date}|${calendar.rolloverHour}|${calendar.zone}`;
-  let end = dayEnds.get(key);
-  if (end === undefined) {
-    end = DateTime.fromISO(addDays(date, 1), { zone: calendar.zone }).set({ hour: calendar.rolloverHour }).toMillis();
-    if (dayEnds.size >= MEMO_SIZE) dayEnds.clear();
-    dayEnds.set(key, end);
-  }
-  return end;
+  const memo = memoOf(calendar).dayEnds;
+  const known = memo.get(date);
+  if (known !== undefined) return known;
+  return remember(memo, date, DateTime.fromISO(addDays(date, 1), { zone: calendar.zone }).set({ hour: calendar.rolloverHour }).toMillis());
 }
 
-const dayStarts = new Map<string, number>();
-
-/** The instant a writing day starts: its own rollover hour, in the calendar's zone (remembered too). */
+/** The instant a writing day starts: its own rollover hour, in the calendar's zone. */
 export function dayStart(date: LocalDate, calendar: DayCalendar): number {
-  const key = `${date}|${calendar.rolloverHour}|${calendar.zone}`;
-  let start = dayStarts.get(key);
-  if (start === undefined) {
-    start = dayEnd(addDays(date, -1), calendar);
-    if (dayStarts.size >= MEMO_SIZE) dayStarts.clear();
-    dayStarts.set(key, start);
-  }
-  return start;
+  const memo = memoOf(calendar).dayStarts;
+  const known = memo.get(date);
+  if (known !== undefined) return known;
+  return remember(memo, date, dayEnd(addDays(date, -1), calendar));
 }
 
 let zonesByLowerCase: Map<string, string> | undefined;

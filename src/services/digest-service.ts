@@ -251,7 +251,9 @@ export class DigestService {
       const calendar = memberCalendar(member, group.timezone);
       const paused = roster.vacations.get(member.id) ?? [];
       if (state.startDate && state.startDate >= week.from && state.startDate <= week.to) started.push(member);
-      if (streakOn(state, week.from, calendar, paused).current >= 2 && streakOn(state, dayAfter, calendar, paused).current === 0) ended.push(member);
+      // streakOn shows either the stored count or 0, and the stored count while the last log is on or after the day asked.
+      const couldHaveEnded = state.current >= 2 && state.lastDate < dayAfter;
+      if (couldHaveEnded && streakOn(state, week.from, calendar, paused).current >= 2 && streakOn(state, dayAfter, calendar, paused).current === 0) ended.push(member);
     }
     return { started, ended };
   }
