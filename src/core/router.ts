@@ -46,7 +46,10 @@ export class Router {
     try {
       return await this.dispatch(invocation);
     } catch (error) {
-      if (error instanceof UserError) return privateReply(error.message);
+      if (error instanceof UserError) {
+        this.deps.logger.debug({ code: error.code, invocation: describe(invocation) }, 'refused');
+        return privateReply(error.message);
+      }
       this.deps.logger.error({ err: error, invocation: describe(invocation) }, 'handler failed');
       return privateReply('Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.');
     }

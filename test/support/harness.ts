@@ -15,6 +15,16 @@ export const TEST_SETTINGS: Partial<ServiceSettings> = {
   announcementEditIntervalMs: 1000,
 };
 
+/** A log line as pino writes it. */
+export interface LogEntry {
+  level: number;
+  msg: string;
+  err?: { message: string };
+  [field: string]: unknown;
+}
+
+const ERROR_LEVEL = 50;
+
 export interface Speaker {
   name: string;
   admin?: boolean;
@@ -35,17 +45,23 @@ export class Harness {
     readonly clock: FakeClock,
     private readonly database: TestDatabase,
     /** Everything the bot logged at error level. */
-    readonly errors: { msg: string; err?: { message: string } }[],
+    readonly errors: LogEntry[],
     private readonly settings: Partial<ServiceSettings>,
   ) {
     this.adapter = new RecordingAdapter(clock);
   }
 
-  static async create(options: { now?: string; dialect?: Dialect; settings?: Partial<ServiceSettings> } = {}): Promise<Harness> {
+  /** `onLog` sees every log entry down to debug (refusals are logged there); otherwise only errors are kept. */
+  static async create(options: { now?: string; dialect?: Dialect; settings?: Partial<ServiceSettings>; onLog?: (entry: LogEntry) => void } = {}): Promise<Harness> {
     const database = await createTestDatabase(options.dialect ?? 'sqlite');
     const clock = new FakeClock(Date.parse(options.now ?? '2026-03-10T12:00:00Z'));
     const errors: Harness['errors'] = [];
-    const logger = pino({ level: 'error' }, { write: (line: string) => errors.push(JSON.parse(line)) });
+    const write = (line: string) => {
+      const entry: LogEntry = JSON.parse(line);
+      if (entry.level >= ERROR_LEVEL) errors.push(entry);
+      options.onLog?.(entry);
+    };
+    const logger = pino({ level: options.onLog ? 'debug' : 'error' }, { write });
     const settings = { ...TEST_SETTINGS, ...options.settings };
     const app = await createApp({ database: database.config, logger, clock, settings });
     const harness = new Harness(app, clock, database, errors, settings);

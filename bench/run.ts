@@ -1,0 +1,57 @@
+/**
+ * `npm run bench`: every figure the README's Performance section quotes, each measured side by side
+ * with its baseline in this one run; prints a table and writes bench/results.json.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import Database from 'better-sqlite3';
+import type { Dialect } from '../src/db/database';
+import { digestBench } from './digest-bench';
+import type { Figure } from './figure';
+import { logBench } from './log-bench';
+import { memoryBench } from './memory-bench';
+import { readsBench } from './reads-bench';
+import { streakBench } from './streak-bench';
+
+const RESULTS = 'bench/results.json';
+const dialects: Dialect[] = process.env.TEST_POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+const benches: [string, () => Promise<Figure | Figure[]>][] = [
+  ...dialects.map((d): [string, () => Promise<Figure>] => [`log (${d})`, () => logBench(d)]),
+  ['reads', readsBench],
+  ...dialects.map((d): [string, () => Promise<Figure>] => [`digest (${d})`, () => digestBench(d)]),
+  ['streak', streakBench],
+  ['memory', memoryBench],
+];
+
+function format(n: number | null): string {
+  if (n === null) return '-';
+  return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
+}
+
+function table(figures: Figure[]): string {
+  const rows = [
+    ['figure', 'value', 'unit', 'baseline', 'ratio', 'target', 'met'],
+    ...figures.map((f) => [f.name, format(f.value), f.unit, format(f.baseline), format(f.ratio), f.target, f.met ? 'yes' : 'NO']),
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+}
+
+// `npm run bench -- digest` measures only the figures whose names contain "digest", and writes no results.
+const only = process.argv[2];
+const chosen = benches.filter(([name]) => !only || name.includes(only));
+const started = Date.now();
+const figures: Figure[] = [];
+for (const [name, bench] of chosen) {
+  const start = Date.now();
+  figures.push(...[await bench()].flat());
+  process.stderr.write(`${name}: measured in ${Math.round((Date.now() - start) / 1000)} s\n`);
+}
+const sqliteVersion = (new Database(':memory:').prepare('select sqlite_version() as v').get() as { v: string }).v;
+const machine = { node: process.version, sqlite: sqliteVersion, cpus: cpus().length, platform: `${process.platform}-${process.arch}` };
+const seconds = Math.round((Date.now() - started) / 1000);
+if (!only) writeFileSync(RESULTS, `${JSON.stringify({ measuredAt: new Date().toISOString(), seconds, machine, figures }, null, 2)}\n`);
+console.log(table(figures));
+console.log(`\nNode ${machine.node}, SQLite ${machine.sqlite}, ${machine.cpus} CPUs; ${seconds} s${only ? '' : `; written to ${RESULTS}`}`);
+process.exitCode = figures.every((f) => f.met) ? 0 : 1;
