@@ -57,7 +57,7 @@ export async function seed(db: Kysely<Database>, spec: SeedSpec, now: number): P
             platform: 'console',
             workspace_id: 'bench',
             user_id: `m${g}-${j + k}`,
-            display_name: `Member ${g}-${j + k}`,
+            display_name: `m${g}-${j + k}`, // as the bench speaks for them: no rename on first contact
             timezone: null,
             main_platform: 'medium',
             created_at: now,
