@@ -23,19 +23,16 @@ export async function insertFollowerSnapshot(
   return row !== undefined;
 }
 
+/** A member's snapshots, newest first (ties in time by insertion order), one row. */
+function newestSnapshot(db: Db, memberId: number) {
+  return db.selectFrom('follower_snapshots').where('member_id', '=', memberId).orderBy('recorded_at', 'desc').orderBy('id', 'desc').limit(1);
+}
+
 /** A member's latest count on each platform they reported. */
 export async function latestCountsByPlatform(db: Db, memberId: number): Promise<Map<string, number>> {
   const latest = new Map<string, number>();
   for (const platform of FOLLOWER_PLATFORMS) {
-    const row = await db
-      .selectFrom('follower_snapshots')
-      .select('count')
-      .where('member_id', '=', memberId)
-      .where('platform', '=', platform)
-      .orderBy('recorded_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await newestSnapshot(db, memberId).select('count').where('platform', '=', platform).executeTakeFirst();
     if (row) latest.set(platform, row.count);
   }
   return latest;
@@ -87,15 +84,7 @@ export async function latestTotalsBefore(db: Db, groupId: number, before: number
 export async function latestTotalsOf(db: Db, memberIds: number[], before: number): Promise<Map<number, number>> {
   const totals = new Map<number, number>();
   for (const memberId of memberIds) {
-    const row = await db
-      .selectFrom('follower_snapshots')
-      .select('total')
-      .where('member_id', '=', memberId)
-      .where('recorded_at', '<', before)
-      .orderBy('recorded_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await newestSnapshot(db, memberId).select('total').where('recorded_at', '<', before).executeTakeFirst();
     if (row) totals.set(memberId, row.total);
   }
   return totals;

@@ -20,16 +20,6 @@ export async function scheduleJob(db: Db, key: JobKey, dueAt: number, now: numbe
   return row !== undefined;
 }
 
-export async function findJob(db: Db, key: JobKey): Promise<ScheduledJobRow | undefined> {
-  return db
-    .selectFrom('scheduled_jobs')
-    .selectAll()
-    .where('job', '=', key.job)
-    .where('subject', '=', key.subject)
-    .where('period', '=', key.period)
-    .executeTakeFirst();
-}
-
 /**
  * Claims due work for `owner`: pending jobs whose time has come, and jobs whose claim went stale
  * (their process died). Each claim is a conditional update, so when processes race for a row,

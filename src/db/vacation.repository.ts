@@ -33,15 +33,6 @@ export async function listVacationRows(db: Db, memberIds: number[]): Promise<Vac
   return db.selectFrom('vacations').selectAll().where('member_id', 'in', memberIds).orderBy('id').execute();
 }
 
-/** Vacations of many members at once, by member. */
-export async function vacationsByMember(db: Db, memberIds: number[]): Promise<Map<number, Vacation[]>> {
-  const byMember = new Map<number, Vacation[]>();
-  for (const row of await listVacationRows(db, memberIds)) {
-    byMember.set(row.member_id, [...(byMember.get(row.member_id) ?? []), { start: row.start_date, end: row.end_date }]);
-  }
-  return byMember;
-}
-
 /** The vacations of every member of a group, by member. */
 export async function groupVacations(db: Db, groupId: number): Promise<Map<number, Vacation[]>> {
   const rows = await db

@@ -60,6 +60,8 @@ export function requireZone(input: string): string {
   return zone;
 }
 
+const channelKey = (c: Pick<Conversation, 'platform' | 'workspaceId' | 'channelId'>) => `${c.platform}|${c.workspaceId}|${c.channelId}`;
+
 export class GroupService {
   /** Groups by channel (or their absence, for channels that are not groups) and by id. */
   private readonly byChannel: TtlCache<Group | undefined>;
@@ -71,7 +73,7 @@ export class GroupService {
   }
 
   async find(conversation: Conversation): Promise<Group | undefined> {
-    const key = `${conversation.platform}|${conversation.workspaceId}|${conversation.channelId}`;
+    const key = channelKey(conversation);
     const cached = this.byChannel.get(key);
     if (cached) return cached.value;
     const group = await findGroupByChannel(this.deps.db, conversation.platform, conversation.workspaceId, conversation.channelId);
@@ -91,7 +93,7 @@ export class GroupService {
   /** Forgets what this process cached about a group, after changing it. */
   private forget(group: Pick<Group, 'id' | 'platform' | 'workspaceId' | 'channelId'>): void {
     this.byId.delete(String(group.id));
-    this.byChannel.delete(`${group.platform}|${group.workspaceId}|${group.channelId}`);
+    this.byChannel.delete(channelKey(group));
   }
 
   isAdmin(group: Group | undefined, actor: Actor): boolean {

@@ -21,6 +21,8 @@ import type { ServiceDeps } from './service-deps';
 import { TtlCache } from './ttl-cache';
 import type { StreakService } from './streak-service';
 
+const cacheKey = (groupId: number, userId: string) => `${groupId}|${userId}`;
+
 export class MemberService {
   /** Memberships by group and user: looked up on nearly every command. */
   private readonly cache: TtlCache<Member>;
@@ -33,7 +35,7 @@ export class MemberService {
   }
 
   async find(group: Group, actor: Pick<Actor, 'userId'>, db: Db = this.deps.db): Promise<Member | undefined> {
-    const key = `${group.id}|${actor.userId}`;
+    const key = cacheKey(group.id, actor.userId);
     const cached = this.cache.get(key);
     if (cached) return cached.value;
     const member = await findMemberByUserId(db, group.id, actor.userId);
@@ -72,21 +74,22 @@ export class MemberService {
     const found = new Map<string, Member>();
     const unknown = new Map<string, Actor>();
     for (const actor of actors) {
-      const cached = this.cache.get(`${group.id}|${actor.userId}`);
+      const cached = this.cache.get(cacheKey(group.id, actor.userId));
       if (cached) found.set(actor.userId, cached.value);
       else unknown.set(actor.userId, actor);
     }
-    const lookUp = async (ids: string[]) => {
+    const lookUp = async (ids: string[], remember: boolean) => {
       for (const member of await findMembersByUserIds(db, group.id, ids)) {
         found.set(member.userId, member);
         unknown.delete(member.userId);
-        this.cache.set(`${group.id}|${member.userId}`, member);
+        if (remember) this.cache.set(cacheKey(group.id, member.userId), member);
       }
     };
-    if (unknown.size) await lookUp([...unknown.keys()]);
+    if (unknown.size) await lookUp([...unknown.keys()], true);
     if (unknown.size) {
       await insertPeopleAndMembers(db, group.id, [...unknown.values()], this.deps.clock.now());
-      await lookUp([...unknown.keys()]);
+      // Not cached: new members exist only once the caller's transaction commits.
+      await lookUp([...unknown.keys()], false);
     }
     return found;
   }
