@@ -5,18 +5,11 @@ import { join } from 'node:path';
 import { createApp } from '../src/app';
 import { ChannelKind, FakeDiscord, type GuildSpec, snowflake } from '../test/fakes/discord/fake-discord';
 import pino from 'pino';
+import { startFlags } from '../test/support/processes';
 import type { Figure } from './figure';
 
 const GROUPS = 1000;
 const MEMBERS = 5;
-
-/** The node flags `npm start` runs the built bot with, read from package.json so the two stay the same. */
-function startFlags(): string[] {
-  const start: string = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start;
-  const flags = /\bnode ((?:--\S+ )*)dist\/main\.js/.exec(start);
-  if (!flags) throw new Error(`cannot find "node ... dist/main.js" in the start script: ${start}`);
-  return flags[1]!.split(' ').filter(Boolean);
-}
 
 function peakResidentMegabytes(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
@@ -58,7 +51,8 @@ export async function memoryBench(): Promise<Figure> {
     }
     await app.close();
 
-    const child = spawn(process.execPath, [...startFlags(), 'dist/main.js'], {
+    // npm runs the bench from the project root (the bundled bench cannot find the root from its own path).
+    const child = spawn(process.execPath, [...startFlags(process.cwd()), 'dist/main.js'], {
       env: { PATH: process.env.PATH, DISCORD_TOKEN: 'bench-token-for-the-fake-discord', DISCORD_API_URL: fake.apiUrl, SQLITE_PATH: sqlitePath, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

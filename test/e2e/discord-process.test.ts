@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelKind, FakeDiscord, type GuildSpec, snowflake } from '../fakes/discord/fake-discord';
 import { commands } from '../../commands/index';
-import { PROJECT_ROOT, runTypeScript } from '../support/processes';
+import { PROJECT_ROOT, runTypeScript, startFlags } from '../support/processes';
 
 const MEMBERS_PER_GUILD = 20;
 
@@ -32,7 +32,7 @@ async function measure(count: number, dir: string): Promise<number> {
   const guilds = guildsWith(writer, count);
   const fake = await FakeDiscord.start({ guilds });
   try {
-    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], {
+    const child = spawn(process.execPath, [...startFlags(), 'dist/main.js'], {
       cwd: PROJECT_ROOT,
       env: {
         PATH: process.env.PATH,

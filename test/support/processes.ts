@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -11,4 +13,12 @@ export function runTypeScript(file: string, args: string[], env: NodeJS.ProcessE
       else resolve(stdout);
     });
   });
+}
+
+/** The node flags `npm start` runs the built bot with, read from package.json so that tests and benchmarks run it the same way. */
+export function startFlags(projectRoot = PROJECT_ROOT): string[] {
+  const start: string = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).scripts.start;
+  const flags = /\bnode ((?:--\S+ )*)dist\/main\.js/.exec(start);
+  if (!flags) throw new Error(`cannot find "node ... dist/main.js" in the start script: ${start}`);
+  return flags[1]!.split(' ').filter(Boolean);
 }
