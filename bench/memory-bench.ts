@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app';
+import { insertFollowerSnapshot } from '../src/db/follower.repository';
 import { ChannelKind, FakeDiscord, type GuildSpec, snowflake } from '../test/fakes/discord/fake-discord';
 import pino from 'pino';
 import { startFlags } from '../test/support/processes';
@@ -46,7 +47,7 @@ export async function memoryBench(): Promise<Figure> {
         const actor = { platform: 'discord' as const, workspaceId: guild.id, userId: writer.id, displayName: writer.username, isAdmin: false };
         const { member } = await app.services.members.ensure({ ...(await app.services.groups.get(group.id)) }, actor);
         await app.database.db.insertInto('logs').values({ member_id: member.id, group_id: group.id, local_date: new Date(now - 86_400_000).toISOString().slice(0, 10), zone: 'UTC', rollover_hour: 0, words: 300 + j, minutes: 0, url: null, note: null, source: 'command', event_key: `m:${member.id}`, message_id: null, logged_at: now }).execute();
-        await app.database.db.insertInto('follower_snapshots').values({ member_id: member.id, platform: 'medium', count: 100 + j, total: 100 + j, recorded_at: now - 3 * 86_400_000, event_key: `f:${member.id}` }).execute();
+        await insertFollowerSnapshot(app.database.db, { memberId: member.id, groupId: group.id, platform: 'medium', count: 100 + j, total: 100 + j, previousTotal: null, recordedAt: now - 3 * 86_400_000, eventKey: `f:${member.id}` });
       }
     }
     await app.close();

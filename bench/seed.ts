@@ -27,6 +27,8 @@ export interface Seeded {
 const wrote = (id: number, index: number) => (id * 31 + index * 17) % 100 >= 12;
 const WROTE_SQL = '(m.id * 31 + d.idx * 17) % 100 >= 12';
 const WORDS_SQL = '100 + (m.id * 7 + d.idx * 13) % 1400';
+/** Member m's followers on day `index` of the history: they report every seventh day. */
+const followersOn = (index: string) => `100 + (m.id % 500) + (${index}) * (m.id % 7)`;
 
 /**
  * Fills a migrated database: groups, people and members with multi-row inserts, then logs and
@@ -86,12 +88,15 @@ export async function seed(db: Kysely<Database>, spec: SeedSpec, now: number): P
       where m.group_id = ${group.id} and ${sql.raw(WROTE_SQL)}`.execute(db);
     if (spec.followers) {
       await sql`
-        insert into follower_snapshots (member_id, platform, count, total, recorded_at, event_key)
-        select m.id, 'medium', 100 + (m.id % 500) + d.idx * (m.id % 7), 100 + (m.id % 500) + d.idx * (m.id % 7),
+        insert into follower_snapshots (member_id, group_id, platform, count, total, previous_total, recorded_at, event_key)
+        select m.id, m.group_id, 'medium', ${sql.raw(followersOn('d.idx'))}, ${sql.raw(followersOn('d.idx'))},
+               case when d.idx >= 7 then ${sql.raw(followersOn('d.idx - 7'))} end,
                cast(${now} as bigint) - cast(${spec.days} - d.idx as bigint) * 86400000,
                'seed:f:' || cast(m.id as text) || ':' || cast(d.idx as text)
         from members m cross join bench_days d
         where m.group_id = ${group.id} and d.idx % 7 = 0`.execute(db);
+      const lastReport = Math.floor((spec.days - 1) / 7) * 7;
+      await sql`update members as m set follower_total = ${sql.raw(followersOn(String(lastReport)))} where m.group_id = ${group.id}`.execute(db);
     }
 
     const streaks = memberIds.map((id) => {

@@ -36,10 +36,10 @@ export default defineCommand({
   }),
   positional: ['board', 'period'],
   run: async (ctx, { board: name = 'streaks', period = 'week' }) => {
-    const board = await ctx.services.leaderboards.board(ctx.group, name, period);
+    const board = await ctx.services.leaderboards.board(ctx.group, name, period, SHOWN);
     const span = period === 'all' ? PERIOD_NAMES.all : `${PERIOD_NAMES[period]}, ${formatDate(board.span.from)} – ${formatDate(board.span.to)}`;
     const title = `🏆 ${name[0]!.toUpperCase()}${name.slice(1)}: ${span}`;
-    const lines = board.rows.slice(0, SHOWN).map((row) => `${row.rank}. ${plain(row.member.displayName)}: ${value(board, row)}`);
+    const lines = board.rows.map((row) => `${row.rank}. ${plain(row.member.displayName)}: ${value(board, row)}`);
     if (board.newcomers.length)
       lines.push(`New this ${period === 'month' ? 'month' : 'week'}: ${board.newcomers.map((n) => `${plain(n.member.displayName)} (${formatNumber(n.total)})`).join(', ')}`);
     if (lines.length === 0) lines.push('Nobody on this board yet.');

@@ -1,38 +1,48 @@
-import { FOLLOWER_PLATFORMS } from '../domain/leaderboard';
+import { FOLLOWER_PLATFORMS, type FollowerReport } from '../domain/leaderboard';
 import type { Db } from './database';
 import type { FollowerSnapshotRow } from './follower.table';
 
-/** Records a count unless the delivery was seen before; true when recorded. */
+/**
+ * Records a count unless the delivery was seen before, and keeps it as the member's latest total;
+ * true when recorded. Run it in the transaction that read the member's previous counts.
+ */
 export async function insertFollowerSnapshot(
   db: Db,
-  snapshot: { memberId: number; platform: string; count: number; total: number; recordedAt: number; eventKey: string },
+  snapshot: { memberId: number; groupId: number; platform: string; count: number; total: number; previousTotal: number | null; recordedAt: number; eventKey: string },
 ): Promise<boolean> {
   const row = await db
     .insertInto('follower_snapshots')
     .values({
       member_id: snapshot.memberId,
+      group_id: snapshot.groupId,
       platform: snapshot.platform,
       count: snapshot.count,
       total: snapshot.total,
+      previous_total: snapshot.previousTotal,
       recorded_at: snapshot.recordedAt,
       event_key: snapshot.eventKey,
     })
     .onConflict((oc) => oc.column('event_key').doNothing())
     .returning('id')
     .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** A member's snapshots, newest first (ties in time by insertion order), one row. */
-function newestSnapshot(db: Db, memberId: number) {
-  return db.selectFrom('follower_snapshots').where('member_id', '=', memberId).orderBy('recorded_at', 'desc').orderBy('id', 'desc').limit(1);
+  if (!row) return false;
+  await db.updateTable('members').set({ follower_total: snapshot.total }).where('id', '=', snapshot.memberId).execute();
+  return true;
 }
 
 /** A member's latest count on each platform they reported. */
 export async function latestCountsByPlatform(db: Db, memberId: number): Promise<Map<string, number>> {
   const latest = new Map<string, number>();
   for (const platform of FOLLOWER_PLATFORMS) {
-    const row = await newestSnapshot(db, memberId).select('count').where('platform', '=', platform).executeTakeFirst();
+    const row = await db
+      .selectFrom('follower_snapshots')
+      .select('count')
+      .where('member_id', '=', memberId)
+      .where('platform', '=', platform)
+      .orderBy('recorded_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     if (row) latest.set(platform, row.count);
   }
   return latest;
@@ -43,62 +53,20 @@ export async function listFollowerSnapshots(db: Db, memberIds: number[]): Promis
   return db.selectFrom('follower_snapshots').selectAll().where('member_id', 'in', memberIds).orderBy('recorded_at').orderBy('id').execute();
 }
 
-/**
- * For each member of a group, their latest total recorded before each of the instants (undefined
- * where there is none): one pass over the members, one index seek per member and instant.
- */
-export async function latestTotalsAt(db: Db, groupId: number, instants: number[]): Promise<Map<number, (number | undefined)[]>> {
-  const rows = await db
-    .selectFrom('members as m')
-    .select((eb) => [
-      'm.id',
-      ...instants.map((before, i) =>
-        eb
-          .selectFrom('follower_snapshots as s')
-          .select('s.total')
-          .whereRef('s.member_id', '=', 'm.id')
-          .where('s.recorded_at', '<', before)
-          .orderBy('s.recorded_at', 'desc')
-          .orderBy('s.id', 'desc')
-          .limit(1)
-          .as(`t${i}`),
-      ),
-    ])
-    .where('m.group_id', '=', groupId)
-    .execute();
-  return new Map(
-    rows.map((row) => [row.id, instants.map((_, i) => {
-      const value = (row as Record<string, unknown>)[`t${i}`];
-      return value === null || value === undefined ? undefined : Number(value);
-    })]),
-  );
+/** The latest follower total of each member of a group who has reported one, hidden members included. */
+export async function followerTotals(db: Db, groupId: number): Promise<Map<number, number>> {
+  const rows = await db.selectFrom('members').select(['id', 'follower_total']).where('group_id', '=', groupId).where('follower_total', 'is not', null).execute();
+  return new Map(rows.map((r) => [r.id, r.follower_total!]));
 }
 
-/** Each member's latest total recorded before `before`, for the members of a group who have one. */
-export async function latestTotalsBefore(db: Db, groupId: number, before: number): Promise<Map<number, number>> {
-  const totals = await latestTotalsAt(db, groupId, [before]);
-  return new Map([...totals].flatMap(([id, [total]]) => (total === undefined ? [] : [[id, total] as const])));
-}
-
-/** The latest total before `before` of each of some members (a handful: the chart's top members). */
-export async function latestTotalsOf(db: Db, memberIds: number[], before: number): Promise<Map<number, number>> {
-  const totals = new Map<number, number>();
-  for (const memberId of memberIds) {
-    const row = await newestSnapshot(db, memberId).select('total').where('recorded_at', '<', before).executeTakeFirst();
-    if (row) totals.set(memberId, row.total);
-  }
-  return totals;
-}
-
-/** Totals of some members recorded between two instants, oldest first. */
-export async function totalsBetween(db: Db, memberIds: number[], start: number, end: number) {
-  if (memberIds.length === 0) return [];
+/** Reports made at or after `since`, oldest first: of a whole group, or of some members. */
+export async function reportsSince(db: Db, of: { groupId: number } | { memberIds: number[] }, since: number): Promise<FollowerReport[]> {
+  if ('memberIds' in of && of.memberIds.length === 0) return [];
   return db
     .selectFrom('follower_snapshots')
-    .select(['member_id', 'total', 'recorded_at'])
-    .where('member_id', 'in', memberIds)
-    .where('recorded_at', '>=', start)
-    .where('recorded_at', '<', end)
+    .select(['member_id', 'total', 'previous_total', 'recorded_at'])
+    .$call((q) => ('groupId' in of ? q.where('group_id', '=', of.groupId) : q.where('member_id', 'in', of.memberIds)))
+    .where('recorded_at', '>=', since)
     .orderBy('recorded_at')
     .orderBy('id')
     .execute();

@@ -4,10 +4,14 @@ import type { Generated, Selectable } from 'kysely';
 export interface FollowerSnapshotTable {
   id: Generated<number>;
   member_id: number;
+  /** The member's group (a member never changes group): a group's counts in a span are one index range. */
+  group_id: number;
   platform: string;
   count: number;
   /** The member's latest counts on all platforms added up, this one included. */
   total: number;
+  /** The member's total just before this report, or null for their first: so any moment's total is one row away. */
+  previous_total: number | null;
   recorded_at: number;
   /** The report's idempotency key: a re-delivered /followers records nothing. */
   event_key: string;

@@ -1,5 +1,6 @@
 import type { Actor } from '../core/invocation';
-import type { Member } from '../domain/member';
+import type { ListedMember, Member } from '../domain/member';
+import { EMPTY_STREAK, type StreakView } from '../domain/streak';
 import type { Db } from './database';
 import type { PersonRow } from './person.table';
 
@@ -77,6 +78,51 @@ export async function findMemberById(db: Db, memberId: number): Promise<Member |
 
 export async function listMembers(db: Db, groupId: number): Promise<Member[]> {
   return (await membersOf(db, groupId).orderBy('members.id').execute()).map(toMember);
+}
+
+/**
+ * Every member of a group (hidden ones too) with their cached streak and latest follower total:
+ * what leaderboards start from, in one read of only the columns they use (a group may have thousands).
+ */
+export async function listRoster(db: Db, groupId: number): Promise<{ member: ListedMember; hidden: boolean; streak: StreakView | undefined; followerTotal: number | null }[]> {
+  const rows = await db
+    .selectFrom('members')
+    .innerJoin('people', 'people.id', 'members.person_id')
+    .leftJoin('streaks', 'streaks.member_id', 'members.id')
+    .select([
+      'members.id',
+      'people.display_name',
+      'people.timezone',
+      'people.rollover_hour',
+      'members.hidden',
+      'members.follower_total',
+      'streaks.current',
+      'streaks.longest',
+      'streaks.freezes',
+      'streaks.start_date',
+      'streaks.last_date',
+      'streaks.covered_until',
+    ])
+    .where('members.group_id', '=', groupId)
+    .orderBy('members.id')
+    .execute();
+  return rows.map((row) => ({
+    member: { id: row.id, displayName: row.display_name, timezone: row.timezone, rolloverHour: row.rollover_hour },
+    hidden: row.hidden === 1,
+    // A member who never logged has no streak row: its columns are all null together.
+    streak:
+      row.current === null
+        ? undefined
+        : {
+            current: row.current,
+            longest: row.longest!,
+            freezes: row.freezes!,
+            startDate: row.start_date,
+            lastDate: row.last_date,
+            coveredUntil: row.covered_until ?? EMPTY_STREAK.coveredUntil,
+          },
+    followerTotal: row.follower_total,
+  }));
 }
 
 /** The person behind an actor, created on first sight; their display name follows the platform's. */

@@ -11,6 +11,8 @@ export interface MemberTable {
   hidden: Generated<number>;
   /** Local 'HH:MM' of the streak-at-risk nudge, or null when it is off. */
   remind_at: string | null;
+  /** Total followers at the latest report, or null before the first (kept with each report). */
+  follower_total: number | null;
 }
 
 export type MemberRow = Selectable<MemberTable>;

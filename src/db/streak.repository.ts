@@ -51,14 +51,3 @@ export async function saveStreak(db: Db, memberId: number, state: StreakState, n
     updated_at: now,
   });
 }
-
-/** The cached streaks of every member of a group. */
-export async function findGroupStreaks(db: Db, groupId: number): Promise<Map<number, StreakState>> {
-  const rows = await db
-    .selectFrom('streaks')
-    .innerJoin('members', 'members.id', 'streaks.member_id')
-    .selectAll('streaks')
-    .where('members.group_id', '=', groupId)
-    .execute();
-  return new Map(rows.map((row) => [row.member_id, toStreakState(row)]));
-}

@@ -20,6 +20,9 @@ export interface Member {
 
 export const MAX_ROLLOVER_HOUR = 5;
 
-export function memberCalendar(member: Member, groupTimezone: string): DayCalendar {
+/** What leaderboards and digests need of a member: the name they are shown by, and their calendar. */
+export type ListedMember = Pick<Member, 'id' | 'displayName' | 'timezone' | 'rolloverHour'>;
+
+export function memberCalendar(member: Pick<Member, 'timezone' | 'rolloverHour'>, groupTimezone: string): DayCalendar {
   return { zone: member.timezone ?? groupTimezone, rolloverHour: member.rolloverHour };
 }

@@ -42,6 +42,9 @@ export interface StreakState {
   lastStart: number;
 }
 
+/** What a cached streak shows on a given day is read from these alone (`streakOn`); leaderboards load only them. */
+export type StreakView = Pick<StreakState, 'current' | 'longest' | 'freezes' | 'startDate' | 'lastDate' | 'coveredUntil'>;
+
 export const EMPTY_STREAK: StreakState = {
   current: 0,
   longest: 0,
@@ -244,19 +247,20 @@ export interface StreakToday {
 }
 
 export function streakOn(
-  state: StreakState,
+  state: StreakView,
   today: LocalDate,
   calendar: DayCalendar,
   vacations: readonly Vacation[],
 ): StreakToday {
-  const base = { longest: state.longest, freezes: state.freezes };
-  if (state.lastDate === null) return { ...base, current: 0, loggedToday: false, atRisk: false };
+  const { longest, freezes } = state;
+  if (state.lastDate === null) return { current: 0, longest, freezes, loggedToday: false, atRisk: false };
   const loggedToday = state.lastDate >= today;
   const missed = loggedToday ? 0 : missedBefore(state.coveredUntil, today, calendar, vacations).count;
   const atRisk = !loggedToday && !onVacation(today, vacations);
-  if (missed === 0) return { ...base, current: state.current, loggedToday, atRisk };
-  if (missed === 1 && state.freezes > 0) return { ...base, current: state.current, freezes: state.freezes - 1, loggedToday, atRisk };
-  return { ...base, current: 0, loggedToday, atRisk: false };
+  // Object literals of one shape, not spreads: leaderboards call this for every member.
+  if (missed === 0) return { current: state.current, longest, freezes, loggedToday, atRisk };
+  if (missed === 1 && freezes > 0) return { current: state.current, longest, freezes: freezes - 1, loggedToday, atRisk };
+  return { current: 0, longest, freezes, loggedToday, atRisk: false };
 }
 
 /** Milestones passed when the streak went from `before` to `after` days. */

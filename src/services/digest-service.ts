@@ -10,15 +10,14 @@ import type { ScheduledJobRow } from '../db/scheduled-job.table';
 import { listVacations } from '../db/vacation.repository';
 import { announceConversation, type Group } from '../domain/group';
 import { addDays, type LocalDate, localDateOf } from '../domain/local-date';
-import { type Member, memberCalendar } from '../domain/member';
-import type { FollowerGain } from '../domain/leaderboard';
+import { type ListedMember, type Member, memberCalendar } from '../domain/member';
+import { type FollowerGain, rank } from '../domain/leaderboard';
 import { type DateSpan, weekOf } from '../domain/periods';
 import { EMPTY_STREAK, streakOn } from '../domain/streak';
 import { renderFollowerChart } from '../render/follower-chart';
 import { renderLeaderboardCard } from '../render/leaderboard-card';
 import { platformName } from './follower-service';
-import { type BoardRow, followerBoard, type LeaderboardService, type Roster } from './leaderboard-service';
-import { spanInstants } from './leaderboard-service';
+import { type BoardRow, followerBoard, type LeaderboardService, type Roster, spanInstants } from './leaderboard-service';
 import type { ServiceDeps } from './service-deps';
 
 export const DIGEST_JOBS = {
@@ -63,21 +62,25 @@ export class DigestService {
     const { db } = this.deps;
     const week = digestWeek(group, occurrenceKey);
     const { start, end } = spanInstants(group, week);
-    const roster = await this.leaderboards.roster(group);
-    const [words, streaks, gains, readers, publications, milestones] = await Promise.all([
-      this.leaderboards.boardFor(group, roster, 'words', week),
-      this.leaderboards.boardFor(group, roster, 'streaks', week),
-      this.leaderboards.followerGains(group, roster.members, start, end),
-      this.leaderboards.boardFor(group, roster, 'reads', week),
+    // Every query starts at once; boards wait for the roster only when they rank, and the chart is
+    // drawn as soon as the follower gains are known.
+    const rosterSoon = this.leaderboards.roster(group);
+    const gainsSoon = this.leaderboards.followerGains(group, rosterSoon, start, end);
+    const [roster, words, streaks, gains, readers, publications, milestones, chart] = await Promise.all([
+      rosterSoon,
+      this.leaderboards.boardFor(group, rosterSoon, 'words', week, { limit: TOP }),
+      this.leaderboards.boardFor(group, rosterSoon, 'streaks', week, { limit: TOP }),
+      gainsSoon,
+      this.leaderboards.boardFor(group, rosterSoon, 'reads', week, { limit: TOP }),
       publicationsBetween(db, group.id, start, end),
       milestonesBetween(db, group.id, start, end),
+      Promise.all([rosterSoon, gainsSoon]).then(([r, g]) => this.followerChart(group, r, week, g)),
     ]);
-    const followers = followerBoard(roster.members, gains);
+    const followers = followerBoard(roster.members, gains, { limit: TOP });
     const changes = this.streakChanges(group, roster, week);
-    const totalWords = words.rows.reduce((sum, r) => sum + r.score, 0);
     const lines: string[] = [];
     if (words.rows.length)
-      lines.push(`✍️ Words: ${formatNumber(totalWords)} from ${plural(words.rows.length, 'writer')}. ${rankedLine(words.rows, (r) => formatNumber(r.score))}`);
+      lines.push(`✍️ Words: ${formatNumber(words.total)} from ${plural(words.size, 'writer')}. ${rankedLine(words.rows, (r) => formatNumber(r.score))}`);
     if (streaks.rows.some((r) => r.score > 0))
       lines.push(`🔥 Streaks: ${rankedLine(streaks.rows.filter((r) => r.score > 0), (r) => plural(r.score, 'day'))}`);
     if (followers.rows.length || followers.newcomers.length) {
@@ -110,7 +113,7 @@ export class DigestService {
     if (changes.ended.length) lines.push(`💤 Streak ended: ${changes.ended.map((m) => plain(m.displayName)).join(', ')}. Today is a fine day to begin again.`);
     if (lines.length === 0) lines.push('A quiet week: nothing was logged. This week is a fresh start!');
     const title = `📬 Weekly digest: ${formatDate(week.from)} – ${formatDate(week.to)}`;
-    const card = renderLeaderboardCard({
+    const card = await renderLeaderboardCard({
       title: `Week of ${formatDate(week.from)}: leaders`,
       columns: [
         { heading: 'Streaks', rows: cardRows(streaks.rows.filter((r) => r.score > 0), (r) => plural(r.score, 'day')) },
@@ -119,30 +122,29 @@ export class DigestService {
       ],
     });
     const images = [{ fileName: 'leaders.png', ...card }];
-    const chart = await this.followerChart(group, week, roster.members, gains);
     if (chart) images.push({ fileName: 'followers.png', ...chart });
     return channelReply([title, ...lines].join('\n'), {
       title,
       fields: [
-        { label: 'Words', value: formatNumber(totalWords) },
+        { label: 'Words', value: formatNumber(words.total) },
         { label: 'Articles', value: String(publications.length) },
-        { label: 'First-hour reads', value: String(readers.rows.reduce((sum, r) => sum + r.score, 0)) },
+        { label: 'First-hour reads', value: String(readers.total) },
       ],
       images,
     });
   }
 
   /** The top members' follower counts over the 12 weeks to the digest week, and the group's total; none without counts. */
-  private async followerChart(group: Group, week: DateSpan, members: Member[], gains: Map<number, FollowerGain>): Promise<{ png: Uint8Array; alt: string } | undefined> {
+  private async followerChart(group: Group, roster: Roster, week: DateSpan, gains: Map<number, FollowerGain>): Promise<{ png: Uint8Array; alt: string } | undefined> {
     const weeks = Array.from({ length: CHART_WEEKS }, (_, i) => weekOf(addDays(week.from, -7 * (CHART_WEEKS - 1 - i)), group.weekStart));
-    const totalOf = (m: Member) => {
+    const totalOf = (m: ListedMember) => {
       const gain = gains.get(m.id);
       return gain && gain.kind !== 'none' ? gain.total : undefined;
     };
-    const reported = members.filter((m) => totalOf(m) !== undefined);
+    const reported = roster.members.filter((m) => totalOf(m) !== undefined);
     if (reported.length === 0) return undefined;
-    const top = reported.sort((a, b) => totalOf(b)! - totalOf(a)!).slice(0, TOP);
-    const history = await this.leaderboards.followerHistory(group, weeks, top);
+    const top = rank(reported, (m) => totalOf(m)!, TOP).map((r) => r.entry);
+    const history = await this.leaderboards.followerHistory(group, roster, weeks, top);
     return renderFollowerChart({
       title: `Followers, 12 weeks to ${formatDate(week.to)}`,
       weeks: weeks.map((w) => formatDate(w.to).slice(4)),
@@ -241,9 +243,9 @@ export class DigestService {
   }
 
   /** Members whose streak began in the week, and those whose streak (2+ days) ended in it. */
-  private streakChanges(group: Group, roster: Roster, week: DateSpan): { started: Member[]; ended: Member[] } {
-    const started: Member[] = [];
-    const ended: Member[] = [];
+  private streakChanges(group: Group, roster: Roster, week: DateSpan): { started: ListedMember[]; ended: ListedMember[] } {
+    const started: ListedMember[] = [];
+    const ended: ListedMember[] = [];
     const dayAfter = addDays(week.to, 1);
     for (const member of roster.members) {
       const state = roster.streaks.get(member.id) ?? EMPTY_STREAK;

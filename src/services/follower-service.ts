@@ -62,10 +62,12 @@ export class FollowerService {
         this.members.forgetCached(actor.userId);
       }
       const latest = await latestCountsByPlatform(trx, member.id);
+      const sum = () => [...latest.values()].reduce((a, b) => a + b, 0);
+      const previousTotal = latest.size ? sum() : null;
       const previous = latest.get(platform) ?? null;
       latest.set(platform, input.count);
-      const total = [...latest.values()].reduce((sum, count) => sum + count, 0);
-      if (!(await insertFollowerSnapshot(trx, { memberId: member.id, platform, count: input.count, total, recordedAt: now, eventKey }))) return { duplicate: true };
+      const snapshot = { memberId: member.id, groupId: group.id, platform, count: input.count, total: sum(), previousTotal, recordedAt: now, eventKey };
+      if (!(await insertFollowerSnapshot(trx, snapshot))) return { duplicate: true };
       const milestones: number[] = [];
       for (const value of FOLLOWER_MILESTONES) {
         if (input.count < value || (previous ?? 0) >= value) continue;

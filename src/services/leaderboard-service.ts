@@ -1,14 +1,13 @@
-import { findWeekTotals, latestTotalsAt, latestTotalsBefore, latestTotalsOf, saveWeekTotal, totalsBetween } from '../db/follower.repository';
+import { findWeekTotals, reportsSince, saveWeekTotal } from '../db/follower.repository';
 import { firstHourReadsByMember, wordsByMember } from '../db/leaderboard.repository';
-import { listMembers } from '../db/member.repository';
-import { findGroupStreaks } from '../db/streak.repository';
+import { listRoster } from '../db/member.repository';
 import { groupVacations } from '../db/vacation.repository';
 import type { Group } from '../domain/group';
-import { type FollowerGain, followerGain, rank } from '../domain/leaderboard';
+import { earliestInstant, type FollowerGain, followerGain, rank, totalsAsOf } from '../domain/leaderboard';
 import { dayEnd, dayStart, type LocalDate, localDateOf } from '../domain/local-date';
-import { type Member, memberCalendar } from '../domain/member';
+import { type ListedMember, memberCalendar } from '../domain/member';
 import { type DateSpan, type PeriodName, periodOf } from '../domain/periods';
-import { EMPTY_STREAK, type StreakState, streakOn, type Vacation } from '../domain/streak';
+import { EMPTY_STREAK, type StreakView, streakOn, type Vacation } from '../domain/streak';
 import type { ServiceDeps } from './service-deps';
 
 export const BOARDS = ['followers', 'streaks', 'words', 'reads'] as const;
@@ -16,7 +15,7 @@ export type BoardName = (typeof BOARDS)[number];
 
 export interface BoardRow {
   rank: number;
-  member: Member;
+  member: ListedMember;
   /** The number ranked on. */
   score: number;
   /** Extra figures for display: percent gain and total; longest streak. */
@@ -26,20 +25,29 @@ export interface BoardRow {
 export interface Board {
   name: BoardName;
   span: DateSpan;
+  /** The first places (all of them unless a limit was asked for). */
   rows: BoardRow[];
+  /** How many members are on the board, and their scores added up. */
+  size: number;
+  total: number;
   /** Followers only: members with no count before the period, shown with their total rather than a gain. */
-  newcomers: { member: Member; total: number }[];
+  newcomers: { member: ListedMember; total: number }[];
 }
 
 /**
  * What every board of a group is built from, read once: the members shown (not hidden), their cached
- * streaks and their vacations. A digest builds several boards from one roster.
+ * streaks and vacations, and everyone's latest follower total. A digest builds several boards from one
+ * roster, and starts their own queries while it is still being read.
  */
 export interface Roster {
-  members: Member[];
-  streaks: Map<number, StreakState>;
+  members: ListedMember[];
+  streaks: Map<number, StreakView>;
   vacations: Map<number, Vacation[]>;
+  /** Hidden members included: they count in the group's total. */
+  followerTotals: Map<number, number>;
 }
+
+type RosterSoon = Roster | Promise<Roster>;
 
 /** A span of local dates in the group's zone, as instants: [start of `from`, end of `to`). */
 export function spanInstants(group: Group, span: DateSpan): { start: number; end: number } {
@@ -55,117 +63,114 @@ export class LeaderboardService {
     return localDateOf(this.deps.clock.now(), { zone: group.timezone, rolloverHour: 0 });
   }
 
-  async board(group: Group, name: BoardName, period: PeriodName): Promise<Board> {
+  async board(group: Group, name: BoardName, period: PeriodName, limit?: number): Promise<Board> {
     const span = periodOf(period, this.today(group), group.weekStart);
-    return this.boardFor(group, await this.roster(group), name, span, period === 'all');
+    return this.boardFor(group, this.roster(group), name, span, { allTime: period === 'all', limit });
   }
 
   async roster(group: Group): Promise<Roster> {
-    const members = (await listMembers(this.deps.db, group.id)).filter((m) => !m.hidden);
-    const [streaks, vacations] = await Promise.all([findGroupStreaks(this.deps.db, group.id), groupVacations(this.deps.db, group.id)]);
-    return { members, streaks, vacations };
+    const [rows, vacations] = await Promise.all([listRoster(this.deps.db, group.id), groupVacations(this.deps.db, group.id)]);
+    const roster: Roster = { members: [], streaks: new Map(), vacations, followerTotals: new Map() };
+    for (const { member, hidden, streak, followerTotal } of rows) {
+      if (followerTotal !== null) roster.followerTotals.set(member.id, followerTotal);
+      if (hidden) continue;
+      roster.members.push(member);
+      if (streak) roster.streaks.set(member.id, streak);
+    }
+    return roster;
   }
 
-  /** A board over an explicit span (the digest's week). */
-  async boardFor(group: Group, roster: Roster, name: BoardName, span: DateSpan, allTime = false): Promise<Board> {
-    const { members } = roster;
+  /** A board over an explicit span (the digest's week); its query runs while the roster is read. */
+  async boardFor(group: Group, roster: RosterSoon, name: BoardName, span: DateSpan, options: { allTime?: boolean; limit?: number } = {}): Promise<Board> {
     const { start, end } = spanInstants(group, span);
-    const board: Board = { name, span, rows: [], newcomers: [] };
+    const { allTime = false, limit } = options;
     switch (name) {
       case 'words': {
-        const words = await wordsByMember(this.deps.db, group.id, span);
-        board.rows = ranked(members.filter((m) => (words.get(m.id) ?? 0) > 0), (m) => words.get(m.id)!);
-        break;
+        const [words, { members }] = await Promise.all([wordsByMember(this.deps.db, group.id, span), roster]);
+        return { name, span, ...scoreBoard(members.filter((m) => (words.get(m.id) ?? 0) > 0), (m) => words.get(m.id)!, limit), newcomers: [] };
       }
       case 'reads': {
-        const reads = await firstHourReadsByMember(this.deps.db, group.id, start, end);
-        board.rows = ranked(members.filter((m) => reads.has(m.id)), (m) => reads.get(m.id)!);
-        break;
+        const [reads, { members }] = await Promise.all([firstHourReadsByMember(this.deps.db, group.id, start, end), roster]);
+        return { name, span, ...scoreBoard(members.filter((m) => reads.has(m.id)), (m) => reads.get(m.id)!, limit), newcomers: [] };
       }
       case 'streaks':
-        board.rows = this.streakRows(group, roster);
-        break;
+        return { name, span, ...this.streakBoard(group, await roster, limit), newcomers: [] };
       case 'followers': {
-        const gains = await this.followerGains(group, members, allTime ? 0 : start, Math.min(end, this.deps.clock.now() + 1));
-        Object.assign(board, followerBoard(members, gains, allTime));
-        break;
+        const gains = await this.followerGains(group, roster, allTime ? 0 : start, Math.min(end, this.deps.clock.now() + 1));
+        return { name, span, ...followerBoard((await roster).members, gains, { allTime, limit }) };
       }
     }
-    return board;
+  }
+
+  /** Follower totals as of some instants (see `totalsAsOf`): of everyone in the group, or of some members. */
+  private async totalsAt(group: Group, roster: RosterSoon, instants: number[], members?: ListedMember[]): Promise<Map<number, (number | undefined)[]>> {
+    const since = earliestInstant(instants);
+    const of = members ? { memberIds: members.map((m) => m.id) } : { groupId: group.id };
+    const [reports, { followerTotals }] = await Promise.all([Number.isFinite(since) ? reportsSince(this.deps.db, of, since) : [], roster]);
+    const latest = members ? new Map(members.flatMap((m) => (followerTotals.has(m.id) ? [[m.id, followerTotals.get(m.id)!] as const] : []))) : followerTotals;
+    return totalsAsOf(latest, reports, instants);
   }
 
   /**
    * Follower totals at the end of each week, oldest first: the group's, and those of the given
    * members. Totals of weeks that are over are kept once added up, so a chart costs one new week.
    */
-  async followerHistory(group: Group, weeks: DateSpan[], members: Member[]): Promise<{ total: number[]; members: Map<number, (number | null)[]> }> {
+  async followerHistory(group: Group, roster: RosterSoon, weeks: DateSpan[], members: ListedMember[]): Promise<{ total: number[]; members: Map<number, (number | null)[]> }> {
     const { db, clock } = this.deps;
     const ends = weeks.map((w) => spanInstants(group, w).end);
     const kept = await findWeekTotals(db, group.id, weeks.map((w) => w.to));
-    const total: number[] = [];
-    for (const [i, week] of weeks.entries()) {
-      let sum = kept.get(week.to);
-      if (sum === undefined) {
-        sum = [...(await latestTotalsBefore(db, group.id, ends[i]!)).values()].reduce((a, b) => a + b, 0);
-        if (ends[i]! <= clock.now()) await saveWeekTotal(db, group.id, week.to, sum);
+    const missing = weeks.flatMap((week, i) => (kept.has(week.to) ? [] : [i]));
+    if (missing.length) {
+      const totals = await this.totalsAt(group, roster, missing.map((i) => ends[i]!));
+      for (const [j, i] of missing.entries()) {
+        let sum = 0;
+        for (const memberTotals of totals.values()) sum += memberTotals[j] ?? 0;
+        kept.set(weeks[i]!.to, sum);
+        if (ends[i]! <= clock.now()) await saveWeekTotal(db, group.id, weeks[i]!.to, sum);
       }
-      total.push(sum);
     }
-    const ids = members.map((m) => m.id);
-    const { start } = spanInstants(group, weeks[0]!);
-    const [baseline, during] = await Promise.all([latestTotalsOf(db, ids, start), totalsBetween(db, ids, start, ends.at(-1)!)]);
-    const series = new Map<number, (number | null)[]>();
-    for (const id of ids) {
-      let latest = baseline.get(id) ?? null;
-      const rows = during.filter((r) => r.member_id === id);
-      series.set(
-        id,
-        ends.map((end) => {
-          for (const row of rows) if (row.recorded_at < end) latest = row.total;
-          return latest;
-        }),
-      );
-    }
-    return { total, members: series };
+    const series = await this.totalsAt(group, roster, ends, members);
+    return {
+      total: weeks.map((w) => kept.get(w.to)!),
+      members: new Map(members.map((m) => [m.id, ends.map((_, i) => series.get(m.id)?.[i] ?? null)])),
+    };
   }
 
-  /** Follower gain of each member over [start, end). */
-  async followerGains(group: Group, members: Member[], start: number, end: number): Promise<Map<number, FollowerGain>> {
-    const totals = await latestTotalsAt(this.deps.db, group.id, [start, end]);
+  /** Follower gain of each member shown over [start, end). */
+  async followerGains(group: Group, roster: RosterSoon, start: number, end: number): Promise<Map<number, FollowerGain>> {
+    const totals = await this.totalsAt(group, roster, [start, end]);
+    const { members } = await roster;
     return new Map(members.map((m) => [m.id, followerGain(totals.get(m.id)?.[0], totals.get(m.id)?.[1])]));
   }
 
-  private streakRows(group: Group, roster: Roster): BoardRow[] {
+  private streakBoard(group: Group, roster: Roster, limit?: number): Pick<Board, 'rows' | 'size' | 'total'> {
     const now = this.deps.clock.now();
-    const scored = roster.members.map((member) => {
+    const scored = roster.members.flatMap((member) => {
       const calendar = memberCalendar(member, group.timezone);
       const shown = streakOn(roster.streaks.get(member.id) ?? EMPTY_STREAK, localDateOf(now, calendar), calendar, roster.vacations.get(member.id) ?? []);
-      return { member, current: shown.current, longest: shown.longest };
+      return shown.longest > 0 ? [{ member, current: shown.current, longest: shown.longest }] : [];
     });
-    return rank(
-      scored.filter((s) => s.longest > 0),
-      (s) => [s.current, s.longest],
-    ).map(({ rank: r, entry }) => ({ rank: r, member: entry.member, score: entry.current, detail: { longest: entry.longest } }));
+    return {
+      rows: rank(scored, (s) => [s.current, s.longest], limit).map(({ rank: r, entry }) => ({ rank: r, member: entry.member, score: entry.current, detail: { longest: entry.longest } })),
+      size: scored.length,
+      total: scored.reduce((sum, s) => sum + s.current, 0),
+    };
   }
 }
 
 /** The followers board from members' gains: ranked gains, newcomers apart; over all time, ranked totals. */
-export function followerBoard(members: Member[], gains: Map<number, FollowerGain>, allTime = false): Pick<Board, 'rows' | 'newcomers'> {
-  const totalOf = (m: Member) => (gains.get(m.id) as Extract<FollowerGain, { total: number }>).total;
+export function followerBoard(members: ListedMember[], gains: Map<number, FollowerGain>, options: { allTime?: boolean; limit?: number } = {}): Pick<Board, 'rows' | 'size' | 'total' | 'newcomers'> {
+  const { allTime = false, limit } = options;
+  const totalOf = (m: ListedMember) => (gains.get(m.id) as Extract<FollowerGain, { total: number }>).total;
   if (allTime) {
     // Over all time everyone is "new": rank by total instead.
     const reported = members.filter((m) => gains.get(m.id)?.kind !== 'none' && gains.has(m.id));
-    return { rows: rank(reported, totalOf).map(({ rank: r, entry }) => ({ rank: r, member: entry, score: totalOf(entry), detail: { total: totalOf(entry) } })), newcomers: [] };
+    return { ...scoreBoard(reported, totalOf, limit, (m) => ({ total: totalOf(m) })), newcomers: [] };
   }
-  const gainOf = (m: Member) => gains.get(m.id) as Extract<FollowerGain, { kind: 'gain' }>;
+  const gainOf = (m: ListedMember) => gains.get(m.id) as Extract<FollowerGain, { kind: 'gain' }>;
   const gaining = members.filter((m) => gains.get(m.id)?.kind === 'gain');
   return {
-    rows: rank(gaining, (m) => gainOf(m).gain).map(({ rank: r, entry }) => ({
-      rank: r,
-      member: entry,
-      score: gainOf(entry).gain,
-      detail: { percent: gainOf(entry).percent, total: gainOf(entry).total },
-    })),
+    ...scoreBoard(gaining, (m) => gainOf(m).gain, limit, (m) => ({ percent: gainOf(m).percent, total: gainOf(m).total })),
     newcomers: members.flatMap((m) => {
       const gain = gains.get(m.id);
       return gain?.kind === 'new' ? [{ member: m, total: gain.total }] : [];
@@ -173,6 +178,11 @@ export function followerBoard(members: Member[], gains: Map<number, FollowerGain
   };
 }
 
-function ranked(members: Member[], score: (m: Member) => number): BoardRow[] {
-  return rank(members, score).map(({ rank: r, entry }) => ({ rank: r, member: entry, score: score(entry) }));
+/** A board of members ranked on one score each. */
+function scoreBoard(members: ListedMember[], score: (m: ListedMember) => number, limit?: number, detail?: (m: ListedMember) => BoardRow['detail']): Pick<Board, 'rows' | 'size' | 'total'> {
+  return {
+    rows: rank(members, score, limit).map(({ rank: r, entry }) => ({ rank: r, member: entry, score: score(entry), ...(detail && { detail: detail(entry) }) })),
+    size: members.length,
+    total: members.reduce((sum, m) => sum + score(m), 0),
+  };
 }

@@ -205,6 +205,9 @@ describe('digests on a schedule', () => {
     await h.send('Cy', '/publish https://example.com/cy Cy’s Story');
     const read = h.adapter.posts.find((p) => p.reply.text.includes('New from Cy'))!.reply.buttons!.find((b) => b.action === 'read')!;
     await h.press('Bo', read);
+    // Reported after the week ended, before the digest: it belongs to next week's gain.
+    h.clock.set('2026-03-09T08:00:00Z');
+    await h.send('Cy', '/followers 300');
     await walk('2026-03-09T08:50:00Z', '2026-03-09T09:20:00Z');
     const [digest] = postsIn('general', '📬');
     expect(digest!.reply.text.split('\n')).toEqual([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { followerGain, rank } from '../../src/domain/leaderboard';
+import { followerGain, rank, totalsAsOf } from '../../src/domain/leaderboard';
 import { monthOf, periodOf, startOfWeek, weekOf } from '../../src/domain/periods';
 import { instantOfWallTime, latestOccurrence, nextOccurrences, occurrencesBetween, scheduleProblem } from '../../src/domain/schedule';
 
@@ -25,6 +25,32 @@ describe('ranking', () => {
       [2, 'a'],
       [2, 'c'],
     ]);
+  });
+
+  it('with a limit, keeps the same first places as a full ranking, ties in order', () => {
+    const entries = Array.from({ length: 500 }, (_, i) => ({ n: i, s: [(i * 37) % 11, (i * 13) % 5] }));
+    const full = rank(entries, (e) => e.s);
+    for (const limit of [1, 3, 10, 499]) expect(rank(entries, (e) => e.s, limit)).toEqual(full.slice(0, limit));
+    expect(rank(entries, (e) => e.s, 3).map((r) => r.rank)).toEqual([1, 1, 1]);
+  });
+});
+
+describe('follower totals as of an instant', () => {
+  const report = (member_id: number, recorded_at: number, total: number, previous_total: number | null) => ({ member_id, recorded_at, total, previous_total });
+
+  it('reads the total before an instant from the first report after it, or else the latest total', () => {
+    // Member 1 reported 100 (t=5), 150 (t=15), 120 (t=25); member 2 only 40 (t=3); member 3 first at t=20.
+    const latest = new Map([[1, 120], [2, 40], [3, 70]]);
+    const reports = [report(1, 15, 150, 100), report(3, 20, 70, null), report(1, 25, 120, 150)];
+    const totals = totalsAsOf(latest, reports, [10, 20, 30]);
+    expect(totals.get(1)).toEqual([100, 150, 120]);
+    expect(totals.get(2)).toEqual([40, 40, 40]);
+    expect(totals.get(3)).toEqual([undefined, undefined, 70]);
+  });
+
+  it('counts a report at the instant itself as after it, and gives nobody a total before the epoch', () => {
+    const totals = totalsAsOf(new Map([[1, 150]]), [report(1, 15, 150, 100)], [0, 15, 16]);
+    expect(totals.get(1)).toEqual([undefined, 100, 150]);
   });
 });
 
