@@ -15,6 +15,7 @@ import type { PersonTable } from './person.table';
 import type { PublicationTable, ReadTable } from './publication.table';
 import type { ScheduledJobTable } from './scheduled-job.table';
 import type { StreakTable } from './streak.table';
+import { preparingPool } from './postgres-pool';
 import { CachingSqliteDialect } from './sqlite-driver';
 import type { VacationTable } from './vacation.table';
 
@@ -70,7 +71,7 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
       },
     } as Pg.CustomTypesConfig;
     const pool = new pg.Pool({ connectionString: config.postgresUrl, types, max: 10 });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   if (config.sqlitePath !== ':memory:') mkdirSync(dirname(config.sqlitePath), { recursive: true });

@@ -56,6 +56,10 @@ export const EMPTY_STREAK: StreakState = {
   lastStart: Number.NEGATIVE_INFINITY,
 };
 
+export function sameStreak(a: StreakState, b: StreakState): boolean {
+  return (Object.keys(a) as (keyof StreakState)[]).every((key) => a[key] === b[key]);
+}
+
 export function vacationEnd(vacation: Vacation): LocalDate {
   const cap = addDays(vacation.start, MAX_VACATION_DAYS - 1);
   return vacation.end === null || vacation.end > cap ? cap : vacation.end;

@@ -14,6 +14,7 @@ import {
   type LoggedDay,
   milestonesCrossed,
   onVacation,
+  sameStreak,
   type StreakState,
   streakOn,
   type StreakToday,
@@ -67,7 +68,8 @@ export class StreakService {
       const gap = dayStart(day.date, day) > before.coveredUntil;
       const vacations = gap ? await listVacations(db, member.id) : [];
       after = advanceStreak(before, day, vacations).state;
-      await saveStreak(db, member.id, after, this.deps.clock.now());
+      // Another log of a day already counted changes nothing: no write.
+      if (!sameStreak(before, after)) await saveStreak(db, member.id, after, this.deps.clock.now());
     } else {
       after = await this.recompute(db, member.id);
     }

@@ -33,6 +33,19 @@ describe('streaks through the router', () => {
     expect(announcements()).toHaveLength(1);
   });
 
+  it('writes the streak once a day: another log of a day already counted leaves it as it was', async () => {
+    const stored = () => h.db.selectFrom('streaks').select(['current', 'updated_at']).executeTakeFirstOrThrow();
+    h.at('2026-03-02 09:00', LONDON);
+    await h.send('Bo', '/log 100');
+    const first = await stored();
+    h.at('2026-03-02 18:00', LONDON);
+    expect(await h.text('Bo', '/log 200')).toMatch(/300 words/);
+    expect(await stored()).toEqual(first);
+    h.at('2026-03-03 09:00', LONDON);
+    await h.send('Bo', '/log 100');
+    expect(await stored()).toMatchObject({ current: 2 });
+  });
+
   it('keeps a streak across the spring-forward and fall-back weeks', async () => {
     await logDaily('2026-03-26', 6, 'Bo', '23:30');
     expect(await h.text('Bo', '/streak')).toMatch(/Current streak: 6 days/);
