@@ -79,23 +79,19 @@ export function earliestInstant(instants: readonly number[]): number {
  * changed since, and the latest total holds. Nobody has a total before the epoch.
  */
 export function totalsAsOf(latest: ReadonlyMap<number, number>, reports: readonly FollowerReport[], instants: readonly number[]): Map<number, (number | undefined)[]> {
-  const byMember = new Map<number, FollowerReport[]>();
-  for (const report of reports) {
-    const list = byMember.get(report.member_id);
-    if (list) list.push(report);
-    else byMember.set(report.member_id, [report]);
-  }
   const totals = new Map<number, (number | undefined)[]>();
-  for (const [memberId, total] of latest) {
-    const since = byMember.get(memberId) ?? [];
-    totals.set(
-      memberId,
-      instants.map((t) => {
-        if (t <= 0) return undefined;
-        const next = since.find((r) => r.recorded_at >= t);
-        return next ? (next.previous_total ?? undefined) : total;
-      }),
-    );
+  for (const [memberId, total] of latest) totals.set(memberId, instants.map((t) => (t > 0 ? total : undefined)));
+  const order = instants.map((_, i) => i).sort((a, b) => instants[a]! - instants[b]!);
+  // One pass over the reports, oldest first: each member's next instant waits for their next report.
+  const waiting = new Map<number, number>();
+  for (const report of reports) {
+    const memberTotals = totals.get(report.member_id);
+    if (!memberTotals) continue;
+    let next = waiting.get(report.member_id) ?? 0;
+    for (; next < order.length && instants[order[next]!]! <= report.recorded_at; next++) {
+      if (instants[order[next]!]! > 0) memberTotals[order[next]!] = report.previous_total ?? undefined;
+    }
+    waiting.set(report.member_id, next);
   }
   return totals;
 }
