@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { renderAsync } from '@resvg/resvg-js';
+import { Resvg } from '@resvg/resvg-js';
 
 const require = createRequire(import.meta.url);
 
@@ -11,15 +11,12 @@ const FONT_FILES = [
 
 export const FONT_FAMILY = 'Inter';
 
-/**
- * Renders an SVG document to PNG bytes on libuv's thread pool: laying out text takes milliseconds
- * that commands waiting on the event loop should not, and two pictures draw at once.
- */
-export async function svgToPng(svg: string): Promise<Uint8Array> {
-  const image = await renderAsync(svg, {
+/** Renders an SVG document to PNG bytes. */
+export function svgToPng(svg: string): Uint8Array {
+  const resvg = new Resvg(svg, {
     font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
     shapeRendering: 2,
     textRendering: 1,
   });
-  return image.asPng();
+  return resvg.render().asPng();
 }

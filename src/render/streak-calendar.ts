@@ -119,12 +119,12 @@ export function streakCalendarSvg(data: CalendarData): string {
 }
 
 /** The calendar as a PNG, with its text alternative. */
-export async function renderStreakCalendar(data: CalendarData): Promise<{ png: Uint8Array; alt: string }> {
+export function renderStreakCalendar(data: CalendarData): { png: Uint8Array; alt: string } {
   const start = calendarStart(data.today, data.weekStart);
   const inRange = (d: LocalDate) => d >= start && d <= data.today;
   const logged = [...data.words.keys()].filter(inRange).length;
   const frozen = [...data.frozen].filter(inRange).length;
   const vacation = [...data.vacation].filter(inRange).length;
   const alt = `Streak calendar for ${data.name}, the 26 weeks to ${data.today}: ${plural(logged, 'day')} logged, ${frozen} bridged by a freeze, ${vacation} on vacation. Current streak ${plural(data.current, 'day')}, longest ${data.longest}.`;
-  return { png: await svgToPng(streakCalendarSvg(data)), alt };
+  return { png: svgToPng(streakCalendarSvg(data)), alt };
 }

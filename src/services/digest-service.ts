@@ -77,7 +77,6 @@ export class DigestService {
       Promise.all([rosterSoon, gainsSoon]).then(([r, g]) => this.followerChart(group, r, week, g)),
     ]);
     const followers = followerBoard(roster.members, gains, { limit: TOP });
-    // Drawn on the thread pool while the text below is written.
     const card = renderLeaderboardCard({
       title: `Week of ${formatDate(week.from)}: leaders`,
       columns: [
@@ -122,7 +121,7 @@ export class DigestService {
     if (changes.ended.length) lines.push(`💤 Streak ended: ${changes.ended.map((m) => plain(m.displayName)).join(', ')}. Today is a fine day to begin again.`);
     if (lines.length === 0) lines.push('A quiet week: nothing was logged. This week is a fresh start!');
     const title = `📬 Weekly digest: ${formatDate(week.from)} – ${formatDate(week.to)}`;
-    const images = [{ fileName: 'leaders.png', ...(await card) }];
+    const images = [{ fileName: 'leaders.png', ...card }];
     if (chart) images.push({ fileName: 'followers.png', ...chart });
     return channelReply([title, ...lines].join('\n'), {
       title,
