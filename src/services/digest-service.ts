@@ -77,14 +77,6 @@ export class DigestService {
       Promise.all([rosterSoon, gainsSoon]).then(([r, g]) => this.followerChart(group, r, week, g)),
     ]);
     const followers = followerBoard(roster.members, gains, { limit: TOP });
-    const card = renderLeaderboardCard({
-      title: `Week of ${formatDate(week.from)}: leaders`,
-      columns: [
-        { heading: 'Streaks', rows: cardRows(streaks.rows.filter((r) => r.score > 0), (r) => plural(r.score, 'day')) },
-        { heading: 'Words', rows: cardRows(words.rows, (r) => formatNumber(r.score)) },
-        { heading: 'Follower growth', rows: cardRows(followers.rows, (r) => `${r.score >= 0 ? '+' : ''}${formatNumber(r.score)}`) },
-      ],
-    });
     const changes = this.streakChanges(group, roster, week);
     const lines: string[] = [];
     if (words.rows.length)
@@ -121,6 +113,14 @@ export class DigestService {
     if (changes.ended.length) lines.push(`💤 Streak ended: ${changes.ended.map((m) => plain(m.displayName)).join(', ')}. Today is a fine day to begin again.`);
     if (lines.length === 0) lines.push('A quiet week: nothing was logged. This week is a fresh start!');
     const title = `📬 Weekly digest: ${formatDate(week.from)} – ${formatDate(week.to)}`;
+    const card = renderLeaderboardCard({
+      title: `Week of ${formatDate(week.from)}: leaders`,
+      columns: [
+        { heading: 'Streaks', rows: cardRows(streaks.rows.filter((r) => r.score > 0), (r) => plural(r.score, 'day')) },
+        { heading: 'Words', rows: cardRows(words.rows, (r) => formatNumber(r.score)) },
+        { heading: 'Follower growth', rows: cardRows(followers.rows, (r) => `${r.score >= 0 ? '+' : ''}${formatNumber(r.score)}`) },
+      ],
+    });
     const images = [{ fileName: 'leaders.png', ...card }];
     if (chart) images.push({ fileName: 'followers.png', ...chart });
     return channelReply([title, ...lines].join('\n'), {

@@ -115,7 +115,7 @@ export class LeaderboardService {
    * Follower totals at the end of each week, oldest first: the group's, and those of the given
    * members. Totals of weeks that are over are kept once added up, so a chart costs one new week.
    */
-  async followerHistory(group: Group, roster: RosterSoon, weeks: DateSpan[], members: ListedMember[]): Promise<{ total: number[]; members: Map<number, (number | null)[]> }> {
+  async followerHistory(group: Group, roster: Roster, weeks: DateSpan[], members: ListedMember[]): Promise<{ total: number[]; members: Map<number, (number | null)[]> }> {
     const { db, clock } = this.deps;
     const ends = weeks.map((w) => spanInstants(group, w).end);
     const kept = await findWeekTotals(db, group.id, weeks.map((w) => w.to));
