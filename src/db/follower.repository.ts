@@ -53,12 +53,6 @@ export async function listFollowerSnapshots(db: Db, memberIds: number[]): Promis
   return db.selectFrom('follower_snapshots').selectAll().where('member_id', 'in', memberIds).orderBy('recorded_at').orderBy('id').execute();
 }
 
-/** The latest follower total of each member of a group who has reported one, hidden members included. */
-export async function followerTotals(db: Db, groupId: number): Promise<Map<number, number>> {
-  const rows = await db.selectFrom('members').select(['id', 'follower_total']).where('group_id', '=', groupId).where('follower_total', 'is not', null).execute();
-  return new Map(rows.map((r) => [r.id, r.follower_total!]));
-}
-
 /** Reports made at or after `since`, oldest first: of a whole group, or of some members. */
 export async function reportsSince(db: Db, of: { groupId: number } | { memberIds: number[] }, since: number): Promise<FollowerReport[]> {
   if ('memberIds' in of && of.memberIds.length === 0) return [];
