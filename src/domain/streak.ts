@@ -56,6 +56,7 @@ export const EMPTY_STREAK: StreakState = {
   lastStart: Number.NEGATIVE_INFINITY,
 };
 
+/** Whether two states are the same in every field (nothing to write). */
 export function sameStreak(a: StreakState, b: StreakState): boolean {
   return (Object.keys(a) as (keyof StreakState)[]).every((key) => a[key] === b[key]);
 }
@@ -137,16 +138,16 @@ export function advanceStreak(state: StreakState, day: LoggedDay, vacations: rea
   // The same date again (another log, or the same date seen from another zone) adds no day.
   if (state.lastDate !== null && day.date <= state.lastDate) return { state: next, bridged: null };
 
-  const missed = missedBefore(state.coveredUntil, day.date, day, vacations).count;
+  const missed = missedBefore(state.coveredUntil, day.date, day, vacations);
   let bridged: LocalDate | null = null;
-  if (state.lastDate === null || missed > 1 || (missed === 1 && next.freezes === 0)) {
+  if (state.lastDate === null || missed.count > 1 || (missed.count === 1 && next.freezes === 0)) {
     next.current = 0;
     next.run = 0;
     next.startDate = day.date;
-  } else if (missed === 1) {
+  } else if (missed.count === 1) {
     next.freezes -= 1;
     next.run = 0;
-    bridged = fromDayNumber(missedBefore(state.coveredUntil, day.date, day, vacations).firstDay);
+    bridged = fromDayNumber(missed.firstDay);
   }
   next.current += 1;
   next.run += 1;
