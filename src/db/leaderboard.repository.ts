@@ -1,32 +1,76 @@
+import type { SelectQueryBuilder } from 'kysely';
+import { rank } from '../domain/leaderboard';
+import type { ListedMember } from '../domain/member';
 import type { DateSpan } from '../domain/periods';
-import type { Db } from './database';
+import type { Database, Db } from './database';
 
-/** Words each member of a group logged on the dates of a span. */
-export async function wordsByMember(db: Db, groupId: number, span: DateSpan): Promise<Map<number, number>> {
+/** A board's first places, ranked in SQL, with how many members scored and their scores added up. */
+export interface TopScores {
+  rows: { rank: number; member: ListedMember; score: number }[];
+  size: number;
+  total: number;
+}
+
+type Scores = SelectQueryBuilder<Database, keyof Database, { member_id: number; score: number }>;
+
+/**
+ * The members of a group with the highest scores summed in SQL (one row per member), hidden members
+ * and scores of 0 left out, best first: only the first `limit` are read back, since a group may have
+ * thousands of scorers and a board shows a handful. Ties keep member order.
+ */
+async function topScores(db: Db, groupId: number, scores: Scores, limit: number | undefined): Promise<TopScores> {
+  let best = db
+    .selectFrom(scores.as('s'))
+    .select((eb) => ['s.member_id', 's.score', eb.fn.countAll<number>().over().as('size'), eb.fn.sum<number>('s.score').over().as('total')])
+    .where('s.score', '>', 0)
+    .where('s.member_id', 'not in', db.selectFrom('members').select('id').where('group_id', '=', groupId).where('hidden', '=', 1))
+    .orderBy('s.score', 'desc')
+    .orderBy('s.member_id');
+  if (limit !== undefined) best = best.limit(limit);
   const rows = await db
+    .selectFrom(best.as('b'))
+    .innerJoin('members', 'members.id', 'b.member_id')
+    .innerJoin('people', 'people.id', 'members.person_id')
+    .select(['b.member_id', 'b.score', 'b.size', 'b.total', 'people.display_name', 'people.timezone', 'people.rollover_hour'])
+    .orderBy('b.score', 'desc')
+    .orderBy('b.member_id')
+    .execute();
+  const placed = rank(rows, (r) => Number(r.score));
+  return {
+    rows: placed.map(({ rank: place, entry: r }) => ({
+      rank: place,
+      member: { id: r.member_id, displayName: r.display_name, timezone: r.timezone, rolloverHour: r.rollover_hour },
+      score: Number(r.score),
+    })),
+    size: Number(rows[0]?.size ?? 0),
+    total: Number(rows[0]?.total ?? 0),
+  };
+}
+
+/** The members of a group who wrote the most words on the dates of a span. */
+export function topWriters(db: Db, groupId: number, span: DateSpan, limit?: number): Promise<TopScores> {
+  const words = db
     .selectFrom('logs')
-    .select((eb) => ['member_id', eb.fn.sum<number>('words').as('words')])
+    .select((eb) => ['member_id', eb.fn.sum<number>('words').as('score')])
     .where('group_id', '=', groupId)
     .where('local_date', '>=', span.from)
     .where('local_date', '<=', span.to)
-    .groupBy('member_id')
-    .execute();
-  return new Map(rows.map((r) => [r.member_id, Number(r.words)]));
+    .groupBy('member_id');
+  return topScores(db, groupId, words, limit);
 }
 
-/** First-hour reads each member of a group gave between two instants. */
-export async function firstHourReadsByMember(db: Db, groupId: number, start: number, end: number): Promise<Map<number, number>> {
-  const rows = await db
+/** The members of a group who gave the most first-hour reads between two instants. */
+export function topFirstHourReaders(db: Db, groupId: number, start: number, end: number, limit?: number): Promise<TopScores> {
+  const reads = db
     .selectFrom('reads')
     .innerJoin('publications', 'publications.id', 'reads.publication_id')
-    .select((eb) => ['reads.member_id', eb.fn.countAll<number>().as('reads')])
+    .select((eb) => ['reads.member_id', eb.fn.countAll<number>().as('score')])
     .where('publications.group_id', '=', groupId)
     .where('reads.first_hour', '=', 1)
     .where('reads.read_at', '>=', start)
     .where('reads.read_at', '<', end)
-    .groupBy('reads.member_id')
-    .execute();
-  return new Map(rows.map((r) => [r.member_id, Number(r.reads)]));
+    .groupBy('reads.member_id');
+  return topScores(db, groupId, reads, limit);
 }
 
 /** A group's announcements between two instants, with their first-hour read counts. */

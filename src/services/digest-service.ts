@@ -62,16 +62,16 @@ export class DigestService {
     const { db } = this.deps;
     const week = digestWeek(group, occurrenceKey);
     const { start, end } = spanInstants(group, week);
-    // Every query starts at once; boards wait for the roster only when they rank, and the chart is
-    // drawn as soon as the follower gains are known.
+    // Every query starts at once: words and reads are ranked by the database, the streak board and
+    // follower gains wait for the roster, and the chart is drawn as soon as the gains are known.
     const rosterSoon = this.leaderboards.roster(group);
     const gainsSoon = this.leaderboards.followerGains(group, rosterSoon, start, end);
     const [roster, words, streaks, gains, readers, publications, milestones, chart] = await Promise.all([
       rosterSoon,
-      this.leaderboards.boardFor(group, rosterSoon, 'words', week, { limit: TOP }),
-      this.leaderboards.boardFor(group, rosterSoon, 'streaks', week, { limit: TOP }),
+      this.leaderboards.boardFor(group, 'words', week, { limit: TOP }),
+      this.leaderboards.boardFor(group, 'streaks', week, { limit: TOP, roster: rosterSoon }),
       gainsSoon,
-      this.leaderboards.boardFor(group, rosterSoon, 'reads', week, { limit: TOP }),
+      this.leaderboards.boardFor(group, 'reads', week, { limit: TOP }),
       publicationsBetween(db, group.id, start, end),
       milestonesBetween(db, group.id, start, end),
       Promise.all([rosterSoon, gainsSoon]).then(([r, g]) => this.followerChart(group, r, week, g)),

@@ -1,5 +1,5 @@
 import { findWeekTotals, reportsSince, saveWeekTotal } from '../db/follower.repository';
-import { firstHourReadsByMember, wordsByMember } from '../db/leaderboard.repository';
+import { topFirstHourReaders, topWriters } from '../db/leaderboard.repository';
 import { listRoster } from '../db/member.repository';
 import { groupVacations } from '../db/vacation.repository';
 import type { Group } from '../domain/group';
@@ -35,9 +35,9 @@ export interface Board {
 }
 
 /**
- * What every board of a group is built from, read once: the members shown (not hidden), their cached
- * streaks and vacations, and everyone's latest follower total. A digest builds several boards from one
- * roster, and starts their own queries while it is still being read.
+ * What the streak and follower boards of a group are built from, read once: the members shown (not
+ * hidden), their cached streaks and vacations, and everyone's latest follower total. A digest builds
+ * both from one roster, and starts their own queries while it is still being read.
  */
 export interface Roster {
   members: ListedMember[];
@@ -65,7 +65,7 @@ export class LeaderboardService {
 
   async board(group: Group, name: BoardName, period: PeriodName, limit?: number): Promise<Board> {
     const span = periodOf(period, this.today(group), group.weekStart);
-    return this.boardFor(group, this.roster(group), name, span, { allTime: period === 'all', limit });
+    return this.boardFor(group, name, span, { allTime: period === 'all', limit });
   }
 
   async roster(group: Group): Promise<Roster> {
@@ -80,24 +80,25 @@ export class LeaderboardService {
     return roster;
   }
 
-  /** A board over an explicit span (the digest's week); its query runs while the roster is read. */
-  async boardFor(group: Group, roster: RosterSoon, name: BoardName, span: DateSpan, options: { allTime?: boolean; limit?: number } = {}): Promise<Board> {
+  /**
+   * A board over an explicit span (the digest's week). Words and reads are ranked in SQL; streaks and
+   * followers are built from the roster, read here unless one already being read is passed in.
+   */
+  async boardFor(group: Group, name: BoardName, span: DateSpan, options: { allTime?: boolean; limit?: number; roster?: RosterSoon } = {}): Promise<Board> {
     const { start, end } = spanInstants(group, span);
     const { allTime = false, limit } = options;
+    const roster = () => options.roster ?? this.roster(group);
     switch (name) {
-      case 'words': {
-        const [words, { members }] = await Promise.all([wordsByMember(this.deps.db, group.id, span), roster]);
-        return { name, span, ...scoreBoard(members.filter((m) => (words.get(m.id) ?? 0) > 0), (m) => words.get(m.id)!, limit), newcomers: [] };
-      }
-      case 'reads': {
-        const [reads, { members }] = await Promise.all([firstHourReadsByMember(this.deps.db, group.id, start, end), roster]);
-        return { name, span, ...scoreBoard(members.filter((m) => reads.has(m.id)), (m) => reads.get(m.id)!, limit), newcomers: [] };
-      }
+      case 'words':
+        return { name, span, ...(await topWriters(this.deps.db, group.id, span, limit)), newcomers: [] };
+      case 'reads':
+        return { name, span, ...(await topFirstHourReaders(this.deps.db, group.id, start, end, limit)), newcomers: [] };
       case 'streaks':
-        return { name, span, ...this.streakBoard(group, await roster, limit), newcomers: [] };
+        return { name, span, ...this.streakBoard(group, await roster(), limit), newcomers: [] };
       case 'followers': {
-        const gains = await this.followerGains(group, roster, allTime ? 0 : start, Math.min(end, this.deps.clock.now() + 1));
-        return { name, span, ...followerBoard((await roster).members, gains, { allTime, limit }) };
+        const members = roster();
+        const gains = await this.followerGains(group, members, allTime ? 0 : start, Math.min(end, this.deps.clock.now() + 1));
+        return { name, span, ...followerBoard((await members).members, gains, { allTime, limit }) };
       }
     }
   }

@@ -111,6 +111,27 @@ describe('/leaderboard', () => {
     expect((await board('/leaderboard words'))[1]).toBe('1. Bo: 1,300 words');
   });
 
+  it('shows the first ten places of a longer board, ties sharing a rank in join order, hidden members left out', async () => {
+    // Eleven writers for ten places, tied at the last one: the first to join keeps it.
+    const words = [200, 200, 300, 300, 300, 400, 500, 600, 700, 800, 900];
+    for (const [i, n] of words.entries()) await h.send(`W${i + 1}`, `/log ${n}`);
+    await h.send('Top', '/log 5000');
+    await h.send('Top', '/privacy leaderboard off');
+    expect(await board('/leaderboard words')).toEqual([
+      '🏆 Words: this week, Mon 9 Mar – Sun 15 Mar',
+      '1. W11: 900 words',
+      '2. W10: 800 words',
+      '3. W9: 700 words',
+      '4. W8: 600 words',
+      '5. W7: 500 words',
+      '6. W6: 400 words',
+      '7. W3: 300 words',
+      '7. W4: 300 words',
+      '7. W5: 300 words',
+      '10. W1: 200 words',
+    ]);
+  });
+
   it('leaves out members who hid themselves, shows display names, and says when nobody is on it', async () => {
     await h.send('Bo', '/log 100');
     await h.send('Bo', '/privacy leaderboard off');
