@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command';
-import { formatDate, formatNumber, plain, plural } from '../src/core/format';
+import { formatDate, formatNumber, plain, plural, shortList } from '../src/core/format';
 import { channelReply } from '../src/core/reply';
 import type { PeriodName } from '../src/domain/periods';
 import { type Board, BOARDS, type BoardRow } from '../src/services/leaderboard-service';
@@ -41,7 +41,7 @@ export default defineCommand({
     const title = `🏆 ${name[0]!.toUpperCase()}${name.slice(1)}: ${span}`;
     const lines = board.rows.map((row) => `${row.rank}. ${plain(row.member.displayName)}: ${value(board, row)}`);
     if (board.newcomers.length)
-      lines.push(`New this ${period === 'month' ? 'month' : 'week'}: ${board.newcomers.map((n) => `${plain(n.member.displayName)} (${formatNumber(n.total)})`).join(', ')}`);
+      lines.push(`New this ${period === 'month' ? 'month' : 'week'}: ${shortList(board.newcomers, (n) => `${plain(n.member.displayName)} (${formatNumber(n.total)})`)}`);
     if (lines.length === 0) lines.push('Nobody on this board yet.');
     return channelReply([title, ...lines].join('\n'), { title });
   },

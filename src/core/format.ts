@@ -26,6 +26,18 @@ export function plural(n: number, noun: string, pluralNoun = `${noun}s`): string
   return `${formatNumber(n)} ${n === 1 ? noun : pluralNoun}`;
 }
 
+/** How many names a list shows before "and N others". */
+export const NAMES_SHOWN = 10;
+
+/**
+ * Items joined by commas, the first `shown` of them, then how many more: "Ana, Bo and 12 others".
+ * A group of thousands would otherwise post a list that the platforms cut off mid-name.
+ */
+export function shortList<T>(items: readonly T[], render: (item: T) => string, shown = NAMES_SHOWN): string {
+  const listed = items.slice(0, shown).map(render).join(', ');
+  return items.length > shown ? `${listed} and ${plural(items.length - shown, 'other')}` : listed;
+}
+
 /** "Sat 21 Nov" for a YYYY-MM-DD date. */
 export function formatDate(date: string): string {
   return DateTime.fromISO(date, { zone: 'UTC' }).toFormat('ccc d LLL');

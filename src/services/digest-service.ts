@@ -1,4 +1,4 @@
-import { formatDate, formatNumber, plain, plural } from '../core/format';
+import { formatDate, formatNumber, plain, plural, shortList } from '../core/format';
 import { channelReply, privateReply, type Reply } from '../core/reply';
 import { membersReportingSince } from '../db/follower.repository';
 import { findGroupById } from '../db/group.repository';
@@ -88,7 +88,7 @@ export class DigestService {
         const percent = r.detail?.percent;
         return `${r.score >= 0 ? '+' : ''}${formatNumber(r.score)}${percent === null || percent === undefined ? '' : ` (${percent >= 0 ? '+' : ''}${percent.toFixed(1)}%)`}`;
       });
-      const newcomers = followers.newcomers.map((n) => `${plain(n.member.displayName)} (${formatNumber(n.total)})`).join(', ');
+      const newcomers = shortList(followers.newcomers, (n) => `${plain(n.member.displayName)} (${formatNumber(n.total)})`);
       lines.push(`👥 Followers: ${[gains, newcomers && `new: ${newcomers}`].filter(Boolean).join('. ')}`);
     }
     if (publications.length)
@@ -109,8 +109,8 @@ export class DigestService {
           )
           .join('; ')}`,
       );
-    if (changes.started.length) lines.push(`🌱 Started a streak: ${changes.started.map((m) => plain(m.displayName)).join(', ')}`);
-    if (changes.ended.length) lines.push(`💤 Streak ended: ${changes.ended.map((m) => plain(m.displayName)).join(', ')}. Today is a fine day to begin again.`);
+    if (changes.started.length) lines.push(`🌱 Started a streak: ${shortList(changes.started, (m) => plain(m.displayName))}`);
+    if (changes.ended.length) lines.push(`💤 Streak ended: ${shortList(changes.ended, (m) => plain(m.displayName))}. Today is a fine day to begin again.`);
     if (lines.length === 0) lines.push('A quiet week: nothing was logged. This week is a fresh start!');
     const title = `📬 Weekly digest: ${formatDate(week.from)} – ${formatDate(week.to)}`;
     const card = renderLeaderboardCard({
@@ -157,10 +157,11 @@ export class DigestService {
   async daily(group: Group, occurrenceKey: string): Promise<Reply> {
     const yesterday = addDays(dateOf(occurrenceKey), -1);
     const [logged, members] = await Promise.all([membersWhoLogged(this.deps.db, group.id, yesterday), listMembers(this.deps.db, group.id)]);
-    const names = members.filter((m) => logged.has(m.id) && !m.hidden).map((m) => plain(m.displayName));
+    const writers = members.filter((m) => logged.has(m.id) && !m.hidden);
     const day = formatDate(yesterday);
     return channelReply(
-      names.length ? `📅 ${day}: ${plural(names.length, 'member')} wrote: ${names.join(', ')}. Keep it going!` : `📅 ${day}: nobody logged any writing. Today is a good day to start!`,
+      writers.length
+        ? `📅 ${day}: ${plural(writers.length, 'member')} wrote: ${shortList(writers, (m) => plain(m.displayName))}. Keep it going!` : `📅 ${day}: nobody logged any writing. Today is a good day to start!`,
     );
   }
 
@@ -173,7 +174,7 @@ export class DigestService {
     const missing = members.filter((m) => ever.has(m.id) && !thisWeek.has(m.id));
     if (missing.length === 0) return undefined;
     return channelReply(
-      `📊 The weekly digest comes out tomorrow. Not reported followers this week: ${missing.map((m) => plain(m.displayName)).join(', ')}. /followers <count> takes a second.`,
+      `📊 The weekly digest comes out tomorrow. Not reported followers this week: ${shortList(missing, (m) => plain(m.displayName))}. /followers <count> takes a second.`,
     );
   }
 

@@ -1,4 +1,4 @@
-import { plain, plural } from '../core/format';
+import { plain, plural, shortList } from '../core/format';
 import { type Reply, channelReply } from '../core/reply';
 import type { Publication } from '../domain/publication';
 
@@ -38,6 +38,6 @@ export function announcementReply(
 
 /** The short post when the window closes: how many read it in the first hour, and who (names, no pings). */
 export function wrapUpReply(publication: Publication, readers: string[]): Reply {
-  const who = readers.length ? `: ${readers.map(plain).join(', ')}` : '. Next time, then!';
+  const who = readers.length ? `: ${shortList(readers, plain)}` : '. Next time, then!';
   return channelReply(`⏱️ First hour over for "${plain(publication.title)}" by ${plain(publication.authorName)}: ${plural(readers.length, 'first-hour read')}${who}`);
 }

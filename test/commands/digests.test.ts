@@ -189,6 +189,16 @@ describe('digests on a schedule', () => {
     expect(mentions.map((p) => p.reply.pings)).toEqual([{ users: ['bo'] }]);
   });
 
+  it('names ten members in a list and counts the rest, so a big group’s post is never cut off', async () => {
+    h = await Harness.create({ now: '2026-03-02T12:00:00Z' });
+    await h.send(admin('general'), '/setup UTC');
+    await h.send(admin('general'), '/config daily_digest "0 9 * * *"');
+    for (let i = 1; i <= 13; i++) await h.send(`M${i}`, '/log 100');
+    await walk('2026-03-03T08:50:00Z', '2026-03-03T09:20:00Z');
+    const [daily] = postsIn('general', '📅');
+    expect(daily!.reply.text).toBe('📅 Mon 2 Mar: 13 members wrote: M1, M2, M3, M4, M5, M6, M7, M8, M9, M10 and 3 others. Keep it going!');
+  });
+
   it('sums up the week: words, streaks, followers, articles, readers, milestones, streaks begun and ended', async () => {
     h = await Harness.create({ now: '2026-03-01T12:00:00Z' });
     await h.send(admin('general'), '/setup UTC');
