@@ -102,7 +102,7 @@ export async function seed(db: Kysely<Database>, spec: SeedSpec, now: number): P
     const streaks = memberIds.map((id) => {
       const days = dates.filter((d) => wrote(id, d.idx)).map((d) => ({ date: d.date, zone: spec.zone, rolloverHour: 0 }));
       const s = computeStreak(days, []).state;
-      return { member_id: id, current: s.current, longest: s.longest, freezes: s.freezes, run: s.run, start_date: s.startDate, last_date: s.lastDate, covered_until: Number.isFinite(s.coveredUntil) ? s.coveredUntil : null, last_start: Number.isFinite(s.lastStart) ? s.lastStart : null, updated_at: now };
+      return { member_id: id, group_id: group.id, current: s.current, longest: s.longest, freezes: s.freezes, run: s.run, start_date: s.startDate, last_date: s.lastDate, covered_until: Number.isFinite(s.coveredUntil) ? s.coveredUntil : null, last_start: Number.isFinite(s.lastStart) ? s.lastStart : null, updated_at: now };
     });
     for (let j = 0; j < streaks.length; j += 2000) await db.insertInto('streaks').values(streaks.slice(j, j + 2000)).execute();
   }

@@ -19,7 +19,7 @@ export async function streakBench(): Promise<Figure> {
       10,
       200,
       () => bench.raw.all('SELECT local_date, zone, rollover_hour FROM logs WHERE member_id = ?', [memberId]),
-      () => streaks.recompute(bench.db, memberId),
+      () => streaks.recompute(bench.db, { id: memberId, groupId: seeded.groupIds[0]! }),
     );
     const value = 1000 / rates.subject;
     const baseline = 1000 / rates.baseline;

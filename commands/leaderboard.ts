@@ -40,8 +40,8 @@ export default defineCommand({
     const span = period === 'all' ? PERIOD_NAMES.all : `${PERIOD_NAMES[period]}, ${formatDate(board.span.from)} – ${formatDate(board.span.to)}`;
     const title = `🏆 ${name[0]!.toUpperCase()}${name.slice(1)}: ${span}`;
     const lines = board.rows.map((row) => `${row.rank}. ${plain(row.member.displayName)}: ${value(board, row)}`);
-    if (board.newcomers.length)
-      lines.push(`New this ${period === 'month' ? 'month' : 'week'}: ${shortList(board.newcomers, (n) => `${plain(n.member.displayName)} (${formatNumber(n.total)})`)}`);
+    if (board.newcomerCount)
+      lines.push(`New this ${period === 'month' ? 'month' : 'week'}: ${shortList(board.newcomers, (n) => `${plain(n.member.displayName)} (${formatNumber(n.total)})`, board.newcomerCount)}`);
     if (lines.length === 0) lines.push('Nobody on this board yet.');
     return channelReply([title, ...lines].join('\n'), { title });
   },

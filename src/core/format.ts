@@ -30,12 +30,13 @@ export function plural(n: number, noun: string, pluralNoun = `${noun}s`): string
 export const NAMES_SHOWN = 10;
 
 /**
- * Items joined by commas, the first `shown` of them, then how many more: "Ana, Bo and 12 others".
- * A group of thousands would otherwise post a list that the platforms cut off mid-name.
+ * The first NAMES_SHOWN items joined by commas, then how many more of `count` there are: "Ana, Bo
+ * and 12 others". A group of thousands would otherwise post a list the platforms cut off mid-name.
  */
-export function shortList<T>(items: readonly T[], render: (item: T) => string, shown = NAMES_SHOWN): string {
-  const listed = items.slice(0, shown).map(render).join(', ');
-  return items.length > shown ? `${listed} and ${plural(items.length - shown, 'other')}` : listed;
+export function shortList<T>(items: readonly T[], render: (item: T) => string, count = items.length): string {
+  const shown = items.slice(0, NAMES_SHOWN);
+  const listed = shown.map(render).join(', ');
+  return count > shown.length ? `${listed} and ${plural(count - shown.length, 'other')}` : listed;
 }
 
 /** "Sat 21 Nov" for a YYYY-MM-DD date. */

@@ -53,6 +53,21 @@ export async function listFollowerSnapshots(db: Db, memberIds: number[]): Promis
   return db.selectFrom('follower_snapshots').selectAll().where('member_id', 'in', memberIds).orderBy('recorded_at').orderBy('id').execute();
 }
 
+/**
+ * The latest follower total of each member of a group who reports them, in join order, and whether
+ * they are hidden: hidden members are on no board, but count in the group's total.
+ */
+export async function latestFollowerTotals(db: Db, groupId: number): Promise<{ memberId: number; total: number; hidden: boolean }[]> {
+  const rows = await db
+    .selectFrom('members')
+    .select(['id', 'follower_total', 'hidden'])
+    .where('group_id', '=', groupId)
+    .where('follower_total', 'is not', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({ memberId: row.id, total: row.follower_total!, hidden: row.hidden === 1 }));
+}
+
 /** Reports made at or after `since`, oldest first: of a whole group, or of some members. */
 export async function reportsSince(db: Db, of: { groupId: number } | { memberIds: number[] }, since: number): Promise<FollowerReport[]> {
   if ('memberIds' in of && of.memberIds.length === 0) return [];

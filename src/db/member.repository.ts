@@ -1,6 +1,5 @@
 import type { Actor } from '../core/invocation';
 import type { ListedMember, Member } from '../domain/member';
-import { EMPTY_STREAK, type StreakView } from '../domain/streak';
 import type { Db } from './database';
 import type { PersonRow } from './person.table';
 
@@ -80,49 +79,16 @@ export async function listMembers(db: Db, groupId: number): Promise<Member[]> {
   return (await membersOf(db, groupId).orderBy('members.id').execute()).map(toMember);
 }
 
-/**
- * Every member of a group (hidden ones too) with their cached streak and latest follower total:
- * what leaderboards start from, in one read of only the columns they use (a group may have thousands).
- */
-export async function listRoster(db: Db, groupId: number): Promise<{ member: ListedMember; hidden: boolean; streak: StreakView | undefined; followerTotal: number | null }[]> {
+/** Members by id, with what a board shows of them. */
+export async function findListedMembers(db: Db, memberIds: number[]): Promise<Map<number, ListedMember>> {
+  if (memberIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('members')
     .innerJoin('people', 'people.id', 'members.person_id')
-    .leftJoin('streaks', 'streaks.member_id', 'members.id')
-    .select([
-      'members.id',
-      'people.display_name',
-      'people.timezone',
-      'people.rollover_hour',
-      'members.hidden',
-      'members.follower_total',
-      'streaks.current',
-      'streaks.longest',
-      'streaks.freezes',
-      'streaks.start_date',
-      'streaks.last_date',
-      'streaks.covered_until',
-    ])
-    .where('members.group_id', '=', groupId)
-    .orderBy('members.id')
+    .select(['members.id', 'people.display_name', 'people.timezone', 'people.rollover_hour'])
+    .where('members.id', 'in', memberIds)
     .execute();
-  return rows.map((row) => ({
-    member: { id: row.id, displayName: row.display_name, timezone: row.timezone, rolloverHour: row.rollover_hour },
-    hidden: row.hidden === 1,
-    // A member who never logged has no streak row: its columns are all null together.
-    streak:
-      row.current === null
-        ? undefined
-        : {
-            current: row.current,
-            longest: row.longest!,
-            freezes: row.freezes!,
-            startDate: row.start_date,
-            lastDate: row.last_date,
-            coveredUntil: row.covered_until ?? EMPTY_STREAK.coveredUntil,
-          },
-    followerTotal: row.follower_total,
-  }));
+  return new Map(rows.map((row) => [row.id, { id: row.id, displayName: row.display_name, timezone: row.timezone, rolloverHour: row.rollover_hour }]));
 }
 
 /** The person behind an actor, created on first sight; their display name follows the platform's. */
@@ -176,9 +142,10 @@ export async function updatePersonCalendar(
 }
 
 /** Every membership of a person, across the groups of their workspace. */
-export async function listMembershipIds(db: Db, personId: number): Promise<number[]> {
-  const rows = await db.selectFrom('members').select('id').where('person_id', '=', personId).execute();
-  return rows.map((r) => r.id);
+/** A person's memberships, one per group they are in. */
+export async function listMemberships(db: Db, personId: number): Promise<{ id: number; groupId: number }[]> {
+  const rows = await db.selectFrom('members').select(['id', 'group_id']).where('person_id', '=', personId).execute();
+  return rows.map((r) => ({ id: r.id, groupId: r.group_id }));
 }
 
 export async function deletePerson(db: Db, personId: number): Promise<void> {

@@ -3,6 +3,8 @@ import type { Selectable } from 'kysely';
 /** The cached StreakState of a member (see src/domain/streak.ts), so lookups need no history. */
 export interface StreakTable {
   member_id: number;
+  /** The member's group: boards read a group's streaks by it. */
+  group_id: number;
   current: number;
   longest: number;
   freezes: number;

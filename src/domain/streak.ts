@@ -1,4 +1,6 @@
 import { addDays, type DayCalendar, dayEnd, dayNumber, dayStart, fromDayNumber, type LocalDate, localDateOf } from './local-date';
+import { MAX_ROLLOVER_HOUR } from './member';
+import type { DateSpan } from './periods';
 
 /** A date the member wrote on, with the calendar it was logged in (kept when they later change zone). */
 export interface LoggedDay extends DayCalendar {
@@ -266,6 +268,31 @@ export function streakOn(
   if (missed === 0) return { current: state.current, longest, freezes, loggedToday, atRisk };
   if (missed === 1 && freezes > 0) return { current: state.current, longest, freezes: freezes - 1, loggedToday, atRisk };
   return { current: 0, longest, freezes, loggedToday, atRisk: false };
+}
+
+/** Whether a streak of 2+ days that was alive on a span's first date was gone the day after its last. */
+export function streakEndedIn(state: StreakView, span: DateSpan, calendar: DayCalendar, vacations: readonly Vacation[]): boolean {
+  const dayAfter = addDays(span.to, 1);
+  if (state.current < 2 || state.lastDate === null || state.lastDate >= dayAfter) return false;
+  return streakOn(state, span.from, calendar, vacations).current >= 2 && streakOn(state, dayAfter, calendar, vacations).current === 0;
+}
+
+const HOUR = 3_600_000;
+const UTC: DayCalendar = { zone: 'UTC', rolloverHour: 0 };
+
+/**
+ * Where the covered time of a streak that ended in a span ends, whatever the member's calendar, so a
+ * digest reads only those streaks. Alive on the first date means no two whole days missed before it:
+ * covered past the start of the date two days earlier. Gone the day after the last date means one
+ * whole day missed: covered no later than the start of the last date. A date starts between 14 hours
+ * before its UTC midnight (UTC+14) and 12 hours after it (UTC-12) plus the latest rollover hour.
+ * Vacations lift the first bound, since paused days are not missed.
+ */
+export function endedStreakCoverage(span: DateSpan): { coveredAfter: number; coveredAtMost: number } {
+  return {
+    coveredAfter: dayStart(addDays(span.from, -2), UTC) - 14 * HOUR,
+    coveredAtMost: dayStart(span.to, UTC) + (12 + MAX_ROLLOVER_HOUR) * HOUR,
+  };
 }
 
 /** Milestones passed when the streak went from `before` to `after` days. */

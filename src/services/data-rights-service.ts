@@ -2,7 +2,7 @@ import type { Actor } from '../core/invocation';
 import { UserError } from '../core/user-error';
 import { countLogs, listLogs } from '../db/log.repository';
 import { removeAdminEverywhere } from '../db/group.repository';
-import { deletePerson, findPerson, findPersonId, listMembershipIds, listMembershipsOf } from '../db/member.repository';
+import { deletePerson, findPerson, findPersonId, listMemberships, listMembershipsOf } from '../db/member.repository';
 import { listFeedsOf } from '../db/feed.repository';
 import { forgetWeekTotals, listFollowerSnapshots } from '../db/follower.repository';
 import { listMilestones } from '../db/milestone.repository';
@@ -109,7 +109,7 @@ export class DataRightsService {
     const db = this.deps.db;
     const personId = await findPersonId(db, actor);
     if (personId === undefined) throw new UserError('not_found', 'I have no data about you in this workspace.');
-    const memberIds = await listMembershipIds(db, personId);
+    const memberIds = (await listMemberships(db, personId)).map((m) => m.id);
     const logs = await countLogs(db, memberIds);
     const expires = this.deps.clock.now() + FORGET_CONFIRM_MS;
     return { token: `${personId}.${expires.toString(36)}`, groups: memberIds.length, logs };

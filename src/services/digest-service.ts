@@ -1,23 +1,23 @@
-import { formatDate, formatNumber, plain, plural, shortList } from '../core/format';
+import { formatDate, formatNumber, NAMES_SHOWN, plain, plural, shortList } from '../core/format';
 import { channelReply, privateReply, type Reply } from '../core/reply';
 import { membersReportingSince } from '../db/follower.repository';
 import { findGroupById } from '../db/group.repository';
 import { membersWhoLogged, milestonesBetween, publicationsBetween } from '../db/leaderboard.repository';
-import { findMemberById, listMembers } from '../db/member.repository';
+import { findListedMembers, findMemberById, listMembers } from '../db/member.repository';
 import { findPublication } from '../db/publication.repository';
-import { findStreak } from '../db/streak.repository';
+import { findStreak, streaksBegunIn, streaksCoveredBetween } from '../db/streak.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
-import { listVacations } from '../db/vacation.repository';
+import { groupVacations, listVacations } from '../db/vacation.repository';
 import { announceConversation, type Group } from '../domain/group';
 import { addDays, type LocalDate, localDateOf } from '../domain/local-date';
 import { type ListedMember, type Member, memberCalendar } from '../domain/member';
 import { type FollowerGain, rank } from '../domain/leaderboard';
 import { type DateSpan, weekOf } from '../domain/periods';
-import { EMPTY_STREAK, streakOn } from '../domain/streak';
+import { endedStreakCoverage, streakEndedIn, streakOn } from '../domain/streak';
 import { renderFollowerChart } from '../render/follower-chart';
 import { renderLeaderboardCard } from '../render/leaderboard-card';
 import { platformName } from './follower-service';
-import { type BoardRow, followerBoard, type LeaderboardService, type Roster, spanInstants } from './leaderboard-service';
+import { type BoardRow, type FollowerTotals, type LeaderboardService, spanInstants } from './leaderboard-service';
 import type { ServiceDeps } from './service-deps';
 
 export const DIGEST_JOBS = {
@@ -62,33 +62,32 @@ export class DigestService {
     const { db } = this.deps;
     const week = digestWeek(group, occurrenceKey);
     const { start, end } = spanInstants(group, week);
-    // Every query starts at once: words and reads are ranked by the database, the streak board and
-    // follower gains wait for the roster, and the chart is drawn as soon as the gains are known.
-    const rosterSoon = this.leaderboards.roster(group);
-    const gainsSoon = this.leaderboards.followerGains(group, rosterSoon, start, end);
-    const [roster, words, streaks, gains, readers, publications, milestones, chart] = await Promise.all([
-      rosterSoon,
-      this.leaderboards.boardFor(group, 'words', week, { limit: TOP }),
-      this.leaderboards.boardFor(group, 'streaks', week, { limit: TOP, roster: rosterSoon }),
-      gainsSoon,
-      this.leaderboards.boardFor(group, 'reads', week, { limit: TOP }),
+    // Every query starts at once. Words and reads are ranked by the database; the streak board and
+    // the week's streak changes read only the streaks that can be on them; the chart is drawn as soon
+    // as the follower gains are known.
+    const totalsSoon = this.leaderboards.followerTotals(group);
+    const gainsSoon = this.leaderboards.followerGains(group, totalsSoon, start, end);
+    const [words, streaks, followers, readers, publications, milestones, changes, chart] = await Promise.all([
+      this.leaderboards.scoredBoard(group, 'words', week, TOP),
+      this.leaderboards.boardFor(group, 'streaks', week, { limit: TOP }),
+      gainsSoon.then((gains) => this.leaderboards.followerBoard(week, gains, { limit: TOP })),
+      this.leaderboards.scoredBoard(group, 'reads', week, TOP),
       publicationsBetween(db, group.id, start, end),
       milestonesBetween(db, group.id, start, end),
-      Promise.all([rosterSoon, gainsSoon]).then(([r, g]) => this.followerChart(group, r, week, g)),
+      this.streakChanges(group, week),
+      gainsSoon.then((gains) => this.followerChart(group, totalsSoon, week, gains)),
     ]);
-    const followers = followerBoard(roster.members, gains, { limit: TOP });
-    const changes = this.streakChanges(group, roster, week);
     const lines: string[] = [];
     if (words.rows.length)
       lines.push(`✍️ Words: ${formatNumber(words.total)} from ${plural(words.size, 'writer')}. ${rankedLine(words.rows, (r) => formatNumber(r.score))}`);
     if (streaks.rows.some((r) => r.score > 0))
       lines.push(`🔥 Streaks: ${rankedLine(streaks.rows.filter((r) => r.score > 0), (r) => plural(r.score, 'day'))}`);
-    if (followers.rows.length || followers.newcomers.length) {
+    if (followers.rows.length || followers.newcomerCount) {
       const gains = rankedLine(followers.rows, (r) => {
         const percent = r.detail?.percent;
         return `${r.score >= 0 ? '+' : ''}${formatNumber(r.score)}${percent === null || percent === undefined ? '' : ` (${percent >= 0 ? '+' : ''}${percent.toFixed(1)}%)`}`;
       });
-      const newcomers = shortList(followers.newcomers, (n) => `${plain(n.member.displayName)} (${formatNumber(n.total)})`);
+      const newcomers = shortList(followers.newcomers, (n) => `${plain(n.member.displayName)} (${formatNumber(n.total)})`, followers.newcomerCount);
       lines.push(`👥 Followers: ${[gains, newcomers && `new: ${newcomers}`].filter(Boolean).join('. ')}`);
     }
     if (publications.length)
@@ -109,7 +108,7 @@ export class DigestService {
           )
           .join('; ')}`,
       );
-    if (changes.started.length) lines.push(`🌱 Started a streak: ${shortList(changes.started, (m) => plain(m.displayName))}`);
+    if (changes.started.count) lines.push(`🌱 Started a streak: ${shortList(changes.started.members, (m) => plain(m.displayName), changes.started.count)}`);
     if (changes.ended.length) lines.push(`💤 Streak ended: ${shortList(changes.ended, (m) => plain(m.displayName))}. Today is a fine day to begin again.`);
     if (lines.length === 0) lines.push('A quiet week: nothing was logged. This week is a fresh start!');
     const title = `📬 Weekly digest: ${formatDate(week.from)} – ${formatDate(week.to)}`;
@@ -135,20 +134,16 @@ export class DigestService {
   }
 
   /** The top members' follower counts over the 12 weeks to the digest week, and the group's total; none without counts. */
-  private async followerChart(group: Group, roster: Roster, week: DateSpan, gains: Map<number, FollowerGain>): Promise<{ png: Uint8Array; alt: string } | undefined> {
+  private async followerChart(group: Group, totals: Promise<FollowerTotals>, week: DateSpan, gains: Map<number, FollowerGain>): Promise<{ png: Uint8Array; alt: string } | undefined> {
     const weeks = Array.from({ length: CHART_WEEKS }, (_, i) => weekOf(addDays(week.from, -7 * (CHART_WEEKS - 1 - i)), group.weekStart));
-    const totalOf = (m: ListedMember) => {
-      const gain = gains.get(m.id);
-      return gain && gain.kind !== 'none' ? gain.total : undefined;
-    };
-    const reported = roster.members.filter((m) => totalOf(m) !== undefined);
+    const reported = [...gains].flatMap(([memberId, gain]) => (gain.kind === 'none' ? [] : [{ memberId, total: gain.total }]));
     if (reported.length === 0) return undefined;
-    const top = rank(reported, (m) => totalOf(m)!, TOP).map((r) => r.entry);
-    const history = await this.leaderboards.followerHistory(group, roster, weeks, top);
+    const top = rank(reported, (r) => r.total, TOP).map((r) => r.entry.memberId);
+    const [history, members] = await Promise.all([this.leaderboards.followerHistory(group, totals, weeks, top), findListedMembers(this.deps.db, top)]);
     return renderFollowerChart({
       title: `Followers, 12 weeks to ${formatDate(week.to)}`,
       weeks: weeks.map((w) => formatDate(w.to).slice(4)),
-      members: top.map((m) => ({ name: m.displayName, values: history.members.get(m.id)! })),
+      members: top.flatMap((id) => (members.has(id) ? [{ name: members.get(id)!.displayName, values: history.members.get(id)! }] : [])),
       total: history.total,
     });
   }
@@ -243,21 +238,18 @@ export class DigestService {
     return findGroupById(this.deps.db, Number(job.subject));
   }
 
-  /** Members whose streak began in the week, and those whose streak (2+ days) ended in it. */
-  private streakChanges(group: Group, roster: Roster, week: DateSpan): { started: ListedMember[]; ended: ListedMember[] } {
-    const started: ListedMember[] = [];
-    const ended: ListedMember[] = [];
-    const dayAfter = addDays(week.to, 1);
-    for (const member of roster.members) {
-      const state = roster.streaks.get(member.id) ?? EMPTY_STREAK;
-      if (!state.lastDate) continue;
-      const calendar = memberCalendar(member, group.timezone);
-      const paused = roster.vacations.get(member.id) ?? [];
-      if (state.startDate && state.startDate >= week.from && state.startDate <= week.to) started.push(member);
-      // streakOn shows either the stored count or 0, and the stored count while the last log is on or after the day asked.
-      const couldHaveEnded = state.current >= 2 && state.lastDate < dayAfter;
-      if (couldHaveEnded && streakOn(state, week.from, calendar, paused).current >= 2 && streakOn(state, dayAfter, calendar, paused).current === 0) ended.push(member);
-    }
-    return { started, ended };
+  /**
+   * Members whose streak began in the week (how many, and the first few), and those whose streak of
+   * 2+ days ended in it, checked among the few streaks whose covered time ends where an ended one's can.
+   */
+  private async streakChanges(group: Group, week: DateSpan): Promise<{ started: { count: number; members: ListedMember[] }; ended: ListedMember[] }> {
+    const { db } = this.deps;
+    const [started, candidates, vacations] = await Promise.all([
+      streaksBegunIn(db, group.id, week, NAMES_SHOWN),
+      streaksCoveredBetween(db, group.id, { minimum: 2, lastBefore: addDays(week.to, 1), ...endedStreakCoverage(week) }),
+      groupVacations(db, group.id),
+    ]);
+    const ended = candidates.filter(({ member, streak }) => streakEndedIn(streak, week, memberCalendar(member, group.timezone), vacations.get(member.id) ?? []));
+    return { started, ended: ended.map((c) => c.member) };
   }
 }

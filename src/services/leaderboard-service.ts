@@ -1,13 +1,14 @@
-import { findWeekTotals, reportsSince, saveWeekTotal } from '../db/follower.repository';
+import { findWeekTotals, latestFollowerTotals, reportsSince, saveWeekTotal } from '../db/follower.repository';
 import { topFirstHourReaders, topWriters } from '../db/leaderboard.repository';
-import { listRoster } from '../db/member.repository';
+import { findListedMembers } from '../db/member.repository';
+import { streaksByLength } from '../db/streak.repository';
 import { groupVacations } from '../db/vacation.repository';
 import type { Group } from '../domain/group';
 import { earliestInstant, type FollowerGain, followerGain, rank, totalsAsOf } from '../domain/leaderboard';
 import { dayEnd, dayStart, type LocalDate, localDateOf } from '../domain/local-date';
 import { type ListedMember, memberCalendar } from '../domain/member';
 import { type DateSpan, type PeriodName, periodOf } from '../domain/periods';
-import { EMPTY_STREAK, type StreakView, streakOn, type Vacation } from '../domain/streak';
+import { streakOn } from '../domain/streak';
 import type { ServiceDeps } from './service-deps';
 
 export const BOARDS = ['followers', 'streaks', 'words', 'reads'] as const;
@@ -27,27 +28,31 @@ export interface Board {
   span: DateSpan;
   /** The first places (all of them unless a limit was asked for). */
   rows: BoardRow[];
-  /** How many members are on the board, and their scores added up. */
+  /** Followers only: members with no count before the period, shown with their total rather than a gain (as many as the places asked for), and how many in all. */
+  newcomers: { member: ListedMember; total: number }[];
+  newcomerCount: number;
+}
+
+/** A board of one summed score (words, reads): how many members scored, and their scores added up. */
+export interface ScoredBoard extends Board {
   size: number;
   total: number;
-  /** Followers only: members with no count before the period, shown with their total rather than a gain. */
-  newcomers: { member: ListedMember; total: number }[];
 }
 
 /**
- * What the streak and follower boards of a group are built from, read once: the members shown (not
- * hidden), their cached streaks and vacations, and everyone's latest follower total. A digest builds
- * both from one roster, and starts their own queries while it is still being read.
+ * What follower boards and charts start from, read once: each reporting member's latest total, and
+ * which of them are hidden (on no board, but in the group's total). A digest shares one between its
+ * board and its chart, and starts their own queries while it is still being read.
  */
-export interface Roster {
-  members: ListedMember[];
-  streaks: Map<number, StreakView>;
-  vacations: Map<number, Vacation[]>;
-  /** Hidden members included: they count in the group's total. */
-  followerTotals: Map<number, number>;
+export interface FollowerTotals {
+  latest: Map<number, number>;
+  hidden: Set<number>;
 }
 
-type RosterSoon = Roster | Promise<Roster>;
+type Soon<T> = T | Promise<T>;
+
+/** Streaks read at first when looking for the longest ones alive; each further read is twice as long. */
+const FIRST_STREAK_PAGE = 20;
 
 /** A span of local dates in the group's zone, as instants: [start of `from`, end of `to`). */
 export function spanInstants(group: Group, span: DateSpan): { start: number; end: number } {
@@ -68,122 +73,159 @@ export class LeaderboardService {
     return this.boardFor(group, name, span, { allTime: period === 'all', limit });
   }
 
-  async roster(group: Group): Promise<Roster> {
-    const [rows, vacations] = await Promise.all([listRoster(this.deps.db, group.id), groupVacations(this.deps.db, group.id)]);
-    const roster: Roster = { members: [], streaks: new Map(), vacations, followerTotals: new Map() };
-    for (const { member, hidden, streak, followerTotal } of rows) {
-      if (followerTotal !== null) roster.followerTotals.set(member.id, followerTotal);
-      if (hidden) continue;
-      roster.members.push(member);
-      if (streak) roster.streaks.set(member.id, streak);
-    }
-    return roster;
-  }
-
-  /**
-   * A board over an explicit span (the digest's week). Words and reads are ranked in SQL; streaks and
-   * followers are built from the roster, read here unless one already being read is passed in.
-   */
-  async boardFor(group: Group, name: BoardName, span: DateSpan, options: { allTime?: boolean; limit?: number; roster?: RosterSoon } = {}): Promise<Board> {
-    const { start, end } = spanInstants(group, span);
+  /** A board over an explicit span. Words and reads are ranked by the database; streaks and followers here. */
+  async boardFor(group: Group, name: BoardName, span: DateSpan, options: { allTime?: boolean; limit?: number } = {}): Promise<Board> {
     const { allTime = false, limit } = options;
-    const roster = () => options.roster ?? this.roster(group);
     switch (name) {
       case 'words':
-        return { name, span, ...(await topWriters(this.deps.db, group.id, span, limit)), newcomers: [] };
       case 'reads':
-        return { name, span, ...(await topFirstHourReaders(this.deps.db, group.id, start, end, limit)), newcomers: [] };
+        return this.scoredBoard(group, name, span, limit);
       case 'streaks':
-        return { name, span, ...this.streakBoard(group, await roster(), limit), newcomers: [] };
+        return { name, span, rows: await this.streakBoard(group, limit), newcomers: [], newcomerCount: 0 };
       case 'followers': {
-        const members = roster();
-        const gains = await this.followerGains(group, members, allTime ? 0 : start, Math.min(end, this.deps.clock.now() + 1));
-        return { name, span, ...followerBoard((await members).members, gains, { allTime, limit }) };
+        const { start, end } = spanInstants(group, span);
+        const gains = await this.followerGains(group, this.followerTotals(group), allTime ? 0 : start, Math.min(end, this.deps.clock.now() + 1));
+        return this.followerBoard(span, gains, { allTime, limit });
       }
     }
   }
 
+  /** Words logged on the dates of a span, or first-hour reads given in it: the first places, the count and the sum. */
+  async scoredBoard(group: Group, name: 'words' | 'reads', span: DateSpan, limit?: number): Promise<ScoredBoard> {
+    const { start, end } = spanInstants(group, span);
+    const top = name === 'words' ? await topWriters(this.deps.db, group.id, span, limit) : await topFirstHourReaders(this.deps.db, group.id, start, end, limit);
+    return { name, span, ...top, newcomers: [], newcomerCount: 0 };
+  }
+
+  /**
+   * The longest streaks shown now, current then longest, each read in its member's calendar. Streaks
+   * are read longest cached first, a page at a time, until no unread one can reach the board: a
+   * streak shows its cached length or 0, so a big group's board reads a few rows, not every member.
+   */
+  private async streakBoard(group: Group, limit = Number.POSITIVE_INFINITY): Promise<BoardRow[]> {
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    const vacationsSoon = groupVacations(db, group.id);
+    const scored: { member: ListedMember; current: number; longest: number }[] = [];
+    const ranked = () => rank([...scored].sort((a, b) => a.member.id - b.member.id), (s) => [s.current, s.longest], limit);
+    let page = Number.isFinite(limit) ? { offset: 0, size: Math.max(FIRST_STREAK_PAGE, 2 * limit) } : undefined;
+    for (;;) {
+      const [rows, vacations] = await Promise.all([streaksByLength(db, group.id, page), vacationsSoon]);
+      for (const { member, streak } of rows) {
+        const calendar = memberCalendar(member, group.timezone);
+        const shown = streakOn(streak, localDateOf(now, calendar), calendar, vacations.get(member.id) ?? []);
+        if (shown.longest > 0) scored.push({ member, current: shown.current, longest: shown.longest });
+      }
+      const lastRead = rows.at(-1)?.streak;
+      if (!page || !lastRead || rows.length < page.size) break;
+      if (noUnreadCanPlace(ranked(), limit, lastRead)) break;
+      page = { offset: page.offset + page.size, size: page.size * 2 };
+    }
+    return ranked().map(({ rank: r, entry }) => ({ rank: r, member: entry.member, score: entry.current, detail: { longest: entry.longest } }));
+  }
+
+  async followerTotals(group: Group): Promise<FollowerTotals> {
+    const totals: FollowerTotals = { latest: new Map(), hidden: new Set() };
+    for (const { memberId, total, hidden } of await latestFollowerTotals(this.deps.db, group.id)) {
+      totals.latest.set(memberId, total);
+      if (hidden) totals.hidden.add(memberId);
+    }
+    return totals;
+  }
+
   /** Follower totals as of some instants (see `totalsAsOf`): of everyone in the group, or of some members. */
-  private async totalsAt(group: Group, roster: RosterSoon, instants: number[], members?: ListedMember[]): Promise<Map<number, (number | undefined)[]>> {
+  private async totalsAt(group: Group, totals: Soon<FollowerTotals>, instants: number[], memberIds?: number[]): Promise<Map<number, (number | undefined)[]>> {
     const since = earliestInstant(instants);
-    const of = members ? { memberIds: members.map((m) => m.id) } : { groupId: group.id };
-    const [reports, { followerTotals }] = await Promise.all([Number.isFinite(since) ? reportsSince(this.deps.db, of, since) : [], roster]);
-    const latest = members ? new Map(members.flatMap((m) => (followerTotals.has(m.id) ? [[m.id, followerTotals.get(m.id)!] as const] : []))) : followerTotals;
-    return totalsAsOf(latest, reports, instants);
+    const of = memberIds ? { memberIds } : { groupId: group.id };
+    const [reports, { latest }] = await Promise.all([Number.isFinite(since) ? reportsSince(this.deps.db, of, since) : [], totals]);
+    const wanted = memberIds ? new Map(memberIds.flatMap((id) => (latest.has(id) ? [[id, latest.get(id)!] as const] : []))) : latest;
+    return totalsAsOf(wanted, reports, instants);
   }
 
   /**
    * Follower totals at the end of each week, oldest first: the group's, and those of the given
    * members. Totals of weeks that are over are kept once added up, so a chart costs one new week.
    */
-  async followerHistory(group: Group, roster: Roster, weeks: DateSpan[], members: ListedMember[]): Promise<{ total: number[]; members: Map<number, (number | null)[]> }> {
+  async followerHistory(group: Group, totals: Soon<FollowerTotals>, weeks: DateSpan[], memberIds: number[]): Promise<{ total: number[]; members: Map<number, (number | null)[]> }> {
     const { db, clock } = this.deps;
     const ends = weeks.map((w) => spanInstants(group, w).end);
     const kept = await findWeekTotals(db, group.id, weeks.map((w) => w.to));
     const missing = weeks.flatMap((week, i) => (kept.has(week.to) ? [] : [i]));
     if (missing.length) {
-      const totals = await this.totalsAt(group, roster, missing.map((i) => ends[i]!));
+      const sums = await this.totalsAt(group, totals, missing.map((i) => ends[i]!));
       for (const [j, i] of missing.entries()) {
         let sum = 0;
-        for (const memberTotals of totals.values()) sum += memberTotals[j] ?? 0;
+        for (const memberTotals of sums.values()) sum += memberTotals[j] ?? 0;
         kept.set(weeks[i]!.to, sum);
         if (ends[i]! <= clock.now()) await saveWeekTotal(db, group.id, weeks[i]!.to, sum);
       }
     }
-    const series = await this.totalsAt(group, roster, ends, members);
+    const series = await this.totalsAt(group, totals, ends, memberIds);
     return {
       total: weeks.map((w) => kept.get(w.to)!),
-      members: new Map(members.map((m) => [m.id, ends.map((_, i) => series.get(m.id)?.[i] ?? null)])),
+      members: new Map(memberIds.map((id) => [id, ends.map((_, i) => series.get(id)?.[i] ?? null)])),
     };
   }
 
-  /** Follower gain of each member shown over [start, end). */
-  async followerGains(group: Group, roster: RosterSoon, start: number, end: number): Promise<Map<number, FollowerGain>> {
-    const totals = await this.totalsAt(group, roster, [start, end]);
-    const { members } = await roster;
-    return new Map(members.map((m) => [m.id, followerGain(totals.get(m.id)?.[0], totals.get(m.id)?.[1])]));
+  /** Follower gain over [start, end) of each member who reports followers and is not hidden, in join order. */
+  async followerGains(group: Group, totals: Soon<FollowerTotals>, start: number, end: number): Promise<Map<number, FollowerGain>> {
+    const at = await this.totalsAt(group, totals, [start, end]);
+    const { hidden } = await totals;
+    const gains = new Map<number, FollowerGain>();
+    for (const [memberId, [before, atEnd]] of at) if (!hidden.has(memberId)) gains.set(memberId, followerGain(before, atEnd));
+    return gains;
   }
 
-  private streakBoard(group: Group, roster: Roster, limit?: number): Pick<Board, 'rows' | 'size' | 'total'> {
-    const now = this.deps.clock.now();
-    const scored = roster.members.flatMap((member) => {
-      const calendar = memberCalendar(member, group.timezone);
-      const shown = streakOn(roster.streaks.get(member.id) ?? EMPTY_STREAK, localDateOf(now, calendar), calendar, roster.vacations.get(member.id) ?? []);
-      return shown.longest > 0 ? [{ member, current: shown.current, longest: shown.longest }] : [];
-    });
+  /** The followers board from members' gains, with the names of those it shows. */
+  async followerBoard(span: DateSpan, gains: Map<number, FollowerGain>, options: { allTime?: boolean; limit?: number } = {}): Promise<Board> {
+    const ranked = rankFollowers(gains, options);
+    const newcomers = ranked.newcomers.slice(0, options.limit);
+    const members = await findListedMembers(this.deps.db, [...ranked.rows.map((r) => r.memberId), ...newcomers.map((n) => n.memberId)]);
+    // A member who left while the board was read is left out.
     return {
-      rows: rank(scored, (s) => [s.current, s.longest], limit).map(({ rank: r, entry }) => ({ rank: r, member: entry.member, score: entry.current, detail: { longest: entry.longest } })),
-      size: scored.length,
-      total: scored.reduce((sum, s) => sum + s.current, 0),
+      name: 'followers',
+      span,
+      rows: ranked.rows.flatMap(({ memberId, ...row }) => (members.has(memberId) ? [{ ...row, member: members.get(memberId)! }] : [])),
+      newcomers: newcomers.flatMap(({ memberId, total }) => (members.has(memberId) ? [{ member: members.get(memberId)!, total }] : [])),
+      newcomerCount: ranked.newcomers.length,
     };
   }
 }
 
-/** The followers board from members' gains: ranked gains, newcomers apart; over all time, ranked totals. */
-export function followerBoard(members: ListedMember[], gains: Map<number, FollowerGain>, options: { allTime?: boolean; limit?: number } = {}): Pick<Board, 'rows' | 'size' | 'total' | 'newcomers'> {
+/**
+ * Whether streaks not read yet, cached no longer than the last one read, can no longer reach a
+ * full board. Each shows its cached length or 0. The last place kept is safe if it ranks above the
+ * last one read; or if it is alive and equal to it, since an unread equal one joined later.
+ */
+function noUnreadCanPlace(top: { entry: { current: number; longest: number } }[], limit: number, lastRead: { current: number; longest: number }): boolean {
+  const lastKept = top.at(-1)?.entry;
+  if (top.length < limit || !lastKept) return false;
+  if (lastKept.current !== lastRead.current) return lastKept.current > lastRead.current;
+  return lastKept.longest > lastRead.longest || (lastKept.longest === lastRead.longest && lastKept.current > 0);
+}
+
+type RankedFollowers = { rows: (Omit<BoardRow, 'member'> & { memberId: number })[]; newcomers: { memberId: number; total: number }[] };
+
+/** Members ranked on their follower gains, newcomers apart (all of them); over all time, ranked on their totals. */
+export function rankFollowers(gains: Map<number, FollowerGain>, options: { allTime?: boolean; limit?: number } = {}): RankedFollowers {
   const { allTime = false, limit } = options;
-  const totalOf = (m: ListedMember) => (gains.get(m.id) as Extract<FollowerGain, { total: number }>).total;
+  const entries = [...gains].map(([memberId, gain]) => ({ memberId, gain }));
   if (allTime) {
     // Over all time everyone is "new": rank by total instead.
-    const reported = members.filter((m) => gains.get(m.id)?.kind !== 'none' && gains.has(m.id));
-    return { ...scoreBoard(reported, totalOf, limit, (m) => ({ total: totalOf(m) })), newcomers: [] };
+    const reported = entries.flatMap(({ memberId, gain }) => (gain.kind === 'none' ? [] : [{ memberId, total: gain.total }]));
+    return {
+      rows: rank(reported, (e) => e.total, limit).map(({ rank: r, entry }) => ({ rank: r, memberId: entry.memberId, score: entry.total, detail: { total: entry.total } })),
+      newcomers: [],
+    };
   }
-  const gainOf = (m: ListedMember) => gains.get(m.id) as Extract<FollowerGain, { kind: 'gain' }>;
-  const gaining = members.filter((m) => gains.get(m.id)?.kind === 'gain');
+  const gaining = entries.flatMap(({ memberId, gain }) => (gain.kind === 'gain' ? [{ memberId, gain }] : []));
   return {
-    ...scoreBoard(gaining, (m) => gainOf(m).gain, limit, (m) => ({ percent: gainOf(m).percent, total: gainOf(m).total })),
-    newcomers: members.flatMap((m) => {
-      const gain = gains.get(m.id);
-      return gain?.kind === 'new' ? [{ member: m, total: gain.total }] : [];
-    }),
-  };
-}
-
-/** A board of members ranked on one score each. */
-function scoreBoard(members: ListedMember[], score: (m: ListedMember) => number, limit?: number, detail?: (m: ListedMember) => BoardRow['detail']): Pick<Board, 'rows' | 'size' | 'total'> {
-  return {
-    rows: rank(members, score, limit).map(({ rank: r, entry }) => ({ rank: r, member: entry, score: score(entry), ...(detail && { detail: detail(entry) }) })),
-    size: members.length,
-    total: members.reduce((sum, m) => sum + score(m), 0),
+    rows: rank(gaining, (e) => e.gain.gain, limit).map(({ rank: r, entry: { memberId, gain } }) => ({
+      rank: r,
+      memberId,
+      score: gain.gain,
+      detail: { percent: gain.percent, total: gain.total },
+    })),
+    newcomers: entries.flatMap(({ memberId, gain }) => (gain.kind === 'new' ? [{ memberId, total: gain.total }] : [])),
   };
 }

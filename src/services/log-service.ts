@@ -113,7 +113,7 @@ export class LogService {
       const latest = member && (await findLatestLog(trx, member.id));
       if (!member || !latest) throw new UserError('not_found', 'There is nothing to undo: you have no logs in this group.');
       await deleteLog(trx, latest.id);
-      const state = await this.streaks.recompute(trx, member.id);
+      const state = await this.streaks.recompute(trx, member);
       const calendar = memberCalendar(member, group.timezone);
       const today = localDateOf(this.deps.clock.now(), calendar);
       return { duplicate: false, removed: latest, streak: streakOn(state, today, calendar, await listVacations(trx, member.id)) };
@@ -162,7 +162,7 @@ export class LogService {
   private async removeMessageLog(log: LogRow): Promise<void> {
     await this.deps.db.transaction().execute(async (trx) => {
       await deleteLog(trx, log.id);
-      await this.streaks.recompute(trx, log.member_id);
+      await this.streaks.recompute(trx, { id: log.member_id, groupId: log.group_id });
     });
   }
 

@@ -7,7 +7,7 @@ import {
   findMembersByUserIds,
   insertPeopleAndMembers,
   insertMember,
-  listMembershipIds,
+  listMemberships,
   updateDisplayName,
   updateMemberPreferences,
   updatePersonCalendar,
@@ -159,7 +159,7 @@ export class MemberService {
     const updated = await this.deps.db.transaction().execute(async (trx) => {
       const { member } = await this.ensure(group, actor, trx);
       await updatePersonCalendar(trx, member.personId, calendar);
-      for (const memberId of await listMembershipIds(trx, member.personId)) await this.streaks.recompute(trx, memberId);
+      for (const membership of await listMemberships(trx, member.personId)) await this.streaks.recompute(trx, membership);
       return (await findMemberByUserId(trx, group.id, actor.userId))!;
     });
     this.forgetCached(actor.userId);

@@ -2,7 +2,7 @@ import type { Db } from '../db/database';
 import { listLoggedDays, sumLogs, wordsByDate } from '../db/log.repository';
 import { calendarStart, renderStreakCalendar } from '../render/streak-calendar';
 import { recordMilestone } from '../db/milestone.repository';
-import { findStreak, saveStreak } from '../db/streak.repository';
+import { findStreak, type Membership, saveStreak } from '../db/streak.repository';
 import { listVacations } from '../db/vacation.repository';
 import type { Group } from '../domain/group';
 import { addDays, dayStart, type LocalDate, localDateOf } from '../domain/local-date';
@@ -48,10 +48,10 @@ export class StreakService {
   constructor(private readonly deps: ServiceDeps) {}
 
   /** Rebuilds a member's cached streak from all their logged days: after backdating, undo or a zone change. */
-  async recompute(db: Db, memberId: number): Promise<StreakState> {
-    const [days, vacations] = await Promise.all([listLoggedDays(db, memberId), listVacations(db, memberId)]);
+  async recompute(db: Db, member: Membership): Promise<StreakState> {
+    const [days, vacations] = await Promise.all([listLoggedDays(db, member.id), listVacations(db, member.id)]);
     const { state } = computeStreak(days, vacations);
-    await saveStreak(db, memberId, state, this.deps.clock.now());
+    await saveStreak(db, member, state, this.deps.clock.now());
     return state;
   }
 
@@ -69,9 +69,9 @@ export class StreakService {
       const vacations = gap ? await listVacations(db, member.id) : [];
       after = advanceStreak(before, day, vacations).state;
       // Another log of a day already counted changes nothing: no write.
-      if (!sameStreak(before, after)) await saveStreak(db, member.id, after, this.deps.clock.now());
+      if (!sameStreak(before, after)) await saveStreak(db, member, after, this.deps.clock.now());
     } else {
-      after = await this.recompute(db, member.id);
+      after = await this.recompute(db, member);
     }
     const milestones: number[] = [];
     if (after.startDate) {

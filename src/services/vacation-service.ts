@@ -30,7 +30,7 @@ export class VacationService {
       if (latest && vacationEnd({ start: latest.start_date, end: latest.end_date }) >= today)
         throw new UserError('conflict', `You're already on vacation (since ${latest.start_date}). End it with /vacation end.`);
       await insertVacation(trx, member.id, today, this.deps.clock.now());
-      await this.streaks.recompute(trx, member.id);
+      await this.streaks.recompute(trx, member);
       return { action: 'started', start: today, endsBy: addDays(today, MAX_VACATION_DAYS - 1) };
     });
   }
@@ -52,7 +52,7 @@ export class VacationService {
         await endVacation(trx, latest.id, end);
         outcome = { action: 'ended', start: latest.start_date, end };
       }
-      await this.streaks.recompute(trx, member.id);
+      await this.streaks.recompute(trx, member);
       return outcome;
     });
   }

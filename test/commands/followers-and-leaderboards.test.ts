@@ -95,6 +95,25 @@ describe('/leaderboard', () => {
     expect(await board('/leaderboard streaks')).toEqual(['🏆 Streaks: this week, Mon 9 Mar – Sun 15 Mar', '1. Bo: 5 days (longest 5)', '2. Cy: 3 days (longest 3)', '2. Di: 3 days (longest 3)']);
   });
 
+  it('looks past lapsed streaks, however many, to the longest ones alive, then ranks the lapsed by their longest', async () => {
+    // 24 members wrote ten days in a row until 1 March: more than a page of the longest cached streaks, all lapsed.
+    for (let day = 0; day < 10; day++) {
+      h.clock.set(Date.parse('2026-02-20T12:00:00Z') + day * DAY);
+      for (let i = 1; i <= 24; i++) await h.send(`L${i}`, '/log 10');
+    }
+    for (let day = 0; day < 3; day++) {
+      h.clock.set(Date.parse('2026-03-09T12:00:00Z') + day * DAY);
+      await h.send('A1', '/log 10');
+      if (day >= 1) await h.send('A2', '/log 10');
+    }
+    expect(await board('/leaderboard streaks')).toEqual([
+      '🏆 Streaks: this week, Mon 9 Mar – Sun 15 Mar',
+      '1. A1: 3 days (longest 3)',
+      '2. A2: 2 days (longest 2)',
+      ...Array.from({ length: 8 }, (_, i) => `3. L${i + 1}: 0 days (longest 10)`),
+    ]);
+  });
+
   it('counts words and first-hour reads in the period only, aligned to the group week start', async () => {
     h.clock.set('2026-03-08T12:00:00Z'); // Sunday: last week when weeks start on Monday
     await h.send('Bo', '/log 1000');

@@ -105,8 +105,8 @@ for (const dialect of DIALECTS) {
         coveredUntil: Date.parse('2026-03-11T00:00:00Z'),
         lastStart: Date.parse('2026-03-10T00:00:00Z'),
       };
-      await saveStreak(handle.db, memberId, state, NOW);
-      await saveStreak(handle.db, memberId, { ...state, current: 4 }, NOW);
+      await saveStreak(handle.db, { id: memberId, groupId }, state, NOW);
+      await saveStreak(handle.db, { id: memberId, groupId }, { ...state, current: 4 }, NOW);
       expect(await findStreak(handle.db, memberId)).toEqual({ ...state, current: 4 });
     });
 

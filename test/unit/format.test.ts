@@ -1,20 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { shortList } from '../../src/core/format';
+import { NAMES_SHOWN, shortList } from '../../src/core/format';
 
 describe('short lists', () => {
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `m${i + 1}`);
   const upper = (s: string) => s.toUpperCase();
 
   it('shows every item up to the limit', () => {
-    expect(shortList([], upper, 2)).toBe('');
-    expect(shortList(['a'], upper, 2)).toBe('A');
-    expect(shortList(['a', 'b'], upper, 2)).toBe('A, B');
+    expect(shortList([], upper)).toBe('');
+    expect(shortList(['a'], upper)).toBe('A');
+    expect(shortList(names(NAMES_SHOWN), upper)).toBe('M1, M2, M3, M4, M5, M6, M7, M8, M9, M10');
   });
 
   it('past the limit, counts the rest without rendering them', () => {
     const rendered: string[] = [];
     const render = (s: string) => (rendered.push(s), upper(s));
-    expect(shortList(['a', 'b', 'c'], render, 2)).toBe('A, B and 1 other');
-    expect(shortList(['a', 'b', 'c', 'd'], render, 2)).toBe('A, B and 2 others');
-    expect(rendered).toEqual(['a', 'b', 'a', 'b']);
+    expect(shortList(names(NAMES_SHOWN + 1), render)).toBe('M1, M2, M3, M4, M5, M6, M7, M8, M9, M10 and 1 other');
+    expect(rendered).toEqual(names(NAMES_SHOWN));
+  });
+
+  it('counts items it was not given, when told how many there are', () => {
+    expect(shortList(['a', 'b'], upper, 5)).toBe('A, B and 3 others');
+    expect(shortList(names(12), upper, 4_000)).toBe('M1, M2, M3, M4, M5, M6, M7, M8, M9, M10 and 3,990 others');
   });
 });

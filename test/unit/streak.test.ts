@@ -5,9 +5,11 @@ import {
   advanceStreak,
   computeStreak,
   EMPTY_STREAK,
+  endedStreakCoverage,
   type LoggedDay,
   MAX_FREEZES,
   milestonesCrossed,
+  streakEndedIn,
   streakOn,
   type Vacation,
   vacationEnd,
@@ -231,6 +233,54 @@ describe('time zones', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('streaks that ended in a week', () => {
+  const week = { from: '2026-03-09', to: '2026-03-15' };
+
+  it('are found alive on its first day and gone the day after its last', () => {
+    const calendar = UTC;
+    const streak = (lastDate: LocalDate) => ({ ...EMPTY_STREAK, current: 5, longest: 5, startDate: addDays(lastDate, -4), lastDate, coveredUntil: dayStart(addDays(lastDate, 1), calendar) });
+    expect(streakEndedIn(streak('2026-03-11'), week, calendar, [])).toBe(true);
+    expect(streakEndedIn(streak('2026-03-15'), week, calendar, [])).toBe(false); // still alive on Monday
+    expect(streakEndedIn(streak('2026-03-06'), week, calendar, [])).toBe(false); // already gone before the week
+    expect(streakEndedIn({ ...streak('2026-03-11'), current: 1 }, week, calendar, [])).toBe(false);
+    expect(streakEndedIn(streak('2026-03-11'), week, calendar, [{ start: '2026-03-12', end: null }])).toBe(false); // paused, not ended
+  });
+
+  it('have their covered time within the bounds a digest reads, in every calendar, unless on vacation', () => {
+    const { coveredAfter, coveredAtMost } = endedStreakCoverage(week);
+    const ended = (calendar: { zone: string; rolloverHour: number }, coveredUntil: number, freezes: number) => {
+      const lastDate = localDateOf(coveredUntil - 1, calendar);
+      return streakEndedIn({ current: 3, longest: 3, freezes, startDate: addDays(lastDate, -2), lastDate, coveredUntil }, week, calendar, []);
+    };
+    // At the edges: where a date starts latest (UTC-12, rollover at 05:00) and earliest (UTC+14).
+    const latest = { zone: 'Etc/GMT+12', rolloverHour: 5 };
+    const earliest = { zone: 'Pacific/Kiritimati', rolloverHour: 0 };
+    expect(ended(latest, dayStart(week.to, latest), 0)).toBe(true);
+    expect(dayStart(week.to, latest)).toBeLessThanOrEqual(coveredAtMost);
+    expect(ended(earliest, dayStart(addDays(week.from, -2), earliest) + 60_000, 1)).toBe(true);
+    expect(dayStart(addDays(week.from, -2), earliest) + 60_000).toBeGreaterThan(coveredAfter);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: -8 * 24 * 60, max: 10 * 24 * 60 }),
+        fc.integer({ min: 0, max: MAX_FREEZES }),
+        (zone, rolloverHour, minutes, freezes) => {
+          const calendar = { zone, rolloverHour };
+          const coveredUntil = Date.parse('2026-03-09T00:00:00Z') + minutes * 60_000;
+          const lastDate = localDateOf(coveredUntil - 1, calendar);
+          const state = { current: 3, longest: 3, freezes, startDate: addDays(lastDate, -2), lastDate, coveredUntil };
+          if (streakEndedIn(state, week, calendar, [])) {
+            expect(coveredUntil).toBeGreaterThan(coveredAfter);
+            expect(coveredUntil).toBeLessThanOrEqual(coveredAtMost);
+          }
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });
