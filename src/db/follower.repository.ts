@@ -1,4 +1,5 @@
 import { FOLLOWER_PLATFORMS, type FollowerReport } from '../domain/leaderboard';
+import { sql } from 'kysely';
 import type { Db } from './database';
 import type { FollowerSnapshotRow } from './follower.table';
 
@@ -53,19 +54,85 @@ export async function listFollowerSnapshots(db: Db, memberIds: number[]): Promis
   return db.selectFrom('follower_snapshots').selectAll().where('member_id', 'in', memberIds).orderBy('recorded_at').orderBy('id').execute();
 }
 
+/** The latest follower total of each member of a group who reports them, hidden ones too: they count in the group's total. */
+export async function latestFollowerTotals(db: Db, groupId: number): Promise<Map<number, number>> {
+  const rows = await db.selectFrom('members').select(['id', 'follower_total']).where('group_id', '=', groupId).where('follower_total', 'is not', null).orderBy('id').execute();
+  return new Map(rows.map((row) => [row.id, row.follower_total!]));
+}
+
+/** A shown member's follower totals: their latest, and at the start and end of a period (null: no total then). */
+export interface FollowerStanding {
+  memberId: number;
+  latest: number;
+  atStart: number | null;
+  atEnd: number | null;
+}
+
+/** The first places of each follower ranking over a period, and how many newcomers there are. */
+export interface FollowerStandings {
+  /** By gain over the period (both ends known), then join order. */
+  gainers: FollowerStanding[];
+  /** Without a total at the start but with one at the end, in join order. */
+  newcomers: FollowerStanding[];
+  newcomerCount: number;
+  /** By total at the end, then join order. */
+  leaders: FollowerStanding[];
+}
+
 /**
- * The latest follower total of each member of a group who reports them, in join order, and whether
- * they are hidden: hidden members are on no board, but count in the group's total.
+ * The follower rankings of a group's shown members over [start, end), worked out by the database,
+ * which sends back only the first `limit` places of each (all of them without a limit).
+ *
+ * A member's total at an instant is their latest total less the changes reported since, which is
+ * what each report's previous total makes cheap to add up: one pass over the period's reports. Before
+ * their first report (the one with no previous total) they had none; nobody has one before the epoch.
  */
-export async function latestFollowerTotals(db: Db, groupId: number): Promise<{ memberId: number; total: number; hidden: boolean }[]> {
-  const rows = await db
-    .selectFrom('members')
-    .select(['id', 'follower_total', 'hidden'])
-    .where('group_id', '=', groupId)
-    .where('follower_total', 'is not', null)
-    .orderBy('id')
-    .execute();
-  return rows.map((row) => ({ memberId: row.id, total: row.follower_total!, hidden: row.hidden === 1 }));
+export async function followerStandings(db: Db, groupId: number, start: number, end: number, limit?: number): Promise<FollowerStandings> {
+  const change = sql`total - coalesce(previous_total, 0)`;
+  const atStart = start > 0 ? sql`case when changes.first_at is not null then null else members.follower_total - coalesce(changes.since_start, 0) end` : sql`cast(null as integer)`;
+  const first = limit === undefined ? sql`` : sql`limit ${limit}`;
+  // Each list is a short sort of the standings, worked out once (`place` sorts it: lowest first); a
+  // newcomer row also says how many newcomers there are.
+  const { rows } = await sql<{ list: 'gainers' | 'newcomers' | 'leaders'; member_id: number; latest: number; at_start: number | null; at_end: number | null; count: number }>`
+    with changes as (
+      select member_id,
+        sum(${change}) as since_start,
+        sum(case when recorded_at >= ${end} then ${change} else 0 end) as since_end,
+        min(case when previous_total is null then recorded_at end) as first_at
+      from follower_snapshots
+      where group_id = ${groupId} and recorded_at >= ${start}
+      group by member_id
+    ), standings as (
+      select members.id as member_id, members.follower_total as latest, ${atStart} as at_start,
+        case when changes.first_at >= ${end} then null else members.follower_total - coalesce(changes.since_end, 0) end as at_end
+      from members left join changes on changes.member_id = members.id
+      where members.group_id = ${groupId} and members.hidden = 0 and members.follower_total is not null
+    )
+    select * from (select 'gainers' as list, standings.*, at_start - at_end as place, 0 as count from standings
+      where at_start is not null and at_end is not null order by place, member_id ${first}) as gainers
+    union all
+    select * from (select 'newcomers' as list, standings.*, 0 as place, count(*) over () as count from standings
+      where at_start is null and at_end is not null order by member_id ${first}) as newcomers
+    union all
+    select * from (select 'leaders' as list, standings.*, -at_end as place, 0 as count from standings
+      where at_end is not null order by place, member_id ${first}) as leaders
+    order by list, place, member_id
+  `.execute(db);
+  const list = (name: string): FollowerStanding[] =>
+    rows
+      .filter((row) => row.list === name)
+      .map((row) => ({
+        memberId: row.member_id,
+        latest: Number(row.latest),
+        atStart: row.at_start === null ? null : Number(row.at_start),
+        atEnd: row.at_end === null ? null : Number(row.at_end),
+      }));
+  return {
+    gainers: list('gainers'),
+    newcomers: list('newcomers'),
+    newcomerCount: Number(rows.find((row) => row.list === 'newcomers')?.count ?? 0),
+    leaders: list('leaders'),
+  };
 }
 
 /** Reports made at or after `since`, oldest first: of a whole group, or of some members. */

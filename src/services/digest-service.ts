@@ -1,6 +1,6 @@
 import { formatDate, formatNumber, NAMES_SHOWN, plain, plural, shortList } from '../core/format';
 import { channelReply, privateReply, type Reply } from '../core/reply';
-import { membersReportingSince } from '../db/follower.repository';
+import { type FollowerStanding, membersReportingSince } from '../db/follower.repository';
 import { findGroupById } from '../db/group.repository';
 import { membersWhoLogged, milestonesBetween, publicationsBetween } from '../db/leaderboard.repository';
 import { findListedMembers, findMemberById, listMembers } from '../db/member.repository';
@@ -11,13 +11,12 @@ import { groupVacations, listVacations } from '../db/vacation.repository';
 import { announceConversation, type Group } from '../domain/group';
 import { addDays, type LocalDate, localDateOf } from '../domain/local-date';
 import { type ListedMember, type Member, memberCalendar } from '../domain/member';
-import { type FollowerGain, rank } from '../domain/leaderboard';
 import { type DateSpan, weekOf } from '../domain/periods';
 import { endedStreakCoverage, streakEndedIn, streakOn } from '../domain/streak';
 import { renderFollowerChart } from '../render/follower-chart';
 import { renderLeaderboardCard } from '../render/leaderboard-card';
 import { platformName } from './follower-service';
-import { type BoardRow, type FollowerTotals, type LeaderboardService, spanInstants } from './leaderboard-service';
+import { type BoardRow, type LeaderboardService, spanInstants } from './leaderboard-service';
 import type { ServiceDeps } from './service-deps';
 
 export const DIGEST_JOBS = {
@@ -64,18 +63,17 @@ export class DigestService {
     const { start, end } = spanInstants(group, week);
     // Every query starts at once. Words and reads are ranked by the database; the streak board and
     // the week's streak changes read only the streaks that can be on them; the chart is drawn as soon
-    // as the follower gains are known.
-    const totalsSoon = this.leaderboards.followerTotals(group);
-    const gainsSoon = this.leaderboards.followerGains(group, totalsSoon, start, end);
+    // as the follower rankings are known.
+    const standingsSoon = this.leaderboards.standings(group, week, TOP);
     const [words, streaks, followers, readers, publications, milestones, changes, chart] = await Promise.all([
       this.leaderboards.scoredBoard(group, 'words', week, TOP),
       this.leaderboards.boardFor(group, 'streaks', week, { limit: TOP }),
-      gainsSoon.then((gains) => this.leaderboards.followerBoard(week, gains, { limit: TOP })),
+      standingsSoon.then((standings) => this.leaderboards.followerBoard(week, standings)),
       this.leaderboards.scoredBoard(group, 'reads', week, TOP),
       publicationsBetween(db, group.id, start, end),
       milestonesBetween(db, group.id, start, end),
       this.streakChanges(group, week),
-      gainsSoon.then((gains) => this.followerChart(group, totalsSoon, week, gains)),
+      standingsSoon.then((standings) => this.followerChart(group, week, standings.leaders)),
     ]);
     const lines: string[] = [];
     if (words.rows.length)
@@ -134,16 +132,15 @@ export class DigestService {
   }
 
   /** The top members' follower counts over the 12 weeks to the digest week, and the group's total; none without counts. */
-  private async followerChart(group: Group, totals: Promise<FollowerTotals>, week: DateSpan, gains: Map<number, FollowerGain>): Promise<{ png: Uint8Array; alt: string } | undefined> {
+  private async followerChart(group: Group, week: DateSpan, leaders: FollowerStanding[]): Promise<{ png: Uint8Array; alt: string } | undefined> {
+    if (leaders.length === 0) return undefined;
     const weeks = Array.from({ length: CHART_WEEKS }, (_, i) => weekOf(addDays(week.from, -7 * (CHART_WEEKS - 1 - i)), group.weekStart));
-    const reported = [...gains].flatMap(([memberId, gain]) => (gain.kind === 'none' ? [] : [{ memberId, total: gain.total }]));
-    if (reported.length === 0) return undefined;
-    const top = rank(reported, (r) => r.total, TOP).map((r) => r.entry.memberId);
-    const [history, members] = await Promise.all([this.leaderboards.followerHistory(group, totals, weeks, top), findListedMembers(this.deps.db, top)]);
+    const top = leaders.slice(0, TOP);
+    const [history, members] = await Promise.all([this.leaderboards.followerHistory(group, weeks, top), findListedMembers(this.deps.db, top.map((m) => m.memberId))]);
     return renderFollowerChart({
       title: `Followers, 12 weeks to ${formatDate(week.to)}`,
       weeks: weeks.map((w) => formatDate(w.to).slice(4)),
-      members: top.flatMap((id) => (members.has(id) ? [{ name: members.get(id)!.displayName, values: history.members.get(id)! }] : [])),
+      members: top.flatMap(({ memberId }) => (members.has(memberId) ? [{ name: members.get(memberId)!.displayName, values: history.members.get(memberId)! }] : [])),
       total: history.total,
     });
   }

@@ -1,4 +1,4 @@
-import { findWeekTotals, latestFollowerTotals, reportsSince, saveWeekTotal } from '../db/follower.repository';
+import { findWeekTotals, type FollowerStanding, type FollowerStandings, followerStandings, latestFollowerTotals, reportsSince, saveWeekTotal } from '../db/follower.repository';
 import { topFirstHourReaders, topWriters } from '../db/leaderboard.repository';
 import { findListedMembers } from '../db/member.repository';
 import { streaksByLength } from '../db/streak.repository';
@@ -39,18 +39,6 @@ export interface ScoredBoard extends Board {
   total: number;
 }
 
-/**
- * What follower boards and charts start from, read once: each reporting member's latest total, and
- * which of them are hidden (on no board, but in the group's total). A digest shares one between its
- * board and its chart, and starts their own queries while it is still being read.
- */
-export interface FollowerTotals {
-  latest: Map<number, number>;
-  hidden: Set<number>;
-}
-
-type Soon<T> = T | Promise<T>;
-
 /** Streaks read at first when looking for the longest ones alive; each further read is twice as long. */
 const FIRST_STREAK_PAGE = 20;
 
@@ -84,8 +72,8 @@ export class LeaderboardService {
         return { name, span, rows: await this.streakBoard(group, limit), newcomers: [], newcomerCount: 0 };
       case 'followers': {
         const { start, end } = spanInstants(group, span);
-        const gains = await this.followerGains(group, this.followerTotals(group), allTime ? 0 : start, Math.min(end, this.deps.clock.now() + 1));
-        return this.followerBoard(span, gains, { allTime, limit });
+        const standings = await followerStandings(this.deps.db, group.id, allTime ? 0 : start, Math.min(end, this.deps.clock.now() + 1), limit);
+        return this.followerBoard(span, standings, { allTime });
       }
     }
   }
@@ -124,35 +112,29 @@ export class LeaderboardService {
     return ranked().map(({ rank: r, entry }) => ({ rank: r, member: entry.member, score: entry.current, detail: { longest: entry.longest } }));
   }
 
-  async followerTotals(group: Group): Promise<FollowerTotals> {
-    const totals: FollowerTotals = { latest: new Map(), hidden: new Set() };
-    for (const { memberId, total, hidden } of await latestFollowerTotals(this.deps.db, group.id)) {
-      totals.latest.set(memberId, total);
-      if (hidden) totals.hidden.add(memberId);
-    }
-    return totals;
-  }
-
-  /** Follower totals as of some instants (see `totalsAsOf`): of everyone in the group, or of some members. */
-  private async totalsAt(group: Group, totals: Soon<FollowerTotals>, instants: number[], memberIds?: number[]): Promise<Map<number, (number | undefined)[]>> {
+  /** Follower totals as of some instants (see `totalsAsOf`), from their latest: of some members, or of everyone in the group. */
+  private async totalsAt(group: Group, instants: number[], latest?: Map<number, number>): Promise<Map<number, (number | undefined)[]>> {
     const since = earliestInstant(instants);
-    const of = memberIds ? { memberIds } : { groupId: group.id };
-    const [reports, { latest }] = await Promise.all([Number.isFinite(since) ? reportsSince(this.deps.db, of, since) : [], totals]);
-    const wanted = memberIds ? new Map(memberIds.flatMap((id) => (latest.has(id) ? [[id, latest.get(id)!] as const] : []))) : latest;
-    return totalsAsOf(wanted, reports, instants);
+    const of = latest ? { memberIds: [...latest.keys()] } : { groupId: group.id };
+    const [reports, everyone] = await Promise.all([
+      Number.isFinite(since) ? reportsSince(this.deps.db, of, since) : [],
+      latest ?? latestFollowerTotals(this.deps.db, group.id),
+    ]);
+    return totalsAsOf(everyone, reports, instants);
   }
 
   /**
-   * Follower totals at the end of each week, oldest first: the group's, and those of the given
-   * members. Totals of weeks that are over are kept once added up, so a chart costs one new week.
+   * Follower totals at the end of each week, oldest first: the group's (hidden members included), and
+   * those of the given members. Totals of weeks that are over are kept once added up, so a chart costs
+   * one new week.
    */
-  async followerHistory(group: Group, totals: Soon<FollowerTotals>, weeks: DateSpan[], memberIds: number[]): Promise<{ total: number[]; members: Map<number, (number | null)[]> }> {
+  async followerHistory(group: Group, weeks: DateSpan[], members: FollowerStanding[]): Promise<{ total: number[]; members: Map<number, (number | null)[]> }> {
     const { db, clock } = this.deps;
     const ends = weeks.map((w) => spanInstants(group, w).end);
     const kept = await findWeekTotals(db, group.id, weeks.map((w) => w.to));
     const missing = weeks.flatMap((week, i) => (kept.has(week.to) ? [] : [i]));
     if (missing.length) {
-      const sums = await this.totalsAt(group, totals, missing.map((i) => ends[i]!));
+      const sums = await this.totalsAt(group, missing.map((i) => ends[i]!));
       for (const [j, i] of missing.entries()) {
         let sum = 0;
         for (const memberTotals of sums.values()) sum += memberTotals[j] ?? 0;
@@ -160,34 +142,36 @@ export class LeaderboardService {
         if (ends[i]! <= clock.now()) await saveWeekTotal(db, group.id, weeks[i]!.to, sum);
       }
     }
-    const series = await this.totalsAt(group, totals, ends, memberIds);
+    const series = members.length ? await this.totalsAt(group, ends, new Map(members.map((m) => [m.memberId, m.latest]))) : new Map();
     return {
       total: weeks.map((w) => kept.get(w.to)!),
-      members: new Map(memberIds.map((id) => [id, ends.map((_, i) => series.get(id)?.[i] ?? null)])),
+      members: new Map(members.map((m) => [m.memberId, ends.map((_, i) => series.get(m.memberId)?.[i] ?? null)])),
     };
   }
 
-  /** Follower gain over [start, end) of each member who reports followers and is not hidden, in join order. */
-  async followerGains(group: Group, totals: Soon<FollowerTotals>, start: number, end: number): Promise<Map<number, FollowerGain>> {
-    const at = await this.totalsAt(group, totals, [start, end]);
-    const { hidden } = await totals;
-    const gains = new Map<number, FollowerGain>();
-    for (const [memberId, [before, atEnd]] of at) if (!hidden.has(memberId)) gains.set(memberId, followerGain(before, atEnd));
-    return gains;
+  /** The follower rankings of a group over a span of its dates, first places only. */
+  standings(group: Group, span: DateSpan, limit?: number): Promise<FollowerStandings> {
+    const { start, end } = spanInstants(group, span);
+    return followerStandings(this.deps.db, group.id, start, end, limit);
   }
 
-  /** The followers board from members' gains, with the names of those it shows. */
-  async followerBoard(span: DateSpan, gains: Map<number, FollowerGain>, options: { allTime?: boolean; limit?: number } = {}): Promise<Board> {
-    const ranked = rankFollowers(gains, options);
-    const newcomers = ranked.newcomers.slice(0, options.limit);
-    const members = await findListedMembers(this.deps.db, [...ranked.rows.map((r) => r.memberId), ...newcomers.map((n) => n.memberId)]);
+  /** The followers board: ranked gains, newcomers apart; over all time, when everyone is new, ranked totals. */
+  async followerBoard(span: DateSpan, standings: FollowerStandings, options: { allTime?: boolean } = {}): Promise<Board> {
+    const places = options.allTime
+      ? rank(standings.leaders, (s) => s.atEnd!).map(({ rank: r, entry }) => ({ rank: r, memberId: entry.memberId, score: entry.atEnd!, detail: { total: entry.atEnd! } }))
+      : rank(standings.gainers, (s) => s.atEnd! - s.atStart!).map(({ rank: r, entry }) => {
+          const gain = followerGain(entry.atStart!, entry.atEnd!) as Extract<FollowerGain, { kind: 'gain' }>;
+          return { rank: r, memberId: entry.memberId, score: gain.gain, detail: { percent: gain.percent, total: gain.total } };
+        });
+    const newcomers = options.allTime ? [] : standings.newcomers;
+    const members = await findListedMembers(this.deps.db, [...places.map((p) => p.memberId), ...newcomers.map((n) => n.memberId)]);
     // A member who left while the board was read is left out.
     return {
       name: 'followers',
       span,
-      rows: ranked.rows.flatMap(({ memberId, ...row }) => (members.has(memberId) ? [{ ...row, member: members.get(memberId)! }] : [])),
-      newcomers: newcomers.flatMap(({ memberId, total }) => (members.has(memberId) ? [{ member: members.get(memberId)!, total }] : [])),
-      newcomerCount: ranked.newcomers.length,
+      rows: places.flatMap(({ memberId, ...row }) => (members.has(memberId) ? [{ ...row, member: members.get(memberId)! }] : [])),
+      newcomers: newcomers.flatMap(({ memberId, atEnd }) => (members.has(memberId) ? [{ member: members.get(memberId)!, total: atEnd! }] : [])),
+      newcomerCount: options.allTime ? 0 : standings.newcomerCount,
     };
   }
 }
@@ -202,30 +186,4 @@ function noUnreadCanPlace(top: { entry: { current: number; longest: number } }[]
   if (top.length < limit || !lastKept) return false;
   if (lastKept.current !== lastRead.current) return lastKept.current > lastRead.current;
   return lastKept.longest > lastRead.longest || (lastKept.longest === lastRead.longest && lastKept.current > 0);
-}
-
-type RankedFollowers = { rows: (Omit<BoardRow, 'member'> & { memberId: number })[]; newcomers: { memberId: number; total: number }[] };
-
-/** Members ranked on their follower gains, newcomers apart (all of them); over all time, ranked on their totals. */
-export function rankFollowers(gains: Map<number, FollowerGain>, options: { allTime?: boolean; limit?: number } = {}): RankedFollowers {
-  const { allTime = false, limit } = options;
-  const entries = [...gains].map(([memberId, gain]) => ({ memberId, gain }));
-  if (allTime) {
-    // Over all time everyone is "new": rank by total instead.
-    const reported = entries.flatMap(({ memberId, gain }) => (gain.kind === 'none' ? [] : [{ memberId, total: gain.total }]));
-    return {
-      rows: rank(reported, (e) => e.total, limit).map(({ rank: r, entry }) => ({ rank: r, memberId: entry.memberId, score: entry.total, detail: { total: entry.total } })),
-      newcomers: [],
-    };
-  }
-  const gaining = entries.flatMap(({ memberId, gain }) => (gain.kind === 'gain' ? [{ memberId, gain }] : []));
-  return {
-    rows: rank(gaining, (e) => e.gain.gain, limit).map(({ rank: r, entry: { memberId, gain } }) => ({
-      rank: r,
-      memberId,
-      score: gain.gain,
-      detail: { percent: gain.percent, total: gain.total },
-    })),
-    newcomers: entries.flatMap(({ memberId, gain }) => (gain.kind === 'new' ? [{ memberId, total: gain.total }] : [])),
-  };
 }

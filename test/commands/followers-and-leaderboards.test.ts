@@ -85,6 +85,20 @@ describe('/leaderboard', () => {
     expect((await board('/leaderboard followers all'))[1]).toBe('1. Ed: 400');
   });
 
+  it('adds up a week of reports on several platforms, and names ten newcomers before counting the rest', async () => {
+    h.clock.set('2026-03-02T12:00:00Z');
+    await h.send('Bo', '/followers 100');
+    h.clock.set('2026-03-10T09:00:00Z');
+    await h.send('Bo', '/followers 50 substack');
+    await h.send('Bo', '/followers 120 medium');
+    for (let i = 1; i <= 12; i++) await h.send(`N${i}`, `/followers ${i * 10}`);
+    expect(await board('/leaderboard followers week')).toEqual([
+      '🏆 Followers: this week, Mon 9 Mar – Sun 15 Mar',
+      '1. Bo: +70 (+70.0%), 170 in all',
+      'New this week: N1 (10), N2 (20), N3 (30), N4 (40), N5 (50), N6 (60), N7 (70), N8 (80), N9 (90), N10 (100) and 2 others',
+    ]);
+  });
+
   it('ranks streaks by current, then longest', async () => {
     for (let day = 0; day < 5; day++) {
       h.clock.set(Date.parse('2026-03-07T12:00:00Z') + day * DAY);

@@ -30,6 +30,39 @@ for (const dialect of DIALECTS) {
       expect(await h.db.selectFrom('members').selectAll().execute()).toHaveLength(3);
     });
 
+    it('ranks every board and sums up a week with the database doing the ranking', async () => {
+      h.clock.set('2026-03-02T12:00:00Z');
+      await h.send('Di', '/followers 100');
+      h.clock.set('2026-03-08T12:00:00Z');
+      await h.send('Cy', '/log 100');
+      h.clock.set('2026-03-09T12:00:00Z');
+      await h.send('Bo', '/log 500');
+      await h.send('Cy', '/log 100');
+      h.clock.set('2026-03-10T12:00:00Z');
+      await h.send('Bo', '/log 300');
+      await h.send('Di', '/followers 150');
+      await h.send('Ed', '/followers 80');
+      await h.send('Hid', '/log 9000');
+      await h.send('Hid', '/privacy leaderboard off');
+      const board = async (line: string) => (await h.text('Ada', line)).split('\n').slice(1);
+      expect(await board('/leaderboard words')).toEqual(['1. Bo: 800 words', '2. Cy: 100 words']);
+      expect(await board('/leaderboard streaks')).toEqual(['1. Cy: 2 days (longest 2)', '1. Bo: 2 days (longest 2)']);
+      expect(await board('/leaderboard followers')).toEqual(['1. Di: +50 (+50.0%), 150 in all', 'New this week: Ed (80)']);
+      expect(await board('/leaderboard followers all')).toEqual(['1. Di: 150', '2. Ed: 80']);
+
+      h.clock.set('2026-03-16T09:00:00Z');
+      const { id } = await h.db.selectFrom('groups').select('id').executeTakeFirstOrThrow();
+      const group = await h.app.services.groups.get(id);
+      const digest = await h.app.services.digests.weekly(group, '2026-03-16T09:00');
+      expect(digest.text.split('\n')).toEqual([
+        '📬 Weekly digest: Mon 9 Mar – Sun 15 Mar',
+        '✍️ Words: 900 from 2 writers. 1. Bo 800 · 2. Cy 100',
+        '👥 Followers: 1. Di +50 (+50.0%). new: Ed (80)',
+        '🌱 Started a streak: Bo',
+        '💤 Streak ended: Cy, Bo. Today is a fine day to begin again.',
+      ]);
+    });
+
     it('exports and forgets a member', async () => {
       await h.send('Bo', '/log 300');
       const exported = await h.send('Bo', '/export');
