@@ -6,7 +6,7 @@ import { createApp } from '../src/app';
 import { insertFollowerSnapshot } from '../src/db/follower.repository';
 import { ChannelKind, FakeDiscord, type GuildSpec, snowflake } from '../test/fakes/discord/fake-discord';
 import pino from 'pino';
-import { startFlags } from '../test/support/processes';
+import { startCommand } from '../test/support/processes';
 import type { Figure } from './figure';
 
 const GROUPS = 1000;
@@ -53,8 +53,9 @@ export async function memoryBench(): Promise<Figure> {
     await app.close();
 
     // npm runs the bench from the project root (the bundled bench cannot find the root from its own path).
-    const child = spawn(process.execPath, [...startFlags(process.cwd()), 'dist/main.js'], {
-      env: { PATH: process.env.PATH, DISCORD_TOKEN: 'bench-token-for-the-fake-discord', DISCORD_API_URL: fake.apiUrl, SQLITE_PATH: sqlitePath, LOG_LEVEL: 'warn' },
+    const start = startCommand(process.cwd());
+    const child = spawn(process.execPath, [...start.flags, 'dist/main.js'], {
+      env: { ...start.env, PATH: process.env.PATH, DISCORD_TOKEN: 'bench-token-for-the-fake-discord', DISCORD_API_URL: fake.apiUrl, SQLITE_PATH: sqlitePath, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

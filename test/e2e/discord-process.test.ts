@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelKind, FakeDiscord, type GuildSpec, snowflake } from '../fakes/discord/fake-discord';
 import { commands } from '../../commands/index';
-import { PROJECT_ROOT, runTypeScript, startFlags } from '../support/processes';
+import { PROJECT_ROOT, runTypeScript, startCommand } from '../support/processes';
 
 const MEMBERS_PER_GUILD = 20;
 
@@ -32,9 +32,11 @@ async function measure(count: number, dir: string): Promise<number> {
   const guilds = guildsWith(writer, count);
   const fake = await FakeDiscord.start({ guilds });
   try {
-    const child = spawn(process.execPath, [...startFlags(), 'dist/main.js'], {
+    const start = startCommand();
+    const child = spawn(process.execPath, [...start.flags, 'dist/main.js'], {
       cwd: PROJECT_ROOT,
       env: {
+        ...start.env,
         PATH: process.env.PATH,
         DISCORD_TOKEN: 'test-token-for-the-fake-discord',
         DISCORD_API_URL: fake.apiUrl,

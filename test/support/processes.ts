@@ -15,10 +15,14 @@ export function runTypeScript(file: string, args: string[], env: NodeJS.ProcessE
   });
 }
 
-/** The node flags `npm start` runs the built bot with, read from package.json so that tests and benchmarks run it the same way. */
-export function startFlags(projectRoot = PROJECT_ROOT): string[] {
+/**
+ * How `npm start` runs the built bot: its environment settings and node flags, read from package.json
+ * so that tests and benchmarks run it the same way.
+ */
+export function startCommand(projectRoot = PROJECT_ROOT): { env: Record<string, string>; flags: string[] } {
   const start: string = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).scripts.start;
-  const flags = /\bnode ((?:--\S+ )*)dist\/main\.js/.exec(start);
-  if (!flags) throw new Error(`cannot find "node ... dist/main.js" in the start script: ${start}`);
-  return flags[1]!.split(' ').filter(Boolean);
+  const command = /\b(?:cross-env ((?:\w+=\S+ )*))?node ((?:--\S+ )*)dist\/main\.js/.exec(start);
+  if (!command) throw new Error(`cannot find "node ... dist/main.js" in the start script: ${start}`);
+  const words = (text = '') => text.split(' ').filter(Boolean);
+  return { env: Object.fromEntries(words(command[1]).map((setting) => setting.split('=') as [string, string])), flags: words(command[2]) };
 }
