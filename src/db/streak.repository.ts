@@ -110,10 +110,12 @@ function toMemberStreak(row: MemberStreakRow): MemberStreak {
 
 /** Shown members' streaks, longest cached first (current, then longest, then join order): a page, or all. */
 export async function streaksByLength(db: Db, groupId: number, page?: { offset: number; size: number }): Promise<MemberStreak[]> {
-  const longestFirst = <Q extends SelectQueryBuilder<any, any, any>>(q: Q): Q =>
-    q.orderBy('current', 'desc').orderBy('longest', 'desc').orderBy('member_id') as Q;
-  const streaks = longestFirst(shownStreaks(db, groupId)).$call((q) => (page ? q.limit(page.size).offset(page.offset) : q));
-  const rows = await longestFirst(withMembers(db, streaks)).execute();
+  const streaks = shownStreaks(db, groupId)
+    .orderBy('streaks.current', 'desc')
+    .orderBy('streaks.longest', 'desc')
+    .orderBy('streaks.member_id')
+    .$call((q) => (page ? q.limit(page.size).offset(page.offset) : q));
+  const rows = await withMembers(db, streaks).orderBy('s.current', 'desc').orderBy('s.longest', 'desc').orderBy('s.member_id').execute();
   return rows.map(toMemberStreak);
 }
 

@@ -281,15 +281,18 @@ const HOUR = 3_600_000;
 const UTC: DayCalendar = { zone: 'UTC', rolloverHour: 0 };
 
 /**
- * Where the covered time of a streak that ended in a span ends, whatever the member's calendar, so a
- * digest reads only those streaks. Alive on the first date means no two whole days missed before it:
- * covered past the start of the date two days earlier. Gone the day after the last date means one
- * whole day missed: covered no later than the start of the last date. A date starts between 14 hours
- * before its UTC midnight (UTC+14) and 12 hours after it (UTC-12) plus the latest rollover hour.
- * Vacations lift the first bound, since paused days are not missed.
+ * What the cached state of a streak that ended in a span must be, whatever the member's calendar, so
+ * a digest reads only those streaks: 2+ days, last date before the day after the span, and covered
+ * time ending in a window. Alive on the first date means no two whole days missed before it: covered
+ * past the start of the date two days earlier. Gone the day after the last date means one whole day
+ * missed: covered no later than the start of the last date. A date starts between 14 hours before its
+ * UTC midnight (UTC+14) and 12 hours after it (UTC-12) plus the latest rollover hour. Vacations lift
+ * the first bound, since paused days are not missed.
  */
-export function endedStreakCoverage(span: DateSpan): { coveredAfter: number; coveredAtMost: number } {
+export function endedStreakBounds(span: DateSpan): { minimum: number; lastBefore: LocalDate; coveredAfter: number; coveredAtMost: number } {
   return {
+    minimum: 2,
+    lastBefore: addDays(span.to, 1),
     coveredAfter: dayStart(addDays(span.from, -2), UTC) - 14 * HOUR,
     coveredAtMost: dayStart(span.to, UTC) + (12 + MAX_ROLLOVER_HOUR) * HOUR,
   };

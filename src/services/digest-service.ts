@@ -12,7 +12,7 @@ import { announceConversation, type Group } from '../domain/group';
 import { addDays, type LocalDate, localDateOf } from '../domain/local-date';
 import { type ListedMember, type Member, memberCalendar } from '../domain/member';
 import { type DateSpan, weekOf } from '../domain/periods';
-import { endedStreakCoverage, streakEndedIn, streakOn } from '../domain/streak';
+import { endedStreakBounds, streakEndedIn, streakOn } from '../domain/streak';
 import { renderFollowerChart } from '../render/follower-chart';
 import { renderLeaderboardCard } from '../render/leaderboard-card';
 import { platformName } from './follower-service';
@@ -243,7 +243,7 @@ export class DigestService {
     const { db } = this.deps;
     const [started, candidates, vacations] = await Promise.all([
       streaksBegunIn(db, group.id, week, NAMES_SHOWN),
-      streaksCoveredBetween(db, group.id, { minimum: 2, lastBefore: addDays(week.to, 1), ...endedStreakCoverage(week) }),
+      streaksCoveredBetween(db, group.id, endedStreakBounds(week)),
       groupVacations(db, group.id),
     ]);
     const ended = candidates.filter(({ member, streak }) => streakEndedIn(streak, week, memberCalendar(member, group.timezone), vacations.get(member.id) ?? []));

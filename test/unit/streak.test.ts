@@ -5,7 +5,7 @@ import {
   advanceStreak,
   computeStreak,
   EMPTY_STREAK,
-  endedStreakCoverage,
+  endedStreakBounds,
   type LoggedDay,
   MAX_FREEZES,
   milestonesCrossed,
@@ -251,7 +251,7 @@ describe('streaks that ended in a week', () => {
   });
 
   it('have their covered time within the bounds a digest reads, in every calendar, unless on vacation', () => {
-    const { coveredAfter, coveredAtMost } = endedStreakCoverage(week);
+    const { coveredAfter, coveredAtMost } = endedStreakBounds(week);
     const ended = (calendar: { zone: string; rolloverHour: number }, coveredUntil: number, freezes: number) => {
       const lastDate = localDateOf(coveredUntil - 1, calendar);
       return streakEndedIn({ current: 3, longest: 3, freezes, startDate: addDays(lastDate, -2), lastDate, coveredUntil }, week, calendar, []);
