@@ -1,5 +1,5 @@
-import { FOLLOWER_PLATFORMS, type FollowerReport } from '../domain/leaderboard';
 import { sql } from 'kysely';
+import { FOLLOWER_PLATFORMS, type FollowerReport } from '../domain/leaderboard';
 import type { Db } from './database';
 import type { FollowerSnapshotRow } from './follower.table';
 

@@ -1,5 +1,5 @@
 import type { Actor } from '../core/invocation';
-import type { ListedMember, Member } from '../domain/member';
+import type { ListedMember, Member, Membership } from '../domain/member';
 import type { Db } from './database';
 import type { PersonRow } from './person.table';
 
@@ -142,8 +142,7 @@ export async function updatePersonCalendar(
 }
 
 /** Every membership of a person, across the groups of their workspace. */
-/** A person's memberships, one per group they are in. */
-export async function listMemberships(db: Db, personId: number): Promise<{ id: number; groupId: number }[]> {
+export async function listMemberships(db: Db, personId: number): Promise<Membership[]> {
   const rows = await db.selectFrom('members').select(['id', 'group_id']).where('person_id', '=', personId).execute();
   return rows.map((r) => ({ id: r.id, groupId: r.group_id }));
 }

@@ -1,5 +1,5 @@
 import type { LocalDate } from '../domain/local-date';
-import type { ListedMember, Member } from '../domain/member';
+import type { ListedMember, Membership } from '../domain/member';
 import type { DateSpan } from '../domain/periods';
 import { EMPTY_STREAK, type StreakState, type StreakView } from '../domain/streak';
 import type { SelectQueryBuilder } from 'kysely';
@@ -41,9 +41,6 @@ const saveStreakQuery = prepared((db: Db, row: StreakRow) => {
     .values(row)
     .onConflict((oc) => oc.column('member_id').doUpdateSet(values));
 });
-
-/** A member, and the group they are in. */
-export type Membership = Pick<Member, 'id' | 'groupId'>;
 
 export async function saveStreak(db: Db, member: Membership, state: StreakState, now: number): Promise<void> {
   await saveStreakQuery(db, {

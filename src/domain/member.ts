@@ -20,6 +20,9 @@ export interface Member {
 
 export const MAX_ROLLOVER_HOUR = 5;
 
+/** A member, and the group they are in: what a cached streak is kept under. */
+export type Membership = Pick<Member, 'id' | 'groupId'>;
+
 /** What leaderboards and digests need of a member: the name they are shown by, and their calendar. */
 export type ListedMember = Pick<Member, 'id' | 'displayName' | 'timezone' | 'rolloverHour'>;
 

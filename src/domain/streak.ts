@@ -270,11 +270,14 @@ export function streakOn(
   return { current: 0, longest, freezes, loggedToday, atRisk: false };
 }
 
+/** The shortest streak whose end a digest mentions. */
+const SHORTEST_ENDED_STREAK = 2;
+
 /** Whether a streak of 2+ days that was alive on a span's first date was gone the day after its last. */
 export function streakEndedIn(state: StreakView, span: DateSpan, calendar: DayCalendar, vacations: readonly Vacation[]): boolean {
   const dayAfter = addDays(span.to, 1);
-  if (state.current < 2 || state.lastDate === null || state.lastDate >= dayAfter) return false;
-  return streakOn(state, span.from, calendar, vacations).current >= 2 && streakOn(state, dayAfter, calendar, vacations).current === 0;
+  if (state.current < SHORTEST_ENDED_STREAK || state.lastDate === null || state.lastDate >= dayAfter) return false;
+  return streakOn(state, span.from, calendar, vacations).current >= SHORTEST_ENDED_STREAK && streakOn(state, dayAfter, calendar, vacations).current === 0;
 }
 
 const HOUR = 3_600_000;
@@ -291,7 +294,7 @@ const UTC: DayCalendar = { zone: 'UTC', rolloverHour: 0 };
  */
 export function endedStreakBounds(span: DateSpan): { minimum: number; lastBefore: LocalDate; coveredAfter: number; coveredAtMost: number } {
   return {
-    minimum: 2,
+    minimum: SHORTEST_ENDED_STREAK,
     lastBefore: addDays(span.to, 1),
     coveredAfter: dayStart(addDays(span.from, -2), UTC) - 14 * HOUR,
     coveredAtMost: dayStart(span.to, UTC) + (12 + MAX_ROLLOVER_HOUR) * HOUR,

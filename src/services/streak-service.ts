@@ -2,11 +2,11 @@ import type { Db } from '../db/database';
 import { listLoggedDays, sumLogs, wordsByDate } from '../db/log.repository';
 import { calendarStart, renderStreakCalendar } from '../render/streak-calendar';
 import { recordMilestone } from '../db/milestone.repository';
-import { findStreak, type Membership, saveStreak } from '../db/streak.repository';
+import { findStreak, saveStreak } from '../db/streak.repository';
 import { listVacations } from '../db/vacation.repository';
 import type { Group } from '../domain/group';
 import { addDays, dayStart, type LocalDate, localDateOf } from '../domain/local-date';
-import { type Member, memberCalendar } from '../domain/member';
+import { type Member, type Membership, memberCalendar } from '../domain/member';
 import {
   advanceStreak,
   canAdvance,
