@@ -5,9 +5,15 @@ import { fetchPolicy } from './net/safe-fetch';
 import type { ServiceSettings } from './services/service-deps';
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
-const flag = z
-  .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'], { error: 'must be true or false' })
-  .transform((value) => ['true', '1', 'on', 'yes'].includes(value));
+/** Words read without regard to letter case (`INFO`, `TRUE`, `Yes`): harmless, and what people type. */
+const caseless = <const T extends readonly [string, ...string[]]>(values: T, error?: string) =>
+  z
+    .string()
+    .transform((value) => value.trim().toLowerCase())
+    .pipe(z.enum(values, error ? { error } : undefined));
+const flag = caseless(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'], 'must be true or false').transform((value) =>
+  ['true', '1', 'on', 'yes'].includes(value),
+);
 
 /** Every setting the bot reads, from the environment (and a .env file); documented in .env.example. */
 const schema = z.object({
@@ -16,7 +22,7 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL (leave it unset to use SQLite)')
     .optional(),
   SQLITE_PATH: z.string().min(1).default('./data/bot.sqlite'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LOG_LEVEL: caseless(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   CONSOLE_USER: z
     .string()
     .min(1)

@@ -39,8 +39,10 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`The bot could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (error instanceof Error && error.cause) process.stderr.write(`  cause: ${String((error.cause as Error).message ?? error.cause)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`The bot could not start: ${message}\n`);
+    const cause = error instanceof Error && error.cause ? String((error.cause as Error).message ?? error.cause) : '';
+    if (cause && !message.includes(cause)) process.stderr.write(`  cause: ${cause}\n`);
   }
   process.exit(1);
 });

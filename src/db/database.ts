@@ -46,6 +46,8 @@ export interface DatabaseHandle {
   dialect: Dialect;
   /** The raw SQLite connection, for what Kysely does not do (BEGIN IMMEDIATE around migrations). */
   sqlite?: SqliteDatabase.Database;
+  /** Where it is, for messages: host:port of a Postgres server (never its credentials), or the SQLite file. */
+  location: string;
   close(): Promise<void>;
 }
 
@@ -72,7 +74,7 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
     } as Pg.CustomTypesConfig;
     const pool = new pg.Pool({ connectionString: config.postgresUrl, types, max: 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', location: serverOf(config.postgresUrl), close: () => db.destroy() };
   }
   if (config.sqlitePath !== ':memory:') mkdirSync(dirname(config.sqlitePath), { recursive: true });
   const sqlite = new SqliteDatabase(config.sqlitePath);
@@ -81,5 +83,15 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new CachingSqliteDialect(sqlite) });
-  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqlite, location: config.sqlitePath, close: () => db.destroy() };
+}
+
+/** host:port of a Postgres URL, leaving out the user name and password. */
+function serverOf(url: string): string {
+  try {
+    const { hostname, port } = new URL(url);
+    return `${hostname || 'localhost'}:${port || 5432}`;
+  } catch {
+    return 'the configured Postgres server';
+  }
 }

@@ -14,9 +14,22 @@ export async function migrateToLatest(handle: DatabaseHandle, all: Record<string
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) {
     if (sqlite?.inTransaction) sqlite.exec('ROLLBACK');
-    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`Database migration ${failed} failed; nothing was changed`, { cause: error });
+    const unreachable = connectionFailure(error);
+    if (unreachable) throw new Error(`Could not reach the database at ${handle.location}: ${unreachable}`, { cause: error });
+    const failed = results.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(failed ? `Database migration ${failed} failed; nothing was changed` : 'Database migrations could not run; nothing was changed', { cause: error });
   }
   sqlite?.exec('COMMIT');
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+// Node's network errors, and Postgres' refusals before any query (bad login, no such database).
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH']);
+const REFUSED_SQLSTATE = /^(28|3D)/;
+
+/** Why the database could not be reached at all, or undefined for a failure inside a migration. */
+function connectionFailure(error: unknown): string | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code !== 'string' || typeof message !== 'string') return undefined;
+  return NETWORK_CODES.has(code) || REFUSED_SQLSTATE.test(code) ? message : undefined;
 }

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index';
 import { openDatabase } from '../../src/db/database';
@@ -53,3 +54,21 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('an unreachable database', () => {
+  it('GIVEN no server at the address THEN says where it looked and why, without the password', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const handle = openDatabase({ postgresUrl: `postgres://writer:hunter2@127.0.0.1:${port}/bot` });
+    const failure = await migrateToLatest(handle).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    await handle.close();
+    expect(failure).toBe(`Could not reach the database at 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+});

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('configuration', () => {
+  it('GIVEN words in any letter case THEN reads them as their lower-case selves', () => {
+    const config = loadConfig({ LOG_LEVEL: 'INFO', FEEDS_ALLOW_PRIVATE_HOSTS: 'TRUE', DISCORD_TOKEN: 'x'.repeat(30), DISCORD_CHAT_LOGGING: 'No' });
+    expect(config.logLevel).toBe('info');
+    expect(config.services.fetchPolicy?.isBlockedAddress('127.0.0.1')).toBe(false);
+    expect(config.discord?.chatLogging).toBe(false);
+  });
+
+  it('GIVEN a word that is no flag THEN names the variable and what it accepts', () => {
+    expect(() => loadConfig({ FEEDS_ALLOW_PRIVATE_HOSTS: 'maybe' })).toThrow(new ConfigError('Configuration error: FEEDS_ALLOW_PRIVATE_HOSTS must be true or false.'));
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(
+      new ConfigError('Configuration error: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent.'),
+    );
+  });
+});
