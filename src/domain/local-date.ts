@@ -121,17 +121,47 @@ export function dayStart(date: LocalDate, calendar: DayCalendar): number {
 
 let zonesByLowerCase: Map<string, string> | undefined;
 
-/** An IANA zone name as the user typed it, with its letter case mended where Intl knows it; undefined if invalid. */
+/**
+ * Abbreviations that name a clock, not a place: they never change for daylight saving, so someone on
+ * the US east coast who picks EST would have days an hour off half the year. Each maps to the zone
+ * people who type it usually mean.
+ */
+const ABBREVIATIONS: Record<string, string> = {
+  est: 'America/New_York',
+  edt: 'America/New_York',
+  cst: 'America/Chicago',
+  cdt: 'America/Chicago',
+  mst: 'America/Denver',
+  mdt: 'America/Denver',
+  pst: 'America/Los_Angeles',
+  pdt: 'America/Los_Angeles',
+  hst: 'Pacific/Honolulu',
+  akst: 'America/Anchorage',
+};
+
+/** The place-named zone meant by a clock abbreviation such as EST, or undefined for anything else. */
+export function zoneForAbbreviation(input: string): string | undefined {
+  return ABBREVIATIONS[input.trim().toLowerCase()];
+}
+
+/**
+ * An IANA zone name as the user typed it, in its canonical letter case ("utc" is "UTC", "europe/london"
+ * is "Europe/London"); undefined if invalid, an offset, or a clock abbreviation (see zoneForAbbreviation).
+ */
 export function canonicalZone(input: string): string | undefined {
   const trimmed = input.trim();
-  if (!trimmed || !IANAZone.isValidZone(trimmed)) return undefined;
+  if (!trimmed || !IANAZone.isValidZone(trimmed) || zoneForAbbreviation(trimmed)) return undefined;
   // Offsets such as "+05:00" pass Intl's check but do not follow DST rules; accept names only.
   if (!/^[A-Za-z]/.test(trimmed)) return undefined;
+  const lower = trimmed.toLowerCase();
   zonesByLowerCase ??= new Map(Intl.supportedValuesOf('timeZone').map((zone) => [zone.toLowerCase(), zone]));
-  const known = zonesByLowerCase.get(trimmed.toLowerCase());
+  const known = zonesByLowerCase.get(lower);
   if (known) return known;
+  // Intl's own spelling, when it is this name ("UTC", "Etc/GMT+5") rather than another it links to.
+  const resolved = new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone;
+  if (resolved.toLowerCase() === lower) return resolved;
   // Intl lists some zones only under older names (Asia/Calcutta for Asia/Kolkata): mend the case by hand.
-  if (trimmed !== trimmed.toLowerCase()) return trimmed;
+  if (trimmed !== lower) return trimmed;
   const titled = trimmed.replace(/(^|[/_-])([a-z])/g, (_, sep: string, letter: string) => sep + letter.toUpperCase());
   return IANAZone.isValidZone(titled) ? titled : trimmed;
 }

@@ -14,7 +14,7 @@ import { compileLogPattern } from '../domain/chat-log';
 import { DEFAULT_DAILY_DIGEST_CRON, DEFAULT_DIGEST_CRON, type Group, MAX_BACKFILL_DAYS } from '../domain/group';
 import { WEEKDAYS } from '../domain/periods';
 import { scheduleProblem } from '../domain/schedule';
-import { canonicalZone } from '../domain/local-date';
+import { canonicalZone, zoneForAbbreviation } from '../domain/local-date';
 import { parseChannelReference, parseMemberReference } from '../domain/references';
 import type { ServiceDeps } from './service-deps';
 import { TtlCache } from './ttl-cache';
@@ -51,6 +51,12 @@ function wholeNumber(setting: string, value: string, min: number, max: number): 
 }
 
 export function requireZone(input: string): string {
+  const meant = zoneForAbbreviation(input);
+  if (meant)
+    throw new UserError(
+      'bad_argument',
+      `${input.trim().toUpperCase()} is a clock abbreviation with no daylight-saving rules, so your days would be an hour off for half the year. Did you mean ${meant}? Use a place-named zone like that one.`,
+    );
   const zone = canonicalZone(input);
   if (!zone)
     throw new UserError(

@@ -61,6 +61,11 @@ describe('/setup and /config', () => {
     expect(await h.text(admin, '/config log_pattern "(unclosed"')).toMatch(/can't be used: it is not a valid regular expression/);
     expect(await h.text(admin, '/config log_pattern ^done:')).toMatch(/log_pattern: \^done:/);
     expect(await h.text(admin, '/config timezone Nowhere/City')).toMatch(/not a time zone I know/);
+    expect(await h.text(admin, '/config timezone utc')).toMatch(/^timezone: UTC$/m);
+    expect(await h.text(admin, '/config timezone est')).toBe(
+      'EST is a clock abbreviation with no daylight-saving rules, so your days would be an hour off for half the year. Did you mean America/New_York? Use a place-named zone like that one.',
+    );
+    expect(await h.text('Bo', '/timezone MST')).toMatch(/^MST is a clock abbreviation .* Did you mean America\/Denver\?/);
     expect(await h.text(admin, '/config read_window 90')).toMatch(/read_window \(minutes\): 90/);
     expect(await h.text(admin, '/config read_window 5')).toMatch(/read_window must be a whole number from 10 to 1440/);
     expect(await h.text(admin, '/config fair_reads 2')).toMatch(/fair_reads: 2 of the last 5/);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, canonicalZone, dayEnd, dayNumber, daysBetween, fromDayNumber, isLocalDate, localDateOf } from '../../src/domain/local-date';
+import { addDays, canonicalZone, zoneForAbbreviation, dayEnd, dayNumber, daysBetween, fromDayNumber, isLocalDate, localDateOf } from '../../src/domain/local-date';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -62,5 +62,13 @@ describe('local dates', () => {
     expect(canonicalZone('Mars/Olympus')).toBeUndefined();
     expect(canonicalZone('+05:00')).toBeUndefined();
     expect(canonicalZone('')).toBeUndefined();
+    expect(canonicalZone('utc')).toBe('UTC');
+    expect(canonicalZone('etc/gmt+5')).toBe('Etc/GMT+5');
+    // Clock abbreviations have no daylight-saving rules: refused, with the zone people mean.
+    expect(canonicalZone('est')).toBeUndefined();
+    expect(canonicalZone('EST')).toBeUndefined();
+    expect(zoneForAbbreviation('est')).toBe('America/New_York');
+    expect(zoneForAbbreviation('MST')).toBe('America/Denver');
+    expect(zoneForAbbreviation('Europe/London')).toBeUndefined();
   });
 });
