@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type CommandDefinition, defineCommand } from '../src/core/command';
 import { acceptedValues, describeOptions, usage } from '../src/core/options';
 import { privateReply } from '../src/core/reply';
+import { unknownCommand } from '../src/core/router';
 import { UserError } from '../src/core/user-error';
 
 function explainCommand(command: CommandDefinition) {
@@ -25,7 +26,7 @@ export default defineCommand({
     if (command) {
       const name = command.replace(/^\//, '').toLowerCase();
       const found = ctx.catalog.find((c) => c.name === name);
-      if (!found) throw new UserError('not_found', `There's no /${name} command. Type /help to see them all.`);
+      if (!found) throw new UserError('not_found', unknownCommand(name, ctx.catalog.map((c) => c.name)));
       return explainCommand(found);
     }
     const lines = ctx.catalog.map((c) => `${usage(c.name, describeOptions(c.options))} — ${c.description}${c.adminOnly ? ' (admins)' : ''}`);

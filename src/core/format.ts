@@ -43,3 +43,35 @@ export function shortList<T>(items: readonly T[], render: (item: T) => string, c
 export function formatDate(date: string): string {
   return DateTime.fromISO(date, { zone: 'UTC' }).toFormat('ccc d LLL');
 }
+
+/**
+ * The candidate a mistyped word most likely meant ("lgo" → "log", "leader" → "leaderboard"): one that
+ * starts with it, or is at most two edits away; undefined when nothing is that close.
+ */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const typed = word.toLowerCase();
+  if (typed.length >= 3) {
+    const started = candidates.find((c) => c.startsWith(typed));
+    if (started) return started;
+  }
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(typed, candidate);
+    if (distance <= Math.min(2, Math.floor(candidate.length / 2)) && (!best || distance < best.distance)) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
+/** Insertions, deletions, substitutions and swaps of neighbours needed to turn one word into another. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = value;
+    }
+  }
+  return rows[a.length]![b.length]!;
+}

@@ -5,6 +5,7 @@ import type { Clock } from './clock';
 import type { ButtonDefinition, CommandContext, CommandDefinition, MessageHandler } from './command';
 import type { CommandArgs, Invocation } from './invocation';
 import { acceptedValues, describeOptions, type OptionInfo, usage } from './options';
+import { closest } from './format';
 import { privateReply, type Reply } from './reply';
 import { clip, coerceTextValues, parseTextArgs } from './text-args';
 import { UserError } from './user-error';
@@ -82,7 +83,7 @@ export class Router {
       case 'command': {
         const name = invocation.name.trim().replace(/^\//, '').toLowerCase();
         const command = this.commands.get(name);
-        if (!command) throw new UserError('unknown_command', `There's no /${clip(name, 32)} command. Type /help to see them all.`);
+        if (!command) throw new UserError('unknown_command', unknownCommand(name, [...this.commands.keys()]));
         const { definition, options } = command;
         needGroup(definition.scope, `/${name}`);
         if (definition.adminOnly && !ctx.isAdmin)
@@ -140,6 +141,12 @@ function explain(definition: CommandDefinition, options: OptionInfo[], issue: z.
   if (issue.code === 'too_big' && info.maxLength !== undefined && typeof value === 'string')
     return new UserError('bad_argument', `${name} is too long (${value.length} characters); the limit is ${info.maxLength}.`);
   return new UserError('bad_argument', `Bad value for ${name}: "${clip(String(value))}". Expected ${acceptedValues(info)}.`);
+}
+
+/** "There's no /lgo command. Did you mean /log? Type /help to see them all." */
+export function unknownCommand(name: string, known: readonly string[]): string {
+  const meant = closest(name, known);
+  return `There's no /${clip(name, 32)} command.${meant ? ` Did you mean /${meant}?` : ''} Type /help to see them all.`;
 }
 
 function describe(invocation: Invocation) {

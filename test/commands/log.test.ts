@@ -82,7 +82,9 @@ describe('/log', () => {
   });
 
   it('rejects an unknown command and unknown option values from typed platforms too', async () => {
-    expect(await h.text('Bo', '/lgo 500')).toBe("There's no /lgo command. Type /help to see them all.");
+    expect(await h.text('Bo', '/lgo 500')).toBe("There's no /lgo command. Did you mean /log? Type /help to see them all.");
+    expect(await h.text('Bo', '/leader')).toBe("There's no /leader command. Did you mean /leaderboard? Type /help to see them all.");
+    expect(await h.text('Bo', '/xyzzy')).toBe("There's no /xyzzy command. Type /help to see them all.");
     const reply = await h.deliver({
       kind: 'command',
       name: 'log',

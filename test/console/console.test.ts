@@ -48,6 +48,7 @@ describe('the console group', () => {
       '/log 50',
       '/streak Ada',
       '/bogus',
+      '/help as',
     ].join('\n');
     const sqlitePath = join(dir, 'bot.sqlite');
     const run = await startBot({ SQLITE_PATH: sqlitePath, CONSOLE_USER: 'Ada', CONSOLE_FILES_DIR: join(dir, 'files') }, `${script}\n`).done;
@@ -73,6 +74,7 @@ describe('the console group', () => {
       'Logged today. ✔',
       expect.stringMatching(picture),
       "(only you) There's no /bogus command. Type /help to see them all.",
+      '/as <name>: speak as another member (console only), so one person can try a whole group. The first speaker is the admin.',
       '',
     ]);
     const db = new Database(sqlitePath, { readonly: true });

@@ -20,6 +20,14 @@ export interface ConsoleAdapterOptions {
 
 const WORKSPACE = 'local';
 
+/** The console's own commands, handled here rather than by the bot: what `/help <name>` says of each. */
+const CONSOLE_COMMANDS: Record<string, string> = {
+  as: '/as <name>: speak as another member (console only), so one person can try a whole group. The first speaker is the admin.',
+  channel: '/channel <name>: move to another channel (console only); each channel can be its own group.',
+  click: '/click <n>: press button number n of a reply (console only), such as the /forget confirmation.',
+  quit: '/quit: leave the console (Ctrl-D works too).',
+};
+
 /**
  * A chat group in the terminal: each line is a command (`/log 500`) or a chat message. `/as <name>`
  * switches who is speaking and `/channel <name>` where; `/click <n>` presses a button. Lines are
@@ -119,6 +127,11 @@ export class ConsoleAdapter implements ChatAdapter {
         if (!rest) return this.print('Say where: /channel <name>'), undefined;
         this.channel = rest.replace(/^#/, '').replace(/\s+/g, '-').toLowerCase().slice(0, 64);
         return this.print(`(now in #${this.channel})`), undefined;
+      }
+      case 'help': {
+        const own = CONSOLE_COMMANDS[rest.trim().replace(/^\//, '').toLowerCase()];
+        if (own) return this.print(own), undefined;
+        return { ...base, kind: 'command', name, args: { text: rest } };
       }
       case 'click': {
         const button = this.buttons[Number(rest) - 1];
