@@ -4,6 +4,13 @@ import { formatNumber, plain } from '../src/core/format';
 import { memberOption } from '../src/core/options';
 import { privateReply } from '../src/core/reply';
 
+/** The balance in words, the right way round: who reads whom more. */
+function balanceWords(balance: number, self: boolean): string {
+  if (balance === 0) return 'even';
+  if (self) return balance > 0 ? 'you read others more than they read you' : 'others read you more than you read them';
+  return balance > 0 ? 'reads others more than others read them' : 'is read more than they read others';
+}
+
 export default defineCommand({
   name: 'reads',
   description: 'Reads given and received over the last 30 days, and the balance',
@@ -15,13 +22,15 @@ export default defineCommand({
     const member = await ctx.services.members.target(ctx.group, ctx.actor, reference);
     const s = await ctx.services.publications.readsSummary(ctx.group, member);
     const tally = (t: { firstHour: number; late: number }) => `${formatNumber(t.firstHour + t.late)} (${formatNumber(t.firstHour)} in the first hour)`;
-    const balance = s.balance > 0 ? `+${s.balance}: reads others more than they are read` : s.balance < 0 ? `${s.balance}: read more than they read others` : '0: even';
+    const self = member.userId === ctx.actor.userId;
+    const name = plain(member.displayName);
+    const balance = `${s.balance > 0 ? '+' : ''}${s.balance}: ${balanceWords(s.balance, self)}`;
     const fields = [
       { label: 'Reads given', value: tally(s.given) },
       { label: 'Reads received', value: tally(s.received) },
       { label: 'Balance', value: balance },
     ];
-    const title = `${plain(member.displayName)}'s reads, last ${s.days} days`;
+    const title = `${self ? 'Your' : `${name}'s`} reads, last ${s.days} days`;
     return privateReply([title, ...fields.map((f) => `${f.label}: ${f.value}`)].join('\n'), { title, fields });
   },
 });

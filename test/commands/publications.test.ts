@@ -171,9 +171,13 @@ describe('publications', () => {
     expect(bo!.fields).toEqual([
       { label: 'Reads given', value: '1 (0 in the first hour)' },
       { label: 'Reads received', value: '2 (2 in the first hour)' },
-      { label: 'Balance', value: '-1: read more than they read others' },
+      { label: 'Balance', value: '-1: others read you more than you read them' },
     ]);
+    expect(bo!.title).toBe('Your reads, last 30 days');
     expect((await h.send('Bo', '/reads Cy'))!.fields![2]!.value).toBe('0: even');
+    const di = await h.send('Bo', '/reads Di');
+    expect(di).toMatchObject({ title: "Di's reads, last 30 days" });
+    expect(di!.fields![2]!.value).toBe('+1: reads others more than they read them');
   });
 
   it('refuses a read button pressed from another workspace, and a button whose article is gone', async () => {
