@@ -177,7 +177,7 @@ describe('publications', () => {
     expect((await h.send('Bo', '/reads Cy'))!.fields![2]!.value).toBe('0: even');
     const di = await h.send('Bo', '/reads Di');
     expect(di).toMatchObject({ title: "Di's reads, last 30 days" });
-    expect(di!.fields![2]!.value).toBe('+1: reads others more than they read them');
+    expect(di!.fields![2]!.value).toBe('+1: reads others more than others read them');
   });
 
   it('refuses a read button pressed from another workspace, and a button whose article is gone', async () => {
