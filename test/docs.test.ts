@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../commands/index';
 import { CONFIG_VARIABLES } from '../src/config';
+import { slackCommandName } from '../src/adapters/slack/slack-commands';
 import { describeOptions } from '../src/core/options';
 import { PROJECT_ROOT } from './support/processes';
 
@@ -18,6 +19,16 @@ describe('documentation', () => {
       );
       expect(readme, `/${command.name}`).toContain(`| \`${[`/${command.name}`, ...parts].join(' ')}\``);
     }
+  });
+
+  it('names every command that Slack knows by another name, as the manifest names it', () => {
+    const renamed = commands
+      .map((c) => c.name)
+      .filter((name) => slackCommandName(name) !== name)
+      .sort()
+      .map((name) => `\`/${name}\` is \`/${slackCommandName(name)}\``);
+    expect(renamed.length).toBeGreaterThan(0);
+    expect(readme.replace(/\s+/g, ' ')).toContain(`so these are renamed there: ${renamed.join(', ')}.`);
   });
 
   it('documents every configuration variable in the README and .env.example', () => {
