@@ -70,7 +70,7 @@ export interface FollowerStanding {
 
 /** The first places of each follower ranking over a period, and how many newcomers there are. */
 export interface FollowerStandings {
-  /** By gain over the period (both ends known), then join order. */
+  /** By gain over the period (both ends known, and different: a +0 has nothing to show), then join order. */
   gainers: FollowerStanding[];
   /** Without a total at the start but with one at the end, in join order. */
   newcomers: FollowerStanding[];
@@ -109,7 +109,7 @@ export async function followerStandings(db: Db, groupId: number, start: number, 
       where members.group_id = ${groupId} and members.hidden = 0 and members.follower_total is not null
     )
     select * from (select 'gainers' as list, standings.*, at_start - at_end as place, 0 as count from standings
-      where at_start is not null and at_end is not null order by place, member_id ${first}) as gainers
+      where at_start is not null and at_end is not null and at_start <> at_end order by place, member_id ${first}) as gainers
     union all
     select * from (select 'newcomers' as list, standings.*, 0 as place, count(*) over () as count from standings
       where at_start is null and at_end is not null order by member_id ${first}) as newcomers

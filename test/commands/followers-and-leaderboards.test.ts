@@ -66,6 +66,7 @@ describe('/leaderboard', () => {
     await h.send('Bo', '/followers 100');
     await h.send('Cy', '/followers 200');
     await h.send('Di', '/followers 50');
+    await h.send('Flat', '/followers 70');
     await h.send('Hid', '/followers 10');
     await h.send('Hid', '/privacy leaderboard off');
     h.clock.set('2026-03-10T12:00:00Z');
@@ -73,6 +74,8 @@ describe('/leaderboard', () => {
     await h.send('Cy', '/followers 230');
     await h.send('Di', '/followers 45');
     await h.send('Ed', '/followers 400');
+    // Flat reports the same count again: a +0 has nothing to show, so Flat is left off the board.
+    await h.send('Flat', '/followers 70');
     await h.send('Hid', '/followers 900');
     h.clock.set('2026-03-11T12:00:00Z');
     expect(await board('/leaderboard followers week')).toEqual([
