@@ -7,6 +7,7 @@ import { listVacations } from '../db/vacation.repository';
 import type { Group } from '../domain/group';
 import { addDays, dayStart, type LocalDate, localDateOf } from '../domain/local-date';
 import { type Member, type Membership, memberCalendar } from '../domain/member';
+import { startOfWeek } from '../domain/periods';
 import {
   advanceStreak,
   canAdvance,
@@ -31,12 +32,6 @@ export interface StreakSummary extends StreakToday {
   wordsTotal: number;
   /** The last day of the vacation the member is on, if any. */
   vacationUntil: LocalDate | null;
-}
-
-/** Monday of the week holding `date` (weeks start on Monday). */
-function weekStart(date: LocalDate): LocalDate {
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday
-  return addDays(date, -((weekday + 6) % 7));
 }
 
 export interface StreakPicture {
@@ -125,7 +120,7 @@ export class StreakService {
       findStreak(db, member.id),
       listVacations(db, member.id),
       sumLogs(db, member.id),
-      sumLogs(db, member.id, { from: weekStart(today), to: today }),
+      sumLogs(db, member.id, { from: startOfWeek(today, group.weekStart), to: today }),
     ]);
     return {
       ...streakOn(state, today, calendar, vacations),

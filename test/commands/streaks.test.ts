@@ -115,6 +115,16 @@ describe('streaks through the router', () => {
     expect(picture!.alt).toMatch(/^Streak calendar for Bo, the 26 weeks to 2026-03-03: 3 days logged, 0 bridged by a freeze, 0 on vacation. Current streak 3 days/);
   });
 
+  it("counts the words of the group's week: from Sunday in a group whose weeks start on Sunday", async () => {
+    await h.send(admin, '/config week_start sunday');
+    h.clock.set('2026-02-27T12:00:00Z');
+    await logDaily('2026-02-28', 3);
+    // Sat 28 Feb is last week; Sun 1 and Mon 2 Mar are this week.
+    expect(await h.text('Bo', '/streak')).toMatch(/\nWords this week: 200\n/);
+    await h.send(admin, '/config week_start monday');
+    expect(await h.text('Bo', '/streak')).toMatch(/\nWords this week: 100\n/);
+  });
+
   it('shows /stats for any member, except one who keeps them private', async () => {
     await logDaily('2026-03-01', 2, 'Cy');
     expect((await h.send('Bo', '/stats Cy'))!.title).toBe("Cy's streak");
