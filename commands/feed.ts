@@ -22,6 +22,7 @@ export default defineCommand({
     }
     if (!url) throw new UserError('missing_argument', `/feed ${action} needs the feed's address, e.g. /feed ${action} https://medium.com/feed/@you`);
     if (action === 'add') {
+      ctx.services.limits.take('fetch', ctx.group, ctx.actor);
       const added = await feeds.add(ctx.group, ctx.actor, url);
       return privateReply(
         `📡 Added "${plain(added.title)}" (${plural(added.items, 'article')} in it now, which I won't announce). New articles will be announced here within a few minutes of appearing.`,

@@ -8,6 +8,7 @@ import { MAX_FREEZES } from '../src/domain/streak';
 
 /** A member's streak in figures, with the 26-week calendar picture; another member's only if they show it. */
 export async function streakReply(ctx: GroupContext, reference: string | undefined): Promise<Reply> {
+  ctx.services.limits.take('picture', ctx.group, ctx.actor);
   const { members, streaks } = ctx.services;
   const member = await members.target(ctx.group, ctx.actor, reference);
   const self = member.userId === ctx.actor.userId;

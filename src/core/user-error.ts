@@ -24,5 +24,6 @@ export type UserErrorCode =
   | 'not_member'
   | 'not_found'
   | 'conflict'
+  | 'rate_limited'
   | 'stale_button'
   | 'refused';

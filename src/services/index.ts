@@ -8,6 +8,7 @@ import { GroupService } from './group-service';
 import { LogService } from './log-service';
 import { MemberService } from './member-service';
 import { PublicationService } from './publication-service';
+import { DEFAULT_RATE_LIMITS, RateLimits } from './rate-limits';
 import type { ServiceDeps, ServiceSettings } from './service-deps';
 import { StreakService } from './streak-service';
 import { VacationService } from './vacation-service';
@@ -19,6 +20,7 @@ export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = {
   feedPollMs: 5 * 60_000,
   announcementEditIntervalMs: 3000,
   lookupCacheMs: 5000,
+  rateLimits: DEFAULT_RATE_LIMITS,
 };
 
 export interface Services {
@@ -33,6 +35,8 @@ export interface Services {
   followers: FollowerService;
   leaderboards: LeaderboardService;
   digests: DigestService;
+  /** Rate limits on pictures and fetches, per member and per group. */
+  limits: RateLimits;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -53,5 +57,6 @@ export function createServices(deps: ServiceDeps): Services {
     followers: new FollowerService(deps, members),
     leaderboards,
     digests: new DigestService(deps, leaderboards),
+    limits: new RateLimits(deps.clock, deps.settings.rateLimits),
   };
 }

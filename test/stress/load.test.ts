@@ -17,7 +17,11 @@ describe('load', () => {
   const member = (m: number): Speaker => ({ name: `Writer${m}`, channel: `group-${m % GROUPS}` });
 
   beforeAll(async () => {
-    h = await Harness.create({ now: '2026-03-10T12:00:00Z', onLog: (entry) => entry.msg === 'refused' && refusals.push(entry) });
+    // The fake clock stands still through the run, so the default rate limits would refuse nearly every
+    // picture: this measures commands answered in full (test/commands/rate-limits.test.ts covers the limits).
+    const unlimited = { capacity: COMMANDS, refillEveryMs: 1 };
+    const rateLimits = { picture: { member: unlimited, group: unlimited }, fetch: { member: unlimited, group: unlimited } };
+    h = await Harness.create({ now: '2026-03-10T12:00:00Z', settings: { rateLimits }, onLog: (entry) => entry.msg === 'refused' && refusals.push(entry) });
     for (let g = 0; g < GROUPS; g++) await h.send(group(g), '/setup timezone:Europe/London');
   });
   afterAll(() => h.close());
