@@ -8,11 +8,11 @@ import { MAX_FREEZES } from '../src/domain/streak';
 
 /** A member's streak in figures, with the 26-week calendar picture; another member's only if they show it. */
 export async function streakReply(ctx: GroupContext, reference: string | undefined): Promise<Reply> {
-  ctx.services.limits.take('picture', ctx.group, ctx.actor);
   const { members, streaks } = ctx.services;
   const member = await members.target(ctx.group, ctx.actor, reference);
   const self = member.userId === ctx.actor.userId;
   if (member.hidden && !self) throw new UserError('refused', `${plain(member.displayName)} keeps their stats private.`);
+  ctx.services.limits.take('picture', ctx.group, ctx.actor);
   const [s, picture] = await Promise.all([streaks.summary(ctx.group, member), streaks.calendar(ctx.group, member)]);
   const fields = [
     { label: 'Current streak', value: s.current ? `${plural(s.current, 'day')} 🔥` : '0 days' },
