@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command';
 import { formatDate, formatNumber, plain, plural } from '../src/core/format';
+import { dateOption } from '../src/core/options';
 import { channelReply, privateReply, type Reply } from '../src/core/reply';
-import { MAX_MINUTES, MAX_NOTE_CHARS, MAX_WORDS } from '../src/domain/log-entry';
+import { clip } from '../src/core/text-args';
+import type { LogTotals } from '../src/db/log.repository';
+import { type LogEntryInput, MAX_MINUTES, MAX_NOTE_CHARS, MAX_WORDS } from '../src/domain/log-entry';
 import type { StreakToday } from '../src/domain/streak';
 import type { LogOutcome } from '../src/services/log-service';
 
@@ -11,15 +14,31 @@ export function streakPhrase(streak: StreakToday): string {
   return `🔥 ${plural(streak.current, 'day')} in a row`;
 }
 
-/** The answer to a log, from /log or from a chat message. */
+/** "250 words, 45 min, a link and the note “chapter two”": exactly what one log added. */
+function addedText(added: LogEntryInput): string {
+  const parts: string[] = [];
+  if (added.words) parts.push(plural(added.words, 'word'));
+  if (added.minutes) parts.push(`${formatNumber(added.minutes)} min`);
+  if (added.url) parts.push('a link');
+  if (added.note) parts.push(`the note “${plain(clip(added.note, 60))}”`);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? 'an entry');
+}
+
+/** The day's totals, when this was not its only log: "(750 words and 90 min in all)". */
+function dayTotalText(totals: LogTotals): string {
+  if (totals.entries < 2) return '';
+  const parts = [totals.words && plural(totals.words, 'word'), totals.minutes && `${formatNumber(totals.minutes)} min`].filter(Boolean);
+  return ` (${parts.length ? parts.join(' and ') : plural(totals.entries, 'entry', 'entries')} in all)`;
+}
+
+/** The answer to a log, from /log or from a chat message: what it added, to which day, and the streak. */
 export function logReply(outcome: LogOutcome): Reply {
   if (outcome.duplicate) return privateReply('Already logged: that one was counted once.');
-  const { member, date, today, dayTotals, streak, milestones, joined } = outcome;
-  const day = date === today ? 'today' : `on ${formatDate(date)}`;
-  const parts = [`${dayTotals.words ? plural(dayTotals.words, 'word') : plural(dayTotals.entries, 'entry', 'entries')} ${day}`];
-  if (dayTotals.minutes) parts.push(`${formatNumber(dayTotals.minutes)} min`);
+  const { member, date, calendarDate, added, dayTotals, streak, milestones, joined } = outcome;
+  // Before the rollover hour the writing day is still yesterday's: name it, so "today" is never wrong.
+  const day = date === calendarDate ? 'today' : `for ${formatDate(date)}`;
   const welcome = joined ? `Welcome to the group, ${plain(member.displayName)}! ` : '';
-  const text = `${welcome}✍️ ${plain(member.displayName)} logged: ${parts.join(', ')} · ${streakPhrase(streak)}`;
+  const text = `${welcome}✍️ ${plain(member.displayName)} logged: ${addedText(added)} ${day}${dayTotalText(dayTotals)} · ${streakPhrase(streak)}`;
   return channelReply(milestones.length ? `${text} 🎉` : text);
 }
 
@@ -31,7 +50,7 @@ export default defineCommand({
     minutes: z.number().int().min(1).max(MAX_MINUTES).optional().describe('Minutes spent writing'),
     url: z.url({ protocol: /^https?$/ }).max(2000).optional().describe('Link to the draft or post'),
     note: z.string().min(1).max(MAX_NOTE_CHARS).optional().describe('What you worked on'),
-    date: z.string().min(1).max(10).optional().describe("For a day you forgot: 'yesterday' or YYYY-MM-DD"),
+    date: dateOption("For a day you forgot: 'yesterday' or YYYY-MM-DD").optional(),
   }),
   positional: ['words', 'minutes', 'url', 'note'],
   run: async (ctx, args) => {

@@ -5,14 +5,14 @@ export interface OptionInfo {
   name: string;
   description: string;
   required: boolean;
-  type: 'integer' | 'number' | 'string' | 'url' | 'boolean' | 'choice' | 'member' | 'channel';
+  type: 'integer' | 'number' | 'string' | 'url' | 'boolean' | 'choice' | 'member' | 'channel' | 'date';
   min?: number;
   max?: number;
   maxLength?: number;
   choices?: string[];
 }
 
-type OptionKind = 'member' | 'channel';
+type OptionKind = 'member' | 'channel' | 'date';
 
 /** A reference to a member of the group: a mention on Discord and Slack, a name on the console. */
 export function memberOption(description: string) {
@@ -22,6 +22,11 @@ export function memberOption(description: string) {
 /** A reference to a channel: a channel mention on Discord and Slack, a name on the console. */
 export function channelOption(description: string) {
   return z.string().min(1).max(200).meta({ kind: 'channel' satisfies OptionKind, description });
+}
+
+/** A day: today, yesterday or YYYY-MM-DD. Typed text finds it in any position, like a name:value pair. */
+export function dateOption(description: string) {
+  return z.string().min(1).max(10).meta({ kind: 'date' satisfies OptionKind, description });
 }
 
 export type OptionsSchema = z.ZodObject<Record<string, z.ZodType>>;
@@ -83,6 +88,8 @@ export function acceptedValues(info: OptionInfo): string {
       return 'a member of this group (a mention or their name)';
     case 'channel':
       return 'a channel (a #mention)';
+    case 'date':
+      return 'today, yesterday or a date (YYYY-MM-DD)';
     case 'string':
       return info.maxLength ? `text up to ${numberFormat.format(info.maxLength)} characters` : 'text';
   }

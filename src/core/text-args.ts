@@ -14,6 +14,10 @@ interface Token {
 
 const CLOSING_QUOTE: Record<string, string> = { '"': '"', "'": "'", '“': '”', '‘': '’', '”': '”' };
 const NAMED = /^([a-z][a-z_]*):/i;
+/** `words=500` names an option too, but only one the command has, so `x=y` in a note stays text. */
+const NAMED_WITH_EQUALS = /^([a-z][a-z_]*)=/i;
+/** What a date option takes, recognised anywhere in the line (`/log 500 yesterday`). */
+const DATE_LIKE = /^(?:today|yesterday|\d{4}-\d{1,2}-\d{1,2})$/i;
 
 export function tokenize(line: string): Token[] {
   const tokens: Token[] = [];
@@ -44,11 +48,38 @@ export function tokenize(line: string): Token[] {
   return tokens;
 }
 
+/**
+ * A number as people type it: ASCII or full-width digits, thousands separators, and k for thousands
+ * ("1,200", "５００", "1.5k"); undefined if it is not one.
+ */
+export function readNumber(text: string): number | undefined {
+  const match = /^([+-]?\d[\d,_]*(?:\.\d+)?)(k?)$/i.exec(text.normalize('NFKC'));
+  if (!match) return undefined;
+  const value = Number(match[1]!.replace(/[,_]/g, ''));
+  // 1.1 × 1000 is 1100.0000000000002 in floating point: round away what the typing never said.
+  return match[2] ? Math.round(value * 1000 * 1e6) / 1e6 : value;
+}
+
+const isNumeric = (info: OptionInfo) => info.type === 'integer' || info.type === 'number';
+
+/** The numeric option a unit word names: its name, its singular, or its first three letters or more ("min"). */
+function optionOfUnit(word: string, infos: OptionInfo[]): OptionInfo | undefined {
+  const unit = word.toLowerCase();
+  return infos.find((o) => isNumeric(o) && (o.name === unit || o.name === `${unit}s` || (unit.length >= 3 && o.name.startsWith(unit))));
+}
+
+/** "500words", "45min": a number with its option's unit stuck to it. */
+function numberWithUnit(text: string, infos: OptionInfo[]): { info: OptionInfo; value: string } | undefined {
+  const match = /^(.*\d)([a-z]+)$/i.exec(text.normalize('NFKC'));
+  const info = match && optionOfUnit(match[2]!, infos);
+  return info && readNumber(match[1]!) !== undefined ? { info, value: match[1]! } : undefined;
+}
+
 function fits(info: OptionInfo, value: string): boolean {
   switch (info.type) {
     case 'integer':
     case 'number':
-      return /^[+-]?\d[\d,_]*(\.\d+)?$/.test(value);
+      return readNumber(value) !== undefined;
     case 'url':
       // Any scheme://, so that an ftp:// link is refused as a link rather than taken for free text.
       return /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
@@ -56,6 +87,8 @@ function fits(info: OptionInfo, value: string): boolean {
       return info.choices?.some((c) => c.toLowerCase() === value.toLowerCase()) ?? false;
     case 'boolean':
       return BOOLEAN_WORDS.has(value.toLowerCase());
+    case 'date':
+      return DATE_LIKE.test(value);
     default:
       return true;
   }
@@ -97,7 +130,9 @@ export function parseTextArgs(
   const nameOf = (token: Token) => {
     const named = NAMED.exec(token.text);
     const isNamed = named && (token.quotedAt < 0 || token.quotedAt >= named[0].length) && !token.text.startsWith(`${named[1]}://`);
-    return isNamed ? named : null;
+    if (isNamed) return named;
+    const equals = NAMED_WITH_EQUALS.exec(token.text);
+    return equals && token.quotedAt < 0 && byName.has(equals[1]!.toLowerCase()) ? equals : null;
   };
 
   for (let t = 0; t < tokens.length; t++) {
@@ -124,16 +159,44 @@ export function parseTextArgs(
     setValue(info, value);
   }
 
+  const dateOption = infos.find((o) => o.type === 'date');
   let next = 0;
   let absorbing: OptionInfo | undefined;
+  let previous: OptionInfo | undefined;
+  /** A free-text slot that took a value only after a numeric slot said no to it: perhaps a count mistyped. */
+  let overflowed: { text: OptionInfo; numeric: OptionInfo } | undefined;
   for (const token of loose) {
+    const unquoted = token.quotedAt < 0;
+    if (unquoted && dateOption && !(dateOption.name in values) && DATE_LIKE.test(token.text)) {
+      setValue(dateOption, token.text);
+      continue;
+    }
+    // A unit after a number says where the number goes: "500 words" stays, "20 min" moves to minutes.
+    const unitOf = unquoted && previous ? optionOfUnit(token.text, infos) : undefined;
+    if (previous && unitOf && (unitOf === previous || !(unitOf.name in values))) {
+      if (unitOf !== previous) {
+        values[unitOf.name] = values[previous.name]!;
+        delete values[previous.name];
+        next = slots.indexOf(previous);
+      }
+      previous = undefined;
+      continue;
+    }
+    const withUnit = unquoted ? numberWithUnit(token.text, infos) : undefined;
+    if (withUnit && !(withUnit.info.name in values)) {
+      setValue(withUnit.info, withUnit.value);
+      continue;
+    }
     const open = slots.slice(next).filter((s) => !(s.name in values));
     const target = firstFitting(open, token.text);
+    previous = target && isNumeric(target) ? target : undefined;
     if (target) {
+      const skippedNumber = open.slice(0, open.indexOf(target)).find(isNumeric);
+      if (absorbsText(target) && skippedNumber && unquoted) overflowed ??= { text: target, numeric: skippedNumber };
       setValue(target, token.text);
       next = slots.indexOf(target) + 1;
       // Unquoted free text soaks up the rest of the line; quoted text ends where the user closed it.
-      absorbing = absorbsText(target) && token.quotedAt < 0 ? target : undefined;
+      absorbing = absorbsText(target) && unquoted ? target : undefined;
     } else if (absorbing) {
       values[absorbing.name] += ` ${token.text}`;
     } else if (open[0]) {
@@ -145,7 +208,47 @@ export function parseTextArgs(
       throw new UserError('bad_argument', `Too many values for /${commandName}: "${token.text}". ${takes}`);
     }
   }
+  // Nothing but a word or two that read like a miswritten count: ask rather than keep it as text.
+  if (overflowed && Object.keys(values).length === 1) {
+    const text = values[overflowed.text.name]!;
+    const meant = countInWords(text);
+    if (meant !== undefined || /^[+-]?\d/.test(text.normalize('NFKC'))) {
+      const guess = meant === undefined ? '' : ` Did you mean /${commandName} ${meant}?`;
+      throw new UserError(
+        'bad_argument',
+        `I couldn't read "${clip(text, 40)}" as ${overflowed.numeric.name}: write it in digits, like /${commandName} 500.${guess} (To give it as ${overflowed.text.name}, write ${overflowed.text.name}:"${clip(text, 40)}".)`,
+      );
+    }
+  }
   return values;
+}
+
+const SMALL_NUMBERS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+
+/**
+ * The number a count written out means ("five" 5, "two thousand five hundred" 2500, "1e3" 1000), or
+ * undefined when the text is anything else.
+ */
+export function countInWords(text: string): number | undefined {
+  const trimmed = text.trim().toLowerCase();
+  if (/^\d+(?:\.\d+)?e\d+$/.test(trimmed)) return Math.round(Number(trimmed));
+  const words = trimmed.split(/[\s-]+|\band\b/).filter(Boolean);
+  if (words.length === 0) return undefined;
+  let total = 0;
+  let current = 0;
+  for (const word of words) {
+    const small = SMALL_NUMBERS.indexOf(word);
+    const tens = TENS.indexOf(word);
+    if (small >= 0) current += small;
+    else if (tens >= 2) current += tens * 10;
+    else if (word === 'hundred') current = (current || 1) * 100;
+    else if (word === 'thousand') {
+      total += (current || 1) * 1000;
+      current = 0;
+    } else return undefined;
+  }
+  return total + current;
 }
 
 const BOOLEAN_WORDS = new Map([
@@ -167,8 +270,9 @@ export function coerceTextValues(raw: Record<string, string>, infos: OptionInfo[
     switch (info.type) {
       case 'integer':
       case 'number': {
-        if (!fits(info, text)) throw bad();
-        out[info.name] = Number(text.replace(/[,_]/g, ''));
+        const value = readNumber(text);
+        if (value === undefined) throw bad();
+        out[info.name] = value;
         break;
       }
       case 'boolean': {

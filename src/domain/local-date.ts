@@ -58,7 +58,10 @@ export function daysBetween(from: LocalDate, to: LocalDate): number {
 /** True for a real calendar date written as YYYY-MM-DD (2026-02-30 is not one). */
 export function isLocalDate(text: string): boolean {
   if (!ISO_DATE.test(text)) return false;
-  return fromDayNumber(dayNumber(text)) === text;
+  const month = Number(text.slice(5, 7));
+  const day = Number(text.slice(8, 10));
+  // Out-of-range parts are no date at all; the round trip then catches 30 February.
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && fromDayNumber(dayNumber(text)) === text;
 }
 
 const QUARTER_HOUR = 15 * 60_000;

@@ -42,8 +42,14 @@ export type LogOutcome =
       duplicate: false;
       member: Member;
       joined: boolean;
+      /** The writing day the log counts for. */
       date: LocalDate;
+      /** The member's writing day now (before the rollover hour, still yesterday's date). */
       today: LocalDate;
+      /** The date on the member's clock now, whatever the rollover hour says. */
+      calendarDate: LocalDate;
+      /** What this log added. */
+      added: LogEntryInput;
       dayTotals: LogTotals;
       streak: StreakToday;
       milestones: number[];
@@ -96,6 +102,8 @@ export class LogService {
         joined,
         date: choice.date,
         today,
+        calendarDate: localDateOf(now, { zone: calendar.zone, rolloverHour: 0 }),
+        added: { words: request.words, minutes: request.minutes, url: request.url, note: request.note },
         dayTotals,
         streak: streakOn(state, today, calendar, vacations),
         milestones,

@@ -18,7 +18,7 @@ describe('/log', () => {
   it('logs words and a link given positionally, and joins the member on first log', async () => {
     const reply = await h.send('Bo', '/log 500 https://medium.com/@bo/draft');
     expect(reply).toMatchObject({ visibility: 'channel' });
-    expect(reply && reply.text).toBe('Welcome to the group, Bo! ✍️ Bo logged: 500 words today · 🔥 1 day in a row');
+    expect(reply && reply.text).toBe('Welcome to the group, Bo! ✍️ Bo logged: 500 words and a link today · 🔥 1 day in a row');
     expect(await logRows(h)).toEqual([
       { local_date: '2026-03-10', words: 500, minutes: 0, url: 'https://medium.com/@bo/draft', note: null, source: 'command' },
     ]);
@@ -35,19 +35,59 @@ describe('/log', () => {
 
   it('adds a second log to the same day, and the streak counts the day once', async () => {
     await h.send('Bo', '/log 500');
-    expect(await h.text('Bo', '/log 250')).toBe('✍️ Bo logged: 750 words today · 🔥 1 day in a row');
+    expect(await h.text('Bo', '/log 250')).toBe('✍️ Bo logged: 250 words today (750 words in all) · 🔥 1 day in a row');
   });
 
   it('backfills yesterday and a date inside the window, refusing older and future dates with the reason', async () => {
-    expect(await h.text('Bo', '/log 100 date:yesterday')).toMatch(/100 words on Mon 9 Mar/);
-    expect(await h.text('Bo', '/log 100 date:2026-03-08')).toMatch(/on Sun 8 Mar/);
+    expect(await h.text('Bo', '/log 100 date:yesterday')).toMatch(/100 words for Mon 9 Mar/);
+    expect(await h.text('Bo', '/log 100 date:2026-03-08')).toMatch(/for Sun 8 Mar/);
     expect(await h.text('Bo', '/log 100 date:2026-03-07')).toBe(
       '2026-03-07 is too far back: this group accepts logs back to 2026-03-08 (2 days).',
     );
     expect(await h.text('Bo', '/log 100 date:2026-03-11')).toBe('2026-03-11 is in the future (today is 2026-03-10 for you).');
     expect(await h.text('Bo', '/log 100 date:last-week')).toBe('"last-week" is not a date. Use today, yesterday or YYYY-MM-DD.');
     expect(await h.text('Bo', '/log 100 date:2026-02-30')).toMatch(/"2026-02-30" is not a date/);
+    for (const date of ['2026-13-45', '2026-12-32', '2026-00-10', '0000-00-00'])
+      expect(await h.text('Bo', `/log 100 date:${date}`)).toBe(`"${date}" is not a date. Use today, yesterday or YYYY-MM-DD.`);
     expect(await h.text('Bo', '/streak')).toMatch(/Current streak: 2 days/);
+  });
+
+  it('reads counts as writers type them, and says exactly what each log added', async () => {
+    expect(await h.text('Bo', '/log ５００')).toMatch(/logged: 500 words today ·/);
+    expect(await h.text('Bo', '/log 500words')).toMatch(/logged: 500 words today \(1,000 words in all\)/);
+    expect(await h.text('Bo', '/log words=500')).toMatch(/logged: 500 words today \(1,500 words in all\)/);
+    expect(await h.text('Bo', '/log 1.5k')).toMatch(/logged: 1,500 words today \(3,000 words in all\)/);
+    expect(await h.text('Bo', '/log 200 words 45min on the intro')).toMatch(/logged: 200 words, 45 min and the note “on the intro” today \(3,200 words and 45 min in all\)/);
+    expect(await logRows(h)).toHaveLength(5);
+    expect((await logRows(h)).at(-1)).toMatchObject({ words: 200, minutes: 45, note: 'on the intro' });
+  });
+
+  it.each([
+    ['/log five', 'I couldn\'t read "five" as words: write it in digits, like /log 500. Did you mean /log 5? (To give it as note, write note:"five".)'],
+    ['/log two thousand', 'I couldn\'t read "two thousand" as words: write it in digits, like /log 500. Did you mean /log 2000? (To give it as note, write note:"two thousand".)'],
+    ['/log 1e3', 'I couldn\'t read "1e3" as words: write it in digits, like /log 500. Did you mean /log 1000? (To give it as note, write note:"1e3".)'],
+    ['/log 5oo', 'I couldn\'t read "5oo" as words: write it in digits, like /log 500. (To give it as note, write note:"5oo".)'],
+  ])('refuses %s, a count it cannot read, with what it may have meant, and stores nothing', async (line, answer) => {
+    expect(await h.text('Bo', line)).toBe(answer);
+    expect(await logRows(h)).toEqual([]);
+    expect(await h.text('Bo', '/log note:five')).toMatch(/logged: the note “five” today/);
+  });
+
+  it('takes a date in any position', async () => {
+    expect(await h.text('Bo', '/log 500 yesterday')).toMatch(/logged: 500 words for Mon 9 Mar ·/);
+    expect(await h.text('Bo', '/log yesterday 20 min')).toMatch(/logged: 20 min for Mon 9 Mar \(500 words and 20 min in all\)/);
+    expect(await logRows(h)).toMatchObject([
+      { local_date: '2026-03-09', words: 500, note: null },
+      { local_date: '2026-03-09', minutes: 20, note: null },
+    ]);
+  });
+
+  it('names the day a log before the rollover hour counts for, rather than saying today', async () => {
+    await h.send('Bo', '/rollover 3');
+    h.at('2026-03-11 01:30', 'Europe/London');
+    expect(await h.text('Bo', '/log 300')).toBe('✍️ Bo logged: 300 words for Tue 10 Mar · 🔥 1 day in a row');
+    h.at('2026-03-11 09:00', 'Europe/London');
+    expect(await h.text('Bo', '/log 100')).toMatch(/logged: 100 words today ·/);
   });
 
   it('follows the group backfill setting', async () => {

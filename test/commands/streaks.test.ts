@@ -68,7 +68,7 @@ describe('streaks through the router', () => {
     await h.send('Bo', '/log 100');
     await h.send('Bo', '/rollover 3');
     h.at('2026-03-04 01:30', LONDON); // still 03-03 for a night owl
-    expect(await h.text('Bo', '/log 100')).toMatch(/100 words today · 🔥 2 days in a row/);
+    expect(await h.text('Bo', '/log 100')).toMatch(/100 words for Tue 3 Mar · 🔥 2 days in a row/);
     const dates = await h.db.selectFrom('logs').select('local_date').orderBy('id').execute();
     expect(dates.map((d) => d.local_date)).toEqual(['2026-03-02', '2026-03-03']);
     expect(await h.text('Bo', '/rollover 6')).toMatch(/Bad value for hour: "6". Expected a whole number from 0 to 5/);

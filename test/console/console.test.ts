@@ -57,9 +57,9 @@ describe('the console group', () => {
     expect(run.stdout.split('\n')).toEqual([
       '✍️ This channel is now a writing group. Days follow Europe/London unless a member sets their own with /timezone; announcements go to #general.',
       'Log your writing with /log 500 (or just post "+500 words"), and check your streak with /streak.',
-      'Welcome to the group, Ada! ✍️ Ada logged: 500 words today · 🔥 1 day in a row',
-      '✍️ Ada logged: 800 words today · 🔥 1 day in a row',
-      '[reacted ✅] (only you) ✍️ Ada logged: 1,000 words today · 🔥 1 day in a row',
+      'Welcome to the group, Ada! ✍️ Ada logged: 500 words and a link today · 🔥 1 day in a row',
+      '✍️ Ada logged: 300 words today (800 words in all) · 🔥 1 day in a row',
+      '[reacted ✅] (only you) ✍️ Ada logged: 200 words and the note “on chapter 3” today (1,000 words in all) · 🔥 1 day in a row',
       '(now speaking as Bob)',
       '(only you) Bad value for minutes: "abc". Expected a whole number from 1 to 1,440.',
       "(only you) Only group admins can use /config: server managers on Discord, workspace admins on Slack, and anyone on the group's admin list.",

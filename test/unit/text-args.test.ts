@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { channelOption, describeOptions, memberOption } from '../../src/core/options';
-import { coerceTextValues, parseTextArgs, tokenize } from '../../src/core/text-args';
+import { channelOption, dateOption, describeOptions, memberOption } from '../../src/core/options';
+import { coerceTextValues, countInWords, parseTextArgs, readNumber, tokenize } from '../../src/core/text-args';
 import { UserError } from '../../src/core/user-error';
 
 const logOptions = describeOptions(
@@ -81,5 +81,57 @@ describe('parseTextArgs', () => {
       { name: 'who', type: 'member', required: true, description: 'Who' },
       { name: 'where', type: 'channel', required: false, description: 'Where' },
     ]);
+  });
+});
+
+describe('reading counts as writers type them', () => {
+  const options = describeOptions(
+    z.object({
+      words: z.number().int().optional(),
+      minutes: z.number().int().optional(),
+      note: z.string().optional(),
+      date: dateOption('When').optional(),
+    }),
+  );
+  const parse = (line: string) => coerceTextValues(parseTextArgs('log', line, options, ['words', 'minutes', 'note']), options);
+
+  it.each([
+    ['1,200', 1200],
+    ['５００', 500],
+    ['1.5k', 1500],
+    ['1.1K', 1100],
+    ['2k', 2000],
+    ['12', 12],
+  ])('GIVEN %s THEN reads %d', (text, value) => expect(readNumber(text)).toBe(value));
+  it.each(['five', '1e3', '5oo', 'k', '', '1.5m'])('GIVEN %s THEN reads no number', (text) => expect(readNumber(text)).toBeUndefined());
+
+  it('GIVEN a unit stuck to a number, or after it, THEN the number goes to the option the unit names', () => {
+    expect(parse('500words')).toEqual({ words: 500 });
+    expect(parse('45min')).toEqual({ minutes: 45 });
+    expect(parse('500 words')).toEqual({ words: 500 });
+    expect(parse('20 min 300 draft')).toEqual({ minutes: 20, words: 300, note: 'draft' });
+    expect(parse('500 words on chapter 3')).toEqual({ words: 500, note: 'on chapter 3' });
+  });
+
+  it('GIVEN name=value for an option of the command THEN reads it as name:value, and leaves other = alone', () => {
+    expect(parse('words=500')).toEqual({ words: 500 });
+    expect(parse('300 a=b')).toEqual({ words: 300, note: 'a=b' });
+  });
+
+  it('GIVEN a date anywhere THEN it goes to the date option', () => {
+    expect(parse('500 yesterday')).toEqual({ words: 500, date: 'yesterday' });
+    expect(parse('2026-03-01 500 notes')).toEqual({ words: 500, note: 'notes', date: '2026-03-01' });
+    expect(parse('500 "yesterday"')).toEqual({ words: 500, note: 'yesterday' });
+  });
+
+  it('GIVEN only a count it cannot read THEN refuses with what it may have meant', () => {
+    expect(() => parse('five')).toThrow(/I couldn't read "five" as words: .* Did you mean \/log 5\?/);
+    expect(() => parse('1e3')).toThrow(/Did you mean \/log 1000\?/);
+    expect(() => parse('5oo')).toThrow(/I couldn't read "5oo" as words/);
+    expect(parse('five scenes')).toEqual({ note: 'five scenes' });
+    expect(parse('note:five')).toEqual({ note: 'five' });
+    expect(countInWords('two thousand five hundred')).toBe(2500);
+    expect(countInWords('twenty-five')).toBe(25);
+    expect(countInWords('chapter five')).toBeUndefined();
   });
 });

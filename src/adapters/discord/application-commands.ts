@@ -40,6 +40,7 @@ function optionJson(option: OptionInfo): OptionJson {
       };
     case 'string':
     case 'url':
+    case 'date':
       return {
         ...base,
         type: ApplicationCommandOptionType.String,
