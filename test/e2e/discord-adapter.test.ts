@@ -76,7 +76,7 @@ describe('the Discord adapter, real bot wiring against a fake Discord', () => {
     expect(setup.data!.flags ?? 0).toBe(0);
     expect(setup.data!.embeds![0]!.title).toBe('Writing group ready');
     const log = await slash(bo, 'log', { words: 500, url: 'https://medium.com/@bo/draft' });
-    expect(log.data).toMatchObject({ content: expect.stringMatching(/Bo the Bard logged: 500 words today/), allowed_mentions: { parse: [] } });
+    expect(log.data).toMatchObject({ content: expect.stringMatching(/Bo the Bard logged: 500 words and a link today/), allowed_mentions: { parse: [] } });
     const rows = await bot.app.database.db.selectFrom('logs').select(['words', 'url']).execute();
     expect(rows).toEqual([{ words: 500, url: 'https://medium.com/@bo/draft' }]);
   });

@@ -70,7 +70,7 @@ describe('the Slack adapter over HTTP, against a fake Slack', () => {
 
   it('logs with arguments parsed from the command text, unwrapping escaped links', async () => {
     const answer = await command(WRITER, '/log 500 <https://medium.com/@bo/draft?a=1&amp;b=2>');
-    expect(answer).toMatchObject({ response_type: 'in_channel', text: expect.stringMatching(/bo logged: 500 words today/) });
+    expect(answer).toMatchObject({ response_type: 'in_channel', text: expect.stringMatching(/bo logged: 500 words and a link today/) });
     expect((await logRows(bot)).at(-1)).toMatchObject({ words: 500, url: 'https://medium.com/@bo/draft?a=1&b=2', source: 'command' });
   });
 
