@@ -1,9 +1,10 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Fetching a URL a member gave us (a feed, an article) without letting it reach inside our network
@@ -50,51 +51,40 @@ export interface FetchResult {
   body: Buffer;
 }
 
-const PRIVATE = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const)
-  PRIVATE.addSubnet(network, prefix, 'ipv4');
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['100::', 64],
-  ['2001:db8::', 32],
-] as const)
-  PRIVATE.addSubnet(network, prefix, 'ipv6');
+/** Ranges that hold an IPv4 address in their last 32 bits, which is what is reached through them. */
+const IPV4_IN_LAST_32_BITS = [
+  ipaddr.IPv6.parseCIDR('::ffff:0:0/96'), // IPv4-mapped
+  ipaddr.IPv6.parseCIDR('::/96'), // IPv4-compatible, deprecated but still routed by some stacks
+  ipaddr.IPv6.parseCIDR('::ffff:0:0:0/96'), // IPv4-translated (SIIT)
+  ipaddr.IPv6.parseCIDR('64:ff9b::/96'), // well-known NAT64 prefix
+];
+const SIX_TO_FOUR = ipaddr.IPv6.parseCIDR('2002::/16');
 
-/** Loopback, private, link-local, carrier-grade NAT, documentation, multicast or otherwise not public. */
+/** The IPv4 address an IPv6 address leads to, when it is one of the forms that embed one. */
+function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  const parts = address.parts;
+  const fromWords = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
+  if (IPV4_IN_LAST_32_BITS.some((range) => address.match(range))) return fromWords(parts[6]!, parts[7]!);
+  if (address.match(SIX_TO_FOUR)) return fromWords(parts[1]!, parts[2]!);
+  return undefined;
+}
+
+/**
+ * Anything but a public unicast address: loopback, private, link-local, site-local, carrier-grade NAT,
+ * documentation, benchmarking, multicast, reserved, and every IPv6 form that carries a private IPv4
+ * address (mapped, compatible, translated, NAT64, 6to4). Local-use NAT64 (64:ff9b:1::/48) and Teredo lead
+ * to addresses that cannot be checked from here, so they are refused too. A string that is not an address
+ * counts as private.
+ */
 export function isPrivateAddress(address: string): boolean {
+  // isIP first: ipaddr.js also reads loose forms (octal, "127.1") that nothing here should resolve to.
   const family = isIP(address);
-  if (family === 4) return PRIVATE.check(address, 'ipv4');
-  if (family !== 6) return true;
-  const lower = address.toLowerCase();
-  // IPv4 inside IPv6 (::ffff:a.b.c.d, NAT64 64:ff9b::a.b.c.d, or their hex forms) is judged as IPv4.
-  const embedded = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (embedded) return PRIVATE.check(embedded[1]!, 'ipv4');
-  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hex) {
-    const high = parseInt(hex[1]!, 16);
-    const low = parseInt(hex[2]!, 16);
-    return PRIVATE.check(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`, 'ipv4');
-  }
-  return PRIVATE.check(address, 'ipv6');
+  if (family === 0) return true;
+  if (family === 4) return ipaddr.IPv4.parse(address).range() !== 'unicast';
+  const ipv6 = ipaddr.IPv6.parse(address);
+  const ipv4 = embeddedIPv4(ipv6);
+  if (ipv4) return ipv4.range() !== 'unicast';
+  return ipv6.range() !== 'unicast';
 }
 
 /** A DNS lookup that refuses hosts resolving to any private address; the socket connects to what it returns. */

@@ -12,9 +12,45 @@ describe('private addresses', () => {
     '%s is private',
     (address) => expect(isPrivateAddress(address)).toBe(true),
   );
-  it.each(['93.184.216.34', '151.101.1.69', '2606:4700::6810:84e5', '::ffff:93.184.216.34'])('%s is public', (address) =>
-    expect(isPrivateAddress(address)).toBe(false),
-  );
+  it.each([
+    ['::7f00:1', 'IPv4-compatible loopback, hex'],
+    ['::127.0.0.1', 'IPv4-compatible loopback, dotted'],
+    ['::a00:1', 'IPv4-compatible 10.0.0.1'],
+    ['::ffff:0:7f00:1', 'IPv4-translated loopback, hex'],
+    ['::ffff:0:127.0.0.1', 'IPv4-translated loopback, dotted'],
+    ['0:0:0:0:0:ffff:7f00:1', 'IPv4-mapped loopback, written out'],
+    ['::ffff:192.168.1.1', 'IPv4-mapped private'],
+    ['64:ff9b::7f00:1', 'NAT64 of loopback, hex'],
+    ['64:ff9b::192.168.0.1', 'NAT64 of a private address'],
+    ['64:ff9b:1::1', 'local-use NAT64'],
+    ['64:ff9b:1::5db8:d822', 'local-use NAT64, even of a public address'],
+    ['2002:7f00:1::', '6to4 of loopback'],
+    ['2002:c0a8:101::', '6to4 of 192.168.1.1'],
+    ['2002:a9fe:a9fe::1', '6to4 of the cloud metadata address'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo'],
+    ['fec0::1', 'site-local'],
+    ['feff::1', 'site-local, top of the range'],
+    ['192.88.99.1', '6to4 relay anycast'],
+    ['198.18.0.1', 'benchmarking'],
+    ['255.255.255.255', 'broadcast'],
+    ['240.0.0.1', 'reserved'],
+    ['2001:db8::1', 'documentation'],
+    ['ff02::1', 'multicast'],
+    ['fe80::1%eth0', 'link-local with a zone'],
+    ['example.com', 'not an address'],
+    ['127.1', 'a loose IPv4 form'],
+    ['', 'empty'],
+  ])('%s is private (%s)', (address) => expect(isPrivateAddress(address)).toBe(true));
+  it.each([
+    '93.184.216.34',
+    '151.101.1.69',
+    '2606:4700::6810:84e5',
+    '::ffff:93.184.216.34',
+    '::ffff:5db8:d822',
+    '2002:5db8:d822::1',
+    '64:ff9b::93.184.216.34',
+    '64:ff9b::5db8:d822',
+  ])('%s is public', (address) => expect(isPrivateAddress(address)).toBe(false));
 });
 
 describe('safeFetch', () => {
@@ -22,6 +58,7 @@ describe('safeFetch', () => {
   let inner: Server;
   let base: string;
   let innerBase: string;
+  let connections = 0;
 
   beforeAll(async () => {
     inner = createServer((_, res) => res.end('inner secret'));
@@ -62,6 +99,7 @@ describe('safeFetch', () => {
           return res.end('not here');
       }
     });
+    server.on('connection', () => connections++);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -84,6 +122,18 @@ describe('safeFetch', () => {
       await expect(safeFetch(url, { policy: strict }), url).rejects.toMatchObject({ reason: 'blocked_address' });
     }
     await expect(safeFetch(`http://localhost:${new URL(base).port}/ok`, { policy: strict })).rejects.toMatchObject({ reason: 'blocked_address' });
+  });
+
+  it('refuses IPv4 addresses written inside IPv6 literals without connecting', async () => {
+    const strict = fetchPolicy({ timeoutMs: 1500 });
+    const port = new URL(base).port;
+    const before = connections;
+    for (const host of ['[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[::7f00:1]', '[::127.0.0.1]', '[::ffff:0:7f00:1]', '[64:ff9b::7f00:1]', '[64:ff9b:1::1]', '[2002:7f00:1::]', '[fec0::1]', '192.88.99.1']) {
+      await expect(safeFetch(`http://${host}:${port}/ok`, { policy: strict }), host).rejects.toMatchObject({ reason: 'blocked_address' });
+    }
+    // The next fetch is the only connection made since: none of the refused ones got as far.
+    expect((await safeFetch(`${base}/ok`, { policy: open })).body.toString()).toBe('hello');
+    expect(connections).toBe(before + 1);
   });
 
   it('re-checks every redirect hop', async () => {
