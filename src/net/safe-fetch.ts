@@ -3,7 +3,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { type Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import ipaddr from 'ipaddr.js';
 
 /**
@@ -116,78 +117,118 @@ function checkUrl(raw: string, policy: FetchPolicy): URL {
   return url;
 }
 
-function decoded(response: http.IncomingMessage): Readable {
+/** The decompressor for the response's encoding; none for identity or an encoding we do not ask for. */
+function decoderFor(response: http.IncomingMessage): Transform | undefined {
   switch ((response.headers['content-encoding'] ?? '').toLowerCase()) {
     case 'gzip':
     case 'x-gzip':
-      return response.pipe(createGunzip());
+      return createGunzip();
     case 'deflate':
-      return response.pipe(createInflate());
+      return createInflate();
     case 'br':
-      return response.pipe(createBrotliDecompress());
+      return createBrotliDecompress();
     default:
-      return response;
+      return undefined;
   }
 }
 
-function requestOnce(url: URL, headers: Record<string, string>, policy: FetchPolicy, signal: AbortSignal): Promise<http.IncomingMessage> {
+function requestOnce(url: URL, headers: Record<string, string>, policy: FetchPolicy, deadline: AbortSignal): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
-    const request = client.request(url, { method: 'GET', headers, lookup: guardedLookup(policy), signal, agent: false }, resolve);
+    // The signal destroys the request at the deadline, whether it is resolving, connecting or awaiting headers.
+    const request = client.request(url, { method: 'GET', headers, lookup: guardedLookup(policy), signal: deadline, agent: false }, resolve);
     request.on('error', reject);
     request.end();
   });
 }
 
-async function readBody(response: http.IncomingMessage, policy: FetchPolicy): Promise<Buffer> {
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function tooLarge(policy: FetchPolicy): FetchError {
+  return new FetchError('too_large', `the response is larger than ${Math.round(policy.maxBytes / 1024)} KB`);
+}
+
+/**
+ * The body, decompressed and counted as it arrives. One pipeline carries response, decompressor and
+ * counter, so the deadline or any failure (a broken stream, too many bytes) destroys all of them together:
+ * a decompressor fed by pipe() would outlive an aborted response and wait for ever.
+ */
+async function readBody(response: http.IncomingMessage, policy: FetchPolicy, deadline: AbortSignal): Promise<Buffer> {
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > policy.maxBytes) {
     response.destroy();
-    throw new FetchError('too_large', `the response is larger than ${Math.round(policy.maxBytes / 1024)} KB`);
+    throw tooLarge(policy);
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  const stream = decoded(response);
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > policy.maxBytes) {
-      response.destroy();
-      stream.destroy();
-      throw new FetchError('too_large', `the response is larger than ${Math.round(policy.maxBytes / 1024)} KB`);
-    }
-    chunks.push(chunk as Buffer);
+  // The limit counts decompressed bytes, so a small compressed bomb is refused as it expands.
+  // A Writable rather than an async function: pipeline then reports the sink's own error, not an abort.
+  const collect = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > policy.maxBytes) return done(tooLarge(policy));
+      chunks.push(chunk);
+      done();
+    },
+  });
+  const decoder = decoderFor(response);
+  try {
+    if (decoder) await pipeline(response, decoder, collect, { signal: deadline });
+    else await pipeline(response, collect, { signal: deadline });
+  } catch (error) {
+    if (error instanceof FetchError) throw error;
+    throw new FetchError('network', `the response broke off or could not be decoded (${messageOf(error)})`);
   }
   return Buffer.concat(chunks);
 }
 
+/** Where a redirect points, or undefined when the response is not one to follow. */
+function redirectLocation(response: http.IncomingMessage): string | undefined {
+  const status = response.statusCode ?? 0;
+  return status >= 300 && status < 400 && status !== 304 ? response.headers.location : undefined;
+}
+
 /**
  * GETs a URL under the policy, following at most `maxRedirects` redirects (each one re-checked).
+ * One deadline covers the whole fetch: name resolution, connection, headers, every redirect and the
+ * body with its decompression; when it passes, everything still open is destroyed and the fetch fails.
  * Resolves for any final status (the caller decides about 304 or 404); throws FetchError otherwise.
  */
 export async function safeFetch(raw: string, options: { policy?: FetchPolicy; headers?: Record<string, string> } = {}): Promise<FetchResult> {
   const policy = options.policy ?? fetchPolicy();
-  const signal = AbortSignal.timeout(policy.timeoutMs);
   const headers = { 'user-agent': 'InkwellBot/1.0 (+writing group feed reader)', 'accept-encoding': 'gzip, deflate, br', ...options.headers };
   let url = checkUrl(raw, policy);
+  const deadline = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    deadline.abort();
+  }, policy.timeoutMs);
   try {
     for (let hop = 0; ; hop++) {
-      const response = await requestOnce(url, headers, policy, signal);
-      const location = response.headers.location;
-      if (response.statusCode && response.statusCode >= 300 && response.statusCode < 400 && response.statusCode !== 304 && location) {
-        response.resume();
+      const response = await requestOnce(url, headers, policy, deadline.signal);
+      const location = redirectLocation(response);
+      if (location) {
+        // A redirect's body is never read; closing it now keeps a trickling one from holding the socket.
+        response.destroy();
         if (hop >= policy.maxRedirects) throw new FetchError('too_many_redirects', `more than ${policy.maxRedirects} redirects`);
         url = checkUrl(new URL(location, url).toString(), policy);
         continue;
       }
-      const body = await readBody(response, policy);
+      const body = await readBody(response, policy, deadline.signal);
       return { status: response.statusCode ?? 0, url: url.toString(), headers: response.headers, body };
     }
   } catch (error) {
+    // Whatever failed, nothing of this fetch stays open.
+    deadline.abort();
+    if (timedOut) throw new FetchError('timeout', `no complete answer within ${policy.timeoutMs / 1000} seconds`);
     if (error instanceof FetchError) throw error;
-    if (signal.aborted) throw new FetchError('timeout', `no complete answer within ${Math.round(policy.timeoutMs / 1000)} seconds`);
-    const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof FetchError) throw cause;
-    throw new FetchError('network', `could not connect (${(error as Error).message})`);
+    if (error instanceof Error && error.cause instanceof FetchError) throw error.cause;
+    throw new FetchError('network', `could not connect (${messageOf(error)})`);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

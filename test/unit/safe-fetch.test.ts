@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import { brotliCompressSync, createGzip, deflateSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchPageTitle, titleFromHtml } from '../../src/net/page-title';
-import { fetchPolicy, isPrivateAddress, safeFetch } from '../../src/net/safe-fetch';
+import { FetchError, fetchPolicy, isPrivateAddress, safeFetch } from '../../src/net/safe-fetch';
 
 const open = fetchPolicy({ allowPrivateHosts: true, timeoutMs: 1500, maxBytes: 64 * 1024 });
 
@@ -159,5 +160,143 @@ describe('safeFetch', () => {
     expect(await fetchPageTitle(`${base}/page`, open)).toBe('The & Real Title');
     expect(await titleFromHtml('<title>  Only\n the title </title>')).toBe('Only the title');
     expect(await fetchPageTitle(`${base}/slow`, { ...open, timeoutMs: 200 })).toBeUndefined();
+  });
+});
+
+describe('safeFetch deadline, whatever the server does', () => {
+  const timeoutMs = 400;
+  const policy = fetchPolicy({ allowPrivateHosts: true, timeoutMs, maxBytes: 64 * 1024 });
+  // Compressible enough to be a bomb, random enough that a prefix of it never completes a stream.
+  const payload = randomBytes(8 * 1024);
+  const compressed = { gzip: gzipSync(payload), deflate: deflateSync(payload), br: brotliCompressSync(payload) };
+  const zeros = Buffer.alloc(4 * 1024 * 1024);
+  const bombs = { gzip: gzipSync(zeros), br: brotliCompressSync(zeros) };
+  const closedOnServer = new Map<string, Promise<void>>();
+  let server: Server;
+  let slowLoris: TcpServer;
+  const lorisSockets = new Set<Socket>();
+  let base: string;
+  let lorisBase: string;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const path = req.url ?? '';
+      closedOnServer.set(path, new Promise((resolve) => res.on('close', resolve)));
+      const every = (ms: number, tick: () => void) => {
+        const timer = setInterval(tick, ms);
+        res.on('close', () => clearInterval(timer));
+      };
+      const stalled = /^\/stall\/(gzip|deflate|br)$/.exec(path)?.[1];
+      if (stalled === 'gzip' || stalled === 'deflate' || stalled === 'br') {
+        res.writeHead(200, { 'content-encoding': stalled });
+        return res.write(compressed[stalled].subarray(0, 256));
+      }
+      const hop = /^\/slow-hop\/(\d)$/.exec(path)?.[1];
+      if (hop) {
+        const next = Number(hop) < 3 ? `/slow-hop/${Number(hop) + 1}` : '/ok';
+        const timer = setTimeout(() => res.writeHead(302, { location: next }).end(), timeoutMs * 0.4);
+        return res.on('close', () => clearTimeout(timer));
+      }
+      switch (path) {
+        case '/ok':
+          return res.end('hello');
+        case '/trickle':
+          res.writeHead(200);
+          return every(50, () => res.write('a'));
+        case '/trickle-gzip': {
+          res.writeHead(200, { 'content-encoding': 'gzip' });
+          const gzip = createGzip({ flush: zlibConstants.Z_SYNC_FLUSH });
+          gzip.pipe(res);
+          return every(50, () => gzip.write('a'));
+        }
+        case '/bomb/gzip':
+          res.setHeader('content-encoding', 'gzip');
+          return res.end(bombs.gzip);
+        case '/bomb/br':
+          res.setHeader('content-encoding', 'br');
+          return res.end(bombs.br);
+        case '/corrupt':
+          res.setHeader('content-encoding', 'gzip');
+          return res.end('this is not gzip');
+        default:
+          res.statusCode = 404;
+          return res.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Accepts the connection, then sends the status line and a header a byte at a time, never finishing.
+    slowLoris = createTcpServer((socket) => {
+      lorisSockets.add(socket);
+      socket.on('error', () => {});
+      socket.write('HTTP/1.1 200 OK\r\nX-Slow: ');
+      const timer = setInterval(() => socket.write('a'), 50);
+      socket.on('close', () => {
+        clearInterval(timer);
+        lorisSockets.delete(socket);
+      });
+    });
+    await new Promise<void>((resolve) => slowLoris.listen(0, '127.0.0.1', resolve));
+    lorisBase = `http://127.0.0.1:${(slowLoris.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+    for (const socket of lorisSockets) socket.destroy();
+    slowLoris.close();
+  });
+
+  async function failureWithin(url: string, usePolicy = policy) {
+    const started = performance.now();
+    const error = await safeFetch(url, { policy: usePolicy }).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    return { error, elapsed: performance.now() - started };
+  }
+
+  it.each(['gzip', 'deflate', 'br'])('a %s body that stops mid-stream fails as a timeout by the deadline, and the connection is closed', async (encoding) => {
+    const { error, elapsed } = await failureWithin(`${base}/stall/${encoding}`);
+    expect(error).toBeInstanceOf(FetchError);
+    expect(error).toMatchObject({ reason: 'timeout' });
+    expect(elapsed).toBeLessThan(timeoutMs + 1000);
+    await closedOnServer.get(`/stall/${encoding}`);
+  });
+
+  it.each(['/trickle', '/trickle-gzip'])('a body trickled a byte at a time (%s) is ended by the total deadline, not an idle timer', async (path) => {
+    const { error, elapsed } = await failureWithin(`${base}${path}`);
+    expect(error).toMatchObject({ reason: 'timeout' });
+    expect(elapsed).toBeLessThan(timeoutMs + 1000);
+    await closedOnServer.get(path);
+  });
+
+  it('headers that never finish (slow loris) fail as a timeout by the deadline', async () => {
+    const { error, elapsed } = await failureWithin(`${lorisBase}/`);
+    expect(error).toMatchObject({ reason: 'timeout' });
+    expect(elapsed).toBeLessThan(timeoutMs + 1000);
+  });
+
+  it('one deadline covers every redirect hop together', async () => {
+    // Each hop answers well inside the deadline; the four together do not.
+    const { error, elapsed } = await failureWithin(`${base}/slow-hop/1`);
+    expect(error).toMatchObject({ reason: 'timeout' });
+    expect(elapsed).toBeLessThan(timeoutMs + 1000);
+    const patient = fetchPolicy({ allowPrivateHosts: true, timeoutMs: 5000 });
+    expect((await safeFetch(`${base}/slow-hop/1`, { policy: patient })).body.toString()).toBe('hello');
+  });
+
+  it('a page title read from a stalled compressed page gives up by the deadline', async () => {
+    const started = performance.now();
+    expect(await fetchPageTitle(`${base}/stall/gzip`, policy)).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(timeoutMs + 1000);
+  });
+
+  it('counts decompressed bytes: a small compressed bomb is refused as too large', async () => {
+    await expect(safeFetch(`${base}/bomb/gzip`, { policy })).rejects.toMatchObject({ reason: 'too_large' });
+    await expect(safeFetch(`${base}/bomb/br`, { policy })).rejects.toMatchObject({ reason: 'too_large' });
+  });
+
+  it('a body that cannot be decompressed fails with a message saying so', async () => {
+    await expect(safeFetch(`${base}/corrupt`, { policy })).rejects.toMatchObject({ reason: 'network', message: expect.stringContaining('could not be decoded') });
   });
 });
