@@ -1,9 +1,11 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { type Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Fetching a URL a member gave us (a feed, an article) without letting it reach inside our network
@@ -50,51 +52,40 @@ export interface FetchResult {
   body: Buffer;
 }
 
-const PRIVATE = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const)
-  PRIVATE.addSubnet(network, prefix, 'ipv4');
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['100::', 64],
-  ['2001:db8::', 32],
-] as const)
-  PRIVATE.addSubnet(network, prefix, 'ipv6');
+/** Ranges that hold an IPv4 address in their last 32 bits, which is what is reached through them. */
+const IPV4_IN_LAST_32_BITS = [
+  ipaddr.IPv6.parseCIDR('::ffff:0:0/96'), // IPv4-mapped
+  ipaddr.IPv6.parseCIDR('::/96'), // IPv4-compatible, deprecated but still routed by some stacks
+  ipaddr.IPv6.parseCIDR('::ffff:0:0:0/96'), // IPv4-translated (SIIT)
+  ipaddr.IPv6.parseCIDR('64:ff9b::/96'), // well-known NAT64 prefix
+];
+const SIX_TO_FOUR = ipaddr.IPv6.parseCIDR('2002::/16');
 
-/** Loopback, private, link-local, carrier-grade NAT, documentation, multicast or otherwise not public. */
+/** The IPv4 address an IPv6 address leads to, when it is one of the forms that embed one. */
+function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  const parts = address.parts;
+  const fromWords = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
+  if (IPV4_IN_LAST_32_BITS.some((range) => address.match(range))) return fromWords(parts[6]!, parts[7]!);
+  if (address.match(SIX_TO_FOUR)) return fromWords(parts[1]!, parts[2]!);
+  return undefined;
+}
+
+/**
+ * Anything but a public unicast address: loopback, private, link-local, site-local, carrier-grade NAT,
+ * documentation, benchmarking, multicast, reserved, and every IPv6 form that carries a private IPv4
+ * address (mapped, compatible, translated, NAT64, 6to4). Local-use NAT64 (64:ff9b:1::/48) and Teredo lead
+ * to addresses that cannot be checked from here, so they are refused too. A string that is not an address
+ * counts as private.
+ */
 export function isPrivateAddress(address: string): boolean {
+  // isIP first: ipaddr.js also reads loose forms (octal, "127.1") that nothing here should resolve to.
   const family = isIP(address);
-  if (family === 4) return PRIVATE.check(address, 'ipv4');
-  if (family !== 6) return true;
-  const lower = address.toLowerCase();
-  // IPv4 inside IPv6 (::ffff:a.b.c.d, NAT64 64:ff9b::a.b.c.d, or their hex forms) is judged as IPv4.
-  const embedded = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (embedded) return PRIVATE.check(embedded[1]!, 'ipv4');
-  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hex) {
-    const high = parseInt(hex[1]!, 16);
-    const low = parseInt(hex[2]!, 16);
-    return PRIVATE.check(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`, 'ipv4');
-  }
-  return PRIVATE.check(address, 'ipv6');
+  if (family === 0) return true;
+  if (family === 4) return ipaddr.IPv4.parse(address).range() !== 'unicast';
+  const ipv6 = ipaddr.IPv6.parse(address);
+  const ipv4 = embeddedIPv4(ipv6);
+  if (ipv4) return ipv4.range() !== 'unicast';
+  return ipv6.range() !== 'unicast';
 }
 
 /** A DNS lookup that refuses hosts resolving to any private address; the socket connects to what it returns. */
@@ -126,78 +117,118 @@ function checkUrl(raw: string, policy: FetchPolicy): URL {
   return url;
 }
 
-function decoded(response: http.IncomingMessage): Readable {
+/** The decompressor for the response's encoding; none for identity or an encoding we do not ask for. */
+function decoderFor(response: http.IncomingMessage): Transform | undefined {
   switch ((response.headers['content-encoding'] ?? '').toLowerCase()) {
     case 'gzip':
     case 'x-gzip':
-      return response.pipe(createGunzip());
+      return createGunzip();
     case 'deflate':
-      return response.pipe(createInflate());
+      return createInflate();
     case 'br':
-      return response.pipe(createBrotliDecompress());
+      return createBrotliDecompress();
     default:
-      return response;
+      return undefined;
   }
 }
 
-function requestOnce(url: URL, headers: Record<string, string>, policy: FetchPolicy, signal: AbortSignal): Promise<http.IncomingMessage> {
+function requestOnce(url: URL, headers: Record<string, string>, policy: FetchPolicy, deadline: AbortSignal): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
-    const request = client.request(url, { method: 'GET', headers, lookup: guardedLookup(policy), signal, agent: false }, resolve);
+    // The signal destroys the request at the deadline, whether it is resolving, connecting or awaiting headers.
+    const request = client.request(url, { method: 'GET', headers, lookup: guardedLookup(policy), signal: deadline, agent: false }, resolve);
     request.on('error', reject);
     request.end();
   });
 }
 
-async function readBody(response: http.IncomingMessage, policy: FetchPolicy): Promise<Buffer> {
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function tooLarge(policy: FetchPolicy): FetchError {
+  return new FetchError('too_large', `the response is larger than ${Math.round(policy.maxBytes / 1024)} KB`);
+}
+
+/**
+ * The body, decompressed and counted as it arrives. One pipeline carries response, decompressor and
+ * counter, so the deadline or any failure (a broken stream, too many bytes) destroys all of them together:
+ * a decompressor fed by pipe() would outlive an aborted response and wait for ever.
+ */
+async function readBody(response: http.IncomingMessage, policy: FetchPolicy, deadline: AbortSignal): Promise<Buffer> {
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > policy.maxBytes) {
     response.destroy();
-    throw new FetchError('too_large', `the response is larger than ${Math.round(policy.maxBytes / 1024)} KB`);
+    throw tooLarge(policy);
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  const stream = decoded(response);
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > policy.maxBytes) {
-      response.destroy();
-      stream.destroy();
-      throw new FetchError('too_large', `the response is larger than ${Math.round(policy.maxBytes / 1024)} KB`);
-    }
-    chunks.push(chunk as Buffer);
+  // The limit counts decompressed bytes, so a small compressed bomb is refused as it expands.
+  // A Writable rather than an async function: pipeline then reports the sink's own error, not an abort.
+  const collect = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > policy.maxBytes) return done(tooLarge(policy));
+      chunks.push(chunk);
+      done();
+    },
+  });
+  const decoder = decoderFor(response);
+  try {
+    if (decoder) await pipeline(response, decoder, collect, { signal: deadline });
+    else await pipeline(response, collect, { signal: deadline });
+  } catch (error) {
+    if (error instanceof FetchError) throw error;
+    throw new FetchError('network', `the response broke off or could not be decoded (${messageOf(error)})`);
   }
   return Buffer.concat(chunks);
 }
 
+/** Where a redirect points, or undefined when the response is not one to follow. */
+function redirectLocation(response: http.IncomingMessage): string | undefined {
+  const status = response.statusCode ?? 0;
+  return status >= 300 && status < 400 && status !== 304 ? response.headers.location : undefined;
+}
+
 /**
  * GETs a URL under the policy, following at most `maxRedirects` redirects (each one re-checked).
+ * One deadline covers the whole fetch: name resolution, connection, headers, every redirect and the
+ * body with its decompression; when it passes, everything still open is destroyed and the fetch fails.
  * Resolves for any final status (the caller decides about 304 or 404); throws FetchError otherwise.
  */
 export async function safeFetch(raw: string, options: { policy?: FetchPolicy; headers?: Record<string, string> } = {}): Promise<FetchResult> {
   const policy = options.policy ?? fetchPolicy();
-  const signal = AbortSignal.timeout(policy.timeoutMs);
   const headers = { 'user-agent': 'InkwellBot/1.0 (+writing group feed reader)', 'accept-encoding': 'gzip, deflate, br', ...options.headers };
   let url = checkUrl(raw, policy);
+  const deadline = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    deadline.abort();
+  }, policy.timeoutMs);
   try {
     for (let hop = 0; ; hop++) {
-      const response = await requestOnce(url, headers, policy, signal);
-      const location = response.headers.location;
-      if (response.statusCode && response.statusCode >= 300 && response.statusCode < 400 && response.statusCode !== 304 && location) {
-        response.resume();
+      const response = await requestOnce(url, headers, policy, deadline.signal);
+      const location = redirectLocation(response);
+      if (location) {
+        // A redirect's body is never read; closing it now keeps a trickling one from holding the socket.
+        response.destroy();
         if (hop >= policy.maxRedirects) throw new FetchError('too_many_redirects', `more than ${policy.maxRedirects} redirects`);
         url = checkUrl(new URL(location, url).toString(), policy);
         continue;
       }
-      const body = await readBody(response, policy);
+      const body = await readBody(response, policy, deadline.signal);
       return { status: response.statusCode ?? 0, url: url.toString(), headers: response.headers, body };
     }
   } catch (error) {
+    // Whatever failed, nothing of this fetch stays open.
+    deadline.abort();
+    if (timedOut) throw new FetchError('timeout', `no complete answer within ${policy.timeoutMs / 1000} seconds`);
     if (error instanceof FetchError) throw error;
-    if (signal.aborted) throw new FetchError('timeout', `no complete answer within ${Math.round(policy.timeoutMs / 1000)} seconds`);
-    const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof FetchError) throw cause;
-    throw new FetchError('network', `could not connect (${(error as Error).message})`);
+    if (error instanceof Error && error.cause instanceof FetchError) throw error.cause;
+    throw new FetchError('network', `could not connect (${messageOf(error)})`);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
