@@ -48,7 +48,10 @@ describe('the Slack adapter over HTTP, against a fake Slack', () => {
     await fake?.stop();
   });
 
-  const send = (delivery: SlackDelivery, options: { retryNum?: number; secret?: string; timestamp?: number; omitSignature?: boolean } = {}) =>
+  const send = (
+    delivery: SlackDelivery,
+    options: { retryNum?: number; secret?: string; timestamp?: number; omitSignature?: boolean; omitTimestamp?: boolean; headers?: Record<string, string> } = {},
+  ) =>
     sendSignedRequest(eventsUrl, delivery, { signingSecret: options.secret ?? SIGNING_SECRET, ...options });
 
   /** Runs a slash command and returns what the bot answered through response_url. */
@@ -94,6 +97,47 @@ describe('the Slack adapter over HTTP, against a fake Slack', () => {
     expect((await send(delivery(), { timestamp: nowSeconds() - 6 * 60 })).status).toBe(401);
     expect((await send(delivery(), { omitSignature: true })).status).toBe(401);
     expect((await logRows(bot)).length).toBe(before);
+  });
+
+  it('refuses requests signed more than five minutes off in either direction, and takes one a little ahead', async () => {
+    const before = (await logRows(bot)).length;
+    const delivery = () => slashCommand({ command: '/log', text: '999', userId: WRITER, channelId: CHANNEL, responseUrl: fake.responseUrl() });
+    expect((await send(delivery(), { timestamp: nowSeconds() - 6 * 60 })).status).toBe(401);
+    expect((await send(delivery(), { timestamp: nowSeconds() + 365 * 86_400 })).status).toBe(401);
+    expect((await send(delivery(), { timestamp: nowSeconds() + 6 * 60 })).status).toBe(401);
+    expect((await send(delivery(), { omitTimestamp: true })).status).toBe(401);
+    expect((await send(delivery(), { headers: { 'X-Slack-Request-Timestamp': 'soon' } })).status).toBe(401);
+    expect((await logRows(bot)).length).toBe(before);
+
+    const responseUrl = fake.responseUrl();
+    const ahead = await send(slashCommand({ command: '/log', text: '40', userId: WRITER, channelId: CHANNEL, responseUrl }), { timestamp: nowSeconds() + 4 * 60 });
+    expect(ahead.status).toBe(200);
+    expect((await fake.waitForResponse((r) => r.url === responseUrl)).body).toMatchObject({ text: expect.stringMatching(/bo logged/) });
+    expect((await logRows(bot)).at(-1)).toMatchObject({ words: 40, source: 'command' });
+  });
+
+  it('answers a signed body that is not an object with 400, and carries on', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const json = (rawBody: string): SlackDelivery => ({ payload: {}, contentType: 'application/json', rawBody });
+      const form = (rawBody: string): SlackDelivery => ({ payload: {}, contentType: 'application/x-www-form-urlencoded', rawBody });
+      expect((await send(json('null'))).status).toBe(400);
+      expect((await send(json('[1,2]'))).status).toBe(400);
+      expect((await send(json('"text"'))).status).toBe(400);
+      expect((await send(json('{"type":'))).status).toBe(400);
+      expect((await send(form('payload=null'))).status).toBe(400);
+      // Unsigned, the same body learns nothing beyond the refusal.
+      expect((await send(json('null'), { omitSignature: true })).status).toBe(401);
+      // Slack's SSL check is unsigned and still answered.
+      expect((await send(form('ssl_check=1&token=x'), { omitSignature: true, omitTimestamp: true })).status).toBe(200);
+      const answer = await command(ADMIN, '/config');
+      expect(answer.text).toMatch(/^Group settings/);
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
   });
 
   it('logs a chat message once however often Slack re-delivers it, and reacts', async () => {

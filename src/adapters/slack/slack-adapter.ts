@@ -1,6 +1,6 @@
-import { App, type BlockAction, type ButtonAction, type RespondFn, type SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { App, type BlockAction, type ButtonAction, HTTPReceiver, type RespondFn, type SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { WebClient, WebClientOptions } from '@slack/web-api';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatAdapter, InvocationHandler } from '../../core/chat-adapter';
 import type { CommandDefinition } from '../../core/command';
@@ -10,6 +10,7 @@ import type { Logger } from '../../logger';
 import { ChannelSendQueue } from '../send-queue';
 import { boltLogger } from './bolt-logger';
 import { actionFromId, readSlackText, renderForSlack, slackReactionName } from './render-slack';
+import { guardSignedRequests } from './signed-request-guard';
 import { commandNameFromSlack } from './slack-commands';
 
 export interface SlackAdapterOptions {
@@ -37,19 +38,24 @@ interface SlackUser {
   expires: number;
 }
 
+/** Where Slack sends commands, buttons and events over HTTP. */
+const EVENTS_PATH = '/slack/events';
+
 /** Slack message events that are someone writing, editing or deleting a message (not joins, bots, etc.). */
 const HANDLED_SUBTYPES = new Set([undefined, 'message_changed', 'message_deleted', 'thread_broadcast', 'file_share']);
 
 /**
  * Slack through Bolt: slash commands, Block Kit buttons and channel messages in, Block Kit out.
  * Every request is acknowledged at once; the answer follows through response_url or the Web API.
- * Bolt checks signatures, so a forged or stale request never reaches a handler.
+ * Over HTTP, a request signed more than five minutes off (either way), forged or unreadable is refused
+ * before Bolt sees it (signed-request-guard.ts); Bolt checks the signature again.
  */
 export class SlackAdapter implements ChatAdapter {
   readonly platform = 'slack' as const;
   readonly app: App;
   private handle?: InvocationHandler;
   private server?: Server;
+  private readonly receiver?: HTTPReceiver;
   private readonly users = new Map<string, SlackUser>();
   private readonly queue: ChannelSendQueue;
 
@@ -59,12 +65,14 @@ export class SlackAdapter implements ChatAdapter {
       ...(options.apiUrl && { slackApiUrl: options.apiUrl }),
       ...(options.retryConfig && { retryConfig: options.retryConfig }),
     };
+    const logger = boltLogger(options.logger);
+    // Over HTTP, Bolt's receiver is served by our own server, behind the guard (see start).
+    if (!options.appToken) this.receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: EVENTS_PATH, logger });
     this.app = new App({
       token: options.botToken,
-      signingSecret: options.signingSecret,
-      logger: boltLogger(options.logger),
+      logger,
       clientOptions,
-      ...(options.appToken ? { appToken: options.appToken, socketMode: true } : {}),
+      ...(options.appToken ? { appToken: options.appToken, socketMode: true } : { receiver: this.receiver }),
     });
   }
 
@@ -86,16 +94,38 @@ export class SlackAdapter implements ChatAdapter {
       await this.guard('message', this.onMessage(event as unknown as SlackMessageEvent, body.team_id ?? String(context.teamId), String(body.event_id)));
     });
     app.error(async (error) => options.logger.error({ err: error }, 'slack app error'));
-    if (options.appToken) {
-      await app.start();
+    if (this.receiver) {
+      this.server = await this.listen(this.receiver);
     } else {
-      this.server = (await app.start({ port: options.port ?? 3000, host: options.host })) as Server;
+      await app.start();
     }
     options.logger.info({ mode: options.appToken ? 'socket' : 'http', port: this.address?.port }, 'slack connected');
   }
 
   async stop(): Promise<void> {
-    await this.app.stop();
+    const server = this.server;
+    if (!server) {
+      await this.app.stop();
+      return;
+    }
+    this.server = undefined;
+    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  /** Serves Bolt's receiver on PORT, each request screened first. */
+  private listen(receiver: HTTPReceiver): Promise<Server> {
+    const { options } = this;
+    const server = createServer(
+      guardSignedRequests(receiver.requestListener, { signingSecret: options.signingSecret, endpoint: EVENTS_PATH, now: () => Date.now(), logger: options.logger }),
+    );
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: options.port ?? 3000, host: options.host }, () => {
+        server.off('error', reject);
+        server.on('error', (error) => options.logger.error({ err: error }, 'slack http server error'));
+        resolve(server);
+      });
+    });
   }
 
   async post(to: Conversation, reply: Reply): Promise<MessageRef> {
