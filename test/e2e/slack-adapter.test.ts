@@ -21,6 +21,8 @@ const BOT_TOKEN = 'xoxb-1111-2222-fake';
 const SIGNING_SECRET = 'abcdef0123456789abcdef0123456789';
 const ADMIN = 'U0ADMIN';
 const WRITER = 'U0WRITER';
+/** A member whose direct messages are closed to the app. */
+const PRIVATE_WRITER = 'U0NODMS';
 const CHANNEL = 'C0WRITING';
 
 async function logRows(bot: TestBot) {
@@ -37,6 +39,7 @@ describe('the Slack adapter over HTTP, against a fake Slack', () => {
       users: [
         { id: ADMIN, name: 'ada', realName: 'Ada Lovelace', isAdmin: true },
         { id: WRITER, name: 'bo', realName: 'Bo Writer' },
+        { id: PRIVATE_WRITER, name: 'cy', realName: 'Cy Quiet', dmError: 'user_not_visible' },
       ],
     });
     bot = await startTestBot({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0' });
@@ -233,6 +236,38 @@ describe('the Slack adapter over HTTP, against a fake Slack', () => {
     expect(String(complete.params.channel_id)).toMatch(/^D/);
     const exported = fake.uploads.filter((u) => u.completed && u.filename.startsWith('my-writing'));
     expect(exported.map((u) => u.filename).sort()).toEqual(['my-writing-data.json', 'my-writing-logs.csv']);
+  });
+
+  it('answers /streak and /export privately, with a note, when the person\'s direct messages are closed', async () => {
+    await command(PRIVATE_WRITER, '/log 200');
+    const from = fake.calls.length;
+    const streak = await command(PRIVATE_WRITER, '/streak');
+    expect(streak.response_type).toBe('ephemeral');
+    expect(streak.text).toMatch(/^cy's streak\nCurrent streak: 1 day[^]*\n\(I couldn't send the picture to your direct messages\.\)$/);
+    const exported = await command(PRIVATE_WRITER, '/export');
+    expect(exported.response_type).toBe('ephemeral');
+    expect(exported.text).toMatch(/^Here is everything I keep about you in this workspace: 1 log[^]*\n\(I couldn't send the files to your direct messages\.\)$/);
+    const later = fake.calls.slice(from);
+    expect(later.filter((c) => c.method === 'conversations.open').map((c) => c.response.error)).toEqual(['user_not_visible', 'user_not_visible']);
+    expect(later.filter((c) => c.method.startsWith('files.'))).toEqual([]);
+    const failures = bot.logs.filter((l) => l.msg.startsWith('slack direct message failed'));
+    expect(failures.map((l) => [l.level, l.err?.message])).toEqual([
+      [40, expect.stringMatching(/user_not_visible/)],
+      [40, expect.stringMatching(/user_not_visible/)],
+    ]);
+  });
+
+  it('answers privately, with a note, when opening the direct message fails', async () => {
+    fake.failNext('conversations.open', 'internal_error');
+    const exported = await command(ADMIN, '/export');
+    expect(exported).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/\(I couldn't send the files to your direct messages\.\)$/) });
+    // The next time the direct message opens, the files go there as before.
+    const from = fake.uploads.length;
+    expect(await command(ADMIN, '/export')).toMatchObject({ text: expect.stringMatching(/\(Sent to your direct messages\.\)$/) });
+    await expect.poll(() => fake.uploads.slice(from).filter((u) => u.completed?.channelId?.startsWith('D')).map((u) => u.filename).sort()).toEqual([
+      'my-writing-data.json',
+      'my-writing-logs.csv',
+    ]);
   });
 
   it('never logged a handler failure', () => {

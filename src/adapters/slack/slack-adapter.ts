@@ -209,23 +209,37 @@ export class SlackAdapter implements ChatAdapter {
 
   /**
    * Sends a command's or button's answer: through response_url (ephemeral or in the channel), with
-   * files and pictures uploaded alongside (privately: to the person's direct messages).
+   * files and pictures uploaded alongside (privately: to the person's direct messages, and when those
+   * cannot be reached the text still arrives, saying what was not delivered).
    */
   private async answer(client: WebClient, respond: RespondFn, conversation: Conversation, userId: string, maybe: Reply | void): Promise<void> {
-    const reply = maybe ?? privateReply('Done.');
+    let reply = maybe ?? privateReply('Done.');
     const isPrivate = reply.visibility === 'private';
     const hasFiles = Boolean(reply.images?.length || reply.files?.length);
+    if (hasFiles && !isPrivate) return this.upload(client, conversation.channelId, reply);
     if (hasFiles) {
-      const channel = isPrivate ? (await client.conversations.open({ users: userId })).channel!.id! : conversation.channelId;
-      await this.upload(client, channel, reply);
-      if (!isPrivate) return;
-      await respond({ response_type: 'ephemeral', ...renderForSlack({ ...reply, text: `${reply.text}\n(Sent to your direct messages.)` }) });
-      return;
+      const delivered = await this.uploadToDirectMessages(client, conversation, userId, reply);
+      const note = delivered ? '(Sent to your direct messages.)' : `(I couldn't send ${attachmentsOf(reply)} to your direct messages.)`;
+      reply = { ...reply, text: `${reply.text}\n${note}` };
     }
     try {
       await respond({ response_type: isPrivate ? 'ephemeral' : 'in_channel', ...renderForSlack(reply) });
     } catch (error) {
       this.options.logger.error({ err: error, channel: conversation.channelId }, 'slack reply lost');
+    }
+  }
+
+  /** Uploads a private reply's files and pictures to the person's DM; false (logged) if Slack refuses (DMs closed, or an error). */
+  private async uploadToDirectMessages(client: WebClient, conversation: Conversation, userId: string, reply: Reply): Promise<boolean> {
+    try {
+      const opened = await client.conversations.open({ users: userId });
+      const channel = opened.channel?.id;
+      if (!channel) throw new Error('conversations.open returned no channel');
+      await this.upload(client, channel, reply);
+      return true;
+    } catch (error) {
+      this.options.logger.warn({ err: error, user: userId, channel: conversation.channelId }, 'slack direct message failed; answering in the channel only');
+      return false;
     }
   }
 
@@ -289,6 +303,16 @@ interface SlackMessageEvent {
   deleted_ts?: string;
   message?: { user?: string; text?: string; ts: string; bot_id?: string };
   previous_message?: { user?: string; ts: string };
+}
+
+/** What a reply carries besides its text, as the note about an undelivered DM names it. */
+function attachmentsOf(reply: Reply): string {
+  const images = reply.images?.length ?? 0;
+  const files = reply.files?.length ?? 0;
+  const parts: string[] = [];
+  if (images) parts.push(images === 1 ? 'the picture' : 'the pictures');
+  if (files) parts.push(files === 1 ? 'the file' : 'the files');
+  return parts.join(' and ');
 }
 
 function conversationOf(teamId: string, channelId: string): Conversation {
