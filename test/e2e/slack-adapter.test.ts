@@ -21,6 +21,8 @@ const BOT_TOKEN = 'xoxb-1111-2222-fake';
 const SIGNING_SECRET = 'abcdef0123456789abcdef0123456789';
 const ADMIN = 'U0ADMIN';
 const WRITER = 'U0WRITER';
+/** A member whose direct messages are closed to the app. */
+const PRIVATE_WRITER = 'U0NODMS';
 const CHANNEL = 'C0WRITING';
 
 async function logRows(bot: TestBot) {
@@ -37,6 +39,7 @@ describe('the Slack adapter over HTTP, against a fake Slack', () => {
       users: [
         { id: ADMIN, name: 'ada', realName: 'Ada Lovelace', isAdmin: true },
         { id: WRITER, name: 'bo', realName: 'Bo Writer' },
+        { id: PRIVATE_WRITER, name: 'cy', realName: 'Cy Quiet', dmError: 'user_not_visible' },
       ],
     });
     bot = await startTestBot({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0' });
@@ -48,7 +51,10 @@ describe('the Slack adapter over HTTP, against a fake Slack', () => {
     await fake?.stop();
   });
 
-  const send = (delivery: SlackDelivery, options: { retryNum?: number; secret?: string; timestamp?: number; omitSignature?: boolean } = {}) =>
+  const send = (
+    delivery: SlackDelivery,
+    options: { retryNum?: number; secret?: string; timestamp?: number; omitSignature?: boolean; omitTimestamp?: boolean; headers?: Record<string, string> } = {},
+  ) =>
     sendSignedRequest(eventsUrl, delivery, { signingSecret: options.secret ?? SIGNING_SECRET, ...options });
 
   /** Runs a slash command and returns what the bot answered through response_url. */
@@ -94,6 +100,47 @@ describe('the Slack adapter over HTTP, against a fake Slack', () => {
     expect((await send(delivery(), { timestamp: nowSeconds() - 6 * 60 })).status).toBe(401);
     expect((await send(delivery(), { omitSignature: true })).status).toBe(401);
     expect((await logRows(bot)).length).toBe(before);
+  });
+
+  it('refuses requests signed more than five minutes off in either direction, and takes one a little ahead', async () => {
+    const before = (await logRows(bot)).length;
+    const delivery = () => slashCommand({ command: '/log', text: '999', userId: WRITER, channelId: CHANNEL, responseUrl: fake.responseUrl() });
+    expect((await send(delivery(), { timestamp: nowSeconds() - 6 * 60 })).status).toBe(401);
+    expect((await send(delivery(), { timestamp: nowSeconds() + 365 * 86_400 })).status).toBe(401);
+    expect((await send(delivery(), { timestamp: nowSeconds() + 6 * 60 })).status).toBe(401);
+    expect((await send(delivery(), { omitTimestamp: true })).status).toBe(401);
+    expect((await send(delivery(), { headers: { 'X-Slack-Request-Timestamp': 'soon' } })).status).toBe(401);
+    expect((await logRows(bot)).length).toBe(before);
+
+    const responseUrl = fake.responseUrl();
+    const ahead = await send(slashCommand({ command: '/log', text: '40', userId: WRITER, channelId: CHANNEL, responseUrl }), { timestamp: nowSeconds() + 4 * 60 });
+    expect(ahead.status).toBe(200);
+    expect((await fake.waitForResponse((r) => r.url === responseUrl)).body).toMatchObject({ text: expect.stringMatching(/bo logged/) });
+    expect((await logRows(bot)).at(-1)).toMatchObject({ words: 40, source: 'command' });
+  });
+
+  it('answers a signed body that is not an object with 400, and carries on', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const json = (rawBody: string): SlackDelivery => ({ payload: {}, contentType: 'application/json', rawBody });
+      const form = (rawBody: string): SlackDelivery => ({ payload: {}, contentType: 'application/x-www-form-urlencoded', rawBody });
+      expect((await send(json('null'))).status).toBe(400);
+      expect((await send(json('[1,2]'))).status).toBe(400);
+      expect((await send(json('"text"'))).status).toBe(400);
+      expect((await send(json('{"type":'))).status).toBe(400);
+      expect((await send(form('payload=null'))).status).toBe(400);
+      // Unsigned, the same body learns nothing beyond the refusal.
+      expect((await send(json('null'), { omitSignature: true })).status).toBe(401);
+      // Slack's SSL check is unsigned and still answered.
+      expect((await send(form('ssl_check=1&token=x'), { omitSignature: true, omitTimestamp: true })).status).toBe(200);
+      const answer = await command(ADMIN, '/config');
+      expect(answer.text).toMatch(/^Group settings/);
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
   });
 
   it('logs a chat message once however often Slack re-delivers it, and reacts', async () => {
@@ -189,6 +236,38 @@ describe('the Slack adapter over HTTP, against a fake Slack', () => {
     expect(String(complete.params.channel_id)).toMatch(/^D/);
     const exported = fake.uploads.filter((u) => u.completed && u.filename.startsWith('my-writing'));
     expect(exported.map((u) => u.filename).sort()).toEqual(['my-writing-data.json', 'my-writing-logs.csv']);
+  });
+
+  it('answers /streak and /export privately, with a note, when the person\'s direct messages are closed', async () => {
+    await command(PRIVATE_WRITER, '/log 200');
+    const from = fake.calls.length;
+    const streak = await command(PRIVATE_WRITER, '/streak');
+    expect(streak.response_type).toBe('ephemeral');
+    expect(streak.text).toMatch(/^cy's streak\nCurrent streak: 1 day[^]*\n\(I couldn't send the picture to your direct messages\.\)$/);
+    const exported = await command(PRIVATE_WRITER, '/export');
+    expect(exported.response_type).toBe('ephemeral');
+    expect(exported.text).toMatch(/^Here is everything I keep about you in this workspace: 1 log[^]*\n\(I couldn't send the files to your direct messages\.\)$/);
+    const later = fake.calls.slice(from);
+    expect(later.filter((c) => c.method === 'conversations.open').map((c) => c.response.error)).toEqual(['user_not_visible', 'user_not_visible']);
+    expect(later.filter((c) => c.method.startsWith('files.'))).toEqual([]);
+    const failures = bot.logs.filter((l) => l.msg.startsWith('slack direct message failed'));
+    expect(failures.map((l) => [l.level, l.err?.message])).toEqual([
+      [40, expect.stringMatching(/user_not_visible/)],
+      [40, expect.stringMatching(/user_not_visible/)],
+    ]);
+  });
+
+  it('answers privately, with a note, when opening the direct message fails', async () => {
+    fake.failNext('conversations.open', 'internal_error');
+    const exported = await command(ADMIN, '/export');
+    expect(exported).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/\(I couldn't send the files to your direct messages\.\)$/) });
+    // The next time the direct message opens, the files go there as before.
+    const from = fake.uploads.length;
+    expect(await command(ADMIN, '/export')).toMatchObject({ text: expect.stringMatching(/\(Sent to your direct messages\.\)$/) });
+    await expect.poll(() => fake.uploads.slice(from).filter((u) => u.completed?.channelId?.startsWith('D')).map((u) => u.filename).sort()).toEqual([
+      'my-writing-data.json',
+      'my-writing-logs.csv',
+    ]);
   });
 
   it('never logged a handler failure', () => {

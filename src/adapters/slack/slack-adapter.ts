@@ -1,6 +1,6 @@
-import { App, type BlockAction, type ButtonAction, type RespondFn, type SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { App, type BlockAction, type ButtonAction, HTTPReceiver, type RespondFn, type SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { WebClient, WebClientOptions } from '@slack/web-api';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatAdapter, InvocationHandler } from '../../core/chat-adapter';
 import type { CommandDefinition } from '../../core/command';
@@ -10,6 +10,7 @@ import type { Logger } from '../../logger';
 import { ChannelSendQueue } from '../send-queue';
 import { boltLogger } from './bolt-logger';
 import { actionFromId, readSlackText, renderForSlack, slackReactionName } from './render-slack';
+import { guardSignedRequests } from './signed-request-guard';
 import { commandNameFromSlack } from './slack-commands';
 
 export interface SlackAdapterOptions {
@@ -37,19 +38,24 @@ interface SlackUser {
   expires: number;
 }
 
+/** Where Slack sends commands, buttons and events over HTTP. */
+const EVENTS_PATH = '/slack/events';
+
 /** Slack message events that are someone writing, editing or deleting a message (not joins, bots, etc.). */
 const HANDLED_SUBTYPES = new Set([undefined, 'message_changed', 'message_deleted', 'thread_broadcast', 'file_share']);
 
 /**
  * Slack through Bolt: slash commands, Block Kit buttons and channel messages in, Block Kit out.
  * Every request is acknowledged at once; the answer follows through response_url or the Web API.
- * Bolt checks signatures, so a forged or stale request never reaches a handler.
+ * Over HTTP, a request signed more than five minutes off (either way), forged or unreadable is refused
+ * before Bolt sees it (signed-request-guard.ts); Bolt checks the signature again.
  */
 export class SlackAdapter implements ChatAdapter {
   readonly platform = 'slack' as const;
   readonly app: App;
   private handle?: InvocationHandler;
   private server?: Server;
+  private readonly receiver?: HTTPReceiver;
   private readonly users = new Map<string, SlackUser>();
   private readonly queue: ChannelSendQueue;
 
@@ -59,12 +65,14 @@ export class SlackAdapter implements ChatAdapter {
       ...(options.apiUrl && { slackApiUrl: options.apiUrl }),
       ...(options.retryConfig && { retryConfig: options.retryConfig }),
     };
+    const logger = boltLogger(options.logger);
+    // Over HTTP, Bolt's receiver is served by our own server, behind the guard (see start).
+    if (!options.appToken) this.receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: EVENTS_PATH, logger });
     this.app = new App({
       token: options.botToken,
-      signingSecret: options.signingSecret,
-      logger: boltLogger(options.logger),
+      logger,
       clientOptions,
-      ...(options.appToken ? { appToken: options.appToken, socketMode: true } : {}),
+      ...(options.appToken ? { appToken: options.appToken, socketMode: true } : { receiver: this.receiver }),
     });
   }
 
@@ -86,16 +94,38 @@ export class SlackAdapter implements ChatAdapter {
       await this.guard('message', this.onMessage(event as unknown as SlackMessageEvent, body.team_id ?? String(context.teamId), String(body.event_id)));
     });
     app.error(async (error) => options.logger.error({ err: error }, 'slack app error'));
-    if (options.appToken) {
-      await app.start();
+    if (this.receiver) {
+      this.server = await this.listen(this.receiver);
     } else {
-      this.server = (await app.start({ port: options.port ?? 3000, host: options.host })) as Server;
+      await app.start();
     }
     options.logger.info({ mode: options.appToken ? 'socket' : 'http', port: this.address?.port }, 'slack connected');
   }
 
   async stop(): Promise<void> {
-    await this.app.stop();
+    const server = this.server;
+    if (!server) {
+      await this.app.stop();
+      return;
+    }
+    this.server = undefined;
+    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  /** Serves Bolt's receiver on PORT, each request screened first. */
+  private listen(receiver: HTTPReceiver): Promise<Server> {
+    const { options } = this;
+    const server = createServer(
+      guardSignedRequests(receiver.requestListener, { signingSecret: options.signingSecret, endpoint: EVENTS_PATH, now: () => Date.now(), logger: options.logger }),
+    );
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: options.port ?? 3000, host: options.host }, () => {
+        server.off('error', reject);
+        server.on('error', (error) => options.logger.error({ err: error }, 'slack http server error'));
+        resolve(server);
+      });
+    });
   }
 
   async post(to: Conversation, reply: Reply): Promise<MessageRef> {
@@ -179,23 +209,37 @@ export class SlackAdapter implements ChatAdapter {
 
   /**
    * Sends a command's or button's answer: through response_url (ephemeral or in the channel), with
-   * files and pictures uploaded alongside (privately: to the person's direct messages).
+   * files and pictures uploaded alongside (privately: to the person's direct messages, and when those
+   * cannot be reached the text still arrives, saying what was not delivered).
    */
   private async answer(client: WebClient, respond: RespondFn, conversation: Conversation, userId: string, maybe: Reply | void): Promise<void> {
-    const reply = maybe ?? privateReply('Done.');
+    let reply = maybe ?? privateReply('Done.');
     const isPrivate = reply.visibility === 'private';
     const hasFiles = Boolean(reply.images?.length || reply.files?.length);
+    if (hasFiles && !isPrivate) return this.upload(client, conversation.channelId, reply);
     if (hasFiles) {
-      const channel = isPrivate ? (await client.conversations.open({ users: userId })).channel!.id! : conversation.channelId;
-      await this.upload(client, channel, reply);
-      if (!isPrivate) return;
-      await respond({ response_type: 'ephemeral', ...renderForSlack({ ...reply, text: `${reply.text}\n(Sent to your direct messages.)` }) });
-      return;
+      const delivered = await this.uploadToDirectMessages(client, conversation, userId, reply);
+      const note = delivered ? '(Sent to your direct messages.)' : `(I couldn't send ${attachmentsOf(reply)} to your direct messages.)`;
+      reply = { ...reply, text: `${reply.text}\n${note}` };
     }
     try {
       await respond({ response_type: isPrivate ? 'ephemeral' : 'in_channel', ...renderForSlack(reply) });
     } catch (error) {
       this.options.logger.error({ err: error, channel: conversation.channelId }, 'slack reply lost');
+    }
+  }
+
+  /** Uploads a private reply's files and pictures to the person's DM; false (logged) if Slack refuses (DMs closed, or an error). */
+  private async uploadToDirectMessages(client: WebClient, conversation: Conversation, userId: string, reply: Reply): Promise<boolean> {
+    try {
+      const opened = await client.conversations.open({ users: userId });
+      const channel = opened.channel?.id;
+      if (!channel) throw new Error('conversations.open returned no channel');
+      await this.upload(client, channel, reply);
+      return true;
+    } catch (error) {
+      this.options.logger.warn({ err: error, user: userId, channel: conversation.channelId }, 'slack direct message failed; answering in the channel only');
+      return false;
     }
   }
 
@@ -259,6 +303,16 @@ interface SlackMessageEvent {
   deleted_ts?: string;
   message?: { user?: string; text?: string; ts: string; bot_id?: string };
   previous_message?: { user?: string; ts: string };
+}
+
+/** What a reply carries besides its text, as the note about an undelivered DM names it. */
+function attachmentsOf(reply: Reply): string {
+  const images = reply.images?.length ?? 0;
+  const files = reply.files?.length ?? 0;
+  const parts: string[] = [];
+  if (images) parts.push(images === 1 ? 'the picture' : 'the pictures');
+  if (files) parts.push(files === 1 ? 'the file' : 'the files');
+  return parts.join(' and ');
 }
 
 function conversationOf(teamId: string, channelId: string): Conversation {

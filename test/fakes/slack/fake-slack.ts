@@ -24,6 +24,8 @@ export interface FakeSlackUser {
   isBot?: boolean;
   deleted?: boolean;
   tz?: string;
+  /** conversations.open with this person fails with this Slack error (e.g. 'user_not_visible': DMs closed to the app). */
+  dmError?: string;
 }
 
 export interface FakeSlackChannel {
@@ -709,6 +711,8 @@ export class FakeSlack {
     const users = (stringParam(params, 'users') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
     if (users.length === 0) return fail('users_list_not_supplied');
     if (users.some((u) => !this.users.has(u))) return fail('user_not_found');
+    const closed = users.map((u) => this.users.get(u)?.dmError).find(Boolean);
+    if (closed) return fail(closed);
     if (users.length > 1) return ok({ channel: { id: slackId('G') } });
     const alreadyOpen = this.dmByUser.has(users[0]!);
     const id = this.dmChannelFor(users[0]!);

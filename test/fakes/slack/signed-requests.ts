@@ -10,10 +10,12 @@ export function slackSignature(signingSecret: string, timestampSeconds: number, 
 export interface SignedRequestOptions {
   /** The secret to sign with: the app's for a genuine request, any other for a forged one. */
   signingSecret: string;
-  /** Seconds since the epoch; Bolt rejects anything older than five minutes. Defaults to now. */
+  /** Seconds since the epoch; the bot refuses anything more than five minutes off, either way. Defaults to now. */
   timestamp?: number;
   /** Send no X-Slack-Signature header at all. */
   omitSignature?: boolean;
+  /** Send no X-Slack-Request-Timestamp header (the signature still covers `timestamp`). */
+  omitTimestamp?: boolean;
   /** Slack's redelivery headers (X-Slack-Retry-Num, X-Slack-Retry-Reason, e.g. 'http_timeout'). */
   retryNum?: number;
   retryReason?: string;
@@ -33,8 +35,8 @@ export function signedHeaders(delivery: SlackDelivery, options: SignedRequestOpt
     // Bolt compares the content type exactly; a `; charset=` suffix would make it parse a form as JSON.
     'Content-Type': delivery.contentType,
     'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-    'X-Slack-Request-Timestamp': String(timestamp),
   };
+  if (!options.omitTimestamp) headers['X-Slack-Request-Timestamp'] = String(timestamp);
   if (!options.omitSignature) headers['X-Slack-Signature'] = slackSignature(options.signingSecret, timestamp, delivery.rawBody);
   if (options.retryNum !== undefined) headers['X-Slack-Retry-Num'] = String(options.retryNum);
   if (options.retryReason !== undefined) headers['X-Slack-Retry-Reason'] = options.retryReason;
