@@ -151,7 +151,9 @@ export class DiscordAdapter implements ChatAdapter {
       if (!guild) return false;
       return guild.roles.cache.has(target.roleId) || (await guild.roles.fetch(target.roleId).catch(hiddenAs(null))) !== null;
     }
-    const channel = await this.client.channels.fetch(target.threadId ?? target.channelId, { allowUnknownGuild: true }).catch(hiddenAs(null));
+    // A channel of a server this process does not hold is read to learn its server, but not kept.
+    const options = { allowUnknownGuild: true, cache: false };
+    const channel = await this.client.channels.fetch(target.threadId ?? target.channelId, options).catch(hiddenAs(null));
     if (!channel) return false;
     const guildId = 'guildId' in channel ? channel.guildId : null;
     return (guildId ?? 'dm') === workspaceId;
