@@ -1,9 +1,13 @@
-import type { ChatAdapter, Outbound, Recipient } from '../core/chat-adapter';
+import { type ChatAdapter, type Outbound, OtherWorkspaceError, type Recipient, type WorkspaceTarget } from '../core/chat-adapter';
 import type { Conversation, Platform } from '../core/invocation';
 import type { MessageRef, Reply } from '../core/reply';
 import type { Logger } from '../logger';
 
-/** The running adapters, by platform: how services and the scheduler post without knowing the platform. */
+/**
+ * The running adapters, by platform: how services and the scheduler post without knowing the platform.
+ * Every post and edit is checked against the conversation's workspace just before it is sent, so a
+ * channel or role of another server (set by an older build, or moved since) is never posted to or pinged.
+ */
 export class AdapterHub implements Outbound {
   private readonly adapters = new Map<Platform, ChatAdapter>();
 
@@ -17,20 +21,36 @@ export class AdapterHub implements Outbound {
     return [...this.adapters.values()];
   }
 
+  async inWorkspace(where: Pick<Conversation, 'platform' | 'workspaceId'>, target: WorkspaceTarget): Promise<boolean> {
+    const adapter = this.adapters.get(where.platform);
+    // An adapter that cannot say where a channel lives could be posting anywhere: it is never trusted with one.
+    if (!adapter?.inWorkspace) return false;
+    return adapter.inWorkspace(where.workspaceId, target);
+  }
+
   async post(to: Conversation, reply: Reply): Promise<MessageRef> {
     const adapter = this.adapters.get(to.platform);
     if (!adapter) throw new Error(`no ${to.platform} adapter is running`);
-    return adapter.post(to, reply);
+    if (!(await this.inWorkspace(to, { channelId: to.channelId, threadId: to.threadId }))) {
+      this.logger.warn({ platform: to.platform, workspace: to.workspaceId, channel: to.channelId }, 'post refused: the channel is not in the workspace');
+      throw new OtherWorkspaceError(to);
+    }
+    return adapter.post(to, await this.withoutOtherRoles(to, reply));
   }
 
   async edit(ref: MessageRef, reply: Reply): Promise<boolean> {
-    const adapter = this.adapters.get(ref.conversation.platform);
+    const { conversation: to } = ref;
+    const adapter = this.adapters.get(to.platform);
     if (!adapter?.edit) return false;
     try {
-      await adapter.edit(ref, reply);
+      if (!(await this.inWorkspace(to, { channelId: to.channelId, threadId: to.threadId }))) {
+        this.logger.warn({ platform: to.platform, workspace: to.workspaceId, channel: to.channelId }, 'edit refused: the channel is not in the workspace');
+        return false;
+      }
+      await adapter.edit(ref, await this.withoutOtherRoles(to, reply));
       return true;
     } catch (error) {
-      this.logger.warn({ err: error, platform: ref.conversation.platform, message: ref.messageId }, 'edit failed');
+      this.logger.warn({ err: error, platform: to.platform, message: ref.messageId }, 'edit failed');
       return false;
     }
   }
@@ -45,5 +65,23 @@ export class AdapterHub implements Outbound {
       this.logger.warn({ err: error, platform: to.platform }, 'direct message failed');
       return false;
     }
+  }
+
+  /** The reply without pings of roles outside the workspace: not notified, and not named in the text either. */
+  private async withoutOtherRoles(to: Conversation, reply: Reply): Promise<Reply> {
+    const roles = reply.pings?.roles;
+    if (!roles?.length) return reply;
+    const kept: string[] = [];
+    let text = reply.text;
+    for (const roleId of roles) {
+      if (await this.inWorkspace(to, { roleId })) {
+        kept.push(roleId);
+        continue;
+      }
+      this.logger.warn({ platform: to.platform, workspace: to.workspaceId, channel: to.channelId, role: roleId }, 'ping dropped: the role is not in the workspace');
+      text = text.replaceAll(`<@&${roleId}> `, '').replaceAll(`<@&${roleId}>`, '');
+    }
+    if (kept.length === roles.length) return reply;
+    return { ...reply, text, pings: { ...reply.pings, roles: kept } };
   }
 }

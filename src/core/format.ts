@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import type { Platform } from './invocation';
 
 /**
  * Reply text is plain text plus two pieces of markup every adapter understands: `<@userId>` for a
@@ -14,6 +15,9 @@ export function plain(text: string): string {
 
 export const userMention = (userId: string) => `<@${userId}>`;
 export const channelMention = (channelId: string) => `<#${channelId}>`;
+
+/** What people on a platform call the place a group lives in: a server on Discord, a workspace elsewhere. */
+export const workspaceNoun = (platform: Platform) => (platform === 'discord' ? 'server' : 'workspace');
 
 const numbers = new Intl.NumberFormat('en-US');
 

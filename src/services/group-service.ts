@@ -1,3 +1,4 @@
+import { workspaceNoun } from '../core/format';
 import type { Actor, Conversation } from '../core/invocation';
 import { UserError } from '../core/user-error';
 import {
@@ -110,6 +111,7 @@ export class GroupService {
   async setup(conversation: Conversation, actor: Actor, settings: { timezone: string; channel?: string }): Promise<{ group: Group; created: boolean }> {
     const timezone = requireZone(settings.timezone);
     const announceChannelId = settings.channel ? parseChannelReference(settings.channel) : conversation.channelId;
+    await this.requireOwnChannel(conversation, announceChannelId);
     const existed = await this.find(conversation);
     const { platform, workspaceId, channelId } = conversation;
     const id = await upsertGroup(
@@ -131,6 +133,7 @@ export class GroupService {
         break;
       case 'channel':
         update.announce_channel_id = parseChannelReference(value);
+        await this.requireOwnChannel(group, update.announce_channel_id);
         break;
       case 'backfill_days':
         update.backfill_days = wholeNumber(setting, value, 0, MAX_BACKFILL_DAYS);
@@ -149,6 +152,8 @@ export class GroupService {
         const role = /^<@&(\d{17,20})>$|^(\d{17,20})$/.exec(value.trim());
         if (!off && !role) throw new UserError('bad_argument', 'readers_role takes a Discord role mention (@role), or none.');
         update.readers_role_id = off ? null : (role![1] ?? role![2])!;
+        if (update.readers_role_id && !(await this.deps.outbound.inWorkspace(group, { roleId: update.readers_role_id })))
+          throw new UserError('bad_argument', `That role is not in this ${workspaceNoun(group.platform)}: pick a role of this ${workspaceNoun(group.platform)}, or none.`);
         break;
       }
       case 'log_pattern': {
@@ -188,6 +193,13 @@ export class GroupService {
     await updateGroup(db, group.id, update);
     this.forget(group);
     return this.get(group.id);
+  }
+
+  /** Announcements go only to a channel of the group's own server or workspace (the group's own channel always is). */
+  private async requireOwnChannel(where: Pick<Conversation, 'platform' | 'workspaceId' | 'channelId'>, channelId: string): Promise<void> {
+    if (channelId === where.channelId || (await this.deps.outbound.inWorkspace(where, { channelId }))) return;
+    const place = workspaceNoun(where.platform);
+    throw new UserError('bad_argument', `That channel is not in this ${place}: pick a channel of this ${place}.`);
   }
 
   /** A mention names the user directly; a plain name must belong to exactly one member. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Harness } from '../support/harness';
+import { Harness, type LogEntry } from '../support/harness';
 
 const admin = { name: 'Ada', admin: true };
 
@@ -90,5 +90,52 @@ describe('/setup and /config', () => {
     await h.send(admin, '/config admin_remove <@bo>');
     expect(await h.text('Bo', '/config')).toMatch(/Only group admins/);
     expect(await h.text(admin, '/config admin_add Nobody')).toMatch(/No member called "Nobody"/);
+  });
+});
+
+describe('a channel or role of another workspace', () => {
+  let h: Harness;
+  const logged: LogEntry[] = [];
+  beforeEach(async () => {
+    logged.length = 0;
+    h = await Harness.create({ onLog: (entry) => logged.push(entry) });
+    // 'elsewhere' and this role live in workspace w2; the group is in w1.
+    h.adapter.workspaceOf.set('elsewhere', 'w2');
+    h.adapter.workspaceOf.set('223456789012345678', 'w2');
+  });
+  afterEach(() => h.close());
+
+  const storedGroup = () => h.db.selectFrom('groups').select(['announce_channel_id', 'readers_role_id']).execute();
+
+  it('GIVEN /setup with a channel of another workspace THEN refuses it and creates no group', async () => {
+    expect(await h.text(admin, '/setup timezone:UTC channel:#elsewhere')).toBe('That channel is not in this workspace: pick a channel of this workspace.');
+    expect(await storedGroup()).toEqual([]);
+    expect(await h.text(admin, '/setup timezone:UTC channel:#announcements')).toMatch(/announcements go to <#announcements>/);
+  });
+
+  it('GIVEN /config channel or readers_role of another workspace THEN refuses it and keeps the setting', async () => {
+    await h.send(admin, '/setup Europe/London');
+    expect(await h.text(admin, '/config channel #elsewhere')).toBe('That channel is not in this workspace: pick a channel of this workspace.');
+    expect(await h.text(admin, '/config readers_role <@&223456789012345678>')).toBe('That role is not in this workspace: pick a role of this workspace, or none.');
+    expect(await storedGroup()).toEqual([{ announce_channel_id: 'general', readers_role_id: null }]);
+    expect(await h.text(admin, '/config channel #announcements')).toMatch(/channel \(announcements\): <#announcements>/);
+  });
+
+  it('GIVEN a stored announcement channel now in another workspace THEN never posts there, says why and logs it', async () => {
+    await h.send(admin, '/setup Europe/London channel:#reading');
+    h.adapter.workspaceOf.set('reading', 'w2');
+    expect(await h.text('Bo', '/publish https://example.com/a A')).toMatch(/^I couldn't post in the announcement channel \(that channel is not in this workspace\)/);
+    for (let day = 0; day < 7; day++) {
+      await h.send('Bo', '/log 100');
+      h.clock.advance(86_400_000);
+    }
+    expect(h.adapter.posts).toEqual([]);
+    expect(logged.map((l) => l.msg)).toContain('milestone announcement not posted');
+    expect(logged.filter((l) => l.msg === 'post refused: the channel is not in the workspace')).toContainEqual(
+      expect.objectContaining({ level: 40, platform: 'console', workspace: 'w1', channel: 'reading' }),
+    );
+    h.adapter.workspaceOf.delete('reading');
+    await h.send('Bo', '/publish https://example.com/b B');
+    expect(h.adapter.posts.map((p) => [p.to.channelId, p.reply.text.split('\n')[0]])).toEqual([['reading', '📣 New from Bo: B']]);
   });
 });

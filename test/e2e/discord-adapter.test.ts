@@ -273,3 +273,101 @@ describe('the Discord adapter on its own, with a scripted handler', () => {
     await expect.poll(() => logged.map((l) => l.msg)).toContain('discord reply lost');
   });
 });
+
+describe('the Discord adapter with two servers: a group posts and pings only in its own', () => {
+  const guildA = snowflake();
+  const writingA = snowflake();
+  const announcementsA = snowflake();
+  const readersA = snowflake();
+  const guildB = snowflake();
+  const generalB = snowflake();
+  const readersB = snowflake();
+  const clock = new FakeClock(Date.parse('2026-03-01T12:00:00Z'));
+  let fake: FakeDiscord;
+  let bot: TestBot;
+
+  beforeAll(async () => {
+    fake = await FakeDiscord.start({
+      guilds: [
+        {
+          id: guildA,
+          name: 'Writers',
+          channels: [
+            { id: writingA, name: 'writing' },
+            { id: announcementsA, name: 'announcements' },
+          ],
+          roles: [{ id: readersA, name: 'readers', mentionable: true }],
+          members: [{ user: ada }],
+        },
+        { id: guildB, name: 'Elsewhere', channels: [{ id: generalB, name: 'general' }], roles: [{ id: readersB, name: 'readers', mentionable: true }], members: [{ user: bo }] },
+      ],
+    });
+    bot = await startTestBot({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: guildA }, { clock });
+    await slashInA('setup', { timezone: 'UTC' });
+  });
+  afterAll(async () => {
+    await bot?.close();
+    await fake?.stop();
+  });
+
+  async function slashInA(name: string, options: Record<string, string> = {}) {
+    const sent = fake.slashCommand({ guildId: guildA, channelId: writingA, user: ada, name, options, memberPermissions: MANAGE_GUILD });
+    return callbackBody(await fake.waitForCallback(sent)).data!;
+  }
+
+  const group = () => bot.app.database.db.selectFrom('groups').select(['announce_channel_id', 'readers_role_id']).executeTakeFirstOrThrow();
+
+  /** Writes the group's row as an older build may have stored it, and lets the bot's short lookup cache lapse. */
+  async function storeDirectly(values: { announce_channel_id?: string; readers_role_id?: string | null }) {
+    await bot.app.database.db.updateTable('groups').set(values).execute();
+    clock.advance(60_000);
+  }
+
+  it('refuses a channel of the other server in /config channel and /setup, and stores nothing', async () => {
+    expect(await slashInA('config', { setting: 'channel', value: `<#${generalB}>` })).toMatchObject({
+      flags: 64,
+      content: 'That channel is not in this server: pick a channel of this server.',
+    });
+    expect(await slashInA('setup', { timezone: 'UTC', channel: generalB })).toMatchObject({ flags: 64, content: 'That channel is not in this server: pick a channel of this server.' });
+    expect(await group()).toEqual({ announce_channel_id: writingA, readers_role_id: null });
+  });
+
+  it("refuses the other server's role in /config readers_role, and accepts this server's", async () => {
+    expect(await slashInA('config', { setting: 'readers_role', value: `<@&${readersB}>` })).toMatchObject({
+      flags: 64,
+      content: 'That role is not in this server: pick a role of this server, or none.',
+    });
+    expect(await group()).toEqual({ announce_channel_id: writingA, readers_role_id: null });
+    expect((await slashInA('config', { setting: 'readers_role', value: `<@&${readersA}>` })).flags).toBe(64);
+    expect(await group()).toEqual({ announce_channel_id: writingA, readers_role_id: readersA });
+  });
+
+  it("never posts to a stored channel of the other server, and logs the refusal; this server's channel still gets the post", async () => {
+    await storeDirectly({ announce_channel_id: generalB });
+    const refused = await slashInA('publish', { url: 'https://ada.example/one', title: 'One' });
+    expect(refused.content).toMatch(/^I couldn't post in the announcement channel \(that channel is not in this server\)/);
+    expect(bot.logs).toContainEqual(expect.objectContaining({ msg: 'post refused: the channel is not in the workspace', workspace: guildA, channel: generalB }));
+    // A channel Discord will not show the bot (deleted, or in a server it left) is refused the same way.
+    const vanished = snowflake();
+    await storeDirectly({ announce_channel_id: vanished });
+    expect((await slashInA('publish', { url: 'https://ada.example/one', title: 'One' })).content).toMatch(/that channel is not in this server/);
+    expect(fake.requestsTo('POST', `/channels/${vanished}/messages`)).toEqual([]);
+
+    await storeDirectly({ announce_channel_id: announcementsA });
+    await slashInA('publish', { url: 'https://ada.example/two', title: 'Two' });
+    const post = await fake.waitForRequest({ method: 'POST', path: `/channels/${announcementsA}/messages` });
+    expect(post.body).toMatchObject({ content: `<@&${readersA}>`, allowed_mentions: { parse: [], roles: [readersA] } });
+    expect(fake.requestsTo('POST', `/channels/${generalB}/messages`)).toEqual([]);
+    // The check reads the channel discord.js cached at connect: no extra request per post.
+    expect(fake.requestsTo('GET', `/channels/${announcementsA}`)).toEqual([]);
+  });
+
+  it("drops a stored readers' role of the other server from the announcement: not pinged, not named", async () => {
+    await storeDirectly({ announce_channel_id: announcementsA, readers_role_id: readersB });
+    await slashInA('publish', { url: 'https://ada.example/three', title: 'Three' });
+    const post = await fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${announcementsA}/messages` && JSON.stringify(r.body).includes('Three'));
+    expect(post.body).toMatchObject({ content: '', allowed_mentions: { parse: [], roles: [] } });
+    expect(JSON.stringify(post.body)).not.toContain(readersB);
+    expect(bot.logs).toContainEqual(expect.objectContaining({ msg: 'ping dropped: the role is not in the workspace', workspace: guildA, role: readersB }));
+  });
+});

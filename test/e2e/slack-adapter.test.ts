@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index';
 import type { SlackAdapter } from '../../src/adapters/slack/slack-adapter';
 import { slackManifest } from '../../src/adapters/slack/slack-commands';
+import { FakeClock } from '../../src/core/clock';
 import { describeOptions, usage } from '../../src/core/options';
 import {
   blockAction,
@@ -309,6 +310,56 @@ describe('the Slack adapter in Socket Mode, against a fake Slack', () => {
     await fake.socketSend('events_api', payload, { retryAttempt: 1, retryReason: 'timeout' });
     await fake.waitForCall('reactions.add', (c) => c.params.timestamp === event.ts);
     await expect.poll(async () => (await logRows(bot)).filter((r) => r.message_id === event.ts).length).toBe(1);
+  });
+});
+
+describe('the Slack adapter and a channel of another team', () => {
+  const ELSEWHERE = 'C0ELSEWHERE';
+  const ANNOUNCEMENTS = 'C0ANNOUNCE';
+  const clock = new FakeClock(Date.parse('2026-03-01T12:00:00Z'));
+  let fake: FakeSlack;
+  let bot: TestBot;
+  let eventsUrl: string;
+
+  beforeAll(async () => {
+    fake = await FakeSlack.start({ users: [{ id: ADMIN, name: 'ada', isAdmin: true }], channels: [{ id: ELSEWHERE, name: 'elsewhere', teamId: 'T0OTHERTEAM' }] });
+    bot = await startTestBot({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0' }, { clock });
+    eventsUrl = `http://127.0.0.1:${(bot.adapters[0] as SlackAdapter).address!.port}/slack/events`;
+    await command('/setup timezone:UTC');
+  });
+  afterAll(async () => {
+    await bot?.close();
+    await fake?.stop();
+  });
+
+  async function command(text: string) {
+    const name = text.split(' ')[0]!;
+    const responseUrl = fake.responseUrl();
+    await sendSignedRequest(eventsUrl, slashCommand({ command: name, text: text.slice(name.length).trim(), userId: ADMIN, channelId: CHANNEL, responseUrl }), { signingSecret: SIGNING_SECRET });
+    return ((await fake.waitForResponse((r) => r.url === responseUrl)).body as { text: string }).text;
+  }
+
+  const announceChannel = async () => (await bot.app.database.db.selectFrom('groups').select('announce_channel_id').executeTakeFirstOrThrow()).announce_channel_id;
+
+  it("refuses another team's channel, and one Slack does not show the bot, and stores nothing", async () => {
+    expect(await command(`/config channel <#${ELSEWHERE}|elsewhere>`)).toBe('That channel is not in this workspace: pick a channel of this workspace.');
+    fake.failNext('conversations.info', 'channel_not_found');
+    expect(await command('/config channel <#C0GONE|gone>')).toBe('That channel is not in this workspace: pick a channel of this workspace.');
+    expect(await announceChannel()).toBe(CHANNEL);
+  });
+
+  it("never posts to a stored channel of another team, and logs the refusal; this team's channel still gets the post", async () => {
+    await bot.app.database.db.updateTable('groups').set({ announce_channel_id: ELSEWHERE }).execute();
+    clock.advance(60_000);
+    expect(await command('/publish https://ada.example/one One')).toMatch(/^I couldn't post in the announcement channel \(that channel is not in this workspace\)/);
+    expect(bot.logs).toContainEqual(expect.objectContaining({ msg: 'post refused: the channel is not in the workspace', workspace: fake.teamId, channel: ELSEWHERE }));
+
+    expect(await command(`/config channel <#${ANNOUNCEMENTS}|announcements>`)).toMatch(/channel \(announcements\): <#C0ANNOUNCE>/);
+    await command('/publish https://ada.example/two Two');
+    await fake.waitForCall('chat.postMessage', (c) => c.params.channel === ANNOUNCEMENTS && String(c.params.text).includes('Two'));
+    expect(fake.calls.filter((c) => c.method === 'chat.postMessage' && c.params.channel === ELSEWHERE)).toEqual([]);
+    // conversations.info answered once for the channel when it was set: the post reused it.
+    expect(fake.calls.filter((c) => c.method === 'conversations.info' && c.params.channel === ANNOUNCEMENTS)).toHaveLength(1);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ChatAdapter, InvocationHandler } from '../../src/core/chat-adapter';
+import type { ChatAdapter, InvocationHandler, WorkspaceTarget } from '../../src/core/chat-adapter';
 import type { Clock } from '../../src/core/clock';
 import type { Actor, Conversation, Invocation } from '../../src/core/invocation';
 import type { MessageRef, Reply } from '../../src/core/reply';
@@ -12,6 +12,11 @@ export class RecordingAdapter implements ChatAdapter {
   /** Channels that refuse posts (a deleted channel, a missing permission), and users with closed DMs. */
   readonly brokenChannels = new Set<string>();
   readonly closedDirectMessages = new Set<string>();
+  /**
+   * Channels and roles (by id) that live in one workspace only. Any other id is in every workspace,
+   * as the harness names channels ("general") the same way in each.
+   */
+  readonly workspaceOf = new Map<string, string>();
   private handler?: InvocationHandler;
 
   constructor(private readonly clock?: Clock) {}
@@ -38,6 +43,11 @@ export class RecordingAdapter implements ChatAdapter {
   async directMessage(to: Actor, reply: Reply): Promise<void> {
     if (this.closedDirectMessages.has(to.userId)) throw new Error('Cannot send messages to this user');
     this.directMessages.push({ to, reply, at: this.clock?.now() ?? Date.now() });
+  }
+
+  async inWorkspace(workspaceId: string, target: WorkspaceTarget): Promise<boolean> {
+    const id = 'roleId' in target ? target.roleId : target.channelId;
+    return (this.workspaceOf.get(id) ?? workspaceId) === workspaceId;
   }
 
   deliver(invocation: Invocation): Promise<Reply | void> {

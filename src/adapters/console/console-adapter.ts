@@ -83,6 +83,11 @@ export class ConsoleAdapter implements ChatAdapter {
     this.printReply(reply, `[DM to ${to.displayName}] `);
   }
 
+  /** The console is one workspace: everything in it is in it, and nothing else is. */
+  async inWorkspace(workspaceId: string): Promise<boolean> {
+    return workspaceId === WORKSPACE;
+  }
+
   private async readLines(onInvocation: InvocationHandler, interactive: boolean): Promise<void> {
     const prompt = () => {
       if (interactive) {

@@ -1,6 +1,7 @@
 import {
   type ChatInputCommandInteraction,
   Client,
+  DiscordAPIError,
   Events,
   GatewayIntentBits,
   type GuildMember,
@@ -15,7 +16,7 @@ import {
   type User,
 } from 'discord.js';
 import { once } from 'node:events';
-import type { ChatAdapter, InvocationHandler } from '../../core/chat-adapter';
+import type { ChatAdapter, InvocationHandler, WorkspaceTarget } from '../../core/chat-adapter';
 import type { CommandDefinition } from '../../core/command';
 import type { Actor, Conversation, Invocation } from '../../core/invocation';
 import { type MessageRef, privateReply, type Reply } from '../../core/reply';
@@ -139,6 +140,25 @@ export class DiscordAdapter implements ChatAdapter {
     await user.send(renderForDiscord(reply));
   }
 
+  /**
+   * Where a channel or role lives, from what discord.js already holds: channels and roles arrive with
+   * each server at connect and stay cached, so checking before every post costs no request. A channel
+   * Discord will not show the bot (unknown, or in a server it is not in) is not in the server.
+   */
+  async inWorkspace(workspaceId: string, target: WorkspaceTarget): Promise<boolean> {
+    if ('roleId' in target) {
+      const guild = this.client.guilds.cache.get(workspaceId);
+      if (!guild) return false;
+      return guild.roles.cache.has(target.roleId) || (await guild.roles.fetch(target.roleId).catch(hiddenAs(null))) !== null;
+    }
+    // A channel of a server this process does not hold is read to learn its server, but not kept.
+    const options = { allowUnknownGuild: true, cache: false };
+    const channel = await this.client.channels.fetch(target.threadId ?? target.channelId, options).catch(hiddenAs(null));
+    if (!channel) return false;
+    const guildId = 'guildId' in channel ? channel.guildId : null;
+    return (guildId ?? 'dm') === workspaceId;
+  }
+
   /** Runs an event handler so that its failure is logged and the client carries on. */
   private guard(what: string, work: Promise<unknown>): void {
     work.catch((error: unknown) => this.options.logger.error({ err: error }, `discord ${what} failed`));
@@ -251,6 +271,14 @@ export class DiscordAdapter implements ChatAdapter {
       await message.reply(rendered);
     }
   }
+}
+
+/** Discord's answer for something the bot may not see (unknown, or no access) becomes `value`; other failures stay failures. */
+function hiddenAs<T>(value: T): (error: unknown) => T {
+  return (error) => {
+    if (error instanceof DiscordAPIError && (error.status === 403 || error.status === 404)) return value;
+    throw error;
+  };
 }
 
 interface ActorSource {

@@ -1,8 +1,8 @@
 import { App, type BlockAction, type ButtonAction, HTTPReceiver, type RespondFn, type SlackCommandMiddlewareArgs } from '@slack/bolt';
-import type { WebClient, WebClientOptions } from '@slack/web-api';
+import { WebAPIPlatformError, type WebClient, type WebClientOptions } from '@slack/web-api';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ChatAdapter, InvocationHandler } from '../../core/chat-adapter';
+import type { ChatAdapter, InvocationHandler, WorkspaceTarget } from '../../core/chat-adapter';
 import type { CommandDefinition } from '../../core/command';
 import type { Actor, Conversation, Invocation } from '../../core/invocation';
 import { type MessageRef, privateReply, type Reply } from '../../core/reply';
@@ -41,6 +41,9 @@ interface SlackUser {
 /** Where Slack sends commands, buttons and events over HTTP. */
 const EVENTS_PATH = '/slack/events';
 
+/** How long a channel's teams are trusted (a channel is rarely shared or unshared). */
+const CHANNEL_TEAMS_CACHE_MS = 10 * 60_000;
+
 /** Slack message events that are someone writing, editing or deleting a message (not joins, bots, etc.). */
 const HANDLED_SUBTYPES = new Set([undefined, 'message_changed', 'message_deleted', 'thread_broadcast', 'file_share']);
 
@@ -57,6 +60,8 @@ export class SlackAdapter implements ChatAdapter {
   private server?: Server;
   private readonly receiver?: HTTPReceiver;
   private readonly users = new Map<string, SlackUser>();
+  /** The teams each channel belongs to (conversations.info, cached), for the check before every post. */
+  private readonly channelTeams = new Map<string, { teams: string[]; expires: number }>();
   private readonly queue: ChannelSendQueue;
 
   constructor(private readonly options: SlackAdapterOptions) {
@@ -140,6 +145,34 @@ export class SlackAdapter implements ChatAdapter {
   async directMessage(to: Actor, reply: Reply): Promise<void> {
     const opened = await this.app.client.conversations.open({ users: to.userId });
     await this.send(this.app.client, opened.channel!.id!, reply);
+  }
+
+  /**
+   * Whether a channel belongs to the team: its own team, or one it is shared with (conversations.info,
+   * kept for a few minutes, so posts do not each ask). A channel Slack will not show the bot is in no
+   * team; Slack has no roles.
+   */
+  async inWorkspace(workspaceId: string, target: WorkspaceTarget): Promise<boolean> {
+    if ('roleId' in target) return false;
+    const now = Date.now();
+    let known = this.channelTeams.get(target.channelId);
+    if (!known || known.expires < now) {
+      known = { teams: await this.teamsOf(target.channelId), expires: now + CHANNEL_TEAMS_CACHE_MS };
+      // A channel not found may be found once the bot is invited: only what Slack showed is kept.
+      if (known.teams.length) this.channelTeams.set(target.channelId, known);
+    }
+    return known.teams.includes(workspaceId);
+  }
+
+  private async teamsOf(channel: string): Promise<string[]> {
+    try {
+      const { channel: info } = await this.app.client.conversations.info({ channel });
+      const teams = [info?.context_team_id, ...(info?.shared_team_ids ?? []), ...(info?.internal_team_ids ?? [])];
+      return teams.filter((team): team is string => Boolean(team));
+    } catch (error) {
+      if (error instanceof WebAPIPlatformError && error.data.error === 'channel_not_found') return [];
+      throw error;
+    }
   }
 
   /** Runs a handler so that its failure is logged and Bolt carries on. */

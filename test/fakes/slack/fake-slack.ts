@@ -34,6 +34,8 @@ export interface FakeSlackChannel {
   isPrivate?: boolean;
   /** For a DM (an id starting with D): the other person. */
   user?: string;
+  /** The team the channel lives in, when it is another workspace's channel the bot can still see; the fake's own team when left out. */
+  teamId?: string;
 }
 
 export interface FakeSlackOptions {
@@ -745,7 +747,8 @@ export class FakeSlack {
         is_org_shared: false,
         created,
         creator: FAKE_SLACK_DEFAULTS.userId,
-        context_team_id: this.teamId,
+        context_team_id: known?.teamId ?? this.teamId,
+        shared_team_ids: [known?.teamId ?? this.teamId],
       },
     });
   }
