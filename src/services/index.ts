@@ -1,4 +1,5 @@
 import { fetchPolicy } from '../net/safe-fetch';
+import { svgToPng } from '../render/png';
 import { DataRightsService } from './data-rights-service';
 import { DigestService } from './digest-service';
 import { FollowerService } from './follower-service';
@@ -19,6 +20,7 @@ export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = {
   feedPollMs: 5 * 60_000,
   announcementEditIntervalMs: 3000,
   lookupCacheMs: 5000,
+  svgToPng,
 };
 
 export interface Services {

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock';
 import type { Db } from '../db/database';
 import type { Logger } from '../logger';
 import type { FetchPolicy } from '../net/safe-fetch';
+import type { SvgToPng } from '../render/png';
 
 /** Tunable behaviour of the services, with defaults in `DEFAULT_SERVICE_SETTINGS`. */
 export interface ServiceSettings {
@@ -14,6 +15,8 @@ export interface ServiceSettings {
   announcementEditIntervalMs: number;
   /** How long a looked-up group or member is reused before reading it again (changes by other processes show after this). */
   lookupCacheMs: number;
+  /** How pictures are rendered (resvg with the shipped fonts). */
+  svgToPng: SvgToPng;
 }
 
 /** What every service is built from. Services open their own transactions and post only after commit. */
