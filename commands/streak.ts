@@ -27,8 +27,10 @@ export async function streakReply(ctx: GroupContext, reference: string | undefin
   else if (s.loggedToday) status = 'Logged today. ✔';
   else if (s.atRisk) status = self ? 'Not logged today yet: log before your day ends to keep the streak.' : 'Not logged today yet.';
   const title = `${plain(member.displayName)}'s streak`;
-  const text = [title, ...fields.map((f) => `${f.label}: ${f.value}`), status].filter(Boolean).join('\n');
-  return privateReply(text, { title, fields, images: [{ fileName: 'streak-calendar.png', ...picture }] });
+  // A calendar that could not be drawn costs only the picture: the figures are all in the text.
+  const missing = picture ? '' : 'The calendar picture could not be drawn this time.';
+  const text = [title, ...fields.map((f) => `${f.label}: ${f.value}`), status, missing].filter(Boolean).join('\n');
+  return privateReply(text, { title, fields, ...(picture && { images: [{ fileName: 'streak-calendar.png', ...picture }] }) });
 }
 
 export default defineCommand({

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { Services } from '../services/index';
 import type { Clock } from './clock';
+import { cleanText, hasControlCharacters } from './clean-text';
 import type { ButtonDefinition, CommandContext, CommandDefinition, MessageHandler } from './command';
-import type { CommandArgs, Invocation } from './invocation';
+import type { Actor, CommandArgs, Invocation } from './invocation';
 import { acceptedValues, describeOptions, type OptionInfo, usage } from './options';
 import { closest } from './format';
 import { privateReply, type Reply } from './reply';
@@ -11,9 +12,6 @@ import { clip, coerceTextValues, parseTextArgs } from './text-args';
 import { UserError } from './user-error';
 
 export const MAX_ARGUMENT_TEXT = 4000;
-
-// C0 and C1 controls, and the bidirectional overrides that can disguise text.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 export interface RouterDeps {
   commands: readonly CommandDefinition[];
@@ -56,8 +54,9 @@ export class Router {
     }
   }
 
-  private async dispatch(invocation: Invocation): Promise<Reply | void> {
+  private async dispatch(raw: Invocation): Promise<Reply | void> {
     const { services } = this.deps;
+    const invocation = cleaned(raw);
     const group = await services.groups.find(invocation.conversation);
     const ctx: CommandContext = {
       actor: invocation.actor,
@@ -122,7 +121,7 @@ function parseArguments(definition: CommandDefinition, options: OptionInfo[], ar
     if (unknown) throw new UserError('unknown_option', `/${definition.name} has no option "${clip(unknown, 32)}".`);
   }
   for (const [name, value] of Object.entries(values)) {
-    if (typeof value === 'string' && CONTROL_CHARACTERS.test(value))
+    if (typeof value === 'string' && hasControlCharacters(value))
       throw new UserError('bad_argument', `${name} contains control characters; please use plain text.`);
   }
   const parsed = definition.options.safeParse(values);
@@ -147,6 +146,24 @@ function explain(definition: CommandDefinition, options: OptionInfo[], issue: z.
 export function unknownCommand(name: string, known: readonly string[]): string {
   const meant = closest(name, known);
   return `There's no /${clip(name, 32)} command.${meant ? ` Did you mean /${meant}?` : ''} Type /help to see them all.`;
+}
+
+/**
+ * The invocation with the text the platform supplied cleaned: the speaker's name and a chat
+ * message's text. Typed command arguments are not cleaned but refused (parseArguments), so the
+ * person sees what was wrong.
+ */
+function cleaned(invocation: Invocation): Invocation {
+  const actor = cleanActor(invocation.actor);
+  if (invocation.kind === 'message' || invocation.kind === 'message-edited')
+    return { ...invocation, actor, text: cleanText(invocation.text, { multiline: true }) };
+  return { ...invocation, actor };
+}
+
+function cleanActor(actor: Actor): Actor {
+  const displayName = cleanText(actor.displayName).trim();
+  // A name made only of such characters is shown by the user id, as platforms do for a missing name.
+  return { ...actor, displayName: displayName || (actor.displayName ? actor.userId : '') };
 }
 
 function describe(invocation: Invocation) {

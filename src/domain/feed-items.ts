@@ -1,4 +1,5 @@
 import type { parseFeed as ParseFeed } from 'feedsmith';
+import { cleanText } from '../core/clean-text';
 import { canonicalUrl } from './canonical-url';
 
 /** A feed read into what the bot needs: its title and its items, each with a stable identity. */
@@ -24,7 +25,8 @@ export class FeedReadError extends Error {
 export const MAX_FEED_ITEMS = 100;
 
 type Text = string | { value?: string } | undefined;
-const text = (value: Text): string => (typeof value === 'string' ? value : (value?.value ?? '')).trim();
+/** A feed's text as one clean line: feeds are written by anyone, and their titles end up in posts and pictures. */
+const text = (value: Text): string => cleanText(typeof value === 'string' ? value : (value?.value ?? '')).trim();
 
 function date(...candidates: unknown[]): number | null {
   for (const candidate of candidates) {
@@ -43,7 +45,7 @@ function safeCanonical(link: string): string | undefined {
 }
 
 function item(id: string | undefined, link: string | undefined, title: string, publishedAt: number | null): FeedItem | undefined {
-  const cleanLink = link?.trim();
+  const cleanLink = link && cleanText(link).trim();
   if (!cleanLink || !/^https?:\/\//i.test(cleanLink)) return undefined;
   const key = id?.trim() || safeCanonical(cleanLink);
   if (!key) return undefined;

@@ -1,3 +1,4 @@
+import { cleanText } from '../core/clean-text';
 import { bodyText, FetchError, type FetchPolicy, safeFetch } from './safe-fetch';
 
 /**
@@ -29,7 +30,8 @@ export async function titleFromHtml(html: string): Promise<string | undefined> {
     { decodeEntities: true, lowerCaseTags: true },
   );
   parser.end(html);
-  const found = [og, twitter, title].map((t) => t?.replace(/\s+/g, ' ').trim()).find(Boolean);
+  // A page is written by anyone, and its title ends up in posts and pictures: one clean line.
+  const found = [og, twitter, title].map((t) => t && cleanText(t).replace(/\s+/g, ' ').trim()).find(Boolean);
   return found ? found.slice(0, 300) : undefined;
 }
 

@@ -1,4 +1,4 @@
-import { svgToPng } from './png';
+import { type SvgToPng, svgToPng } from './png';
 import { fit, svgDocument, text, THEME } from './svg';
 
 export interface ChartSeries {
@@ -90,12 +90,12 @@ export function followerChartSvg(data: FollowerChartData): string {
   return svgDocument(width, height, parts.join(''));
 }
 
-export function renderFollowerChart(data: FollowerChartData): { png: Uint8Array; alt: string } {
+export function renderFollowerChart(data: FollowerChartData, toPng: SvgToPng = svgToPng): { png: Uint8Array; alt: string } {
   const lastTotal = data.total.at(-1) ?? 0;
   const firstTotal = data.total[0] ?? 0;
   const leaders = data.members
     .map((s) => `${s.name} ${[...s.values].reverse().find((v) => v !== null) ?? 0}`)
     .join(', ');
   const alt = `Follower growth over ${data.weeks.length} weeks: the group went from ${firstTotal} to ${lastTotal} followers. Top members now: ${leaders || 'none yet'}.`;
-  return { png: svgToPng(followerChartSvg(data)), alt };
+  return { png: toPng(followerChartSvg(data)), alt };
 }

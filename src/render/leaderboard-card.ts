@@ -1,4 +1,4 @@
-import { svgToPng } from './png';
+import { type SvgToPng, svgToPng } from './png';
 import { fit, svgDocument, text, THEME } from './svg';
 
 export interface CardColumn {
@@ -33,9 +33,9 @@ export function leaderboardCardSvg(data: LeaderboardCardData): string {
   return svgDocument(width, height, parts.join(''));
 }
 
-export function renderLeaderboardCard(data: LeaderboardCardData): { png: Uint8Array; alt: string } {
+export function renderLeaderboardCard(data: LeaderboardCardData, toPng: SvgToPng = svgToPng): { png: Uint8Array; alt: string } {
   const alt = `${data.title}. ${data.columns
     .map((c) => `${c.heading}: ${c.rows.length ? c.rows.slice(0, ROWS).map((r) => `${r.rank}. ${r.name} ${r.value}`).join(', ') : 'nobody yet'}`)
     .join('. ')}.`;
-  return { png: svgToPng(leaderboardCardSvg(data)), alt };
+  return { png: toPng(leaderboardCardSvg(data)), alt };
 }

@@ -11,6 +11,9 @@ const FONT_FILES = [
 
 export const FONT_FAMILY = 'Inter';
 
+/** How an SVG document becomes PNG bytes; services are given one, so a test can make it fail. */
+export type SvgToPng = (svg: string) => Uint8Array;
+
 /** Renders an SVG document to PNG bytes. */
 export function svgToPng(svg: string): Uint8Array {
   const resvg = new Resvg(svg, {

@@ -1,7 +1,7 @@
 import { addDays, daysBetween, type LocalDate } from '../domain/local-date';
 import { startOfWeek } from '../domain/periods';
 import { plural } from '../core/format';
-import { svgToPng } from './png';
+import { type SvgToPng, svgToPng } from './png';
 import { fit, svgDocument, text, THEME } from './svg';
 
 export const CALENDAR_WEEKS = 26;
@@ -119,12 +119,12 @@ export function streakCalendarSvg(data: CalendarData): string {
 }
 
 /** The calendar as a PNG, with its text alternative. */
-export function renderStreakCalendar(data: CalendarData): { png: Uint8Array; alt: string } {
+export function renderStreakCalendar(data: CalendarData, toPng: SvgToPng = svgToPng): { png: Uint8Array; alt: string } {
   const start = calendarStart(data.today, data.weekStart);
   const inRange = (d: LocalDate) => d >= start && d <= data.today;
   const logged = [...data.words.keys()].filter(inRange).length;
   const frozen = [...data.frozen].filter(inRange).length;
   const vacation = [...data.vacation].filter(inRange).length;
   const alt = `Streak calendar for ${data.name}, the 26 weeks to ${data.today}: ${plural(logged, 'day')} logged, ${frozen} bridged by a freeze, ${vacation} on vacation. Current streak ${plural(data.current, 'day')}, longest ${data.longest}.`;
-  return { png: svgToPng(streakCalendarSvg(data)), alt };
+  return { png: toPng(streakCalendarSvg(data)), alt };
 }

@@ -19,8 +19,18 @@ export const THEME = {
   total: '#1f2328',
 } as const;
 
+// What XML 1.0 does not allow anywhere (C0 controls but tab, line feed and carriage return; lone
+// surrogates; U+FFFE and U+FFFF): one of them in a name makes resvg refuse the whole picture.
+const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+
+/** Text safe inside an element or an attribute: markup escaped, characters XML forbids dropped. */
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(NOT_XML, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 export function svgDocument(width: number, height: number, body: string): string {
@@ -38,6 +48,11 @@ export function text(x: number, y: number, content: string, options: { size?: nu
 }
 
 /** Shortens text to about `max` characters, for labels that must fit. */
-export function fit(content: string, max: number): string {
-  return content.length > max ? `${content.slice(0, max - 1)}…` : content;
+export function fit(label: string, max: number): string {
+  // Only characters that will be drawn count toward the length.
+  const content = label.replace(NOT_XML, '');
+  if (content.length <= max) return content;
+  // Never cut an emoji (a surrogate pair) in half.
+  const cut = /[\ud800-\udbff]/.test(content[max - 2] ?? '') ? max - 2 : max - 1;
+  return `${content.slice(0, cut)}…`;
 }

@@ -1,5 +1,5 @@
 import { formatDate, formatNumber, NAMES_SHOWN, plain, plural, shortList } from '../core/format';
-import { channelReply, privateReply, type Reply } from '../core/reply';
+import { channelReply, privateReply, type Reply, type ReplyImage } from '../core/reply';
 import { type FollowerStanding, membersReportingSince } from '../db/follower.repository';
 import { findGroupById } from '../db/group.repository';
 import { membersWhoLogged, milestonesBetween, publicationsBetween } from '../db/leaderboard.repository';
@@ -15,6 +15,7 @@ import { type DateSpan, weekOf } from '../domain/periods';
 import { endedStreakBounds, streakEndedIn, streakOn } from '../domain/streak';
 import { renderFollowerChart } from '../render/follower-chart';
 import { renderLeaderboardCard } from '../render/leaderboard-card';
+import { drawPicture } from './draw-picture';
 import { platformName } from './follower-service';
 import { type BoardRow, type LeaderboardService, spanInstants } from './leaderboard-service';
 import type { ServiceDeps } from './service-deps';
@@ -110,15 +111,18 @@ export class DigestService {
     if (changes.ended.length) lines.push(`💤 Streak ended: ${shortList(changes.ended, (m) => plain(m.displayName))}. Today is a fine day to begin again.`);
     if (lines.length === 0) lines.push('A quiet week: nothing was logged. This week is a fresh start!');
     const title = `📬 Weekly digest: ${formatDate(week.from)} – ${formatDate(week.to)}`;
-    const card = renderLeaderboardCard({
+    const cardData = {
       title: `Week of ${formatDate(week.from)}: leaders`,
       columns: [
         { heading: 'Streaks', rows: cardRows(streaks.rows.filter((r) => r.score > 0), (r) => plural(r.score, 'day')) },
         { heading: 'Words', rows: cardRows(words.rows, (r) => formatNumber(r.score)) },
         { heading: 'Follower growth', rows: cardRows(followers.rows, (r) => `${r.score >= 0 ? '+' : ''}${formatNumber(r.score)}`) },
       ],
-    });
-    const images = [{ fileName: 'leaders.png', ...card }];
+    };
+    // A picture that cannot be drawn is left out; the text carries the same boards.
+    const card = await drawPicture(this.deps.logger, { groupId: group.id, picture: 'leaders card' }, () => renderLeaderboardCard(cardData, this.deps.settings.svgToPng));
+    const images: ReplyImage[] = [];
+    if (card) images.push({ fileName: 'leaders.png', ...card });
     if (chart) images.push({ fileName: 'followers.png', ...chart });
     return channelReply([title, ...lines].join('\n'), {
       title,
@@ -131,18 +135,19 @@ export class DigestService {
     });
   }
 
-  /** The top members' follower counts over the 12 weeks to the digest week, and the group's total; none without counts. */
+  /** The top members' follower counts over the 12 weeks to the digest week, and the group's total; none without counts or when it cannot be drawn. */
   private async followerChart(group: Group, week: DateSpan, leaders: FollowerStanding[]): Promise<{ png: Uint8Array; alt: string } | undefined> {
     if (leaders.length === 0) return undefined;
     const weeks = Array.from({ length: CHART_WEEKS }, (_, i) => weekOf(addDays(week.from, -7 * (CHART_WEEKS - 1 - i)), group.weekStart));
     const top = leaders.slice(0, TOP);
     const [history, members] = await Promise.all([this.leaderboards.followerHistory(group, weeks, top), findListedMembers(this.deps.db, top.map((m) => m.memberId))]);
-    return renderFollowerChart({
+    const data = {
       title: `Followers, 12 weeks to ${formatDate(week.to)}`,
       weeks: weeks.map((w) => formatDate(w.to).slice(4)),
       members: top.flatMap(({ memberId }) => (members.has(memberId) ? [{ name: members.get(memberId)!.displayName, values: history.members.get(memberId)! }] : [])),
       total: history.total,
-    });
+    };
+    return drawPicture(this.deps.logger, { groupId: group.id, picture: 'follower chart' }, () => renderFollowerChart(data, this.deps.settings.svgToPng));
   }
 
   /** Who logged the day before the daily digest goes out. */

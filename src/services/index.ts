@@ -1,4 +1,5 @@
 import { fetchPolicy } from '../net/safe-fetch';
+import { svgToPng } from '../render/png';
 import { DataRightsService } from './data-rights-service';
 import { DigestService } from './digest-service';
 import { FollowerService } from './follower-service';
@@ -21,6 +22,7 @@ export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = {
   announcementEditIntervalMs: 3000,
   lookupCacheMs: 5000,
   rateLimits: DEFAULT_RATE_LIMITS,
+  svgToPng,
 };
 
 export interface Services {

@@ -4,6 +4,7 @@ import type { Db } from '../db/database';
 import type { Logger } from '../logger';
 import type { FetchPolicy } from '../net/safe-fetch';
 import type { RateLimitSettings } from './rate-limits';
+import type { SvgToPng } from '../render/png';
 
 /** Tunable behaviour of the services, with defaults in `DEFAULT_SERVICE_SETTINGS`. */
 export interface ServiceSettings {
@@ -17,6 +18,8 @@ export interface ServiceSettings {
   lookupCacheMs: number;
   /** How fast each member and each group may ask for pictures and fetches. */
   rateLimits: RateLimitSettings;
+  /** How pictures are rendered (resvg with the shipped fonts). */
+  svgToPng: SvgToPng;
 }
 
 /** What every service is built from. Services open their own transactions and post only after commit. */

@@ -22,6 +22,7 @@ import {
   type Vacation,
   vacationEnd,
 } from '../domain/streak';
+import { drawPicture } from './draw-picture';
 import type { ServiceDeps } from './service-deps';
 
 export interface StreakSummary extends StreakToday {
@@ -82,8 +83,11 @@ export class StreakService {
     return { state: after, milestones };
   }
 
-  /** The member's last 26 weeks as a calendar picture: words per day, freezes, vacations, today outlined. */
-  async calendar(group: Group, member: Member): Promise<StreakPicture> {
+  /**
+   * The member's last 26 weeks as a calendar picture: words per day, freezes, vacations, today
+   * outlined. Undefined when it could not be drawn (logged): the figures answer without it.
+   */
+  async calendar(group: Group, member: Member): Promise<StreakPicture | undefined> {
     const db = this.deps.db;
     const calendar = memberCalendar(member, group.timezone);
     const today = localDateOf(this.deps.clock.now(), calendar);
@@ -100,7 +104,7 @@ export class StreakService {
     for (const v of vacations) {
       for (let d = v.start > from ? v.start : from; d <= vacationEnd(v) && d <= today; d = addDays(d, 1)) vacationDates.add(d);
     }
-    return renderStreakCalendar({
+    const data = {
       name: member.displayName,
       today,
       weekStart: group.weekStart,
@@ -109,7 +113,8 @@ export class StreakService {
       vacation: vacationDates,
       current: shown.current,
       longest: shown.longest,
-    });
+    };
+    return drawPicture(this.deps.logger, { groupId: group.id, picture: 'streak calendar' }, () => renderStreakCalendar(data, this.deps.settings.svgToPng));
   }
 
   async summary(group: Group, member: Member): Promise<StreakSummary> {

@@ -7,7 +7,7 @@ import { addDays } from '../../src/domain/local-date';
 import { chartGeometry, type FollowerChartData, renderFollowerChart } from '../../src/render/follower-chart';
 import { renderLeaderboardCard } from '../../src/render/leaderboard-card';
 import { CALENDAR_LAYOUT, type CalendarData, calendarStart, cellCentre, renderStreakCalendar } from '../../src/render/streak-calendar';
-import { THEME } from '../../src/render/svg';
+import { escapeXml, fit, THEME } from '../../src/render/svg';
 import { PROJECT_ROOT } from '../support/processes';
 
 const GOLDEN_DIR = join(PROJECT_ROOT, 'test/fixtures/golden');
@@ -153,5 +153,34 @@ describe('the leaderboard card', () => {
     expect(alt).toBe('Week of 16 Nov: leaders. Streaks: 1. Bo 45 days, 2. Cy 12 days, 2. Di 12 days. Words: 1. Cy 8,200. Follower growth: nobody yet.');
     expect(decode(png).width).toBe(32 + 3 * 190);
     expectMatchesGolden('leaderboard-card', png);
+  });
+});
+
+describe('text XML forbids', () => {
+  // Every C0 control (tab, line feed and carriage return are allowed), U+FFFE, U+FFFF and lone surrogates
+  // (a low one before a high one: the other way round they would make a pair).
+  const FORBIDDEN = [...Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)).filter((c) => !'\t\n\r'.includes(c)), '\ufffe', '\uffff', '\udfff', '\ud800'];
+  const dirty = `Bo${FORBIDDEN.join('')} the Bard`;
+
+  it('is dropped by the escaper, which still escapes markup', () => {
+    for (const c of FORBIDDEN) expect(escapeXml(`a${c}b`), JSON.stringify(c)).toBe('ab');
+    expect(escapeXml('<b>"Tom" & \u{1f58b}\t\n</b>')).toBe('&lt;b&gt;&quot;Tom&quot; &amp; \u{1f58b}\t\n&lt;/b&gt;');
+  });
+
+  it('draws each picture with such a name as it draws the clean name', () => {
+    const card = (name: string) =>
+      renderLeaderboardCard({ title: `Leaders ${name}`, columns: [{ heading: 'Words', rows: [{ rank: 1, name, value: '8,200' }] }] }).png;
+    const calendar = (name: string) => renderStreakCalendar({ ...yearOfWriting(), name }).png;
+    const chart = (name: string) => renderFollowerChart({ title: 'Followers', weeks: ['1 Nov', '8 Nov'], members: [{ name, values: [10, 20] }], total: [10, 20] }).png;
+    for (const draw of [card, calendar, chart]) {
+      const picture = decode(draw(dirty));
+      expect(picture.data.equals(decode(draw('Bo the Bard')).data)).toBe(true);
+    }
+  });
+
+  it('is never made by shortening a label in the middle of an emoji', () => {
+    const label = fit(`${'a'.repeat(8)}\u{1f58b}\u{1f58b}`, 10);
+    expect(label).toBe(`${'a'.repeat(8)}…`);
+    expect(fit(`${'a'.repeat(7)}\u{1f58b}bb`, 10)).toBe(`${'a'.repeat(7)}\u{1f58b}…`);
   });
 });

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { cleanText } from '../../core/clean-text';
 import type { ChatAdapter, InvocationHandler } from '../../core/chat-adapter';
 import type { Actor, Conversation, Invocation } from '../../core/invocation';
 import type { MessageRef, Reply, ReplyButton } from '../../core/reply';
@@ -124,13 +125,16 @@ export class ConsoleAdapter implements ChatAdapter {
     const [, name = '', rest = ''] = /^\/(\S*)\s*(.*)$/.exec(line) ?? [];
     switch (name.toLowerCase()) {
       case 'as': {
-        if (!rest) return this.print('Say who: /as <name>'), undefined;
-        this.user = rest.slice(0, 64);
+        const user = cleanText(rest).trim().slice(0, 64);
+        if (!user) return this.print('Say who: /as <name>'), undefined;
+        this.user = user;
         return this.print(`(now speaking as ${this.user})`), undefined;
       }
       case 'channel': {
-        if (!rest) return this.print('Say where: /channel <name>'), undefined;
-        this.channel = rest.replace(/^#/, '').replace(/\s+/g, '-').toLowerCase().slice(0, 64);
+        // The channel's name is its id here, stored with the group: cleaned like any name from outside.
+        const channel = cleanText(rest).trim().replace(/^#/, '').replace(/\s+/g, '-').toLowerCase().slice(0, 64);
+        if (!channel) return this.print('Say where: /channel <name>'), undefined;
+        this.channel = channel;
         return this.print(`(now in #${this.channel})`), undefined;
       }
       case 'help': {
