@@ -46,8 +46,7 @@ export default defineCommand({
   }),
   positional: ['url', 'title'],
   run: async (ctx, args) => {
-    const { member } = await ctx.services.members.ensure(ctx.group, ctx.actor);
-    return publishReply(await ctx.services.publications.publish(ctx.group, member, args, 'command'));
+    return publishReply(await ctx.services.publications.publish(ctx.group, ctx.actor, args, 'command'));
   },
   buttons: [
     {
