@@ -15,7 +15,7 @@ describe('a refused command writes nothing, not even the join of a newcomer', ()
   let h: Harness;
   beforeAll(async () => {
     web = await WebServer.start();
-    web.serve('/feed', rssFeed('nell', "Nell's notes", []));
+    web.serve('/feed', rssFeed('substack', "Nell's notes", []));
   });
   afterAll(() => web.stop());
   beforeEach(async () => {
