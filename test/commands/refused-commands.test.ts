@@ -57,6 +57,14 @@ describe('a refused command writes nothing, not even the join of a newcomer', ()
     expect(await memberNames()).toEqual(['Bo']);
   });
 
+  it('GIVEN two newcomers WHEN they /publish the same article at the same moment THEN one is announced and the other leaves nothing', async () => {
+    const before = await rowCounts(h.db);
+    const replies = await Promise.all([h.text(newcomer, '/publish https://example.com/same Same'), h.text('Mo', '/publish https://example.com/same Same')]);
+    expect(replies.filter((r) => r.startsWith('📣 Announced'))).toHaveLength(1);
+    expect(replies.filter((r) => /already announced here/.test(r))).toHaveLength(1);
+    expect(await rowCounts(h.db)).toEqual({ ...before, people: before.people! + 1, members: before.members! + 1, publications: 1, scheduled_jobs: 1 });
+  });
+
   it('GIVEN a newcomer with reads to do first WHEN they /publish THEN nothing is stored, and once read it is announced', async () => {
     await h.send(admin, '/config fair_reads 1');
     await h.send('Bo', '/publish https://example.com/bo Bo writes');
