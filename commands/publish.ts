@@ -47,8 +47,7 @@ export default defineCommand({
   positional: ['url', 'title'],
   run: async (ctx, args) => {
     if (!args.title?.trim()) ctx.services.limits.take('fetch', ctx.group, ctx.actor);
-    const { member } = await ctx.services.members.ensure(ctx.group, ctx.actor);
-    return publishReply(await ctx.services.publications.publish(ctx.group, member, args, 'command'));
+    return publishReply(await ctx.services.publications.publish(ctx.group, ctx.actor, args, 'command'));
   },
   buttons: [
     {

@@ -1,6 +1,6 @@
 import type { Actor } from '../core/invocation';
 import type { ListedMember, Member, Membership } from '../domain/member';
-import type { Db } from './database';
+import type { Database, Db } from './database';
 import type { PersonRow } from './person.table';
 
 const memberColumns = [
@@ -126,6 +126,34 @@ export async function insertMember(db: Db, groupId: number, personId: number, no
     .insertInto('members')
     .values({ group_id: groupId, person_id: personId, joined_at: now })
     .onConflict((oc) => oc.columns(['group_id', 'person_id']).doNothing())
+    .execute();
+}
+
+/** The tables that hold a member's own data: a membership with a row in none of them holds nothing yet. */
+export const MEMBER_DATA_TABLES = ['logs', 'streaks', 'vacations', 'milestones', 'publications', 'reads', 'feeds', 'follower_snapshots'] as const satisfies readonly (keyof Database)[];
+
+/** Deletes a membership that holds nothing: no data in any table and every preference at its default. */
+export async function deleteBareMember(db: Db, memberId: number): Promise<void> {
+  await db
+    .deleteFrom('members')
+    .where('id', '=', memberId)
+    .where('first_hour_reader', '=', 0)
+    .where('hidden', '=', 0)
+    .where('remind_at', 'is', null)
+    .where('follower_total', 'is', null)
+    .where(({ and, exists, not, selectFrom }) => and(MEMBER_DATA_TABLES.map((table) => not(exists(selectFrom(table).select('member_id').where('member_id', '=', memberId))))))
+    .execute();
+}
+
+/** Deletes a person with no membership left and no setting of their own. */
+export async function deleteBarePerson(db: Db, personId: number): Promise<void> {
+  await db
+    .deleteFrom('people')
+    .where('id', '=', personId)
+    .where('timezone', 'is', null)
+    .where('rollover_hour', '=', 0)
+    .where('main_platform', 'is', null)
+    .where(({ exists, not, selectFrom }) => not(exists(selectFrom('members').select('id').where('person_id', '=', personId))))
     .execute();
 }
 

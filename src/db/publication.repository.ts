@@ -97,11 +97,11 @@ export async function markPublicationClosed(db: Db, id: number, now: number): Pr
   await db.updateTable('publications').set({ closed_at: now }).where('id', '=', id).execute();
 }
 
-/** The latest announcements in a group by anyone but `memberId`, newest first. */
-export async function recentPublicationsByOthers(db: Db, groupId: number, memberId: number, limit: number): Promise<Publication[]> {
-  const rows = await withAuthor(db)
-    .where('publications.group_id', '=', groupId)
-    .where('publications.member_id', '!=', memberId)
+/** The latest announcements in a group by anyone but `memberId` (by anyone at all for someone not yet a member), newest first. */
+export async function recentPublicationsByOthers(db: Db, groupId: number, memberId: number | undefined, limit: number): Promise<Publication[]> {
+  let query = withAuthor(db).where('publications.group_id', '=', groupId);
+  if (memberId !== undefined) query = query.where('publications.member_id', '!=', memberId);
+  const rows = await query
     .orderBy('publications.announced_at', 'desc')
     .orderBy('publications.id', 'desc')
     .limit(limit)

@@ -20,6 +20,11 @@ export async function scheduleJob(db: Db, key: JobKey, dueAt: number, now: numbe
   return row !== undefined;
 }
 
+/** Removes a job that is no longer wanted (its subject was taken back before it was due). */
+export async function deleteJob(db: Db, key: JobKey): Promise<void> {
+  await db.deleteFrom('scheduled_jobs').where('job', '=', key.job).where('subject', '=', key.subject).where('period', '=', key.period).execute();
+}
+
 /**
  * Claims due work for `owner`: pending jobs whose time has come, and jobs whose claim went stale
  * (their process died). Each claim is a conditional update, so when processes race for a row,

@@ -49,11 +49,13 @@ export class FeedService {
     private readonly publications: PublicationService,
   ) {}
 
-  /** Registers a feed after checking it answers with something parseable; what it holds already is never announced. */
+  /**
+   * Registers a feed after checking it answers with something parseable; what it holds already is never
+   * announced. Someone not yet a member joins with the feed, after the fetch, so a refused feed leaves nothing.
+   */
   async add(group: Group, actor: Actor, url: string): Promise<{ title: string; items: number }> {
     const { db, clock, settings } = this.deps;
-    const { member } = await this.members.ensure(group, actor);
-    const feeds = await listMemberFeeds(db, member.id);
+    const feeds = await this.list(group, actor);
     if (feeds.some((f) => sameFeed(f.url, url))) throw new UserError('conflict', 'You already added that feed. /feed list shows your feeds.');
     if (feeds.length >= MAX_FEEDS_PER_MEMBER) throw new UserError('refused', `You can have up to ${MAX_FEEDS_PER_MEMBER} feeds; remove one with /feed remove first.`);
     let fetched: Fetched;
@@ -65,6 +67,7 @@ export class FeedService {
     const snapshot = fetched.snapshot!;
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
+      const { member } = await this.members.ensure(group, actor, trx);
       const id = await insertFeed(
         trx,
         { groupId: group.id, memberId: member.id, url, title: snapshot.title, etag: fetched.etag, lastModified: fetched.lastModified, nextPollAt: now + settings.feedPollMs },

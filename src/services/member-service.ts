@@ -2,9 +2,12 @@ import type { Actor } from '../core/invocation';
 import { UserError } from '../core/user-error';
 import type { Db } from '../db/database';
 import {
+  deleteBareMember,
+  deleteBarePerson,
   findMemberByUserId,
   findMembersByName,
   findMembersByUserIds,
+  findPersonId,
   insertPeopleAndMembers,
   insertMember,
   listMemberships,
@@ -22,6 +25,13 @@ import { TtlCache } from './ttl-cache';
 import type { StreakService } from './streak-service';
 
 const cacheKey = (groupId: number, userId: string) => `${groupId}|${userId}`;
+
+/** A membership as `ensure` found or made it: `joined` when it is new, `newPerson` when the person is too. */
+export interface Joining {
+  member: Member;
+  joined: boolean;
+  newPerson: boolean;
+}
 
 export class MemberService {
   /** Memberships by group and user: looked up on nearly every command. */
@@ -48,22 +58,37 @@ export class MemberService {
     this.cache.deleteWhere((key) => key.endsWith(`|${userId}`));
   }
 
-  /** The actor's membership, created on first sight (joining is implicit); the display name kept current. */
-  async ensure(group: Group, actor: Actor, db: Db = this.deps.db): Promise<{ member: Member; joined: boolean }> {
+  /**
+   * The actor's membership, created on first sight (joining is implicit); the display name kept current.
+   * A command joins in the transaction that makes its change, after its checks, so a refusal rolls the join back.
+   */
+  async ensure(group: Group, actor: Actor, db: Db = this.deps.db): Promise<Joining> {
     const existing = await this.find(group, actor, db);
     if (existing) {
       if (existing.displayName !== actor.displayName) {
         await updateDisplayName(db, existing.personId, actor.displayName);
         this.forgetCached(actor.userId);
-        return { member: { ...existing, displayName: actor.displayName }, joined: false };
+        return { member: { ...existing, displayName: actor.displayName }, joined: false, newPerson: false };
       }
-      return { member: existing, joined: false };
+      return { member: existing, joined: false, newPerson: false };
     }
+    const newPerson = (await findPersonId(db, actor)) === undefined;
     const personId = await upsertPerson(db, actor, this.deps.clock.now());
     await insertMember(db, group.id, personId, this.deps.clock.now());
     const member = await findMemberByUserId(db, group.id, actor.userId);
     if (!member) throw new Error(`membership of ${actor.userId} in group ${group.id} vanished while joining`);
-    return { member, joined: true };
+    return { member, joined: true, newPerson };
+  }
+
+  /**
+   * Takes back a join whose command could not be carried out after it committed (an announcement the
+   * platform refused), unless the member has stored something or changed a setting since.
+   */
+  async undoJoin(joining: Joining, db: Db = this.deps.db): Promise<void> {
+    if (!joining.joined) return;
+    await deleteBareMember(db, joining.member.id);
+    if (joining.newPerson) await deleteBarePerson(db, joining.member.personId);
+    this.forgetCached(joining.member.userId);
   }
 
   /**
@@ -135,8 +160,11 @@ export class MemberService {
 
   /** Leaves or rejoins the leaderboards and digests. */
   async setHidden(group: Group, actor: Actor, hidden: boolean): Promise<Member> {
-    const { member } = await this.ensure(group, actor);
-    await updateMemberPreferences(this.deps.db, member.id, { hidden: hidden ? 1 : 0 });
+    const member = await this.deps.db.transaction().execute(async (trx) => {
+      const { member } = await this.ensure(group, actor, trx);
+      await updateMemberPreferences(trx, member.id, { hidden: hidden ? 1 : 0 });
+      return member;
+    });
     this.forgetCached(actor.userId);
     return { ...member, hidden };
   }
@@ -145,8 +173,11 @@ export class MemberService {
   async setReminder(group: Group, actor: Actor, remindAt: string | null): Promise<Member> {
     if (remindAt !== null && remindAt !== 'auto' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(remindAt))
       throw new UserError('bad_argument', `"${remindAt}" is not a time. Use HH:MM on a 24-hour clock, e.g. 20:30.`);
-    const { member } = await this.ensure(group, actor);
-    await updateMemberPreferences(this.deps.db, member.id, { remind_at: remindAt });
+    const member = await this.deps.db.transaction().execute(async (trx) => {
+      const { member } = await this.ensure(group, actor, trx);
+      await updateMemberPreferences(trx, member.id, { remind_at: remindAt });
+      return member;
+    });
     this.forgetCached(actor.userId);
     return { ...member, remindAt };
   }

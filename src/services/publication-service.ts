@@ -19,7 +19,7 @@ import {
   setFirstHourReader,
   type ReadTally,
 } from '../db/publication.repository';
-import { scheduleJob } from '../db/scheduled-job.repository';
+import { deleteJob, type JobKey, scheduleJob } from '../db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
 import { canonicalUrl, displayUrl } from '../domain/canonical-url';
 import { announceConversation, type Group } from '../domain/group';
@@ -27,12 +27,17 @@ import type { Member } from '../domain/member';
 import { isFirstHourRead, type Publication, type ReadingDebt, readingDebt } from '../domain/publication';
 import { fetchPageTitle } from '../net/page-title';
 import type { GroupService } from './group-service';
-import type { MemberService } from './member-service';
+import type { Joining, MemberService } from './member-service';
 import { announcementReply, wrapUpReply } from './publication-messages';
 import type { ServiceDeps } from './service-deps';
 
 export const FIRST_HOUR_CLOSE_JOB = 'first-hour-close';
 const READ_BALANCE_DAYS = 30;
+
+const closeJobOf = (publicationId: number): JobKey => ({ job: FIRST_HOUR_CLOSE_JOB, subject: String(publicationId), period: '' });
+
+/** A feed's owner is already a member; the actor of /publish may not be yet. */
+const isMember = (author: Member | Actor): author is Member => 'personId' in author;
 
 export type PublishOutcome =
   | { kind: 'announced'; publication: Publication; where: MessageRef }
@@ -72,25 +77,32 @@ export class PublicationService {
     private readonly members: MemberService,
   ) {}
 
-  /** Announces an article in the group's announcement channel, once per canonical URL. */
-  async publish(group: Group, member: Member, input: { url: string; title?: string }, source: 'command' | 'feed'): Promise<PublishOutcome> {
+  /**
+   * Announces an article in the group's announcement channel, once per canonical URL. The author is a
+   * member (a feed's owner), or the actor of /publish, who joins only when the article is announced:
+   * a duplicate, a reading debt or a refused post leaves no trace of them.
+   */
+  async publish(group: Group, author: Member | Actor, input: { url: string; title?: string }, source: 'command' | 'feed'): Promise<PublishOutcome> {
     const { db, clock, settings } = this.deps;
     const canonical = canonicalUrl(input.url);
     const existing = await findPublicationByCanonicalUrl(db, group.id, canonical);
     if (existing) return { kind: 'duplicate', existing };
+    const known = isMember(author) ? author : await this.members.find(group, author);
     if (group.fairReads > 0) {
-      const recent = await recentPublicationsByOthers(db, group.id, member.id, group.fairWindow);
-      const debt = readingDebt(recent, await readPublicationIds(db, member.id, recent.map((p) => p.id)), group.fairReads);
+      const recent = await recentPublicationsByOthers(db, group.id, known?.id, group.fairWindow);
+      const read = known ? await readPublicationIds(db, known.id, recent.map((p) => p.id)) : new Set<number>();
+      const debt = readingDebt(recent, read, group.fairReads);
       if (debt.needed > 0) return { kind: 'needs-reads', debt, required: group.fairReads };
     }
     const title = input.title?.trim() || (await fetchPageTitle(input.url, settings.fetchPolicy)) || displayUrl(input.url);
 
     const now = clock.now();
     const windowEndsAt = now + group.readWindowMinutes * 60_000;
-    const id = await db.transaction().execute(async (trx) => {
+    const { id, joining } = await db.transaction().execute(async (trx) => {
+      const joining: Joining = isMember(author) ? { member: author, joined: false, newPerson: false } : await this.members.ensure(group, author, trx);
       const inserted = await insertPublication(trx, {
         group_id: group.id,
-        member_id: member.id,
+        member_id: joining.member.id,
         url: displayUrl(input.url),
         canonical_url: canonical,
         title: title.slice(0, 300),
@@ -98,8 +110,9 @@ export class PublicationService {
         announced_at: now,
         window_ends_at: windowEndsAt,
       });
-      if (inserted !== undefined) await scheduleJob(trx, { job: FIRST_HOUR_CLOSE_JOB, subject: String(inserted), period: '' }, windowEndsAt, now);
-      return inserted;
+      if (inserted === undefined) await this.members.undoJoin(joining, trx);
+      else await scheduleJob(trx, closeJobOf(inserted), windowEndsAt, now);
+      return { id: inserted, joining };
     });
     if (id === undefined) return { kind: 'duplicate', existing: (await findPublicationByCanonicalUrl(db, group.id, canonical))! };
 
@@ -107,10 +120,14 @@ export class PublicationService {
     const where = announceConversation(group);
     let ref: MessageRef;
     try {
-      ref = await this.deps.outbound.post(where, announcementReply(publication, { firstHour: 0, late: 0 }, { closed: false, pings: await this.pings(group, member) }));
+      ref = await this.deps.outbound.post(where, announcementReply(publication, { firstHour: 0, late: 0 }, { closed: false, pings: await this.pings(group, joining.member) }));
     } catch (error) {
-      // Not announced means not published: take it back so it can be announced again once the channel works.
-      await deletePublication(db, id);
+      // Not announced means not published: take it back (and the author's first join with it) so it can be announced again once the channel works.
+      await db.transaction().execute(async (trx) => {
+        await deletePublication(trx, id);
+        await deleteJob(trx, closeJobOf(id));
+        await this.members.undoJoin(joining, trx);
+      });
       this.deps.logger.warn({ err: error, group: group.id }, 'announcement not posted');
       throw new UserError('refused', `I couldn't post in the announcement channel (${(error as Error).message}). An admin can check my permissions there, or pick another channel with /config channel.`);
     }
@@ -231,9 +248,11 @@ export class PublicationService {
   }
 
   async setReader(group: Group, actor: Actor, on: boolean): Promise<Member> {
-    const { member } = await this.members.ensure(group, actor);
-    await setFirstHourReader(this.deps.db, member.id, on);
-    return member;
+    return this.deps.db.transaction().execute(async (trx) => {
+      const { member } = await this.members.ensure(group, actor, trx);
+      await setFirstHourReader(trx, member.id, on);
+      return member;
+    });
   }
 
   private async editAnnouncement(publication: Publication, closed = publication.closedAt !== null): Promise<void> {

@@ -8,6 +8,8 @@ import { Harness, type LogEntry } from '../support/harness';
 const INPUTS = 20_000;
 const SEED = 20_261_121;
 const SPEAKERS = [{ name: 'Ada', admin: true }, { name: 'Bo' }, { name: 'Cy' }];
+/** Someone the bot has never seen: their first command would also make them a member. */
+const NEWCOMER = { name: 'newcomer' };
 
 /** A value that looks right for an option, or nearly right, or not at all. */
 function valueFor(option: OptionInfo): fc.Arbitrary<unknown> {
@@ -61,36 +63,50 @@ describe('fuzzing every command', () => {
   it(`answers ${INPUTS} generated inputs with a reply or an explanation, and a refused one writes nothing`, async () => {
     const input = fc.tuple(
       fc.constantFrom(...commands.map((c) => ({ name: c.name, options: describeOptions(c.options) }))).chain((c) => argsFor(c.options).map((args) => ({ name: c.name, args }))),
-      fc.constantFrom(...SPEAKERS),
+      fc.constantFrom(...SPEAKERS, NEWCOMER, NEWCOMER),
     );
     const inputs = fc.sample(input, { numRuns: INPUTS, seed: SEED });
-    // Everything stored, table by table: compared around each refused input (a rolled-back write leaves it alone).
+    // Every table of the schema, people and members included: a table added later is counted too.
     const sqlite = harness.app.database.sqlite!;
-    const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((t) => sqlite.prepare(`SELECT * FROM "${t.name}"`).raw());
-    const contents = () => JSON.stringify(tables.map((t) => t.all()));
+    const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => ({
+      name: t.name,
+      rows: sqlite.prepare(`SELECT * FROM "${t.name}"`).raw(),
+    }));
+    const contents = () => new Map(tables.map((t) => { const rows = t.rows.all(); return [t.name, { count: rows.length, json: JSON.stringify(rows) }] as const; }));
+    const differences = (before: ReturnType<typeof contents>, after: ReturnType<typeof contents>) =>
+      tables.filter((t) => before.get(t.name)!.json !== after.get(t.name)!.json).map((t) => `${t.name} ${before.get(t.name)!.count} -> ${after.get(t.name)!.count} rows`);
     // SQLite counts every row change, kept or rolled back: where it has not moved, nothing was written.
     const changes = () => (sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
     let stored = { changes: changes(), contents: contents() };
     let answered = 0;
     let refused = 0;
+    let refusedNewcomers = 0;
     const writesWhenRefused: string[] = [];
     for (const [i, [{ name, args }, speaker]] of inputs.entries()) {
+      // Each newcomer input comes from a user never seen before.
+      const who = speaker === NEWCOMER ? { name: `newcomer${i}` } : speaker;
       const before = stored;
       const refusalsBefore = refusals.length;
-      const reply = await harness.deliver({ kind: 'command', name, args, actor: harness.actor(speaker), conversation: harness.conversation(speaker), idempotencyKey: `fuzz:${i}` });
+      const reply = await harness.deliver({ kind: 'command', name, args, actor: harness.actor(who), conversation: harness.conversation(who), idempotencyKey: `fuzz:${i}` });
       if (reply?.text) answered++;
       if (changes() !== before.changes) stored = { changes: changes(), contents: contents() };
       if (refusals.length > refusalsBefore) {
         refused++;
-        if (stored.contents !== before.contents) writesWhenRefused.push(`/${name} ${JSON.stringify(args)}`);
+        if (speaker === NEWCOMER) refusedNewcomers++;
+        const changed = differences(before.contents, stored.contents);
+        if (changed.length) writesWhenRefused.push(`/${name} ${JSON.stringify(args)} from ${who.name}: ${changed.join(', ')}`);
       }
     }
-    console.log(`fuzz: ${inputs.length} inputs tried over ${commands.length} commands, ${refused} refused with an explanation, ${harness.errors.length} unhandled errors, ${writesWhenRefused.length} writes from refused commands`);
+    console.log(
+      `fuzz: ${inputs.length} inputs tried over ${commands.length} commands, ${refused} refused with an explanation (${refusedNewcomers} from newcomers), ${harness.errors.length} unhandled errors, ${writesWhenRefused.length} writes from refused commands`,
+    );
     expect(harness.errors.map((e) => e.err?.message ?? e.msg)).toEqual([]);
     expect(answered).toBe(inputs.length);
     expect(writesWhenRefused).toEqual([]);
-    // The generator must reach both sides: plenty refused, plenty carried out.
+    // The generator must reach both sides: plenty refused, plenty carried out, by members and newcomers alike.
     expect(refused).toBeGreaterThan(INPUTS / 10);
     expect(refused).toBeLessThan(INPUTS);
+    expect(refusedNewcomers).toBeGreaterThan(INPUTS / 10);
+    expect(refused - refusedNewcomers).toBeGreaterThan(INPUTS / 10);
   }, 600_000);
 });

@@ -3,13 +3,16 @@ import type { Actor } from '../../src/core/invocation';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database';
 import { addGroupAdmin, findGroupByChannel, removeAdminEverywhere, upsertGroup } from '../../src/db/group.repository';
 import { claimEvent, pruneHandledEvents } from '../../src/db/handled-event.repository';
-import { countLogs, findLatestLog, insertLog, type LogValues, listLoggedDays, sumLogs } from '../../src/db/log.repository';
+import { countLogs, deleteLog, findLatestLog, insertLog, type LogValues, listLoggedDays, sumLogs } from '../../src/db/log.repository';
 import {
+  deleteBareMember,
+  deleteBarePerson,
   deletePerson,
   findMemberByUserId,
   findMembersByName,
   findPersonId,
   insertMember,
+  updatePersonCalendar,
   upsertPerson,
 } from '../../src/db/member.repository';
 import { migrations } from '../../migrations/index';
@@ -127,6 +130,26 @@ for (const dialect of DIALECTS) {
     it('keeps vacations per member', async () => {
       await insertVacation(handle.db, memberId, '2026-03-01', NOW);
       expect(await listVacations(handle.db, memberId)).toEqual([{ start: '2026-03-01', end: null }]);
+    });
+
+    it('takes back only a bare membership and a bare person: data, a setting or another membership keeps them', async () => {
+      const newcomer: Actor = { ...actor, userId: '2234567890123456789', displayName: 'Nell' };
+      const personId = await upsertPerson(handle.db, newcomer, NOW);
+      await insertMember(handle.db, groupId, personId, NOW);
+      const member = (await findMemberByUserId(handle.db, groupId, newcomer.userId))!;
+      const logId = await insertLog(handle.db, log({ member_id: member.id, words: 10 }));
+      await deleteBareMember(handle.db, member.id);
+      await deleteBarePerson(handle.db, personId);
+      expect(await findMemberByUserId(handle.db, groupId, newcomer.userId)).toEqual(member);
+      await deleteLog(handle.db, logId!);
+      await deleteBareMember(handle.db, member.id);
+      expect(await findMemberByUserId(handle.db, groupId, newcomer.userId)).toBeUndefined();
+      await updatePersonCalendar(handle.db, personId, { timezone: 'Asia/Kolkata' });
+      await deleteBarePerson(handle.db, personId);
+      expect(await findPersonId(handle.db, newcomer)).toBe(personId);
+      await updatePersonCalendar(handle.db, personId, { timezone: null });
+      await deleteBarePerson(handle.db, personId);
+      expect(await findPersonId(handle.db, newcomer)).toBeUndefined();
     });
 
     it('deletes everything about a person in one cascade, and their admin entries', async () => {
