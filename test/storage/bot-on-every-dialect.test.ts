@@ -15,7 +15,7 @@ for (const dialect of DIALECTS) {
 
     it('logs, counts streaks, undoes and recounts', async () => {
       await h.send('Bo', '/log 100 date:yesterday');
-      expect(await h.text('Bo', '/log 200 45 https://example.com/a "a note"')).toMatch(/200 words today, 45 min · 🔥 2 days in a row/);
+      expect(await h.text('Bo', '/log 200 45 https://example.com/a "a note"')).toMatch(/200 words, 45 min, a link and the note “a note” today · 🔥 2 days in a row/);
       expect(await h.text('Bo', '/streak')).toMatch(/Current streak: 2 days[\s\S]*Words in total: 300/);
       await h.send('Bo', '/undo');
       expect(await h.text('Bo', '/streak')).toMatch(/Current streak: 1 day[\s\S]*Words in total: 100/);
