@@ -21,9 +21,11 @@ export async function scheduleJob(db: Db, key: JobKey, dueAt: number, now: numbe
 }
 
 /**
- * Claims due work for `owner`: pending jobs whose time has come, and jobs whose claim went stale
- * (their process died). Each claim is a conditional update, so when processes race for a row,
- * exactly one wins it.
+ * Claims due work for `owner`: jobs whose time has come and that nobody holds (pending, or released
+ * for retry after they posted), and jobs whose claim went stale (their process died). A row is only
+ * ever claimed once due, so waiting for `due_at` costs a stale claim nothing and makes a released
+ * job, posted or not, wait out its backoff. Each claim is a conditional update, so when processes
+ * race for a row, exactly one wins it.
  */
 export async function claimDueJobs(
   db: Db,
@@ -33,12 +35,9 @@ export async function claimDueJobs(
   let candidates = db
     .selectFrom('scheduled_jobs')
     .select(['id', 'state', 'claimed_at'])
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('state', '=', 'pending'), eb('due_at', '<=', now)]),
-        eb.and([eb('state', 'in', ['claimed', 'sent']), eb('claimed_at', '<', staleBefore)]),
-      ]),
-    )
+    .where('state', 'in', ['pending', 'claimed', 'sent'])
+    .where('due_at', '<=', now)
+    .where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', staleBefore)]))
     .orderBy('due_at')
     .limit(limit);
   if (options.jobs) candidates = candidates.where('job', 'in', options.jobs);
@@ -72,14 +71,14 @@ export async function finishJob(db: Db, id: number, owner: string, state: 'done'
 }
 
 /**
- * Gives a failed job back to be tried again at `retryAt`. A job that already posted stays 'sent', so
- * the retry finishes its remaining steps without posting twice.
+ * Gives a failed job back, unclaimed, to be tried again at `retryAt`. A job that already posted stays
+ * 'sent', so the retry finishes its remaining steps without posting twice.
  */
 export async function releaseJob(db: Db, job: ScheduledJobRow, owner: string, error: string, retryAt: number, now: number): Promise<void> {
   const sent = job.message_id !== null;
   await db
     .updateTable('scheduled_jobs')
-    .set({ state: sent ? 'sent' : 'pending', due_at: retryAt, claimed_at: sent ? 0 : null, last_error: error.slice(0, 500), updated_at: now })
+    .set({ state: sent ? 'sent' : 'pending', due_at: retryAt, claimed_at: null, last_error: error.slice(0, 500), updated_at: now })
     .where('id', '=', job.id)
     .where('claimed_by', '=', owner)
     .execute();
