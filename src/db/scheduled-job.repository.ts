@@ -67,13 +67,17 @@ function stillClaimed(eb: ExpressionBuilder<Database, 'scheduled_jobs'>, job: Cl
   return eb.and([eb('claimed_by', '=', job.claimed_by), eb('claimed_at', '=', job.claimed_at)]);
 }
 
-/** The job posted its message: a retry after a crash must not post again. */
+/**
+ * The job posted its message: a retry after a crash must not post again. A run abandoned at its
+ * deadline may still post; while the row waits for its retry, unclaimed, that post is recorded too,
+ * so the retry does not post a second one.
+ */
 export async function markJobSent(db: Db, job: ClaimedJob, messageId: string, now: number): Promise<void> {
   await db
     .updateTable('scheduled_jobs')
     .set({ state: 'sent', message_id: messageId, updated_at: now })
     .where('id', '=', job.id)
-    .where((eb) => stillClaimed(eb, job))
+    .where((eb) => eb.or([stillClaimed(eb, job), eb.and([eb('state', '=', 'pending'), eb('claimed_at', 'is', null), eb('message_id', 'is', null)])]))
     .execute();
 }
 

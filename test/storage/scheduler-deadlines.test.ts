@@ -6,8 +6,9 @@ import { migrateToLatest } from '../../src/db/migrate';
 import { scheduleJob } from '../../src/db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../../src/db/scheduled-job.table';
 import { type JobHandler, Scheduler, type SchedulerOptions, type TickTask } from '../../src/scheduler/scheduler';
+import { DIGEST_JOBS } from '../../src/services/digest-service';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
-import type { LogEntry } from '../support/harness';
+import { Harness, type LogEntry } from '../support/harness';
 
 const MINUTE = 60_000;
 /** Short enough for a test, long enough for a handler that does answer to finish well within it. */
@@ -163,6 +164,58 @@ for (const dialect of DIALECTS) {
       expect(runs).toBe(2);
       expect(whileRetrying).toMatchObject({ state: 'claimed', message_id: null, attempts: 2 });
       expect(await row('digest')).toMatchObject({ state: 'done', message_id: 'retried' });
+    });
+
+    it('GIVEN a run abandoned at its deadline WHEN it posts before the retry THEN the post is recorded and the retry does not post again', async () => {
+      const abandoned = gate();
+      const lateWrite = gate();
+      const seen: (string | null)[] = [];
+      const s = scheduler({
+        handlers: {
+          'wrap-up': async (job, markSent) => {
+            seen.push(job.message_id);
+            if (seen.length === 1) {
+              await abandoned.promise;
+              await markSent('late');
+              lateWrite.open();
+              return 'done';
+            }
+            if (!job.message_id) await markSent('posted twice');
+            return 'done';
+          },
+        },
+      });
+      await due('wrap-up');
+      await s.tick();
+      abandoned.open();
+      await lateWrite.promise;
+      expect(await row('wrap-up')).toMatchObject({ state: 'sent', message_id: 'late', claimed_at: null, due_at: clock.now() + MINUTE });
+      clock.advance(MINUTE);
+      await s.tick();
+      expect(seen).toEqual([null, 'late']);
+      expect(await row('wrap-up')).toMatchObject({ state: 'done', message_id: 'late' });
+    });
+  });
+
+  describe(`digests retried after they went out, on ${dialect}`, () => {
+    let h: Harness;
+    afterEach(() => h.close());
+
+    it('GIVEN a weekly digest whose post is recorded WHEN it is retried THEN it is not posted again', async () => {
+      // Tuesday: the group is newer than Monday's digest, so nothing else is due.
+      h = await Harness.create({ dialect, now: '2026-03-10T12:00:00Z' });
+      await h.send({ name: 'Ada', admin: true }, '/setup UTC');
+      const group = await h.db.selectFrom('groups').select('id').executeTakeFirstOrThrow();
+      const key = { job: DIGEST_JOBS.weekly, subject: String(group.id), period: '2026-03-09T09:00' };
+      await scheduleJob(h.db, key, h.clock.now(), h.clock.now(), 'sent');
+      await h.db.updateTable('scheduled_jobs').set({ message_id: 'm-earlier' }).where('job', '=', key.job).execute();
+      await h.tick();
+      expect(await h.db.selectFrom('scheduled_jobs').select(['state', 'message_id', 'attempts']).where('job', '=', key.job).executeTakeFirstOrThrow()).toEqual({
+        state: 'done',
+        message_id: 'm-earlier',
+        attempts: 1,
+      });
+      expect(h.adapter.posts.filter((p) => p.reply.text.startsWith('📬'))).toEqual([]);
     });
   });
 }
