@@ -47,7 +47,8 @@ export async function createApp(options: {
   const services = createServices({ db: database.db, clock, outbound: hub, logger, settings });
   const router = new Router({ commands, messages: chatLog, services, clock, logger });
   const planner = new DigestPlanner({ db: database.db, logger });
-  const runDigest: JobHandler = (job, markSent) => services.digests.run(job, markSent);
+  // A digest is one post: once it is out (a post that landed after the job's deadline), a retry has nothing left to do.
+  const runDigest: JobHandler = async (job, markSent) => (job.message_id ? 'done' : services.digests.run(job, markSent));
   const scheduler = new Scheduler({
     db: database.db,
     clock,

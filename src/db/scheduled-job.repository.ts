@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Db } from './database';
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { Database, Db } from './database';
 import type { JobState, ScheduledJobRow } from './scheduled-job.table';
 
 export interface JobKey {
@@ -25,29 +25,31 @@ export async function deleteJob(db: Db, key: JobKey): Promise<void> {
   await db.deleteFrom('scheduled_jobs').where('job', '=', key.job).where('subject', '=', key.subject).where('period', '=', key.period).execute();
 }
 
+/** A row this process claimed: who claimed it and when, which together name this one claim of it. */
+export type ClaimedJob = ScheduledJobRow & { claimed_by: string; claimed_at: number };
+
 /**
- * Claims due work for `owner`: pending jobs whose time has come, and jobs whose claim went stale
- * (their process died). Each claim is a conditional update, so when processes race for a row,
- * exactly one wins it.
+ * Claims due work for `owner`: jobs whose time has come and that nobody holds (pending, or released
+ * for retry after they posted), and jobs whose claim went stale (their process died). A row is only
+ * ever claimed once due, so waiting for `due_at` costs a stale claim nothing and makes a released
+ * job, posted or not, wait out its backoff. Each claim is a conditional update, so when processes
+ * race for a row, exactly one wins it.
  */
 export async function claimDueJobs(
   db: Db,
   options: { now: number; staleBefore: number; owner: string; limit: number; jobs?: string[] },
-): Promise<ScheduledJobRow[]> {
+): Promise<ClaimedJob[]> {
   const { now, staleBefore, owner, limit } = options;
   let candidates = db
     .selectFrom('scheduled_jobs')
     .select(['id', 'state', 'claimed_at'])
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('state', '=', 'pending'), eb('due_at', '<=', now)]),
-        eb.and([eb('state', 'in', ['claimed', 'sent']), eb('claimed_at', '<', staleBefore)]),
-      ]),
-    )
+    .where('state', 'in', ['pending', 'claimed', 'sent'])
+    .where('due_at', '<=', now)
+    .where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', staleBefore)]))
     .orderBy('due_at')
     .limit(limit);
   if (options.jobs) candidates = candidates.where('job', 'in', options.jobs);
-  const claimed: ScheduledJobRow[] = [];
+  const claimed: ClaimedJob[] = [];
   for (const candidate of await candidates.execute()) {
     const result = await db
       .updateTable('scheduled_jobs')
@@ -57,36 +59,59 @@ export async function claimDueJobs(
       .where((eb) => (candidate.claimed_at === null ? eb('claimed_at', 'is', null) : eb('claimed_at', '=', candidate.claimed_at)))
       .returningAll()
       .executeTakeFirst();
-    if (result) claimed.push(result);
+    if (result) claimed.push({ ...result, claimed_by: owner, claimed_at: now });
   }
   return claimed;
 }
 
-/** The job posted its message: a retry after a crash must not post again. */
-export async function markJobSent(db: Db, id: number, owner: string, messageId: string, now: number): Promise<void> {
-  await db
-    .updateTable('scheduled_jobs')
-    .set({ state: 'sent', message_id: messageId, updated_at: now })
-    .where('id', '=', id)
-    .where('claimed_by', '=', owner)
-    .execute();
-}
-
-export async function finishJob(db: Db, id: number, owner: string, state: 'done' | 'skipped', now: number): Promise<void> {
-  await db.updateTable('scheduled_jobs').set({ state, updated_at: now }).where('id', '=', id).where('claimed_by', '=', owner).execute();
+/**
+ * Still this claim of the row. The owner alone is not enough: the same process may claim the row
+ * again after a run of it was abandoned at its deadline, and that run's late writes must not land.
+ */
+function stillClaimed(eb: ExpressionBuilder<Database, 'scheduled_jobs'>, job: ClaimedJob) {
+  return eb.and([eb('claimed_by', '=', job.claimed_by), eb('claimed_at', '=', job.claimed_at)]);
 }
 
 /**
- * Gives a failed job back to be tried again at `retryAt`. A job that already posted stays 'sent', so
- * the retry finishes its remaining steps without posting twice.
+ * The job posted its message: a retry after a crash must not post again. A run abandoned at its
+ * deadline may still post; while the row waits for its retry, unclaimed, that post is recorded too,
+ * so the retry does not post a second one.
  */
-export async function releaseJob(db: Db, job: ScheduledJobRow, owner: string, error: string, retryAt: number, now: number): Promise<void> {
-  const sent = job.message_id !== null;
+export async function markJobSent(db: Db, job: ClaimedJob, messageId: string, now: number): Promise<void> {
   await db
     .updateTable('scheduled_jobs')
-    .set({ state: sent ? 'sent' : 'pending', due_at: retryAt, claimed_at: sent ? 0 : null, last_error: error.slice(0, 500), updated_at: now })
+    .set({ state: 'sent', message_id: messageId, updated_at: now })
     .where('id', '=', job.id)
-    .where('claimed_by', '=', owner)
+    .where((eb) => eb.or([stillClaimed(eb, job), eb.and([eb('state', '=', 'pending'), eb('claimed_at', 'is', null), eb('message_id', 'is', null)])]))
+    .execute();
+}
+
+export async function finishJob(db: Db, job: ClaimedJob, state: 'done' | 'skipped', now: number): Promise<void> {
+  await db
+    .updateTable('scheduled_jobs')
+    .set({ state, updated_at: now })
+    .where('id', '=', job.id)
+    .where((eb) => stillClaimed(eb, job))
+    .execute();
+}
+
+/**
+ * Gives a failed job back, unclaimed, to be tried again at `retryAt`. A job that already posted
+ * stays 'sent' (read from the row, which a late post may just have written), so the retry finishes
+ * its remaining steps without posting twice.
+ */
+export async function releaseJob(db: Db, job: ClaimedJob, error: string, retryAt: number, now: number): Promise<void> {
+  await db
+    .updateTable('scheduled_jobs')
+    .set({
+      state: sql<JobState>`case when message_id is null then 'pending' else 'sent' end`,
+      due_at: retryAt,
+      claimed_at: null,
+      last_error: error.slice(0, 500),
+      updated_at: now,
+    })
+    .where('id', '=', job.id)
+    .where((eb) => stillClaimed(eb, job))
     .execute();
 }
 

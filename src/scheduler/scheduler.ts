@@ -3,18 +3,23 @@ import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../core/clock';
 import type { Db } from '../db/database';
-import { claimDueJobs, finishJob, markFailureNotified, markJobSent, releaseJob } from '../db/scheduled-job.repository';
+import { type ClaimedJob, claimDueJobs, finishJob, markFailureNotified, markJobSent, releaseJob } from '../db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
 import type { Logger } from '../logger';
 
 /**
  * Runs one claimed job. `markSent` records the platform message it posted, so that a retry after a
- * crash finishes the remaining steps without posting again.
+ * crash finishes the remaining steps without posting again. `signal` fires at the job's deadline:
+ * the scheduler has stopped waiting by then, so a handler that can stop (a fetch) should.
  */
-export type JobHandler = (job: ScheduledJobRow, markSent: (messageId: string) => Promise<void>) => Promise<'done' | 'skipped'>;
+export type JobHandler = (
+  job: ScheduledJobRow,
+  markSent: (messageId: string) => Promise<void>,
+  signal: AbortSignal,
+) => Promise<'done' | 'skipped'>;
 
-/** Work that runs on every tick besides claimed jobs: feed polls, planning the next digests. */
-export type TickTask = (now: number) => Promise<unknown>;
+/** Work that runs on every tick besides claimed jobs: feed polls, planning the next digests. `signal` fires at its deadline. */
+export type TickTask = (now: number, signal: AbortSignal) => Promise<unknown>;
 
 export interface SchedulerOptions {
   db: Db;
@@ -27,16 +32,60 @@ export interface SchedulerOptions {
   /** Called once for a job that failed this many times (default 3): tell someone who can fix it. */
   onRepeatedFailure?: (job: ScheduledJobRow, error: string) => Promise<void>;
   repeatedFailureAttempts?: number;
+  /** How long one job may run (default 2 minutes) before it is logged and released for retry. */
+  jobDeadlineMs?: number;
+  /** How long one tick task may run (default 2 minutes) before the round goes on without it. */
+  taskDeadlineMs?: number;
+  /**
+   * How long one round may hold up the next tick (default 5 minutes). Past it, the next tick starts
+   * a new round; the old one finishes the jobs it holds and claims no more.
+   */
+  roundDeadlineMs?: number;
 }
 
 /** Jobs claimed at once: a process takes no more than it is about to run. */
 const JOBS_PER_CLAIM = 50;
 const MAX_RETRY_MS = 3_600_000;
+const DEFAULT_JOB_DEADLINE_MS = 2 * 60_000;
+const DEFAULT_TASK_DEADLINE_MS = 2 * 60_000;
+const DEFAULT_ROUND_DEADLINE_MS = 5 * 60_000;
+
+/** Work that was still running at its deadline. It may go on in the background: a promise cannot be cancelled. */
+class DeadlinePassed extends Error {
+  constructor(readonly deadlineMs: number) {
+    super(`took longer than ${deadlineMs / 1000} s`);
+  }
+}
+
+/**
+ * The outcome of `work`, or a DeadlinePassed once `deadlineMs` have gone by (real time: the Clock
+ * says what is due, not how long a call may take). The signal handed to `work` fires at the deadline.
+ */
+async function withinDeadline<T>(deadlineMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const passed = new DeadlinePassed(deadlineMs);
+      reject(passed);
+      controller.abort(passed);
+    }, deadlineMs);
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(() => work(controller.signal)), deadline]);
+  } catch (error) {
+    // Work that stopped because its signal fired still ran out of time.
+    throw controller.signal.aborted ? controller.signal.reason : error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * node-cron only ticks; the database decides. Each tick claims due jobs (a conditional update per
  * row, so several processes never run one twice), runs them, and records the outcome; a failure is
- * logged, recorded on the job and retried later, without holding up the others.
+ * logged, recorded on the job and retried later, without holding up the others. Every job, tick task
+ * and round has a deadline, so one that hangs costs the others no more than that.
  */
 export class Scheduler {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -58,52 +107,79 @@ export class Scheduler {
     await this.ticking;
   }
 
-  /** One round of scheduled work; overlapping calls share the round already running. */
+  /**
+   * One round of scheduled work; overlapping calls share the round already running. It settles by
+   * the round's deadline at the latest, so a round that hangs never makes node-cron skip every tick.
+   */
   tick(): Promise<void> {
-    this.ticking ??= this.round().finally(() => {
-      this.ticking = undefined;
-    });
-    return this.ticking;
+    if (this.ticking) return this.ticking;
+    const { logger, roundDeadlineMs = DEFAULT_ROUND_DEADLINE_MS } = this.options;
+    const ticking = withinDeadline(roundDeadlineMs, (signal) => this.round(signal))
+      .catch((error: unknown) => {
+        if (error instanceof DeadlinePassed) logger.error({ deadlineMs: roundDeadlineMs }, 'scheduler round passed its deadline; the next tick starts a new one');
+        else logger.error({ err: error }, 'scheduler round failed');
+      })
+      .finally(() => {
+        if (this.ticking === ticking) this.ticking = undefined;
+      });
+    this.ticking = ticking;
+    return ticking;
   }
 
-  private async round(): Promise<void> {
-    const { clock, logger, tasks = {} } = this.options;
+  /** `abandoned` fires when the round passed its deadline: a newer round does the rest. */
+  private async round(abandoned: AbortSignal): Promise<void> {
+    const { clock, logger, tasks = {}, taskDeadlineMs = DEFAULT_TASK_DEADLINE_MS } = this.options;
     for (const [name, task] of Object.entries(tasks)) {
-      await task(clock.now()).catch((error: unknown) => logger.error({ err: error, task: name }, 'scheduled task failed'));
+      if (abandoned.aborted) return;
+      await withinDeadline(taskDeadlineMs, (signal) => task(clock.now(), signal)).catch((error: unknown) => {
+        if (error instanceof DeadlinePassed) logger.error({ task: name, deadlineMs: taskDeadlineMs }, 'scheduled task passed its deadline; the round goes on without it');
+        else logger.error({ err: error, task: name }, 'scheduled task failed');
+      });
     }
-    await this.runDueJobs().catch((error: unknown) => logger.error({ err: error }, 'claiming scheduled jobs failed'));
+    await this.runDueJobs(abandoned).catch((error: unknown) => logger.error({ err: error }, 'claiming scheduled jobs failed'));
   }
 
   /** Claims and runs due jobs a batch at a time until none is left, so a thousand digests need not wait for more ticks. */
-  private async runDueJobs(): Promise<void> {
+  private async runDueJobs(abandoned: AbortSignal): Promise<void> {
     const { db, clock, handlers, staleClaimMs = 10 * 60_000 } = this.options;
     for (;;) {
+      if (this.stopping || abandoned.aborted) return;
       const now = clock.now();
       const jobs = await claimDueJobs(db, { now, staleBefore: now - staleClaimMs, owner: this.owner, limit: JOBS_PER_CLAIM, jobs: Object.keys(handlers) });
       for (const job of jobs) await this.run(job, handlers[job.job]!);
-      if (jobs.length < JOBS_PER_CLAIM || this.stopping) return;
+      if (jobs.length < JOBS_PER_CLAIM) return;
     }
   }
 
-  private async run(job: ScheduledJobRow, handler: JobHandler): Promise<void> {
-    const { db, clock, logger } = this.options;
+  private async run(job: ClaimedJob, handler: JobHandler): Promise<void> {
+    const { db, clock, jobDeadlineMs = DEFAULT_JOB_DEADLINE_MS } = this.options;
     const markSent = async (messageId: string) => {
-      await markJobSent(db, job.id, this.owner, messageId, clock.now());
+      await markJobSent(db, job, messageId, clock.now());
       job.message_id = messageId;
     };
     try {
-      const outcome = await handler(job, markSent);
-      await finishJob(db, job.id, this.owner, outcome, clock.now());
+      const outcome = await withinDeadline(jobDeadlineMs, (signal) => handler(job, markSent, signal));
+      await finishJob(db, job, outcome, clock.now());
     } catch (error) {
-      const message = (error as Error).message ?? String(error);
-      const retryIn = Math.min(60_000 * 2 ** Math.max(0, job.attempts - 1), MAX_RETRY_MS);
-      logger.warn({ err: error, job: job.job, subject: job.subject, period: job.period, attempt: job.attempts }, 'scheduled job failed; will retry');
-      await releaseJob(db, job, this.owner, message, clock.now() + retryIn, clock.now());
-      const { onRepeatedFailure, repeatedFailureAttempts = 3 } = this.options;
-      if (onRepeatedFailure && job.attempts >= repeatedFailureAttempts && !job.failure_notified) {
-        await markFailureNotified(db, job.id);
-        await onRepeatedFailure(job, message).catch((notifyError: unknown) => logger.error({ err: notifyError }, 'could not report a failing job'));
-      }
+      await this.retryLater(job, error);
+    }
+  }
+
+  private async retryLater(job: ClaimedJob, error: unknown): Promise<void> {
+    const { db, clock, logger, jobDeadlineMs = DEFAULT_JOB_DEADLINE_MS } = this.options;
+    const message = error instanceof Error ? error.message : String(error);
+    const retryAt = clock.now() + Math.min(60_000 * 2 ** Math.max(0, job.attempts - 1), MAX_RETRY_MS);
+    const which = { job: job.job, subject: job.subject, period: job.period, attempt: job.attempts };
+    if (error instanceof DeadlinePassed) logger.error({ ...which, deadlineMs: jobDeadlineMs, retryAt }, 'scheduled job passed its deadline; released for retry');
+    else logger.warn({ err: error, ...which }, 'scheduled job failed; will retry');
+    await releaseJob(db, job, message, retryAt, clock.now());
+    const { onRepeatedFailure, repeatedFailureAttempts = 3 } = this.options;
+    if (onRepeatedFailure && job.attempts >= repeatedFailureAttempts && !job.failure_notified) {
+      await markFailureNotified(db, job.id);
+      // Telling someone is network work too: it gets the job's deadline.
+      await withinDeadline(jobDeadlineMs, () => onRepeatedFailure(job, message)).catch((notifyError: unknown) =>
+        logger.error({ err: notifyError, ...which }, 'could not report a failing job'),
+      );
     }
   }
 }
