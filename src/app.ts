@@ -4,6 +4,7 @@ import type { ChatAdapter } from './core/chat-adapter';
 import { type Clock, systemClock } from './core/clock';
 import { Router } from './core/router';
 import { type DatabaseConfig, type DatabaseHandle, openDatabase } from './db/database';
+import { pruneHandledEvents } from './db/handled-event.repository';
 import { migrateToLatest } from './db/migrate';
 import type { Logger } from './logger';
 import { DigestPlanner } from './scheduler/digest-planner';
@@ -11,6 +12,9 @@ import { type JobHandler, Scheduler } from './scheduler/scheduler';
 import { DIGEST_JOBS } from './services/digest-service';
 import { createServices, DEFAULT_SERVICE_SETTINGS, type ServiceSettings, type Services } from './services/index';
 import { FIRST_HOUR_CLOSE_JOB } from './services/publication-service';
+
+const HANDLED_EVENTS_KEPT_MS = 7 * 24 * 3_600_000;
+const HANDLED_EVENTS_PRUNE_EVERY_MS = 3_600_000;
 
 export interface App {
   database: DatabaseHandle;
@@ -57,9 +61,20 @@ export async function createApp(options: {
       [FIRST_HOUR_CLOSE_JOB]: (job, markSent) => services.publications.closeWindow(job, markSent),
       ...Object.fromEntries(Object.values(DIGEST_JOBS).map((job) => [job, runDigest])),
     },
-    tasks: { 'digest planning': (now) => planner.plan(now), 'feed polls': () => services.feeds.pollDue() },
+    tasks: {
+      'digest planning': (now) => planner.plan(now),
+      'feed polls': () => services.feeds.pollDue(),
+      'forgetting handled events': (now) => forgetHandledEvents(now),
+    },
     onRepeatedFailure: (job, error) => services.digests.reportRepeatedFailure(job, error),
   });
+  // Handled event keys only need to outlive the platforms' retries (minutes): keep a week, prune hourly.
+  let prunedAt = Number.NEGATIVE_INFINITY;
+  const forgetHandledEvents = async (now: number) => {
+    if (now - prunedAt < HANDLED_EVENTS_PRUNE_EVERY_MS) return;
+    prunedAt = now;
+    await pruneHandledEvents(database.db, now - HANDLED_EVENTS_KEPT_MS);
+  };
   let closing: Promise<void> | undefined;
   return {
     database,

@@ -154,4 +154,18 @@ describe('/log', () => {
     await h.send('Bo', '/undo');
     expect(await h.text('Bo', '/undo')).toMatch(/nothing to undo/);
   });
+
+  it('keeps the keys of handled deliveries for a week, then the scheduler forgets them', async () => {
+    await h.send('Bo', '/log 100');
+    await h.send('Bo', '/undo', 'undo-old');
+    const keys = async () => (await h.db.selectFrom('handled_events').select('event_key').execute()).map((r) => r.event_key);
+    h.clock.advance(6 * 24 * 3_600_000);
+    await h.tick();
+    expect(await keys()).toContain('undo-old');
+    await h.send('Bo', '/log 100');
+    await h.send('Bo', '/undo', 'undo-new');
+    h.clock.advance(2 * 24 * 3_600_000);
+    await h.tick();
+    expect(await keys()).toEqual(['undo-new']);
+  });
 });
