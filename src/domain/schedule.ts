@@ -1,6 +1,9 @@
 import { CronExpressionParser } from 'cron-parser';
 import { DateTime } from 'luxon';
 
+/** A scheduled post missed by downtime is still made if it is at most this late; older ones are recorded as skipped. */
+export const CATCH_UP_MS = 12 * 3_600_000;
+
 /**
  * Cron schedules read in a group's own zone. Occurrences are found on the local wall clock (the
  * expression is evaluated as if local time were UTC) and only then placed on the timeline, so:

@@ -6,13 +6,11 @@ import { findStreaks } from '../db/streak.repository';
 import type { Group } from '../domain/group';
 import { addDays, dayEnd, localDateOf } from '../domain/local-date';
 import { memberCalendar } from '../domain/member';
-import { instantOfWallTime, latestOccurrence, nextOccurrences, occurrencesBetween } from '../domain/schedule';
+import { CATCH_UP_MS, instantOfWallTime, latestOccurrence, nextOccurrences, occurrencesBetween } from '../domain/schedule';
 import { EMPTY_STREAK } from '../domain/streak';
 import type { Logger } from '../logger';
 import { DIGEST_JOBS } from '../services/digest-service';
 
-/** A missed run is still posted if it is at most this late; older ones are recorded as skipped. */
-export const CATCH_UP_MS = 12 * 3_600_000;
 const LOOK_BACK_MS = 8 * 24 * 3_600_000;
 /** The default nudge: this long before the member's writing day ends. */
 const DEFAULT_NUDGE_BEFORE_END_MS = 3 * 3_600_000;

@@ -24,6 +24,7 @@ import type { ScheduledJobRow } from '../db/scheduled-job.table';
 import { canonicalUrl, displayUrl } from '../domain/canonical-url';
 import { announceConversation, type Group } from '../domain/group';
 import type { Member } from '../domain/member';
+import { CATCH_UP_MS } from '../domain/schedule';
 import { isFirstHourRead, type Publication, type ReadingDebt, readingDebt } from '../domain/publication';
 import { fetchPageTitle } from '../net/page-title';
 import type { GroupService } from './group-service';
@@ -230,14 +231,16 @@ export class PublicationService {
     const publication = await findPublication(db, Number(job.subject));
     if (!publication) return 'skipped';
     const group = await this.groups.get(publication.groupId);
-    if (!job.message_id) {
+    // After long downtime a burst of stale wrap-ups would be noise: the announcement alone shows the final count.
+    const stale = clock.now() - publication.windowEndsAt > CATCH_UP_MS;
+    if (!job.message_id && !stale) {
       const names = await firstHourReaderNames(db, publication.id);
       const ref = await this.deps.outbound.post(announceConversation(group), wrapUpReply(publication, names));
       await markSent(ref.messageId);
     }
     if (publication.announcement) await this.editAnnouncement(publication, true);
     await markPublicationClosed(db, publication.id, clock.now());
-    return 'done';
+    return stale && !job.message_id ? 'skipped' : 'done';
   }
 
   async readsSummary(group: Group, member: Member): Promise<ReadsSummary> {

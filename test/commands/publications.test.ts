@@ -118,6 +118,21 @@ describe('publications', () => {
     expect(h.adapter.edits.at(-1)!.reply.text).toMatch(/The first hour closed <t:\d+:R> with 2 first-hour reads./);
   });
 
+  it('after downtime past the catch-up limit, closes the window quietly: the announcement shows the final count, no late wrap-up', async () => {
+    await h.send('Bo', '/publish https://example.com/a A');
+    await h.press('Cy', readButton(announcements()[0]!));
+    await h.send('Bo', '/publish https://example.com/b B');
+    // The windows closed 13 hours ago: past the 12 hours within which missed posts are still made.
+    h.clock.advance(14 * 60 * MINUTE);
+    await h.tick();
+    expect(h.adapter.posts.filter((p) => p.reply.text.startsWith('⏱️'))).toEqual([]);
+    const closed = h.adapter.edits.filter((e) => /The first hour closed/.test(e.reply.text));
+    expect(closed.map((e) => e.ref.messageId).sort()).toEqual(announcements().map((p) => p.messageId).sort());
+    expect(closed.find((e) => e.ref.messageId === announcements()[0]!.messageId)!.reply.text).toMatch(/with 1 first-hour read\./);
+    const jobs = await h.db.selectFrom('scheduled_jobs').select(['job', 'state']).where('job', '=', 'first-hour-close').execute();
+    expect(jobs.map((j) => j.state)).toEqual(['skipped', 'skipped']);
+  });
+
   it('still closes the window, once, after a restart', async () => {
     await h.send('Bo', '/publish https://example.com/a A');
     h.clock.advance(61 * MINUTE);
