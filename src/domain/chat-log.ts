@@ -104,6 +104,10 @@ export function logTriggerFor(pattern: string | null): LogTrigger {
   return trigger;
 }
 
+export function compiledPatternCount(): number {
+  return compiled.size;
+}
+
 export function readChatLog(message: string, pattern: string | null): ChatLogReading {
   const text = message.slice(0, MAX_MESSAGE_CHARS);
   const trigger = logTriggerFor(pattern).find(text);
