@@ -10,6 +10,7 @@ import { digestBench } from './digest-bench';
 import type { Figure } from './figure';
 import { logBench } from './log-bench';
 import { memoryBench } from './memory-bench';
+import { patternsBench } from './patterns-bench';
 import { readsBench } from './reads-bench';
 import { streakBench } from './streak-bench';
 
@@ -21,6 +22,7 @@ const benches: [string, () => Promise<Figure | Figure[]>][] = [
   ['reads', readsBench],
   ...dialects.map((d): [string, () => Promise<Figure>] => [`digest (${d})`, () => digestBench(d)]),
   ['streak', streakBench],
+  ['patterns', patternsBench],
   ['memory', memoryBench],
 ];
 

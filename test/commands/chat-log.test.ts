@@ -61,6 +61,27 @@ describe('chat logging', () => {
     expect(await words()).toMatchObject([{ words: 300 }]);
   });
 
+  it('GIVEN an admin sets a catastrophic pattern THEN a message that would backtrack forever is answered, and a matching one logged', async () => {
+    expect(await h.text(admin, '/config log_pattern (a+)+$')).toMatch(/log_pattern: \(a\+\)\+\$/);
+    expect(await h.deliver(message('message', 'm1', `${'a'.repeat(40)}!`))).toBeUndefined();
+    expect(await h.deliver(message('message', 'm2', '+300 words of the saga'))).toMatchObject({ reaction: '✅' });
+    expect(await words()).toEqual([{ words: 300, source: 'chat', message_id: 'm2' }]);
+  });
+
+  it.each([
+    ['(?=done)done:', /can't be used: it uses a look-ahead "\(\?=", and log patterns must run in linear time/],
+    ['(done):\\1', /can't be used: it uses a backreference "\\1", and log patterns must run in linear time/],
+  ])('GIVEN the pattern %j THEN it is refused with the reason and the group keeps its own', async (pattern, reason) => {
+    await h.send(admin, '/config log_pattern ^done:');
+    const refused = await h.send(admin, `/config log_pattern ${pattern}`);
+    expect(refused).toMatchObject({ visibility: 'private', text: expect.stringMatching(reason) });
+    expect(refused?.text).not.toMatch(/\n/);
+    expect(await h.text(admin, '/config')).toMatch(/log_pattern: \^done:/);
+    expect(await h.deliver(message('message', 'm1', '+500 words'))).toBeUndefined();
+    expect(await h.deliver(message('message', 'm2', 'done: 300 words'))).toMatchObject({ reaction: '✅' });
+    expect(await words()).toMatchObject([{ words: 300 }]);
+  });
+
   it('ignores messages in channels that are not groups', async () => {
     const elsewhere = { ...message('message', 'm1', '+500 words'), conversation: h.conversation({ name: 'Bo', channel: 'random' }) };
     expect(await h.deliver(elsewhere)).toBeUndefined();
