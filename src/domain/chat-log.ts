@@ -89,8 +89,13 @@ export function compileLogPattern(source: string): LogTrigger | string {
   };
 }
 
-/** Patterns are chosen by group admins, any number of them over time: only the recent ones stay compiled. */
-const compiled = new LruCache<LogTrigger>(500);
+/**
+ * Patterns are chosen by group admins, any number of them over time: only the recent ones stay
+ * compiled. Each compiled pattern may grow a matching cache of up to 8 MB inside re2js, so the
+ * number kept is small; compiling one again costs about a millisecond.
+ */
+export const COMPILED_PATTERNS_KEPT = 32;
+const compiled = new LruCache<LogTrigger>(COMPILED_PATTERNS_KEPT);
 
 /** The trigger for a group's pattern; a stored pattern that can no longer be compiled falls back to the default. */
 export function logTriggerFor(pattern: string | null): LogTrigger {
