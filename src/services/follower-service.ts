@@ -7,6 +7,7 @@ import { setMainPlatform } from '../db/member.repository';
 import { recordMilestone } from '../db/milestone.repository';
 import type { FollowerSnapshotRow } from '../db/follower.table';
 import { announceConversation, type Group } from '../domain/group';
+import { highestOf } from '../domain/milestones';
 import { FOLLOWER_MILESTONES, type FollowerGain, followerGain, type FollowerPlatform } from '../domain/leaderboard';
 import { dayStart, localDateOf } from '../domain/local-date';
 import type { Member } from '../domain/member';
@@ -68,12 +69,14 @@ export class FollowerService {
       latest.set(platform, input.count);
       const snapshot = { memberId: member.id, groupId: group.id, platform, count: input.count, total: sum(), previousTotal, recordedAt: now, eventKey };
       if (!(await insertFollowerSnapshot(trx, snapshot))) return { duplicate: true };
-      const milestones: number[] = [];
+      const reached: number[] = [];
       for (const value of FOLLOWER_MILESTONES) {
         if (input.count < value || (previous ?? 0) >= value) continue;
         const first = await recordMilestone(trx, { memberId: member.id, groupId: group.id, kind: `followers:${platform}`, value, periodKey: '' }, now);
-        if (first) milestones.push(value);
+        if (first) reached.push(value);
       }
+      // A first report is where the member starts from: what it already holds is recorded, not cheered.
+      const milestones = previous === null ? [] : highestOf(reached);
       return { duplicate: false, member, platform, count: input.count, previous, milestones };
     });
     if (!report.duplicate) {

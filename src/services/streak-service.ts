@@ -7,6 +7,7 @@ import { listVacations } from '../db/vacation.repository';
 import type { Group } from '../domain/group';
 import { addDays, dayStart, type LocalDate, localDateOf } from '../domain/local-date';
 import { type Member, type Membership, memberCalendar } from '../domain/member';
+import { highestOf } from '../domain/milestones';
 import { startOfWeek } from '../domain/periods';
 import {
   advanceStreak,
@@ -69,7 +70,7 @@ export class StreakService {
     } else {
       after = await this.recompute(db, member);
     }
-    const milestones: number[] = [];
+    const reached: number[] = [];
     if (after.startDate) {
       for (const value of milestonesCrossed(before.current, after.current)) {
         const first = await recordMilestone(
@@ -77,10 +78,11 @@ export class StreakService {
           { memberId: member.id, groupId: group.id, kind: 'streak', value, periodKey: after.startDate },
           this.deps.clock.now(),
         );
-        if (first) milestones.push(value);
+        if (first) reached.push(value);
       }
     }
-    return { state: after, milestones };
+    // A backfill that joins two runs may cross several at once: one cheer, for the highest.
+    return { state: after, milestones: highestOf(reached) };
   }
 
   /**

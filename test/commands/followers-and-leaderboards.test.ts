@@ -34,11 +34,19 @@ describe('/followers', () => {
     await h.send('Bo', '/followers 98');
     await h.send('Bo', '/followers 1200');
     const cheers = h.adapter.posts.filter((p) => p.reply.text.startsWith('🎉')).map((p) => [p.to.channelId, p.reply.text]);
+    // One jump across 500 and 1,000 is one cheer, for the highest.
     expect(cheers).toEqual([
       ['wins', '🎉 Bo reached 100 followers on Medium!'],
-      ['wins', '🎉 Bo reached 500 followers on Medium!'],
       ['wins', '🎉 Bo reached 1,000 followers on Medium!'],
     ]);
+  });
+
+  it('takes a first report as the starting point, not a milestone', async () => {
+    await h.send('Cy', '/followers 1200');
+    await h.send('Cy', '/followers 1300');
+    await h.send('Cy', '/followers 5100');
+    const cheers = h.adapter.posts.filter((p) => p.reply.text.startsWith('🎉')).map((p) => p.reply.text);
+    expect(cheers).toEqual(['🎉 Cy reached 5,000 followers on Medium!']);
   });
 
   it('records a re-delivered report once, and refuses bad counts', async () => {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { highestOf } from '../../src/domain/milestones';
 import { describe, expect, it } from 'vitest';
 import { addDays, dayStart, type LocalDate, localDateOf } from '../../src/domain/local-date';
 import {
@@ -291,5 +292,13 @@ describe('milestones', () => {
     expect(milestonesCrossed(7, 8)).toEqual([]);
     expect(milestonesCrossed(3, 31)).toEqual([7, 30]);
     expect(milestonesCrossed(179, 180)).toEqual([180]);
+  });
+});
+
+describe('milestones worth a post', () => {
+  it('GIVEN several reached at once THEN only the highest; GIVEN none THEN none', () => {
+    expect(highestOf([7, 30])).toEqual([30]);
+    expect(highestOf([100])).toEqual([100]);
+    expect(highestOf([])).toEqual([]);
   });
 });
