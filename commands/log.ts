@@ -6,7 +6,7 @@ import { channelReply, privateReply, type Reply } from '../src/core/reply';
 import { clip } from '../src/core/text-args';
 import type { LogTotals } from '../src/db/log.repository';
 import { type LogEntryInput, MAX_MINUTES, MAX_NOTE_CHARS, MAX_WORDS } from '../src/domain/log-entry';
-import type { StreakToday } from '../src/domain/streak';
+import { MAX_FREEZES, type StreakToday } from '../src/domain/streak';
 import type { LogOutcome } from '../src/services/log-service';
 
 export function streakPhrase(streak: StreakToday): string {
@@ -34,12 +34,16 @@ function dayTotalText(totals: LogTotals): string {
 /** The answer to a log, from /log or from a chat message: what it added, to which day, and the streak. */
 export function logReply(outcome: LogOutcome): Reply {
   if (outcome.duplicate) return privateReply('Already logged: that one was counted once.');
-  const { member, date, calendarDate, added, dayTotals, streak, milestones, joined } = outcome;
+  const { member, date, calendarDate, added, dayTotals, streak, milestones, joined, freezeEarned, freezeBridged } = outcome;
   // Before the rollover hour the writing day is still yesterday's: name it, so "today" is never wrong.
   const day = date === calendarDate ? 'today' : `for ${formatDate(date)}`;
   const welcome = joined ? `Welcome to the group, ${plain(member.displayName)}! ` : '';
-  const text = `${welcome}✍️ ${plain(member.displayName)} logged: ${addedText(added)} ${day}${dayTotalText(dayTotals)} · ${streakPhrase(streak)}`;
-  return channelReply(milestones.length ? `${text} 🎉` : text);
+  const freezes = [
+    freezeBridged && `🧊 a freeze covered ${formatDate(freezeBridged)}`,
+    freezeEarned && `🧊 a week in a row earned a freeze (${streak.freezes} of ${MAX_FREEZES})`,
+  ].filter(Boolean);
+  const streakText = `${streakPhrase(streak)}${milestones.length ? ' 🎉' : ''}`;
+  return channelReply([`${welcome}✍️ ${plain(member.displayName)} logged: ${addedText(added)} ${day}${dayTotalText(dayTotals)}`, streakText, ...freezes].join(' · '));
 }
 
 export default defineCommand({

@@ -52,6 +52,10 @@ export type LogOutcome =
       added: LogEntryInput;
       dayTotals: LogTotals;
       streak: StreakToday;
+      /** A week of writing earned a freeze with this log. */
+      freezeEarned: boolean;
+      /** A missed day this log's streak was carried across by spending a freeze. */
+      freezeBridged: LocalDate | null;
       milestones: number[];
     };
 
@@ -93,7 +97,7 @@ export class LogService {
         logged_at: now,
       });
       if (id === undefined) return { duplicate: true };
-      const { state, milestones } = await this.streaks.recordDay(trx, group, member, { date: choice.date, ...calendar });
+      const { state, milestones, freezeEarned, freezeBridged } = await this.streaks.recordDay(trx, group, member, { date: choice.date, ...calendar });
       const vacations = state.lastDate !== null && state.lastDate >= today ? [] : await listVacations(trx, member.id);
       const dayTotals = await sumLogs(trx, member.id, { from: choice.date, to: choice.date });
       return {
@@ -106,6 +110,8 @@ export class LogService {
         added: { words: request.words, minutes: request.minutes, url: request.url, note: request.note },
         dayTotals,
         streak: streakOn(state, today, calendar, vacations),
+        freezeEarned,
+        freezeBridged,
         milestones,
       };
     });

@@ -36,6 +36,17 @@ export interface StreakSummary extends StreakToday {
   vacationUntil: LocalDate | null;
 }
 
+/** What logging one day did to the streak. */
+export interface DayRecorded {
+  state: StreakState;
+  /** Milestones worth a post (see highestOf). */
+  milestones: number[];
+  /** This log earned a freeze (a week of writing). */
+  freezeEarned: boolean;
+  /** The missed day a freeze was spent on, if one was. */
+  freezeBridged: LocalDate | null;
+}
+
 export interface StreakPicture {
   png: Uint8Array;
   alt: string;
@@ -55,16 +66,17 @@ export class StreakService {
   /**
    * Folds one newly logged day into the cached streak: one step for the usual case (today, after
    * earlier days), a full recompute when the day lands before days already counted.
-   * Returns the streak milestones this log reached for the first time.
+   * Returns the streak milestones this log reached for the first time, and what it did with freezes.
    */
-  async recordDay(db: Db, group: Group, member: Member, day: LoggedDay): Promise<{ state: StreakState; milestones: number[] }> {
+  async recordDay(db: Db, group: Group, member: Member, day: LoggedDay): Promise<DayRecorded> {
     const before = await findStreak(db, member.id);
     let after: StreakState;
+    let bridged: LocalDate | null = null;
     if (canAdvance(before, day)) {
       // Vacations matter only across a gap; most logs follow yesterday's and need no lookup.
       const gap = dayStart(day.date, day) > before.coveredUntil;
       const vacations = gap ? await listVacations(db, member.id) : [];
-      after = advanceStreak(before, day, vacations).state;
+      ({ state: after, bridged } = advanceStreak(before, day, vacations));
       // Another log of a day already counted changes nothing: no write.
       if (!sameStreak(before, after)) await saveStreak(db, member, after, this.deps.clock.now());
     } else {
@@ -82,7 +94,7 @@ export class StreakService {
       }
     }
     // A backfill that joins two runs may cross several at once: one cheer, for the highest.
-    return { state: after, milestones: highestOf(reached) };
+    return { state: after, milestones: highestOf(reached), freezeEarned: after.freezes > before.freezes, freezeBridged: bridged };
   }
 
   /**

@@ -54,10 +54,12 @@ describe('streaks through the router', () => {
   });
 
   it('bridges one missed day with a freeze earned by a week of writing, and breaks on two', async () => {
-    await logDaily('2026-03-01', 7);
+    await logDaily('2026-03-01', 6);
+    h.at('2026-03-07 20:00', LONDON);
+    expect(await h.text('Bo', '/log 100')).toBe('✍️ Bo logged: 100 words today · 🔥 7 days in a row 🎉 · 🧊 a week in a row earned a freeze (1 of 2)');
     h.at('2026-03-09 10:00', LONDON); // 03-08 missed
     expect(await h.text('Bo', '/streak')).toMatch(/Current streak: 7 days[\s\S]*Freezes: 0 of 2[\s\S]*Not logged today yet/);
-    await h.send('Bo', '/log 100');
+    expect(await h.text('Bo', '/log 100')).toBe('✍️ Bo logged: 100 words today · 🔥 8 days in a row · 🧊 a freeze covered Sun 8 Mar');
     expect(await h.text('Bo', '/streak')).toMatch(/Current streak: 8 days/);
     h.at('2026-03-12 10:00', LONDON); // 03-10 and 03-11 missed
     expect(await h.text('Bo', '/streak')).toMatch(/Current streak: 0 days[\s\S]*Longest streak: 8 days/);
