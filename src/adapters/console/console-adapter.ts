@@ -43,6 +43,8 @@ export class ConsoleAdapter implements ChatAdapter {
   private lineNumber = 0;
   private buttons: ReplyButton[] = [];
   private postCount = 0;
+  /** Waiting at the prompt for the person to type (interactive only). */
+  private prompting = false;
   private done?: Promise<void>;
 
   constructor(private readonly options: ConsoleAdapterOptions) {
@@ -94,10 +96,12 @@ export class ConsoleAdapter implements ChatAdapter {
       if (interactive) {
         this.readline!.setPrompt(`${this.user}@#${this.channel}> `);
         this.readline!.prompt();
+        this.prompting = true;
       }
     };
     prompt();
     for await (const raw of this.readline!) {
+      this.prompting = false;
       const line = raw.trim();
       this.lineNumber++;
       if (line === '/quit' || line === '/exit') break;
@@ -179,6 +183,13 @@ export class ConsoleAdapter implements ChatAdapter {
   }
 
   private print(text: string): void {
-    this.options.output.write(`${text}\n`);
+    if (!this.prompting) {
+      this.options.output.write(`${text}\n`);
+      return;
+    }
+    // A post arriving while someone types: print it above the prompt, then draw the prompt again
+    // with the half-typed line and the cursor where they were.
+    this.options.output.write(`\r\x1b[K${text}\n`);
+    this.readline!.prompt(true);
   }
 }
