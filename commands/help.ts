@@ -9,7 +9,7 @@ function explainCommand(command: CommandDefinition) {
   const options = describeOptions(command.options);
   const lines = options.map((o) => `• ${o.name}${o.required ? '' : ' (optional)'}: ${o.description}. Takes ${acceptedValues(o)}.`);
   const admin = command.adminOnly ? ' Admins only.' : '';
-  return privateReply([`${usage(command.name, options)}`, `${command.description}.${admin}`, ...lines].join('\n'), {
+  return privateReply([`${usage(command.name, options)}`, `${command.description}.${admin}`, ...lines, ...(command.moreHelp ?? [])].join('\n'), {
     title: `/${command.name}`,
   });
 }

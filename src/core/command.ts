@@ -32,6 +32,8 @@ interface CommandBase<S extends OptionsSchema> {
   /** Options that may be given without `name:`, in this order (Slack and console text). */
   positional?: readonly (keyof z.infer<S> & string)[];
   adminOnly?: boolean;
+  /** Lines /help <command> adds after the options (what each of a setting's values means). */
+  moreHelp?: readonly string[];
   /** Handlers behind buttons this command's replies carry. */
   buttons?: readonly ButtonDefinition[];
 }

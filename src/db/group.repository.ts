@@ -1,5 +1,5 @@
 import type { Platform } from '../core/invocation';
-import type { Group } from '../domain/group';
+import type { Group, GroupSettings } from '../domain/group';
 import type { Db } from './database';
 import type { GroupRow, GroupUpdate } from './group.table';
 
@@ -91,7 +91,22 @@ export async function listAllGroups(db: Db): Promise<Group[]> {
   return rows.map((row) => toGroup(row, byGroup.get(row.id) ?? []));
 }
 
-export async function updateGroup(db: Db, id: number, update: GroupUpdate): Promise<void> {
+/** Changes a group's settings; settings left undefined keep their value (Kysely leaves undefined columns out). */
+export async function updateGroupSettings(db: Db, id: number, settings: Partial<GroupSettings>, now: number): Promise<void> {
+  const update: GroupUpdate = {
+    timezone: settings.timezone,
+    announce_channel_id: settings.announceChannelId,
+    backfill_days: settings.backfillDays,
+    log_pattern: settings.logPattern,
+    read_window_minutes: settings.readWindowMinutes,
+    fair_reads: settings.fairReads,
+    fair_window: settings.fairWindow,
+    readers_role_id: settings.readersRoleId,
+    digest_cron: settings.digestCron,
+    daily_digest_cron: settings.dailyDigestCron,
+    week_start: settings.weekStart,
+    updated_at: now,
+  };
   await db.updateTable('groups').set(update).where('id', '=', id).execute();
 }
 

@@ -34,6 +34,12 @@ export interface Group {
   createdAt: number;
 }
 
+/** The settings of a group that /config changes (admins are a list of their own). */
+export type GroupSettings = Pick<
+  Group,
+  'timezone' | 'announceChannelId' | 'backfillDays' | 'logPattern' | 'readWindowMinutes' | 'fairReads' | 'fairWindow' | 'readersRoleId' | 'digestCron' | 'dailyDigestCron' | 'weekStart'
+>;
+
 export const DEFAULT_DIGEST_CRON = '0 9 * * 1';
 export const DEFAULT_DAILY_DIGEST_CRON = '0 9 * * *';
 

@@ -19,7 +19,7 @@ import {
 import type { Group } from '../domain/group';
 import { type Member, MAX_ROLLOVER_HOUR } from '../domain/member';
 import { parseMemberReference } from '../domain/references';
-import { requireZone } from './group-service';
+import { requireZone } from './group-settings';
 import type { ServiceDeps } from './service-deps';
 import { TtlCache } from './ttl-cache';
 import type { StreakService } from './streak-service';

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GROUP_SETTINGS } from '../../src/services/group-settings';
 import { Harness, type LogEntry } from '../support/harness';
 
 const admin = { name: 'Ada', admin: true };
@@ -43,10 +44,10 @@ describe('/setup and /config', () => {
     expect(shown).toMatchObject({ visibility: 'private' });
     expect(shown && shown.fields?.map((f) => f.label)).toEqual([
       'timezone',
-      'channel (announcements)',
+      'channel',
       'backfill_days',
       'log_pattern',
-      'read_window (minutes)',
+      'read_window',
       'fair_reads',
       'fair_window',
       'readers_role',
@@ -56,19 +57,27 @@ describe('/setup and /config', () => {
       'admins',
     ]);
 
-    expect(await h.text(admin, '/config backfill_days 5')).toMatch(/backfill_days: 5/);
+    expect(await h.send(admin, '/config backfill_days 5')).toMatchObject({ text: 'Updated backfill_days: 5', fields: [{ label: 'backfill_days', value: '5' }] });
     expect(await h.text(admin, '/config backfill_days 99')).toMatch(/backfill_days must be a whole number from 0 to 14/);
     expect(await h.text(admin, '/config log_pattern "(unclosed"')).toMatch(/can't be used: it is not a valid regular expression/);
-    expect(await h.text(admin, '/config log_pattern ^done:')).toMatch(/log_pattern: \^done:/);
+    expect(await h.text(admin, '/config log_pattern ^done:')).toBe('Updated log_pattern: ^done:');
     expect(await h.text(admin, '/config timezone Nowhere/City')).toMatch(/not a time zone I know/);
-    expect(await h.text(admin, '/config timezone utc')).toMatch(/^timezone: UTC$/m);
+    expect(await h.text(admin, '/config timezone utc')).toBe('Updated timezone: UTC');
     expect(await h.text(admin, '/config timezone est')).toBe(
       'EST is a clock abbreviation with no daylight-saving rules, so your days would be an hour off for half the year. Did you mean America/New_York? Use a place-named zone like that one.',
     );
     expect(await h.text('Bo', '/timezone MST')).toMatch(/^MST is a clock abbreviation .* Did you mean America\/Denver\?/);
-    expect(await h.text(admin, '/config read_window 90')).toMatch(/read_window \(minutes\): 90/);
+    expect(await h.text(admin, '/config read_window 90')).toBe('Updated read_window: 90 minutes');
     expect(await h.text(admin, '/config read_window 5')).toMatch(/read_window must be a whole number from 10 to 1440/);
-    expect(await h.text(admin, '/config fair_reads 2')).toMatch(/fair_reads: 2 of the last 5/);
+    expect(await h.text(admin, '/config fair_reads 2')).toBe('Updated fair_reads: 2 of the last 5');
+    expect(await h.text(admin, '/config fair_reads 10')).toBe(
+      "fair_reads (10) can't be more than fair_window (5): nobody could read 10 of the last 5. Raise fair_window first, or lower fair_reads.",
+    );
+    expect(await h.text(admin, '/config fair_window 1')).toMatch(/^fair_reads \(2\) can't be more than fair_window \(1\)/);
+    expect(await h.text(admin, '/config fair_window 12')).toBe('Updated fair_window: 12');
+    expect(await h.text(admin, '/config fair_reads 10')).toBe('Updated fair_reads: 10 of the last 12');
+    await h.send(admin, '/config fair_reads 2');
+    await h.send(admin, '/config fair_window 5');
     expect(await h.text(admin, '/config readers_role <@&123456789012345678>')).toMatch(/readers_role: <@&123456789012345678>/);
     expect(await h.text(admin, '/config readers_role everyone')).toMatch(/readers_role takes a Discord role mention/);
     expect(await h.text(admin, '/config digest "0 18 * * 5"')).toMatch(/digest: 0 18 \* \* 5 \(next: Fri 13 Mar 18:00, Fri 20 Mar 18:00, Fri 27 Mar 18:00\)/);
@@ -79,6 +88,13 @@ describe('/setup and /config', () => {
     expect(await h.text(admin, '/config week_start someday')).toMatch(/week_start takes a day of the week/);
     expect(await h.text(admin, '/config colour blue')).toMatch(/Bad value for setting: "colour". Expected one of: timezone, channel/);
     expect(await h.text(admin, '/config timezone')).toMatch(/Give timezone a value/);
+  });
+
+  it('/help config says what each setting takes', async () => {
+    const help = (await h.text(admin, '/help config')).split('\n');
+    const explained = help.filter((line) => line.startsWith('• ') && !/^• (setting|value) /.test(line)).map((line) => line.slice(2, line.indexOf(':')));
+    expect(explained).toEqual(GROUP_SETTINGS);
+    expect(help).toContain('• backfill_days: how many days back a log may be dated, 0 to 14.');
   });
 
   it('admins added with /config admin_add can run admin commands; removed ones cannot', async () => {
@@ -118,7 +134,7 @@ describe('a channel or role of another workspace', () => {
     expect(await h.text(admin, '/config channel #elsewhere')).toBe('That channel is not in this workspace: pick a channel of this workspace.');
     expect(await h.text(admin, '/config readers_role <@&223456789012345678>')).toBe('That role is not in this workspace: pick a role of this workspace, or none.');
     expect(await storedGroup()).toEqual([{ announce_channel_id: 'general', readers_role_id: null }]);
-    expect(await h.text(admin, '/config channel #announcements')).toMatch(/channel \(announcements\): <#announcements>/);
+    expect(await h.text(admin, '/config channel #announcements')).toBe('Updated channel: <#announcements>');
   });
 
   it('GIVEN a stored announcement channel now in another workspace THEN never posts there, says why and logs it', async () => {

@@ -354,7 +354,7 @@ describe('the Slack adapter and a channel of another team', () => {
     expect(await command('/publish https://ada.example/one One')).toMatch(/^I couldn't post in the announcement channel \(that channel is not in this workspace\)/);
     expect(bot.logs).toContainEqual(expect.objectContaining({ msg: 'post refused: the channel is not in the workspace', workspace: fake.teamId, channel: ELSEWHERE }));
 
-    expect(await command(`/config channel <#${ANNOUNCEMENTS}|announcements>`)).toMatch(/channel \(announcements\): <#C0ANNOUNCE>/);
+    expect(await command(`/config channel <#${ANNOUNCEMENTS}|announcements>`)).toMatch(/^Updated channel: <#C0ANNOUNCE>$/);
     await command('/publish https://ada.example/two Two');
     await fake.waitForCall('chat.postMessage', (c) => c.params.channel === ANNOUNCEMENTS && String(c.params.text).includes('Two'));
     expect(fake.calls.filter((c) => c.method === 'chat.postMessage' && c.params.channel === ELSEWHERE)).toEqual([]);
