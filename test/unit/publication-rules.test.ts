@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalUrl, displayUrl } from '../../src/domain/canonical-url';
-import { FeedReadError, MAX_FEED_ITEMS, readFeed } from '../../src/domain/feed-items';
+import { FeedReadError, MAX_FEED_ITEMS, readFeed, seenKeysOf } from '../../src/domain/feed-items';
 import { isFirstHourRead, readingDebt } from '../../src/domain/publication';
 import { atomFeed, mediumFeed, rssFeed } from '../fixtures/feeds';
 
@@ -53,6 +53,16 @@ describe('reading feeds', async () => {
     await expect(readFeed('<!DOCTYPE html><html><body>Blog</body></html>')).rejects.toThrow(new FeedReadError('that address returns a web page, not an RSS or Atom feed'));
     await expect(readFeed('<rss><channel><item><title>broken')).rejects.toThrow(FeedReadError);
     await expect(readFeed('{"not": "a feed"}')).rejects.toThrow(FeedReadError);
+  });
+
+  it('remembers an item by its guid and by its canonical link, once when they are the same', async () => {
+    expect(seenKeysOf({ key: 'tag:bo.example,2026:1', link: 'https://bo.example/why/?utm_source=feed', title: 'Why', publishedAt: null })).toEqual([
+      'tag:bo.example,2026:1',
+      'https://bo.example/why',
+    ]);
+    expect(seenKeysOf({ key: 'https://medium.com/p/1a2b3c4d5e6f', link: 'https://medium.com/@bo/story-1a2b3c4d5e6f?source=rss', title: 'S', publishedAt: null })).toEqual([
+      'https://medium.com/p/1a2b3c4d5e6f',
+    ]);
   });
 
   it(`reads at most ${MAX_FEED_ITEMS} items of a huge feed`, async () => {
