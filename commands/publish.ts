@@ -32,7 +32,10 @@ function publishReply(outcome: PublishOutcome) {
       const { needed, unread } = outcome.debt;
       const list = unread.slice(0, 10).map((p) => `• ${plain(p.title)} by ${plain(p.authorName)}: ${p.url}`);
       return privateReply(
-        [`This group asks members to read at least ${outcome.required} of the latest articles by others before announcing their own. Read ${needed} more (and press "I read it"), then /publish again:`, ...list].join('\n'),
+        [
+          `This group reads each other's work: read at least ${outcome.required} of the latest articles by others before sharing your own. ${needed === 1 ? 'One more' : `${needed} more`} to go (press "I read it" on each), then /publish again:`,
+          ...list,
+        ].join('\n'),
         { title: `${formatNumber(needed)} more to read first`, buttons: unread.slice(0, 5).map((p) => ({ action: '', label: p.title.slice(0, 70), url: p.url })) },
       );
     }
