@@ -8,9 +8,22 @@ import type { PublishOutcome, ReadOutcome } from '../src/services/publication-se
 function publishReply(outcome: PublishOutcome) {
   switch (outcome.kind) {
     case 'announced': {
-      const closes = Math.floor(outcome.publication.windowEndsAt / 1000);
-      return privateReply(`📣 Announced in ${channelMention(outcome.where.conversation.channelId)}. The first hour closes <t:${closes}:R>.`);
+      const { publication, unreadPage } = outcome;
+      const closes = Math.floor(publication.windowEndsAt / 1000);
+      const lines = [`📣 Announced in ${channelMention(outcome.where.conversation.channelId)}. The first hour closes <t:${closes}:R>.`];
+      // Only the author sees this reply: the place to say the title is a guess, and how to put it right.
+      if (unreadPage)
+        lines.push(
+          `I couldn't read the page (${unreadPage}), so I used the title "${plain(publication.title)}". If that's wrong, send /publish ${publication.url} <the right title> before the first hour closes and I'll rename the announcement.`,
+        );
+      return privateReply(lines.join('\n'));
     }
+    case 'retitled':
+      return privateReply(
+        outcome.edited
+          ? `✏️ Renamed the announcement to "${plain(outcome.publication.title)}".`
+          : `✏️ Saved the title "${plain(outcome.publication.title)}" for the wrap-up, but I couldn't edit the announcement itself.`,
+      );
     case 'duplicate': {
       const when = new Date(outcome.existing.announcedAt).toISOString().slice(0, 10);
       return privateReply(`That article was already announced here on ${when} ("${plain(outcome.existing.title)}"), so it is not announced again.`);
@@ -19,7 +32,10 @@ function publishReply(outcome: PublishOutcome) {
       const { needed, unread } = outcome.debt;
       const list = unread.slice(0, 10).map((p) => `• ${plain(p.title)} by ${plain(p.authorName)}: ${p.url}`);
       return privateReply(
-        [`This group asks members to read at least ${outcome.required} of the latest articles by others before announcing their own. Read ${needed} more (and press "I read it"), then /publish again:`, ...list].join('\n'),
+        [
+          `This group reads each other's work: read at least ${outcome.required} of the latest articles by others before sharing your own. ${needed === 1 ? 'One more' : `${needed} more`} to go (press "I read it" on each), then /publish again:`,
+          ...list,
+        ].join('\n'),
         { title: `${formatNumber(needed)} more to read first`, buttons: unread.slice(0, 5).map((p) => ({ action: '', label: p.title.slice(0, 70), url: p.url })) },
       );
     }

@@ -23,7 +23,7 @@ export interface FeedTable {
   lease_until: number | null;
 }
 
-/** Items already seen in a feed, by guid / Atom id / canonical link: never announced twice. */
+/** Items already seen in a feed, by guid or Atom id and by canonical link (a row each): never announced twice. */
 export interface FeedItemTable {
   feed_id: number;
   item_key: string;

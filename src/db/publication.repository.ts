@@ -82,6 +82,19 @@ export async function setAnnouncementMessage(db: Db, id: number, channelId: stri
   await db.updateTable('publications').set({ message_channel_id: channelId, message_id: messageId }).where('id', '=', id).execute();
 }
 
+/** Renames an announcement, for its author only and only while its first hour is open; true if it was. */
+export async function retitleOpenPublication(db: Db, id: number, change: { memberId: number; title: string; now: number }): Promise<boolean> {
+  const result = await db
+    .updateTable('publications')
+    .set({ title: change.title })
+    .where('id', '=', id)
+    .where('member_id', '=', change.memberId)
+    .where('closed_at', 'is', null)
+    .where('window_ends_at', '>=', change.now)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 /** Takes the right to edit the announcement now, if nobody edited it in the last `intervalMs`. */
 export async function claimEditSlot(db: Db, id: number, now: number, intervalMs: number): Promise<boolean> {
   const result = await db

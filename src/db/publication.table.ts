@@ -5,7 +5,7 @@ export interface PublicationTable {
   id: Generated<number>;
   group_id: number;
   member_id: number;
-  /** As the author gave it (without utm_* noise). */
+  /** As the author gave it, without tracking parameters (utm_*, Medium's source=). */
   url: string;
   canonical_url: string;
   title: string;

@@ -7,6 +7,11 @@
 /** Parameters that say where a reader came from, not which article: Medium's `source`, newsletters', ads'. */
 const TRACKING_PARAMETERS = new Set(['source', 'ref', 'ref_src', 'fbclid', 'gclid', 'dclid', 'mc_cid', 'mc_eid', 'igshid']);
 
+function isTracking(parameter: string): boolean {
+  const key = parameter.toLowerCase();
+  return key.startsWith('utm_') || TRACKING_PARAMETERS.has(key);
+}
+
 /** A Medium post id (medium.com and its subdomains): the hex suffix of a story slug, or /p/<id>. */
 function mediumPostId(url: URL): string | undefined {
   if (!/(^|\.)medium\.com$/.test(url.hostname)) return undefined;
@@ -21,10 +26,7 @@ export function canonicalUrl(input: string): string {
   if ((url.protocol === 'https:' && url.port === '443') || (url.protocol === 'http:' && url.port === '80')) url.port = '';
   const medium = mediumPostId(url);
   if (medium) return `https://medium.com/p/${medium}`;
-  const keep = [...url.searchParams.entries()].filter(([name]) => {
-    const key = name.toLowerCase();
-    return !key.startsWith('utm_') && !TRACKING_PARAMETERS.has(key);
-  });
+  const keep = [...url.searchParams.entries()].filter(([name]) => !isTracking(name));
   keep.sort(([a], [b]) => a.localeCompare(b));
   url.search = new URLSearchParams(keep).toString();
   if (url.pathname.length > 1) url.pathname = url.pathname.replace(/\/+$/, '');
@@ -32,9 +34,9 @@ export function canonicalUrl(input: string): string {
   return url.toString().replace(/^http:/, 'https:');
 }
 
-/** The link to show: as the author gave it, without utm_* noise. */
+/** The link to show: as the author gave it (a friend link's `sk` still works), without the tracking tails. */
 export function displayUrl(input: string): string {
   const url = new URL(input.trim());
-  for (const name of [...url.searchParams.keys()]) if (name.toLowerCase().startsWith('utm_')) url.searchParams.delete(name);
+  for (const name of [...url.searchParams.keys()]) if (isTracking(name)) url.searchParams.delete(name);
   return url.toString();
 }

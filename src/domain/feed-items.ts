@@ -53,6 +53,15 @@ function item(id: string | undefined, link: string | undefined, title: string, p
 }
 
 /**
+ * What a seen item is remembered by: its key, and its canonical link too, so an article the feed lists
+ * again under a new guid is still recognised (one key when they are the same, as for Medium).
+ */
+export function seenKeysOf(item: FeedItem): string[] {
+  const link = safeCanonical(item.link);
+  return link && link !== item.key ? [item.key, link] : [item.key];
+}
+
+/**
  * Parses RSS 2.0, Atom, RDF or JSON Feed text; anything else is a FeedReadError saying what it was.
  * The parser is loaded on first use: a process that reads no feeds never holds it in memory.
  */

@@ -35,14 +35,42 @@ export async function titleFromHtml(html: string): Promise<string | undefined> {
   return found ? found.slice(0, 300) : undefined;
 }
 
-/** The title of the page at a URL, or undefined if it cannot be had quickly and safely. */
-export async function fetchPageTitle(url: string, policy: FetchPolicy): Promise<string | undefined> {
+/** A page's title, or in words why there is none ("it answered 404"), to tell the member. */
+export type PageTitle = { title: string } | { title?: undefined; problem: string };
+
+function problemOf(error: FetchError): string {
+  switch (error.reason) {
+    case 'http_status':
+      return `it answered ${error.status ?? error.message}`;
+    case 'timeout':
+      return 'it did not answer in time';
+    case 'blocked_address':
+      return 'its address points inside a private network';
+    case 'too_large':
+      return 'it is too large';
+    case 'too_many_redirects':
+      return 'it redirects too many times';
+    case 'bad_url':
+      return 'that link cannot be opened';
+    case 'network':
+      return 'it could not be reached';
+  }
+}
+
+/** The title of the page at a URL, or why it cannot be had quickly and safely. */
+export async function readPageTitle(url: string, policy: FetchPolicy): Promise<PageTitle> {
   try {
     const page = await safeFetch(url, { policy: { ...policy, maxBytes: Math.min(policy.maxBytes, 1024 * 1024) }, headers: { accept: 'text/html' } });
-    if (page.status !== 200) return undefined;
-    return await titleFromHtml(bodyText(page));
+    if (page.status !== 200) return { problem: `it answered ${page.status}` };
+    const title = await titleFromHtml(bodyText(page));
+    return title ? { title } : { problem: 'it has no title' };
   } catch (error) {
-    if (error instanceof FetchError) return undefined;
+    if (error instanceof FetchError) return { problem: problemOf(error) };
     throw error;
   }
+}
+
+/** The title of the page at a URL, or undefined if it cannot be had quickly and safely. */
+export async function fetchPageTitle(url: string, policy: FetchPolicy): Promise<string | undefined> {
+  return (await readPageTitle(url, policy)).title;
 }

@@ -16,7 +16,7 @@ import {
 import type { FeedRow } from '../db/feed.table';
 import { findMemberById } from '../db/member.repository';
 import { canonicalUrl } from '../domain/canonical-url';
-import { type FeedItem, FeedReadError, type FeedSnapshot, readFeed } from '../domain/feed-items';
+import { type FeedItem, FeedReadError, type FeedSnapshot, readFeed, seenKeysOf } from '../domain/feed-items';
 import type { Group } from '../domain/group';
 import { bodyText, FetchError, safeFetch } from '../net/safe-fetch';
 import type { GroupService } from './group-service';
@@ -74,7 +74,7 @@ export class FeedService {
         now,
       );
       if (id === undefined) throw new UserError('conflict', 'You already added that feed.');
-      await markItemsSeen(trx, id, snapshot.items.map((i) => i.key), now);
+      await markItemsSeen(trx, id, snapshot.items.flatMap(seenKeysOf), now);
     });
     return { title: snapshot.title, items: snapshot.items.length };
   }
@@ -128,13 +128,20 @@ export class FeedService {
     }
   }
 
-  /** Announces items never seen before and recent enough; marks them seen only after (a crash re-tries, the URL check dedupes). */
+  /**
+   * Announces items never seen before, by guid or by canonical link, and recent enough; marks them seen
+   * only after (a crash re-tries, the URL check dedupes).
+   */
   private async announceNewItems(feed: FeedRow, items: FeedItem[]): Promise<void> {
     const { db, clock } = this.deps;
-    const seen = await findSeenItemKeys(db, feed.id, items.map((i) => i.key));
-    const fresh = items.filter((i) => !seen.has(i.key));
-    if (fresh.length === 0) return;
     const now = clock.now();
+    const seen = await findSeenItemKeys(db, feed.id, items.flatMap(seenKeysOf));
+    const isSeen = (item: FeedItem) => seenKeysOf(item).some((key) => seen.has(key));
+    const fresh = items.filter((i) => !isSeen(i));
+    // A seen item remembered by one key only (its guid, from before links were remembered) learns the other.
+    const unremembered = items.filter(isSeen).flatMap(seenKeysOf).filter((key) => !seen.has(key));
+    if (unremembered.length > 0) await markItemsSeen(db, feed.id, unremembered, now);
+    if (fresh.length === 0) return;
     const group = await this.groups.get(feed.group_id);
     const member = await findMemberById(db, feed.member_id);
     if (!member) return;
@@ -153,7 +160,7 @@ export class FeedService {
         );
       }
     }
-    await markItemsSeen(db, feed.id, fresh.map((i) => i.key), now);
+    await markItemsSeen(db, feed.id, fresh.flatMap(seenKeysOf), now);
   }
 
   private async tellOwner(feed: FeedRow, reason: string): Promise<void> {

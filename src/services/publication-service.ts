@@ -15,6 +15,7 @@ import {
   readBalance,
   readPublicationIds,
   recentPublicationsByOthers,
+  retitleOpenPublication,
   setAnnouncementMessage,
   setFirstHourReader,
   type ReadTally,
@@ -26,7 +27,8 @@ import { announceConversation, type Group } from '../domain/group';
 import type { Member } from '../domain/member';
 import { CATCH_UP_MS } from '../domain/schedule';
 import { isFirstHourRead, type Publication, type ReadingDebt, readingDebt } from '../domain/publication';
-import { fetchPageTitle } from '../net/page-title';
+import { slugTitle } from '../domain/slug-title';
+import { readPageTitle } from '../net/page-title';
 import type { GroupService } from './group-service';
 import type { Joining, MemberService } from './member-service';
 import { announcementReply, wrapUpReply } from './publication-messages';
@@ -41,8 +43,11 @@ const closeJobOf = (publicationId: number): JobKey => ({ job: FIRST_HOUR_CLOSE_J
 const isMember = (author: Member | Actor): author is Member => 'personId' in author;
 
 export type PublishOutcome =
-  | { kind: 'announced'; publication: Publication; where: MessageRef }
+  /** `unreadPage` says why the page's own title could not be had, when the link's words stood in for it. */
+  | { kind: 'announced'; publication: Publication; where: MessageRef; unreadPage?: string }
   | { kind: 'duplicate'; existing: Publication }
+  /** The author gave the title again while the first hour is open; `edited` is false when the post itself could not be changed. */
+  | { kind: 'retitled'; publication: Publication; edited: boolean }
   | { kind: 'needs-reads'; debt: ReadingDebt; required: number };
 
 export type ReadOutcome = { kind: 'counted'; firstHour: boolean; publication: Publication } | { kind: 'already' } | { kind: 'own' };
@@ -81,13 +86,14 @@ export class PublicationService {
   /**
    * Announces an article in the group's announcement channel, once per canonical URL. The author is a
    * member (a feed's owner), or the actor of /publish, who joins only when the article is announced:
-   * a duplicate, a reading debt or a refused post leaves no trace of them.
+   * a duplicate, a reading debt or a refused post leaves no trace of them. An author who publishes the
+   * same link again with a title while its first hour is open renames the announcement.
    */
   async publish(group: Group, author: Member | Actor, input: { url: string; title?: string }, source: 'command' | 'feed'): Promise<PublishOutcome> {
     const { db, clock, settings } = this.deps;
     const canonical = canonicalUrl(input.url);
     const existing = await findPublicationByCanonicalUrl(db, group.id, canonical);
-    if (existing) return { kind: 'duplicate', existing };
+    if (existing) return (await this.retitle(group, author, existing, input.title, source)) ?? { kind: 'duplicate', existing };
     const known = isMember(author) ? author : await this.members.find(group, author);
     if (group.fairReads > 0) {
       const recent = await recentPublicationsByOthers(db, group.id, known?.id, group.fairWindow);
@@ -95,7 +101,14 @@ export class PublicationService {
       const debt = readingDebt(recent, read, group.fairReads);
       if (debt.needed > 0) return { kind: 'needs-reads', debt, required: group.fairReads };
     }
-    const title = input.title?.trim() || (await fetchPageTitle(input.url, settings.fetchPolicy)) || displayUrl(input.url);
+    let title = input.title?.trim();
+    let unreadPage: string | undefined;
+    if (!title) {
+      const page = await readPageTitle(input.url, settings.fetchPolicy);
+      // An unreadable page is still announced, under the words of its link rather than the link twice.
+      title = page.title ?? slugTitle(input.url);
+      unreadPage = page.title === undefined ? page.problem : undefined;
+    }
 
     const now = clock.now();
     const windowEndsAt = now + group.readWindowMinutes * 60_000;
@@ -133,7 +146,26 @@ export class PublicationService {
       throw new UserError('refused', `I couldn't post in the announcement channel (${(error as Error).message}). An admin can check my permissions there, or pick another channel with /config channel.`);
     }
     await setAnnouncementMessage(db, id, ref.conversation.channelId, ref.messageId);
-    return { kind: 'announced', publication: { ...publication, announcement: { channelId: ref.conversation.channelId, messageId: ref.messageId } }, where: ref };
+    const announced = { ...publication, announcement: { channelId: ref.conversation.channelId, messageId: ref.messageId } };
+    return { kind: 'announced', publication: announced, where: ref, ...(unreadPage && { unreadPage }) };
+  }
+
+  /** A correction of the title by the article's author, while its first hour is open; undefined when it is no such thing. */
+  private async retitle(group: Group, author: Member | Actor, existing: Publication, title: string | undefined, source: 'command' | 'feed'): Promise<PublishOutcome | undefined> {
+    const { db, clock, logger } = this.deps;
+    const wanted = title?.trim().slice(0, 300);
+    if (source !== 'command' || !wanted || wanted === existing.title) return undefined;
+    const member = isMember(author) ? author : await this.members.find(group, author);
+    if (!member || !(await retitleOpenPublication(db, existing.id, { memberId: member.id, title: wanted, now: clock.now() }))) return undefined;
+    const publication = (await findPublication(db, existing.id))!;
+    if (!publication.announcement) return { kind: 'retitled', publication, edited: false };
+    try {
+      await this.editAnnouncement(publication);
+      return { kind: 'retitled', publication, edited: true };
+    } catch (error) {
+      logger.warn({ err: error, publication: publication.id }, 'announcement not renamed');
+      return { kind: 'retitled', publication, edited: false };
+    }
   }
 
   /**

@@ -78,6 +78,49 @@ describe('feeds', () => {
     expect(announced()).toEqual(['📣 New from Bo: Why I write']);
   });
 
+  const ghost = (id: string, title: string, link: string, publishedAt: number): FixtureItem => ({ id, title, link, published: new Date(publishedAt) });
+
+  it('never announces an article that was in the feed when it was added, even listed again under a new guid', async () => {
+    web.serve('/ghost-moved', rssFeed('ghost', 'Bo on Ghost', [ghost('ghost-1', 'Why I Write', 'https://bo.ghost.io/why-i-write/', START - HOUR)]));
+    await h.send('Bo', `/feed add ${web.url('/ghost-moved')}`);
+    // A blog moved to a new platform lists its old articles again, under new guids and fresh dates.
+    web.serve('/ghost-moved', rssFeed('ghost', 'Bo on Ghost', [
+      ghost('new-platform-2', 'A Second Story', 'https://bo.ghost.io/a-second-story/', START + 2 * MINUTE),
+      ghost('new-platform-1', 'Why I Write', 'https://bo.ghost.io/why-i-write/?ref=rss', START + MINUTE),
+    ]));
+    await poll();
+    expect(announced()).toEqual(['📣 New from Bo: A Second Story']);
+  });
+
+  it('never announces again an article it announced, listed again under a new guid', async () => {
+    web.serve('/ghost-again', rssFeed('ghost', 'Bo on Ghost', []));
+    await h.send('Bo', `/feed add ${web.url('/ghost-again')}`);
+    web.serve('/ghost-again', rssFeed('ghost', 'Bo on Ghost', [ghost('ghost-1', 'Why I Write', 'https://bo.ghost.io/why-i-write/', START + MINUTE)]));
+    await poll();
+    web.serve('/ghost-again', rssFeed('ghost', 'Bo on Ghost', [
+      ghost('ghost-2', 'A Second Story', 'https://bo.ghost.io/a-second-story/', START + 7 * MINUTE),
+      ghost('ghost-1-republished', 'Why I Write (updated)', 'https://bo.ghost.io/why-i-write/?utm_source=feed', START + 6 * MINUTE),
+    ]));
+    await poll();
+    expect(announced()).toEqual(['📣 New from Bo: Why I Write', '📣 New from Bo: A Second Story']);
+  });
+
+  it('learns the link of an article it remembered by guid alone at the next poll, and then never announces it under a new guid', async () => {
+    const first = ghost('ghost-1', 'Why I Write', 'https://bo.ghost.io/why-i-write/', START - HOUR);
+    web.serve('/ghost-old', rssFeed('ghost', 'Bo on Ghost', [first]));
+    await h.send('Bo', `/feed add ${web.url('/ghost-old')}`);
+    // As a feed added before links were remembered: its items are known by guid only.
+    await h.db.deleteFrom('feed_items').where('item_key', '!=', 'ghost-1').execute();
+    web.serve('/ghost-old', rssFeed('ghost', 'Bo on Ghost', [ghost('ghost-2', 'Two', 'https://bo.ghost.io/two/', START + MINUTE), first]));
+    await poll();
+    web.serve('/ghost-old', rssFeed('ghost', 'Bo on Ghost', [
+      ghost('ghost-3', 'Three', 'https://bo.ghost.io/three/', START + 7 * MINUTE),
+      ghost('ghost-1-moved', 'Why I Write', 'https://bo.ghost.io/why-i-write', START + 6 * MINUTE),
+    ]));
+    await poll();
+    expect(announced()).toEqual(['📣 New from Bo: Two', '📣 New from Bo: Three']);
+  });
+
   it('asks with conditional GET and reads nothing when the feed has not changed', async () => {
     web.serve('/substack', rssFeed('substack', 'Bo’s Substack', [{ ...story(5, START - HOUR), link: 'https://bo.substack.com/p/five' }]));
     await h.send('Bo', `/feed add ${web.url('/substack')}`);

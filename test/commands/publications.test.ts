@@ -40,10 +40,43 @@ describe('publications', () => {
     expect(post!.reply.pings).toBeUndefined();
   });
 
-  it('uses the given title, or the URL when the page cannot be read', async () => {
+  it('uses the given title, or the words of the link when the page cannot be read', async () => {
     await h.send('Bo', `/publish ${web.url('/other')} My Own Title`);
     await h.send('Cy', `/publish ${web.url('/missing-page')}`);
-    expect(announcements().map((p) => p.reply.text.split('\n')[0])).toEqual(['📣 New from Bo: My Own Title', `📣 New from Cy: ${web.url('/missing-page')}`]);
+    expect(announcements().map((p) => p.reply.text.split('\n')[0])).toEqual(['📣 New from Bo: My Own Title', '📣 New from Cy: Missing Page']);
+  });
+
+  it('announces an article whose page answers 404 under its slug, shows its clean link once, and tells only the author', async () => {
+    const link = web.url('/@cy/my-first-story-abc123def456');
+    const reply = await h.send('Cy', `/publish ${link}?source=rss-abc------2`);
+    const [post] = announcements();
+    expect(post!.reply.text.split('\n').slice(0, 2)).toEqual(['📣 New from Cy: My First Story', link]);
+    expect(post!.reply.text.split(web.url('')).length - 1).toBe(1);
+    expect(post!.reply.buttons![0]).toEqual({ action: '', label: 'Read it', url: link });
+    expect(reply!.visibility).toBe('private');
+    expect(reply!.text.split('\n')[1]).toBe(
+      `I couldn't read the page (it answered 404), so I used the title "My First Story". If that's wrong, send /publish ${link} <the right title> before the first hour closes and I'll rename the announcement.`,
+    );
+  });
+
+  it('says so when the page has no title', async () => {
+    web.route('/untitled-notes', (_, res) => res.end('<html><body>Hello</body></html>'));
+    expect(await h.text('Cy', `/publish ${web.url('/untitled-notes')}`)).toMatch(/couldn't read the page \(it has no title\), so I used the title "Untitled Notes"/);
+  });
+
+  it('renames the announcement when its author gives the title within the first hour, and only then', async () => {
+    await h.send('Cy', `/publish ${web.url('/my-first-story-abc123def456')}`);
+    const [post] = announcements();
+    expect(await h.text('Bo', `/publish ${web.url('/my-first-story-abc123def456')} Not Yours`)).toMatch(/already announced here on 2026-03-10 \("My First Story"\)/);
+    h.clock.advance(30 * MINUTE);
+    expect(await h.text('Cy', `/publish ${web.url('/my-first-story-abc123def456?utm_source=x')} My First Story, Really`)).toBe('✏️ Renamed the announcement to "My First Story, Really".');
+    const edit = h.adapter.edits.at(-1)!;
+    expect(edit.ref.messageId).toBe(post!.messageId);
+    expect(edit.reply.text).toMatch(/^📣 New from Cy: My First Story, Really\n/);
+    h.clock.advance(31 * MINUTE);
+    expect(await h.text('Cy', `/publish ${web.url('/my-first-story-abc123def456')} Too Late`)).toMatch(/already announced here on 2026-03-10 \("My First Story, Really"\)/);
+    expect(h.adapter.edits).toHaveLength(1);
+    expect(announcements()).toHaveLength(1);
   });
 
   it('announces one URL once per group, however its link is dressed', async () => {
@@ -169,7 +202,9 @@ describe('publications', () => {
     expect(await h.text('Di', '/publish https://example.com/di-1 Di One')).toMatch(/^📣 Announced/);
     const refused = await h.send('Bo', '/publish https://example.com/bo-1 Bo One');
     expect(refused).toMatchObject({ visibility: 'private', title: '1 more to read first' });
-    expect(refused!.text).toMatch(/read at least 1 of the latest articles by others[\s\S]*• Di One by Di: https:\/\/example.com\/di-1\n• Cy One by Cy/);
+    expect(refused!.text).toMatch(/^This group reads each other's work: read at least 1 of the latest articles by others before sharing your own\./);
+    expect(refused!.text).toMatch(/• Di One by Di: https:\/\/example.com\/di-1\n• Cy One by Cy/);
+    expect(refused!.text).not.toMatch(/pay|trade|earn|owe/i);
     expect(announcements()).toHaveLength(2);
     await h.press('Bo', readButton(announcements()[0]!));
     expect(await h.text('Bo', '/publish https://example.com/bo-1 Bo One')).toMatch(/^📣 Announced/);

@@ -18,6 +18,7 @@ import {
 import { migrations } from '../../migrations/index';
 import { migrateToLatest } from '../../src/db/migrate';
 import { recordMilestone } from '../../src/db/milestone.repository';
+import { findPublication, insertPublication, markPublicationClosed, retitleOpenPublication } from '../../src/db/publication.repository';
 import { findStreak, saveStreak } from '../../src/db/streak.repository';
 import { insertVacation, listVacations } from '../../src/db/vacation.repository';
 import { EMPTY_STREAK } from '../../src/domain/streak';
@@ -150,6 +151,26 @@ for (const dialect of DIALECTS) {
       await updatePersonCalendar(handle.db, personId, { timezone: null });
       await deleteBarePerson(handle.db, personId);
       expect(await findPersonId(handle.db, newcomer)).toBeUndefined();
+    });
+
+    it('renames an announcement for its author while its first hour is open, and never after', async () => {
+      const windowEndsAt = NOW + 3_600_000;
+      const id = (await insertPublication(handle.db, {
+        group_id: groupId,
+        member_id: memberId,
+        url: 'https://bo.example/my-post',
+        canonical_url: 'https://bo.example/my-post',
+        title: 'My Post',
+        source: 'command',
+        announced_at: NOW,
+        window_ends_at: windowEndsAt,
+      }))!;
+      expect(await retitleOpenPublication(handle.db, id, { memberId: memberId + 1, title: 'Not Theirs', now: NOW })).toBe(false);
+      expect(await retitleOpenPublication(handle.db, id, { memberId, title: 'Too Late', now: windowEndsAt + 1 })).toBe(false);
+      expect(await retitleOpenPublication(handle.db, id, { memberId, title: 'My Real Title', now: windowEndsAt })).toBe(true);
+      await markPublicationClosed(handle.db, id, windowEndsAt);
+      expect(await retitleOpenPublication(handle.db, id, { memberId, title: 'Closed', now: NOW })).toBe(false);
+      expect((await findPublication(handle.db, id))?.title).toBe('My Real Title');
     });
 
     it('deletes everything about a person in one cascade, and their admin entries', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalUrl, displayUrl } from '../../src/domain/canonical-url';
-import { FeedReadError, MAX_FEED_ITEMS, readFeed } from '../../src/domain/feed-items';
+import { FeedReadError, MAX_FEED_ITEMS, readFeed, seenKeysOf } from '../../src/domain/feed-items';
 import { isFirstHourRead, readingDebt } from '../../src/domain/publication';
+import { slugTitle } from '../../src/domain/slug-title';
 import { atomFeed, mediumFeed, rssFeed } from '../fixtures/feeds';
 
 describe('canonical URLs', () => {
@@ -17,8 +18,41 @@ describe('canonical URLs', () => {
     ['https://medium.com/@bo/my-story-1a2b3c4d5e6f?sk=friendlink', 'https://medium.com/p/1a2b3c4d5e6f'],
   ])('%s is %s', (input, expected) => expect(canonicalUrl(input)).toBe(expected));
 
-  it('keeps the link as given for display, less utm noise', () => {
+  it('keeps the link as given for display, less the tracking tails', () => {
     expect(displayUrl('https://medium.com/@bo/story-1a2b3c4d5e6f?sk=friend&utm_source=x')).toBe('https://medium.com/@bo/story-1a2b3c4d5e6f?sk=friend');
+    expect(displayUrl('https://medium.com/@bo/story-1a2b3c4d5e6f?source=rss-abc------2')).toBe('https://medium.com/@bo/story-1a2b3c4d5e6f');
+    expect(displayUrl('https://bo.example/post?ref=hn&page=2&fbclid=x')).toBe('https://bo.example/post?page=2');
+  });
+});
+
+describe('titles from links', () => {
+  it.each([
+    ['Medium', 'https://medium.com/@bo/my-first-story-1a2b3c4d5e6f', 'My First Story'],
+    ['Medium, short id', 'https://example.com/my-first-story-abc123', 'My First Story'],
+    ['Medium, with a source tail', 'https://bo.medium.com/why-i-write-every-day-1a2b3c4d5e6f?source=rss-abc------2', 'Why I Write Every Day'],
+    ['Medium publication', 'https://medium.com/the-writers-room/the-art-of-the-first-draft-0f1e2d3c4b5a', 'The Art of the First Draft'],
+    ['Substack', 'https://bo.substack.com/p/my-post', 'My Post'],
+    ['dev.to', 'https://dev.to/bo/my-post-3kd9', 'My Post'],
+    ['dev.to, a suffix without digits is a word', 'https://dev.to/bo/learning-rust-fast', 'Learning Rust Fast'],
+    ['Ghost', 'https://bo.ghost.io/notes-on-writing-in-public/', 'Notes on Writing in Public'],
+    ['Hashnode', 'https://bo.hashnode.dev/getting-started-with-graphql', 'Getting Started with Graphql'],
+    ['WordPress', 'https://bo.blog/2026/03/10/my-post/', 'My Post'],
+    ['a file name', 'https://bo.example/essays/on_revision.html', 'On Revision'],
+    ['a number in the title', 'https://bo.example/10-lessons-from-100-days', '10 Lessons from 100 Days'],
+    ['letters someone capitalised', 'https://bo.example/why-iOS-devs-write', 'Why iOS Devs Write'],
+    ['an encoded slug', 'https://bo.example/caf%C3%A9-mornings', 'Café Mornings'],
+  ])('%s: %s is "%s"', (_, link, title) => expect(slugTitle(link)).toBe(title));
+
+  it.each([
+    ['a Medium short link', 'https://medium.com/p/1a2b3c4d5e6f', 'medium.com'],
+    ['the home page', 'https://www.bo.example/', 'bo.example'],
+    ['only a query', 'https://bo.example/?p=123', 'bo.example'],
+    ['a date archive', 'https://bo.example/2026/03/', 'bo.example'],
+    ['a profile', 'https://medium.com/@bo', 'medium.com'],
+  ])('falls back to the host for %s', (_, link, title) => expect(slugTitle(link)).toBe(title));
+
+  it('keeps control characters out of the title', () => {
+    expect(slugTitle('https://bo.example/evil%0A%E2%80%AEtitle')).toBe('Evil Title');
   });
 });
 
@@ -53,6 +87,16 @@ describe('reading feeds', async () => {
     await expect(readFeed('<!DOCTYPE html><html><body>Blog</body></html>')).rejects.toThrow(new FeedReadError('that address returns a web page, not an RSS or Atom feed'));
     await expect(readFeed('<rss><channel><item><title>broken')).rejects.toThrow(FeedReadError);
     await expect(readFeed('{"not": "a feed"}')).rejects.toThrow(FeedReadError);
+  });
+
+  it('remembers an item by its guid and by its canonical link, once when they are the same', async () => {
+    expect(seenKeysOf({ key: 'tag:bo.example,2026:1', link: 'https://bo.example/why/?utm_source=feed', title: 'Why', publishedAt: null })).toEqual([
+      'tag:bo.example,2026:1',
+      'https://bo.example/why',
+    ]);
+    expect(seenKeysOf({ key: 'https://medium.com/p/1a2b3c4d5e6f', link: 'https://medium.com/@bo/story-1a2b3c4d5e6f?source=rss', title: 'S', publishedAt: null })).toEqual([
+      'https://medium.com/p/1a2b3c4d5e6f',
+    ]);
   });
 
   it(`reads at most ${MAX_FEED_ITEMS} items of a huge feed`, async () => {
