@@ -27,6 +27,7 @@ import type { Member } from '../domain/member';
 import { CATCH_UP_MS } from '../domain/schedule';
 import { isFirstHourRead, type Publication, type ReadingDebt, readingDebt } from '../domain/publication';
 import { fetchPageTitle } from '../net/page-title';
+import { jobPost } from '../scheduler/job-post';
 import type { GroupService } from './group-service';
 import type { Joining, MemberService } from './member-service';
 import { announcementReply, wrapUpReply } from './publication-messages';
@@ -235,7 +236,7 @@ export class PublicationService {
     const stale = clock.now() - publication.windowEndsAt > CATCH_UP_MS;
     if (!job.message_id && !stale) {
       const names = await firstHourReaderNames(db, publication.id);
-      const ref = await this.deps.outbound.post(announceConversation(group), wrapUpReply(publication, names));
+      const ref = await this.deps.outbound.post(announceConversation(group), wrapUpReply(publication, names), jobPost(job));
       await markSent(ref.messageId);
     }
     if (publication.announcement) await this.editAnnouncement(publication, true);
