@@ -1,4 +1,4 @@
-import { type ChatAdapter, type Outbound, OtherWorkspaceError, type Recipient, type WorkspaceTarget } from '../core/chat-adapter';
+import { type ChatAdapter, type Outbound, OtherWorkspaceError, type PostOnce, type Recipient, type WorkspaceTarget } from '../core/chat-adapter';
 import type { Conversation, Platform } from '../core/invocation';
 import type { MessageRef, Reply } from '../core/reply';
 import type { Logger } from '../logger';
@@ -28,14 +28,14 @@ export class AdapterHub implements Outbound {
     return adapter.inWorkspace(where.workspaceId, target);
   }
 
-  async post(to: Conversation, reply: Reply): Promise<MessageRef> {
+  async post(to: Conversation, reply: Reply, once?: PostOnce): Promise<MessageRef> {
     const adapter = this.adapters.get(to.platform);
     if (!adapter) throw new Error(`no ${to.platform} adapter is running`);
     if (!(await this.inWorkspace(to, { channelId: to.channelId, threadId: to.threadId }))) {
       this.logger.warn({ platform: to.platform, workspace: to.workspaceId, channel: to.channelId }, 'post refused: the channel is not in the workspace');
       throw new OtherWorkspaceError(to);
     }
-    return adapter.post(to, await this.withoutOtherRoles(to, reply));
+    return adapter.post(to, await this.withoutOtherRoles(to, reply), once);
   }
 
   async edit(ref: MessageRef, reply: Reply): Promise<boolean> {

@@ -7,12 +7,26 @@ export type InvocationHandler = (invocation: Invocation) => Promise<Reply | void
 /** Something a group points at on its platform: a channel (or a thread in it) to post in, or a role to ping. */
 export type WorkspaceTarget = Pick<Conversation, 'channelId' | 'threadId'> | { roleId: string };
 
+/**
+ * What makes a post the same post when it is tried again. `key` is the same for every attempt at one
+ * post and different for every other post. `earlierAttemptSince` is set when an earlier attempt may
+ * have reached the platform without being recorded (its process died, or it ran past its deadline):
+ * the adapter then looks for a message carrying the key, posted since that instant, and returns it
+ * instead of posting a second one. Platforms that refuse a repeat by themselves need not look.
+ */
+export interface PostOnce {
+  key: string;
+  /** Epoch milliseconds: the earliest an earlier attempt could have been posted. */
+  earlierAttemptSince?: number;
+}
+
 /** What every platform, the console included, can do. Optional capabilities are marked `?`: check before use. */
 export interface ChatAdapter {
   readonly platform: Platform;
   start(onInvocation: InvocationHandler): Promise<void>;
   stop(): Promise<void>;
-  post(to: Conversation, reply: Reply): Promise<MessageRef>;
+  /** With `once`, a repeat of the same post (same key) returns the message already posted where the platform allows. */
+  post(to: Conversation, reply: Reply, once?: PostOnce): Promise<MessageRef>;
   edit?(ref: MessageRef, reply: Reply): Promise<void>;
   directMessage?(to: Actor, reply: Reply): Promise<void>;
   /**
@@ -41,7 +55,7 @@ export class OtherWorkspaceError extends Error {
  * `edit` and `directMessage` report false when they could not be done.
  */
 export interface Outbound {
-  post(to: Conversation, reply: Reply): Promise<MessageRef>;
+  post(to: Conversation, reply: Reply, once?: PostOnce): Promise<MessageRef>;
   edit(ref: MessageRef, reply: Reply): Promise<boolean>;
   directMessage(to: Recipient, reply: Reply): Promise<boolean>;
   /** Whether a channel or role belongs to the workspace, as its platform says (false when it cannot say). */

@@ -15,6 +15,7 @@ import { type DateSpan, weekOf } from '../domain/periods';
 import { endedStreakBounds, streakEndedIn, streakOn } from '../domain/streak';
 import { renderFollowerChart } from '../render/follower-chart';
 import { renderLeaderboardCard } from '../render/leaderboard-card';
+import { jobPost } from './job-post';
 import { drawPicture } from './draw-picture';
 import { platformName } from './follower-service';
 import { type BoardRow, type LeaderboardService, spanInstants } from './leaderboard-service';
@@ -195,7 +196,7 @@ export class DigestService {
     else if (job.job === DIGEST_JOBS.daily) reply = await this.daily(group, job.period);
     else if (job.job === DIGEST_JOBS.followersReminder) reply = await this.followersReminder(group, job.period);
     if (!reply) return 'skipped';
-    const ref = await this.deps.outbound.post(announceConversation(group), reply);
+    const ref = await this.deps.outbound.post(announceConversation(group), reply, jobPost(job));
     await markSent(ref.messageId);
     return 'done';
   }
@@ -209,7 +210,7 @@ export class DigestService {
     const recipient = { platform: group.platform, workspaceId: group.workspaceId, userId: member.userId, displayName: member.displayName };
     if (!(await this.deps.outbound.directMessage(recipient, reply))) {
       // Direct messages closed: a mention of that one member in the group's channel.
-      const ref = await this.deps.outbound.post(announceConversation(group), { ...reply, text: `<@${member.userId}> ${reply.text}`, visibility: 'channel', pings: { users: [member.userId] } });
+      const ref = await this.deps.outbound.post(announceConversation(group), { ...reply, text: `<@${member.userId}> ${reply.text}`, visibility: 'channel', pings: { users: [member.userId] } }, jobPost(job));
       await markSent(ref.messageId);
       return 'done';
     }

@@ -29,6 +29,7 @@ import { CATCH_UP_MS } from '../domain/schedule';
 import { isFirstHourRead, type Publication, type ReadingDebt, readingDebt } from '../domain/publication';
 import { slugTitle } from '../domain/slug-title';
 import { readPageTitle } from '../net/page-title';
+import { jobPost } from './job-post';
 import type { GroupService } from './group-service';
 import type { Joining, MemberService } from './member-service';
 import { announcementReply, wrapUpReply } from './publication-messages';
@@ -267,7 +268,7 @@ export class PublicationService {
     const stale = clock.now() - publication.windowEndsAt > CATCH_UP_MS;
     if (!job.message_id && !stale) {
       const names = await firstHourReaderNames(db, publication.id);
-      const ref = await this.deps.outbound.post(announceConversation(group), wrapUpReply(publication, names));
+      const ref = await this.deps.outbound.post(announceConversation(group), wrapUpReply(publication, names), jobPost(job));
       await markSent(ref.messageId);
     }
     if (publication.announcement) await this.editAnnouncement(publication, true);

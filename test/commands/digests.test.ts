@@ -89,6 +89,28 @@ describe('digests on a schedule', () => {
     expect(postsIn('general', '📬')).toHaveLength(1);
   });
 
+  it('does not post a digest again when its process died after the post went out but before recording it; the next digest has a key of its own', async () => {
+    h = await Harness.create({ now: '2026-03-16T08:59:00Z' });
+    await h.send(admin('general'), '/setup UTC');
+    h.clock.set('2026-03-16T09:00:00Z');
+    await h.tick();
+    const [first] = postsIn('general', '📬');
+    expect(first!.once).toEqual({ key: expect.stringMatching(/^job:\d+$/) });
+    // The platform has the post; the process died before recording it, so the row is still its claim.
+    await h.db.updateTable('scheduled_jobs').set({ state: 'claimed', claimed_by: 'dead', message_id: null }).where('job', '=', 'weekly-digest').execute();
+    await walk('2026-03-16T09:01:00Z', '2026-03-16T09:20:00Z', MINUTE);
+    expect(postsIn('general', '📬')).toHaveLength(1);
+    expect(h.adapter.repeats).toEqual([
+      { to: first!.to, messageId: first!.messageId, once: { key: first!.once!.key, earlierAttemptSince: Date.parse('2026-03-16T09:00:00Z') } },
+    ]);
+    const job = await h.db.selectFrom('scheduled_jobs').select(['state', 'message_id', 'attempts']).where('job', '=', 'weekly-digest').executeTakeFirstOrThrow();
+    expect(job).toEqual({ state: 'done', message_id: first!.messageId, attempts: 2 });
+    h.clock.set('2026-03-23T09:00:00Z');
+    await h.tick();
+    const [, next] = postsIn('general', '📬');
+    expect(next!.once!.key).not.toBe(first!.once!.key);
+  });
+
   it('after a day down, catches up the latest run if it is less than 12 hours late and records older ones as skipped', async () => {
     h = await Harness.create({ now: '2026-03-15T12:00:00Z' });
     await h.send(admin('general'), '/setup UTC');

@@ -194,6 +194,23 @@ describe('publications', () => {
     expect(await h.db.selectFrom('scheduled_jobs').select(['state', 'message_id']).execute()).toEqual([{ state: 'done', message_id: expect.any(String) }]);
   });
 
+  it('does not post a wrap-up again when its process died after the post went out but before recording it', async () => {
+    await h.send('Bo', '/publish https://example.com/a A');
+    h.clock.advance(61 * MINUTE);
+    await h.tick();
+    const wrapUps = () => h.adapter.posts.filter((p) => p.reply.text.startsWith('⏱️'));
+    const [posted] = wrapUps();
+    expect(posted!.once).toEqual({ key: expect.stringMatching(/^job:\d+$/) });
+    // The platform has the wrap-up; the process died before recording it, and before closing the window.
+    await h.db.updateTable('scheduled_jobs').set({ state: 'claimed', claimed_by: 'dead-process', message_id: null }).execute();
+    await h.db.updateTable('publications').set({ closed_at: null }).execute();
+    h.clock.advance(11 * MINUTE);
+    await h.tick();
+    expect(wrapUps()).toHaveLength(1);
+    expect(h.adapter.repeats.map((r) => [r.messageId, r.once.key])).toEqual([[posted!.messageId, posted!.once!.key]]);
+    expect(await h.db.selectFrom('scheduled_jobs').select(['state', 'message_id']).execute()).toEqual([{ state: 'done', message_id: posted!.messageId }]);
+  });
+
   it('asks for reads first when the group has the fairness rule on, and lists what to read', async () => {
     await h.send(admin, '/config fair_reads 1');
     expect(await h.text('Cy', '/publish https://example.com/cy-1 Cy One')).toMatch(/^📣 Announced/);

@@ -378,6 +378,31 @@ describe('FakeDiscord with the real discord.js client', () => {
     expect((empty as DiscordAPIError).code).toBe(50006);
   });
 
+  it('answers a repeated nonce sent with enforce_nonce with the first message, in that channel only, and refuses a nonce over 25 characters', async () => {
+    const { fake, guilds } = await startFake();
+    const client = await connect(fake);
+    const sendable = (id: string) => {
+      const channel = client.channels.cache.get(id);
+      if (!channel?.isSendable()) throw new Error(`channel ${id} is not sendable`);
+      return channel;
+    };
+    const general = sendable(guilds[0]!.channels[0]!.id);
+    const sprints = sendable(guilds[0]!.channels[1]!.id);
+
+    const first = await general.send({ content: 'weekly digest', nonce: 'job-1', enforceNonce: true });
+    const repeat = await general.send({ content: 'weekly digest', nonce: 'job-1', enforceNonce: true });
+    const unenforced = await general.send({ content: 'weekly digest', nonce: 'job-1' });
+    const elsewhere = await sprints.send({ content: 'weekly digest', nonce: 'job-1', enforceNonce: true });
+    expect(repeat.id).toBe(first.id);
+    expect(unenforced.id).not.toBe(first.id);
+    expect(elsewhere.id).not.toBe(first.id);
+    expect(fake.channelMessages(general.id).map((m) => m.id)).toEqual([first.id, unenforced.id]);
+
+    const tooLong = await general.send({ content: 'x', nonce: 'n'.repeat(26), enforceNonce: true }).catch((caught: unknown) => caught);
+    expect(tooLong).toBeInstanceOf(DiscordAPIError);
+    expect(tooLong).toMatchObject({ code: 50035, rawError: { errors: { nonce: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } } });
+  });
+
   it('registers commands through client.application.commands.set and through REST', async () => {
     const { fake, guilds } = await startFake();
     const client = await connect(fake);

@@ -261,6 +261,27 @@ describe('the real Bolt App over HTTP against FakeSlack', () => {
     expect(fake.messages.find((m) => m.ts === posted.ts)).toMatchObject({ text: 'final', deleted: true, edited: { ts: expect.any(String) } });
     expect(fake.reactions).toContainEqual({ channel: 'C0FAKECHAN', timestamp: posted.ts, name: 'white_check_mark' });
   });
+
+  it('keeps message metadata and answers conversations.history newest first, in pages, with metadata only when asked for', async () => {
+    const client = app.client;
+    const channel = 'C0HISTORY';
+    const metadata = { event_type: 'inkwell_post', event_payload: { key: 'job:1' } };
+    const before = await client.chat.postMessage({ channel, text: 'before' });
+    const keyed = await client.chat.postMessage({ channel, text: 'digest', metadata });
+    const later = await client.chat.postMessage({ channel, text: 'later' });
+    await client.chat.postMessage({ channel, text: 'in the thread', thread_ts: keyed.ts! });
+    await expect(client.chat.postMessage({ channel, text: 'x', metadata: { event_type: 'inkwell_post' } })).rejects.toMatchObject({ data: { error: 'invalid_metadata_format' } });
+
+    const plain = await client.conversations.history({ channel, oldest: before.ts! });
+    expect(plain.messages!.map((m) => [m.text, m.metadata])).toEqual([['later', undefined], ['digest', undefined]]);
+    const first = await client.conversations.history({ channel, oldest: before.ts!, include_all_metadata: true, limit: 1 });
+    expect(first).toMatchObject({ has_more: true, messages: [{ ts: later.ts }] });
+    const second = await client.conversations.history({ channel, oldest: before.ts!, include_all_metadata: true, limit: 1, cursor: first.response_metadata!.next_cursor! });
+    expect(second).toMatchObject({ has_more: false, messages: [{ ts: keyed.ts, metadata }] });
+    const thread = await client.conversations.replies({ channel, ts: keyed.ts!, include_all_metadata: true });
+    expect(thread.messages!.map((m) => m.text)).toEqual(['digest', 'in the thread']);
+    expect(fake.messages.find((m) => m.ts === keyed.ts)).toMatchObject({ metadata });
+  });
 });
 
 describe('the real Bolt App with a custom HTTPReceiver', () => {

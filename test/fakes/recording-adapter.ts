@@ -1,4 +1,4 @@
-import type { ChatAdapter, InvocationHandler, WorkspaceTarget } from '../../src/core/chat-adapter';
+import type { ChatAdapter, InvocationHandler, PostOnce, WorkspaceTarget } from '../../src/core/chat-adapter';
 import type { Clock } from '../../src/core/clock';
 import type { Actor, Conversation, Invocation } from '../../src/core/invocation';
 import type { MessageRef, Reply } from '../../src/core/reply';
@@ -6,7 +6,9 @@ import type { MessageRef, Reply } from '../../src/core/reply';
 /** A working in-memory platform: delivers invocations to the bot and records what the bot posts. */
 export class RecordingAdapter implements ChatAdapter {
   readonly platform = 'console' as const;
-  readonly posts: { to: Conversation; reply: Reply; messageId: string; at: number }[] = [];
+  readonly posts: { to: Conversation; reply: Reply; messageId: string; at: number; once?: PostOnce }[] = [];
+  /** Posts answered with the message already posted under their key, as an idempotent platform would. */
+  readonly repeats: { to: Conversation; messageId: string; once: PostOnce }[] = [];
   readonly edits: { ref: MessageRef; reply: Reply }[] = [];
   readonly directMessages: { to: Actor; reply: Reply; at: number }[] = [];
   /** Channels that refuse posts (a deleted channel, a missing permission), and users with closed DMs. */
@@ -29,10 +31,15 @@ export class RecordingAdapter implements ChatAdapter {
     this.handler = undefined;
   }
 
-  async post(to: Conversation, reply: Reply): Promise<MessageRef> {
+  async post(to: Conversation, reply: Reply, once?: PostOnce): Promise<MessageRef> {
     if (this.brokenChannels.has(to.channelId)) throw new Error('Missing Access');
+    const earlier = once && this.posts.find((post) => post.once?.key === once.key && post.to.channelId === to.channelId);
+    if (once && earlier) {
+      this.repeats.push({ to, messageId: earlier.messageId, once });
+      return { conversation: to, messageId: earlier.messageId };
+    }
     const messageId = `m${this.posts.length + 1}`;
-    this.posts.push({ to, reply, messageId, at: this.clock?.now() ?? Date.now() });
+    this.posts.push({ to, reply, messageId, at: this.clock?.now() ?? Date.now(), ...(once && { once }) });
     return { conversation: to, messageId };
   }
 

@@ -7,24 +7,29 @@ import { createTestDatabase, type TestDatabase } from './databases';
 export interface TestBot extends RunningBot {
   /** Everything the bot logged at warn level or above. */
   logs: { level: number; msg: string; err?: { message: string } }[];
-  /** Stops the bot and drops its database. */
+  database: TestDatabase;
+  /** Stops the bot and drops its database (unless it was another bot's). */
   close(): Promise<void>;
 }
 
-/** The real bot wiring (config -> database -> services -> adapters) with a fresh SQLite database. */
-export async function startTestBot(env: Record<string, string>, options: { clock?: Clock } = {}): Promise<TestBot> {
-  const database: TestDatabase = await createTestDatabase('sqlite');
+/**
+ * The real bot wiring (config -> database -> services -> adapters) with a fresh SQLite database, or
+ * another bot's (a second process on the same database). `schedule: false` leaves ticking to the test.
+ */
+export async function startTestBot(env: Record<string, string>, options: { clock?: Clock; schedule?: boolean; sameDatabaseAs?: TestBot } = {}): Promise<TestBot> {
+  const database: TestDatabase = options.sameDatabaseAs?.database ?? (await createTestDatabase('sqlite'));
   const sqlitePath = 'sqlitePath' in database.config ? database.config.sqlitePath : '';
   const config = loadConfig({ SQLITE_PATH: sqlitePath, ...env });
   const logs: TestBot['logs'] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => logs.push(JSON.parse(line)) });
-  const bot = await startBot(config, logger, options);
+  const bot = await startBot(config, logger, { clock: options.clock, schedule: options.schedule });
   return {
     ...bot,
     logs,
+    database,
     async close() {
       await bot.stop();
-      await database.drop();
+      if (!options.sameDatabaseAs) await database.drop();
     },
   };
 }

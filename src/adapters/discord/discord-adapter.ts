@@ -15,8 +15,9 @@ import {
   type RepliableInteraction,
   type User,
 } from 'discord.js';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import type { ChatAdapter, InvocationHandler, WorkspaceTarget } from '../../core/chat-adapter';
+import type { ChatAdapter, InvocationHandler, PostOnce, WorkspaceTarget } from '../../core/chat-adapter';
 import type { CommandDefinition } from '../../core/command';
 import type { Actor, Conversation, Invocation } from '../../core/invocation';
 import { type MessageRef, privateReply, type Reply } from '../../core/reply';
@@ -41,6 +42,18 @@ export interface DiscordAdapterOptions {
 }
 
 const EPHEMERAL = MessageFlags.Ephemeral;
+
+/** Discord takes a nonce of at most 25 characters. */
+const NONCE_LENGTH = 25;
+
+/**
+ * The nonce a post with this key is sent with: short and the same on every attempt. With enforce_nonce,
+ * Discord answers a repeat (same author, channel and nonce, within a few minutes) with the message it
+ * already made instead of a second one.
+ */
+export function discordNonce(key: string): string {
+  return createHash('sha256').update(key).digest('base64url').slice(0, NONCE_LENGTH);
+}
 
 /**
  * Discord through discord.js: slash commands, buttons and chat messages in, rendered Replies out.
@@ -121,10 +134,12 @@ export class DiscordAdapter implements ChatAdapter {
     await this.client.destroy();
   }
 
-  async post(to: Conversation, reply: Reply): Promise<MessageRef> {
+  async post(to: Conversation, reply: Reply, once?: PostOnce): Promise<MessageRef> {
     const channel = await this.client.channels.fetch(to.threadId ?? to.channelId);
     if (!channel?.isSendable()) throw new Error(`cannot send to discord channel ${to.channelId}`);
-    const sent = await channel.send(renderForDiscord(reply));
+    // Discord answers a repeat within its nonce window (a few minutes) with the first message; a
+    // message's nonce cannot be read back later, so there is nothing to look for in the channel.
+    const sent = await channel.send({ ...renderForDiscord(reply), ...(once && { nonce: discordNonce(once.key), enforceNonce: true }) });
     return { conversation: to, messageId: sent.id };
   }
 

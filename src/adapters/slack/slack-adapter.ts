@@ -2,7 +2,8 @@ import { App, type BlockAction, type ButtonAction, HTTPReceiver, type RespondFn,
 import { WebAPIPlatformError, type WebClient, type WebClientOptions } from '@slack/web-api';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ChatAdapter, InvocationHandler, WorkspaceTarget } from '../../core/chat-adapter';
+import { z } from 'zod';
+import type { ChatAdapter, InvocationHandler, PostOnce, WorkspaceTarget } from '../../core/chat-adapter';
 import type { CommandDefinition } from '../../core/command';
 import type { Actor, Conversation, Invocation } from '../../core/invocation';
 import { type MessageRef, privateReply, type Reply } from '../../core/reply';
@@ -43,6 +44,19 @@ const EVENTS_PATH = '/slack/events';
 
 /** How long a channel's teams are trusted (a channel is rarely shared or unshared). */
 const CHANNEL_TEAMS_CACHE_MS = 10 * 60_000;
+
+/** The metadata event type of a post made with a key; its payload names the key. */
+const POST_EVENT_TYPE = 'inkwell_post';
+
+/** A message Slack returned with the metadata of a post made with a key. */
+const keyedPost = z.object({ ts: z.string(), metadata: z.object({ event_type: z.literal(POST_EVENT_TYPE), event_payload: z.object({ key: z.string() }) }) });
+
+/**
+ * How far a retried post looks for an earlier attempt: the channel's messages since the post was due,
+ * newest first, at most this many pages of this many. Only retries look, so a first post costs nothing.
+ */
+const LOOK_BACK_PAGE_SIZE = 200;
+const LOOK_BACK_PAGES = 5;
 
 /** Slack message events that are someone writing, editing or deleting a message (not joins, bots, etc.). */
 const HANDLED_SUBTYPES = new Set([undefined, 'message_changed', 'message_deleted', 'thread_broadcast', 'file_share']);
@@ -133,9 +147,37 @@ export class SlackAdapter implements ChatAdapter {
     });
   }
 
-  async post(to: Conversation, reply: Reply): Promise<MessageRef> {
-    const ts = await this.send(this.app.client, to.channelId, reply, to.threadId);
+  /**
+   * A post with a key carries it in its metadata. Slack has no idempotent post, so a retry of one that
+   * may have landed (its process died before recording it) looks for the key in the channel first.
+   */
+  async post(to: Conversation, reply: Reply, once?: PostOnce): Promise<MessageRef> {
+    if (once?.earlierAttemptSince !== undefined) {
+      const earlier = await this.findPosted(to, once.key, once.earlierAttemptSince);
+      if (earlier) return { conversation: to, messageId: earlier };
+    }
+    const ts = await this.send(this.app.client, to.channelId, reply, to.threadId, once?.key);
     return { conversation: to, messageId: ts };
+  }
+
+  /** The ts of a message posted in the conversation since `since` whose metadata names `key`, if one is among the latest. */
+  private async findPosted(to: Conversation, key: string, since: number): Promise<string | undefined> {
+    const { client } = this.app;
+    const window = { channel: to.channelId, oldest: (since / 1000).toFixed(6), include_all_metadata: true, limit: LOOK_BACK_PAGE_SIZE };
+    let cursor: string | undefined;
+    for (let page = 0; page < LOOK_BACK_PAGES; page++) {
+      const more = cursor ? { cursor } : {};
+      const { messages = [], has_more, response_metadata } = to.threadId
+        ? await client.conversations.replies({ ...window, ts: to.threadId, ...more })
+        : await client.conversations.history({ ...window, ...more });
+      for (const message of messages) {
+        const posted = keyedPost.safeParse(message);
+        if (posted.success && posted.data.metadata.event_payload.key === key) return posted.data.ts;
+      }
+      cursor = response_metadata?.next_cursor;
+      if (!has_more || !cursor) return undefined;
+    }
+    return undefined;
   }
 
   async edit(ref: MessageRef, reply: Reply): Promise<void> {
@@ -276,10 +318,16 @@ export class SlackAdapter implements ChatAdapter {
     }
   }
 
-  /** Posts a Reply to a channel (spaced per channel), uploading its files and picture with the current flow. */
-  private async send(client: WebClient, channel: string, reply: Reply, threadTs?: string): Promise<string> {
+  /** Posts a Reply to a channel (spaced per channel), uploading its files and picture with the current flow; a key goes in its metadata. */
+  private async send(client: WebClient, channel: string, reply: Reply, threadTs?: string, key?: string): Promise<string> {
     const result = await this.queue.run(channel, () =>
-      client.chat.postMessage({ channel, ...renderForSlack(reply), ...(threadTs && { thread_ts: threadTs }), unfurl_links: false }),
+      client.chat.postMessage({
+        channel,
+        ...renderForSlack(reply),
+        ...(threadTs && { thread_ts: threadTs }),
+        ...(key && { metadata: { event_type: POST_EVENT_TYPE, event_payload: { key } } }),
+        unfurl_links: false,
+      }),
     );
     // Pictures and files follow the message, uploaded with the current flow.
     if (reply.images?.length || reply.files?.length) await this.upload(client, channel, { ...reply, text: '' }, threadTs);

@@ -59,6 +59,11 @@ function invalidForm(path: string[], code: string, message: string): DiscordHttp
   return new DiscordHttpError(400, body.code, body.message, { errors: body.errors });
 }
 
+/** Discord's limit on a nonce given as a string. */
+const NONCE_MAX_LENGTH = 25;
+/** How long Discord remembers a nonce for enforce_nonce ("the past few minutes"). */
+export const NONCE_WINDOW_MS = 5 * 60_000;
+
 const UNICODE_EMOJI = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|[#*0-9]\uFE0F?\u20E3)/u;
 const CUSTOM_EMOJI = /^[\w~-]{2,32}:\d{1,20}$/;
 
@@ -399,6 +404,15 @@ export class FakeRestApi {
     if (this.world.isEphemeral(body.flags)) {
       throw invalidForm(['flags'], 'MESSAGE_FLAGS_INVALID', 'Ephemeral messages can only be sent as interaction responses');
     }
+    const nonce = typeof body.nonce === 'string' || typeof body.nonce === 'number' ? body.nonce : undefined;
+    if (typeof nonce === 'string' && nonce.length > NONCE_MAX_LENGTH) {
+      throw invalidForm(['nonce'], 'BASE_TYPE_MAX_LENGTH', `Must be ${NONCE_MAX_LENGTH} or fewer in length.`);
+    }
+    // enforce_nonce: a repeat by the same author in the same channel within the window gets the first message back.
+    if (nonce !== undefined && body.enforce_nonce === true) {
+      const earlier = this.world.messageWithNonce(channel.id, this.world.botUser.id, nonce, Date.now() - NONCE_WINDOW_MS);
+      if (earlier) return ok(earlier);
+    }
 
     const reference = isObject(body.message_reference) ? body.message_reference : undefined;
     const message = this.world.buildMessage({
@@ -413,7 +427,7 @@ export class FakeRestApi {
       type: reference ? MessageKind.Reply : MessageKind.Default,
       allowedMentions: body.allowed_mentions,
       tts: body.tts === true,
-      ...(typeof body.nonce === 'string' || typeof body.nonce === 'number' ? { nonce: body.nonce } : {}),
+      ...(nonce === undefined ? {} : { nonce }),
       ...(reference
         ? {
             messageReference: {

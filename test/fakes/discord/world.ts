@@ -452,6 +452,11 @@ export class DiscordWorld {
     return stored;
   }
 
+  /** The channel's message by `authorId` sent with `nonce` at `since` or later, for enforce_nonce. */
+  messageWithNonce(channelId: string, authorId: string, nonce: string | number, since: number): APIMessage | undefined {
+    return this.channelMessages(channelId).find((message) => message.author.id === authorId && message.nonce === nonce && Date.parse(message.timestamp) >= since);
+  }
+
   channelMessages(channelId: string): APIMessage[] {
     return (this.channelMessageIds.get(channelId) ?? [])
       .map((id) => this.messages.get(id)!)

@@ -87,6 +87,8 @@ export interface FakeMessage {
   files?: string[];
   edited?: { ts: string };
   deleted: boolean;
+  /** The message metadata it was posted with (`event_type`, `event_payload`). */
+  metadata?: JsonObject;
 }
 
 export interface FakeEphemeral {
@@ -172,6 +174,9 @@ interface PendingAck {
 const JSON_VALUED_FIELDS = new Set(['blocks', 'attachments', 'files', 'metadata', 'view', 'unfurls', 'file_uploads']);
 /** Slack lets a response_url be used five times. */
 const RESPONSE_URL_USES = 5;
+/** conversations.history and conversations.replies: 100 messages a page unless asked, at most 999. */
+const HISTORY_PAGE_DEFAULT = 100;
+const HISTORY_PAGE_MAX = 999;
 const DEFAULT_WAIT_MS = 5000;
 /** Slack pings Socket Mode clients; once pinged, @slack/socket-mode drops a link that goes 30 s without one. */
 const SOCKET_PING_INTERVAL_MS = 10_000;
@@ -188,6 +193,23 @@ function stringParam(params: JsonObject, name: string): string | undefined {
   const value = params[name];
   if (value === undefined || value === null || value === '') return undefined;
   return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether a boolean argument is on, as Slack reads one: `true`, `'true'` or `'1'`. */
+function flagParam(params: JsonObject, name: string): boolean {
+  const value = params[name];
+  return value === true || value === 'true' || value === '1' || value === 1;
+}
+
+/** Orders message timestamps ('1712345678.000123') by time. */
+function compareTs(a: string, b: string): number {
+  const [aSeconds = '0', aMicros = ''] = a.split('.');
+  const [bSeconds = '0', bMicros = ''] = b.split('.');
+  return Number(aSeconds) - Number(bSeconds) || Number(aMicros.padEnd(6, '0')) - Number(bMicros.padEnd(6, '0'));
 }
 
 function lowerCaseHeaders(request: IncomingMessage): Record<string, string> {
@@ -306,6 +328,8 @@ export class FakeSlack {
       'users.info': (p) => this.usersInfo(p),
       'conversations.open': (p) => this.conversationsOpen(p),
       'conversations.info': (p) => this.conversationsInfo(p),
+      'conversations.history': (p) => this.conversationsHistory(p),
+      'conversations.replies': (p) => this.conversationsReplies(p),
       'files.getUploadURLExternal': (p) => this.filesGetUploadUrlExternal(p),
       'files.completeUploadExternal': (p) => this.filesCompleteUploadExternal(p),
       'apps.connections.open': () => this.appsConnectionsOpen(),
@@ -579,7 +603,8 @@ export class FakeSlack {
     });
   }
 
-  private botMessage(message: FakeMessage): JsonObject {
+  /** A message as the Web API returns it; its metadata only when asked for (`include_all_metadata`), as on Slack. */
+  private botMessage(message: FakeMessage, options: { withMetadata?: boolean } = {}): JsonObject {
     return {
       type: 'message',
       text: message.text,
@@ -591,6 +616,7 @@ export class FakeSlack {
       ...(message.blocks === undefined ? {} : { blocks: message.blocks }),
       ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }),
       ...(message.edited === undefined ? {} : { edited: { user: this.botUserId, ts: message.edited.ts } }),
+      ...(options.withMetadata && message.metadata !== undefined ? { metadata: message.metadata } : {}),
       bot_profile: { id: this.botId, app_id: this.appId, name: this.botName, team_id: this.teamId, deleted: false },
     };
   }
@@ -625,8 +651,67 @@ export class FakeSlack {
     if (params.blocks !== undefined) message.blocks = params.blocks;
     const threadTs = stringParam(params, 'thread_ts');
     if (threadTs) message.threadTs = threadTs;
+    if (params.metadata !== undefined) {
+      const metadata = isJsonObject(params.metadata) ? params.metadata : undefined;
+      if (!metadata || typeof metadata.event_type !== 'string' || !isJsonObject(metadata.event_payload)) return fail('invalid_metadata_format');
+      message.metadata = metadata;
+    }
     this.messages.push(message);
-    return ok({ channel, ts: message.ts, message: this.botMessage(message) });
+    return ok({ channel, ts: message.ts, message: this.botMessage(message, { withMetadata: true }) });
+  }
+
+  /**
+   * A channel's messages, newest first, without thread replies: after `oldest` and before `latest` (both
+   * exclusive unless `inclusive`), `limit` a page with a cursor for the next; metadata with `include_all_metadata`.
+   */
+  private conversationsHistory(params: JsonObject): ApiResult {
+    const channel = stringParam(params, 'channel');
+    if (!channel || !this.isKnownChannel(channel)) return fail('channel_not_found');
+    const inWindow = this.timeWindow(params);
+    const messages = this.messages
+      .filter((m) => m.channel === channel && !m.deleted && (m.threadTs === undefined || m.threadTs === m.ts) && inWindow(m.ts))
+      .sort((a, b) => compareTs(b.ts, a.ts));
+    return this.page(messages, params);
+  }
+
+  /** A thread: its parent, then its replies, oldest first, in the same window and pages as conversations.history. */
+  private conversationsReplies(params: JsonObject): ApiResult {
+    const channel = stringParam(params, 'channel');
+    if (!channel || !this.isKnownChannel(channel)) return fail('channel_not_found');
+    const ts = stringParam(params, 'ts');
+    if (!ts || !this.messages.some((m) => m.channel === channel && m.ts === ts && !m.deleted)) return fail('thread_not_found');
+    const inWindow = this.timeWindow(params);
+    const messages = this.messages
+      .filter((m) => m.channel === channel && !m.deleted && (m.ts === ts || m.threadTs === ts) && inWindow(m.ts))
+      .sort((a, b) => compareTs(a.ts, b.ts));
+    return this.page(messages, params);
+  }
+
+  private timeWindow(params: JsonObject): (ts: string) => boolean {
+    const oldest = stringParam(params, 'oldest');
+    const latest = stringParam(params, 'latest');
+    const inclusive = flagParam(params, 'inclusive');
+    return (ts) => {
+      const afterOldest = oldest === undefined || (inclusive ? compareTs(ts, oldest) >= 0 : compareTs(ts, oldest) > 0);
+      const beforeLatest = latest === undefined || (inclusive ? compareTs(ts, latest) <= 0 : compareTs(ts, latest) < 0);
+      return afterOldest && beforeLatest;
+    };
+  }
+
+  private page(messages: FakeMessage[], params: JsonObject): ApiResult {
+    const limit = Math.min(Number(stringParam(params, 'limit') ?? HISTORY_PAGE_DEFAULT), HISTORY_PAGE_MAX);
+    const cursor = stringParam(params, 'cursor');
+    const start = cursor ? Number(Buffer.from(cursor, 'base64url').toString().replace(/^next:/, '')) : 0;
+    if (!Number.isInteger(start) || start < 0) return fail('invalid_cursor');
+    const shown = messages.slice(start, start + limit);
+    const hasMore = start + limit < messages.length;
+    const withMetadata = flagParam(params, 'include_all_metadata');
+    return ok({
+      messages: shown.map((m) => this.botMessage(m, { withMetadata })),
+      has_more: hasMore,
+      pin_count: 0,
+      response_metadata: { next_cursor: hasMore ? Buffer.from(`next:${start + limit}`).toString('base64url') : '' },
+    });
   }
 
   private findBotMessage(params: JsonObject): FakeMessage | undefined {
