@@ -86,6 +86,22 @@ export async function markJobSent(db: Db, job: ClaimedJob, messageId: string, no
     .execute();
 }
 
+/**
+ * Renews this process's claim just before it runs the job, so a claim stays fresh while its batch
+ * waits its turn. False when the claim went stale meanwhile and another process took the job over.
+ */
+export async function renewClaim(db: Db, job: ClaimedJob, now: number): Promise<boolean> {
+  const renewed = await db
+    .updateTable('scheduled_jobs')
+    .set({ claimed_at: now, updated_at: now })
+    .where('id', '=', job.id)
+    .where((eb) => stillClaimed(eb, job))
+    .executeTakeFirst();
+  if (renewed.numUpdatedRows === 0n) return false;
+  job.claimed_at = now;
+  return true;
+}
+
 export async function finishJob(db: Db, job: ClaimedJob, state: 'done' | 'skipped', now: number): Promise<void> {
   await db
     .updateTable('scheduled_jobs')

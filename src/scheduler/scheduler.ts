@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../core/clock';
 import type { Db } from '../db/database';
-import { type ClaimedJob, claimDueJobs, finishJob, markFailureNotified, markJobSent, releaseJob } from '../db/scheduled-job.repository';
+import { type ClaimedJob, claimDueJobs, finishJob, markFailureNotified, markJobSent, releaseJob, renewClaim } from '../db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
 import type { Logger } from '../logger';
 
@@ -27,7 +27,12 @@ export interface SchedulerOptions {
   logger: Logger;
   handlers: Record<string, JobHandler>;
   tasks?: Record<string, TickTask>;
-  /** A claim older than this belongs to a process that died: the job is taken over. */
+  /**
+   * A claim older than this belongs to a process that died: the job is taken over. A live process
+   * renews its claim just before it runs a job and gives it up at the job's deadline, so the default
+   * is that deadline and a minute: short enough that a post taken over repeats its Discord nonce
+   * while Discord still remembers it (a few minutes).
+   */
   staleClaimMs?: number;
   /** Called once for a job that failed this many times (default 3): tell someone who can fix it. */
   onRepeatedFailure?: (job: ScheduledJobRow, error: string) => Promise<void>;
@@ -141,7 +146,8 @@ export class Scheduler {
 
   /** Claims and runs due jobs a batch at a time until none is left, so a thousand digests need not wait for more ticks. */
   private async runDueJobs(abandoned: AbortSignal): Promise<void> {
-    const { db, clock, handlers, staleClaimMs = 10 * 60_000 } = this.options;
+    const { db, clock, handlers, jobDeadlineMs = DEFAULT_JOB_DEADLINE_MS } = this.options;
+    const staleClaimMs = this.options.staleClaimMs ?? jobDeadlineMs + 60_000;
     for (;;) {
       if (this.stopping || abandoned.aborted) return;
       const now = clock.now();
@@ -157,6 +163,8 @@ export class Scheduler {
       await markJobSent(db, job, messageId, clock.now());
       job.message_id = messageId;
     };
+    // Jobs are claimed a batch at a time: one whose claim went stale while it waited is another process's now.
+    if (!(await renewClaim(db, job, clock.now()))) return;
     try {
       const outcome = await withinDeadline(jobDeadlineMs, (signal) => handler(job, markSent, signal));
       await finishJob(db, job, outcome, clock.now());

@@ -83,9 +83,10 @@ describe('digests on a schedule', () => {
     // Pretend the claim was another process's, which then died before posting.
     h.adapter.posts.length = 0;
     await h.db.updateTable('scheduled_jobs').set({ state: 'claimed', claimed_by: 'dead', claimed_at: h.clock.now(), message_id: null }).where('job', '=', 'weekly-digest').execute();
-    await walk('2026-03-16T09:00:00Z', '2026-03-16T09:09:00Z', MINUTE);
+    // A live process renews its claims and gives a job up at its 2-minute deadline: a claim three minutes old is a dead one's.
+    await walk('2026-03-16T09:00:00Z', '2026-03-16T09:03:00Z', MINUTE);
     expect(postsIn('general', '📬')).toHaveLength(0);
-    await walk('2026-03-16T09:10:00Z', '2026-03-16T09:30:00Z', MINUTE);
+    await walk('2026-03-16T09:03:00Z', '2026-03-16T09:30:00Z', MINUTE);
     expect(postsIn('general', '📬')).toHaveLength(1);
   });
 

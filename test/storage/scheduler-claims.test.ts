@@ -67,6 +67,29 @@ for (const dialect of DIALECTS) {
       expect(await row('digest')).toMatchObject({ state: 'done', message_id: 'm1', attempts: 2 });
     });
 
+    it('GIVEN a batch whose last job went stale while the others ran THEN the process that took it over runs it, once', async () => {
+      const runs: string[] = [];
+      let other: Scheduler | undefined;
+      const first = scheduler({
+        staleClaimMs: 3 * MINUTE,
+        handlers: {
+          digest: async (job) => {
+            runs.push(`first:${job.subject}`);
+            // Each job takes two minutes (within its deadline); the third waits four and goes stale.
+            clock.advance(2 * MINUTE);
+            if (job.subject === '2') await other!.tick();
+            return 'done';
+          },
+        },
+      });
+      other = scheduler({ staleClaimMs: 3 * MINUTE, handlers: { digest: async (job) => (runs.push(`other:${job.subject}`), 'done') } });
+      for (const subject of ['1', '2', '3']) await due('digest', subject);
+      await first.tick();
+      expect(runs).toEqual(['first:1', 'first:2', 'other:3']);
+      expect(await row('digest', '2')).toMatchObject({ state: 'done', claimed_by: first.owner });
+      expect(await row('digest', '3')).toMatchObject({ state: 'done', claimed_by: other.owner });
+    });
+
     it('GIVEN claims whose process died, before or after posting THEN they are taken over once stale, not before', async () => {
       const seen: (string | null)[] = [];
       const s = scheduler({
