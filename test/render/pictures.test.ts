@@ -7,6 +7,7 @@ import { addDays } from '../../src/domain/local-date';
 import { chartGeometry, type FollowerChartData, renderFollowerChart } from '../../src/render/follower-chart';
 import { renderLeaderboardCard } from '../../src/render/leaderboard-card';
 import { CALENDAR_LAYOUT, type CalendarData, calendarStart, cellCentre, renderStreakCalendar } from '../../src/render/streak-calendar';
+import { PIXEL_RATIO } from '../../src/render/png';
 import { THEME } from '../../src/render/svg';
 import { PROJECT_ROOT } from '../support/processes';
 
@@ -16,8 +17,9 @@ function decode(png: Uint8Array): PNG {
   return PNG.sync.read(Buffer.from(png));
 }
 
+/** The colour at a point of the layout (pictures are drawn at PIXEL_RATIO pixels per layout pixel). */
 function pixel(image: PNG, x: number, y: number): string {
-  const i = (Math.round(y) * image.width + Math.round(x)) * 4;
+  const i = (Math.round(y * PIXEL_RATIO) * image.width + Math.round(x * PIXEL_RATIO)) * 4;
   return `#${[0, 1, 2].map((k) => image.data[i + k]!.toString(16).padStart(2, '0')).join('')}`;
 }
 
@@ -60,8 +62,8 @@ describe('the streak calendar', () => {
   const { png, alt } = renderStreakCalendar(data);
   const image = decode(png);
 
-  it('is a small PNG of the laid-out size', () => {
-    expect([image.width, image.height]).toEqual([CALENDAR_LAYOUT.width, CALENDAR_LAYOUT.height]);
+  it('is a small PNG of twice the laid-out size', () => {
+    expect([image.width, image.height]).toEqual([CALENDAR_LAYOUT.width * 2, CALENDAR_LAYOUT.height * 2]);
     expect(png.length).toBeLessThan(500 * 1024);
   });
 
@@ -117,7 +119,7 @@ describe('the follower growth chart', () => {
 
   /** The y of the series' line in a column: the pixel of its colour nearest where the value says. */
   function lineY(colour: string, x: number, expected: number): number {
-    for (let dy = 0; dy < 40; dy++) {
+    for (let dy = 0; dy < 40; dy += 0.5) {
       for (const y of [expected - dy, expected + dy]) if (pixel(image, x, y) === colour) return y;
     }
     throw new Error(`no ${colour} line near (${x}, ${expected})`);
@@ -151,7 +153,7 @@ describe('the leaderboard card', () => {
       ],
     });
     expect(alt).toBe('Week of 16 Nov: leaders. Streaks: 1. Bo 45 days, 2. Cy 12 days, 2. Di 12 days. Words: 1. Cy 8,200. Follower growth: nobody yet.');
-    expect(decode(png).width).toBe(32 + 3 * 190);
+    expect(decode(png).width).toBe((32 + 3 * 190) * 2);
     expectMatchesGolden('leaderboard-card', png);
   });
 });
