@@ -8,7 +8,7 @@ import { chartGeometry, type FollowerChartData, renderFollowerChart } from '../.
 import { renderLeaderboardCard } from '../../src/render/leaderboard-card';
 import { CALENDAR_LAYOUT, type CalendarData, calendarStart, cellCentre, renderStreakCalendar } from '../../src/render/streak-calendar';
 import { PIXEL_RATIO } from '../../src/render/png';
-import { THEME } from '../../src/render/svg';
+import { drawable, THEME } from '../../src/render/svg';
 import { PROJECT_ROOT } from '../support/processes';
 
 const GOLDEN_DIR = join(PROJECT_ROOT, 'test/fixtures/golden');
@@ -155,5 +155,56 @@ describe('the leaderboard card', () => {
     expect(alt).toBe('Week of 16 Nov: leaders. Streaks: 1. Bo 45 days, 2. Cy 12 days, 2. Di 12 days. Words: 1. Cy 8,200. Follower growth: nobody yet.');
     expect(decode(png).width).toBe((32 + 3 * 190) * 2);
     expectMatchesGolden('leaderboard-card', png);
+  });
+});
+
+/** Dark pixels (the ink of text) in a box of the layout. */
+function inkIn(image: PNG, box: { left: number; top: number; right: number; bottom: number }): boolean[] {
+  const ink: boolean[] = [];
+  for (let y = Math.floor(box.top * PIXEL_RATIO); y < box.bottom * PIXEL_RATIO; y++)
+    for (let x = Math.floor(box.left * PIXEL_RATIO); x < box.right * PIXEL_RATIO; x++) {
+      const i = (y * image.width + x) * 4;
+      ink.push(image.data[i]! + image.data[i + 1]! + image.data[i + 2]! < 3 * 128);
+    }
+  return ink;
+}
+
+describe('names in every script', () => {
+  // Only where the name itself is drawn (about 8 px a character at most): the words after it move with its width.
+  const nameInk = (name: string, drawnAs = name) =>
+    inkIn(decode(renderStreakCalendar({ ...yearOfWriting(), name }).png), { left: 16, top: 10, right: 16 + 8 * Array.from(drawable(drawnAs)).length, bottom: 34 });
+  // Hangul is in none of the shipped faces: a syllable per character draws the name as missing-glyph boxes.
+  const boxesFor = (name: string) => nameInk(Array.from(drawable(name), (c) => (/\s/.test(c) ? c : '한')).join(''), name);
+  const titleInk = nameInk;
+  const scripts: [string, string][] = [
+    ['Latin', 'Zoë'],
+    ['Cyrillic', 'Жанна'],
+    ['Greek', 'Ωμέγα'],
+    ['Chinese', '王小明'],
+    ['Japanese', 'さくら'],
+    ['Arabic', 'محمد'],
+    ['Hebrew', 'דוד'],
+    ['Devanagari', 'कमला'],
+    ['emoji', '🦄🎉'],
+  ];
+
+  it.each(scripts)('draws a %s name in ink, not as missing-glyph boxes', (_, name) => {
+    const ink = titleInk(name);
+    expect(ink.filter(Boolean).length).toBeGreaterThan(100);
+    const boxes = boxesFor(name);
+    const differing = ink.filter((dark, i) => dark !== boxes[i]).length;
+    expect(differing).toBeGreaterThan(100);
+  });
+
+  it('draws each script differently (no two render the same shapes)', () => {
+    const inks = scripts.map(([, name]) => titleInk(name).map((d) => (d ? '1' : '0')).join(''));
+    expect(new Set(inks).size).toBe(scripts.length);
+  });
+
+  it('draws an emoji sequence as its parts rather than boxes', () => {
+    const sequence = titleInk('👩‍💻👍🏽');
+    expect(sequence).toEqual(titleInk('👩💻👍'));
+    const boxes = boxesFor('👩💻👍');
+    expect(sequence.filter((dark, i) => dark !== boxes[i]).length).toBeGreaterThan(150);
   });
 });
