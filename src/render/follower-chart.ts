@@ -107,6 +107,8 @@ export function chartGeometry(data: FollowerChartData) {
   };
 }
 
+/** A count at a line's end: every digit under 10,000, where a rounded figure would hide the week's change. */
+const exact = (n: number) => (n < 10_000 ? Math.round(n).toLocaleString('en-US') : compact(n));
 const compact = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1).replace(/\.0$/, '')}k` : String(Math.round(n)));
 
 export interface ChartLabel {
@@ -146,7 +148,11 @@ function tickLabels(scale: Scale, y: (v: number) => number): ChartLabel[] {
   for (const tick of [...scale.ticks].sort((a, b) => priority(a) - priority(b))) {
     if (chosen.every((c) => Math.abs(y(c) - y(tick)) >= TICK_GAP)) chosen.push(tick);
   }
-  return chosen.sort((a, b) => a - b).map((tick) => label(compact(tick), CHART_LAYOUT.left - 6, y(tick) + 3.5, { ...TICK_LABEL, fill: THEME.muted, anchor: 'end' }));
+  chosen.sort((a, b) => a - b);
+  // Short figures ('5k') unless two ticks would read the same; then every digit ('5,005').
+  const short = chosen.map(compact);
+  const texts = new Set(short).size === short.length ? short : chosen.map((tick) => tick.toLocaleString('en-US'));
+  return chosen.map((tick, i) => label(texts[i]!, CHART_LAYOUT.left - 6, y(tick) + 3.5, { ...TICK_LABEL, fill: THEME.muted, anchor: 'end' }));
 }
 
 /** Everything written on the chart, placed so that no two labels overlap and none crosses an axis. */
@@ -164,7 +170,7 @@ export function chartLabels(data: FollowerChartData): ChartLabel[] {
   const lastTotal = total.at(-1);
   if (lastTotal !== null && lastTotal !== undefined) {
     const y = Math.min(Math.max(g.totalY(lastTotal) + 4, totalTop + 4), totalTop + totalHeight + 4);
-    labels.push(label(compact(lastTotal), width - right + 8, y, { size: 12, weight: 600 }));
+    labels.push(label(exact(lastTotal), width - right + 8, y, { size: 12, weight: 600 }));
   }
 
   // Line-end labels, stacked apart inside the members' panel.
@@ -172,7 +178,7 @@ export function chartLabels(data: FollowerChartData): ChartLabel[] {
     const lastIndex = series.values.findLastIndex((v) => v !== null);
     if (lastIndex === -1) return [];
     const value = series.values[lastIndex]!;
-    const figure = ` ${compact(value)}`;
+    const figure = ` ${exact(value)}`;
     const nameWidth = right - 16 - textWidth(figure, SERIES_LABEL.size, SERIES_LABEL.weight);
     return [{ y: g.memberY(value) + 4, text: `${fit(series.name, nameWidth, SERIES_LABEL.size, SERIES_LABEL.weight)}${figure}`, fill: THEME.series[index % THEME.series.length]! }];
   });

@@ -4,8 +4,8 @@ import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../src/domain/local-date';
-import { chartGeometry, type FollowerChartData, renderFollowerChart } from '../../src/render/follower-chart';
-import { renderLeaderboardCard } from '../../src/render/leaderboard-card';
+import { CHART_LAYOUT, chartAxes, chartGeometry, type ChartLabel, chartLabels, type FollowerChartData, followerChartSvg, renderFollowerChart } from '../../src/render/follower-chart';
+import { CARD_LAYOUT, cardHeight, leaderboardCardSvg, renderLeaderboardCard } from '../../src/render/leaderboard-card';
 import { CALENDAR_LAYOUT, type CalendarData, calendarStart, cellCentre, renderStreakCalendar } from '../../src/render/streak-calendar';
 import { PIXEL_RATIO } from '../../src/render/png';
 import { drawable, THEME } from '../../src/render/svg';
@@ -206,5 +206,150 @@ describe('names in every script', () => {
     expect(sequence).toEqual(titleInk('👩💻👍'));
     const boxes = boxesFor('👩💻👍');
     expect(sequence.filter((dark, i) => dark !== boxes[i]).length).toBeGreaterThan(150);
+  });
+});
+
+const WEEKS = ['7 Sep', '14 Sep', '21 Sep', '28 Sep', '5 Oct', '12 Oct', '19 Oct', '26 Oct', '2 Nov', '9 Nov', '16 Nov', '23 Nov'];
+const NAMES = ['Bo the Bard', '王小明', 'Жанна Иванова', 'محمد علي', 'प्रिया शर्मा'];
+
+/** The colour's pixel rows in one column of the picture, in layout pixels. */
+function rowsOf(image: PNG, colour: string, x: number, from: number, to: number): number[] {
+  const rows: number[] = [];
+  for (let y = from; y <= to; y += 1 / PIXEL_RATIO) if (pixel(image, x, y) === colour) rows.push(y);
+  return rows;
+}
+
+const overlaps = (a: ChartLabel['box'], b: ChartLabel['box']) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+describe('the follower chart with realistic data', () => {
+  it('has labelled y ticks on both panels', () => {
+    const data: FollowerChartData = { title: 'Followers', weeks: WEEKS, members: [{ name: 'Bo', values: WEEKS.map((_, i) => 500 + i * 40) }], total: WEEKS.map((_, i) => 500 + i * 40) };
+    const ticks = chartLabels(data).filter((l) => l.anchor === 'end' && l.x < CHART_LAYOUT.left);
+    const member = ticks.filter((t) => t.y > CHART_LAYOUT.top - 4);
+    const total = ticks.filter((t) => t.y < CHART_LAYOUT.top - 4);
+    expect(member.length).toBeGreaterThanOrEqual(3);
+    expect(total.length).toBeGreaterThanOrEqual(2);
+    expect(member.map((t) => t.text)).toContain('600');
+    const svg = followerChartSvg(data);
+    for (const tick of ticks) expect(svg).toContain(`>${tick.text}</text>`);
+  });
+
+  it('starts each line at its first report and the total at the first count: no segment from 0', () => {
+    const data: FollowerChartData = {
+      title: 'Followers',
+      weeks: WEEKS,
+      members: [
+        { name: 'Bo', values: [null, null, null, 500, 510, 520, 530, 540, 550, 560, 570, 580] },
+        { name: 'Cy', values: [null, null, null, null, null, null, 300, 310, 320, 330, 340, 350] },
+      ],
+      total: [0, 0, 0, 500, 510, 520, 830, 850, 870, 890, 910, 930],
+    };
+    const image = decode(renderFollowerChart(data).png);
+    const g = chartGeometry(data);
+    const { top, bottom, totalTop, totalHeight } = CHART_LAYOUT;
+    for (let x = CHART_LAYOUT.left + 3; x < g.x(3) - 3; x += 2) {
+      expect(rowsOf(image, THEME.series[0], x, top, bottom)).toEqual([]);
+      expect(rowsOf(image, THEME.total, x, totalTop, totalTop + totalHeight)).toEqual([]);
+    }
+    for (let x = CHART_LAYOUT.left + 3; x < g.x(6) - 3; x += 2) expect(rowsOf(image, THEME.series[1], x, top, bottom)).toEqual([]);
+    // ...and they are drawn from there on.
+    expect(rowsOf(image, THEME.series[0], g.x(4), top, bottom).length).toBeGreaterThan(0);
+    expect(rowsOf(image, THEME.series[1], g.x(8), top, bottom).length).toBeGreaterThan(0);
+    expect(rowsOf(image, THEME.total, g.x(4), totalTop, totalTop + totalHeight).length).toBeGreaterThan(0);
+  });
+
+  it('keeps members of about 100 apart when one has 100k (log scale)', () => {
+    const small = [100, 130, 170];
+    const data: FollowerChartData = {
+      title: 'Followers',
+      weeks: WEEKS,
+      members: [{ name: 'Star', values: WEEKS.map(() => 100_000) }, ...small.map((n, k) => ({ name: `M${k}`, values: WEEKS.map(() => n) }))],
+      total: WEEKS.map(() => 100_400),
+    };
+    const image = decode(renderFollowerChart(data).png);
+    const g = chartGeometry(data);
+    expect(g.memberScale.kind).toBe('log');
+    const x = g.x(5);
+    const ys = small.map((_, k) => {
+      const rows = rowsOf(image, THEME.series[k + 1]!, x, CHART_LAYOUT.top, CHART_LAYOUT.bottom);
+      expect(rows.length).toBeGreaterThan(0);
+      return rows.reduce((a, b) => a + b, 0) / rows.length;
+    });
+    // Each 2-pixel line is more than 5 layout pixels (10 rows of the picture) from the next; a linear scale puts them 0.06 apart.
+    expect(ys[0]! - ys[1]!).toBeGreaterThan(5);
+    expect(ys[1]! - ys[2]!).toBeGreaterThan(5);
+    expect(chartLabels(data).some((l) => l.text === '100k')).toBe(true);
+  });
+
+  it('never lets two labels overlap, or a label cross an axis, even with close counts and long names', () => {
+    const data: FollowerChartData = {
+      title: 'Followers, 12 weeks to 23 Nov: a group with a rather long way of saying so',
+      weeks: WEEKS,
+      members: NAMES.map((name, k) => ({ name: `${name} of the Very Long Name`, values: WEEKS.map((_, i) => (i < k ? null : 1000 + k + i)) })),
+      total: WEEKS.map((_, i) => 5000 + i * 5),
+    };
+    const labels = chartLabels(data);
+    expect(labels.length).toBeGreaterThan(15);
+    // Ticks close together still read differently.
+    const ticks = labels.filter((l) => l.anchor === 'end' && l.x < CHART_LAYOUT.left).map((l) => l.text);
+    expect(new Set(ticks).size).toBe(ticks.length);
+    for (const [i, a] of labels.entries()) for (const b of labels.slice(i + 1)) expect(overlaps(a.box, b.box), `${a.text} / ${b.text}`).toBe(false);
+    for (const axis of chartAxes()) {
+      const line = { left: Math.min(axis.x1, axis.x2) - 0.5, right: Math.max(axis.x1, axis.x2) + 0.5, top: Math.min(axis.y1, axis.y2) - 0.5, bottom: Math.max(axis.y1, axis.y2) + 0.5 };
+      for (const l of labels) expect(overlaps(l.box, line), l.text).toBe(false);
+    }
+    for (const l of labels) {
+      expect(l.box.left).toBeGreaterThanOrEqual(8);
+      expect(l.box.right).toBeLessThanOrEqual(CHART_LAYOUT.width - 8);
+    }
+  });
+
+  it('is twice its layout size and under 500 KB with five members in five scripts', () => {
+    const data: FollowerChartData = {
+      title: 'Followers, 12 weeks to 23 Nov',
+      weeks: WEEKS,
+      members: NAMES.map((name, k) => ({ name, values: WEEKS.map((_, i) => (i < k ? null : 200 * (k + 1) + i * 13)) })),
+      total: WEEKS.map((_, i) => 3000 + i * 60),
+    };
+    const { png } = renderFollowerChart(data);
+    const image = decode(png);
+    expect([image.width, image.height]).toEqual([CHART_LAYOUT.width * 2, CHART_LAYOUT.height * 2]);
+    expect(png.length).toBeLessThan(500 * 1024);
+  });
+});
+
+describe('the leaders card with realistic data', () => {
+  const column = (heading: string, count: number) => ({ heading, rows: NAMES.slice(0, count).map((name, r) => ({ rank: r + 1, name, value: `${40 - r} days` })) });
+
+  it('is twice its layout size and under 500 KB with full columns in five scripts', () => {
+    const data = { title: 'Week of 16 Nov: leaders', columns: [column('Streaks', 5), column('Words', 5), column('Follower growth', 5)] };
+    const { png } = renderLeaderboardCard(data);
+    const image = decode(png);
+    expect([image.width, image.height]).toEqual([(32 + 3 * CARD_LAYOUT.columnWidth) * 2, cardHeight(data) * 2]);
+    expect(png.length).toBeLessThan(500 * 1024);
+  });
+
+  it('leaves no empty bottom third: with two rows the card ends below them', () => {
+    const data = { title: 'Week of 16 Nov: leaders', columns: [column('Streaks', 2), column('Words', 1)] };
+    const image = decode(renderLeaderboardCard(data).png);
+    const height = image.height / PIXEL_RATIO;
+    const width = image.width / PIXEL_RATIO;
+    const lowestInk = [...Array(Math.floor(height)).keys()].reverse().find((y) => inkIn(image, { left: 12, top: y, right: width - 12, bottom: y + 1 }).some(Boolean))!;
+    expect(lowestInk).toBeGreaterThan((height * 2) / 3);
+    expect(height).toBeLessThan(76 + 5 * 24 + 16);
+  });
+
+  it('cuts a name only when it is wider than its room', () => {
+    const fits = 'Jill Li-Fiji Ali'; // 16 narrow letters: wider in characters than in pixels
+    const long = 'Maximilian Wolfgang Bartholomew';
+    const svg = leaderboardCardSvg({ title: 'Leaders', columns: [{ heading: 'Words', rows: [{ rank: 1, name: fits, value: '8,200' }, { rank: 2, name: long, value: '8,100' }] }] });
+    expect(svg).toContain(`>${fits}</text>`);
+    expect(svg).not.toContain(long);
+    expect(svg).toMatch(/>Maximilian[^<]*…<\/text>/);
+  });
+
+  it('shows a row without a rank (a newcomer) with its figure', () => {
+    const { alt } = renderLeaderboardCard({ title: 'Leaders', columns: [{ heading: 'Follower growth', rows: [{ rank: null, name: 'Nia', value: 'new 1,200' }] }] });
+    expect(alt).toBe('Leaders. Follower growth: Nia new 1,200.');
   });
 });
