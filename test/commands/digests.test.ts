@@ -243,9 +243,12 @@ describe('digests on a schedule', () => {
     await h.send(admin('general'), '/setup UTC');
     h.clock.set('2026-03-04T12:00:00Z');
     await h.send('Eve', '/followers 150');
+    // A day logged with minutes and no words: a streak, but nothing for the words column.
+    h.clock.set('2026-03-08T12:00:00Z');
+    await h.send('Eve', '/log minutes:30');
     await walk('2026-03-09T08:50:00Z', '2026-03-09T09:20:00Z');
     const [digest] = postsIn('general', '📬');
     expect(digest!.reply.text).toContain('👥 Followers: new: Eve (150)');
-    expect(digest!.reply.images![0]!.alt).toBe('Week of Mon 2 Mar: leaders. Streaks: nobody yet. Words: nobody yet. Follower growth: Eve new 150.');
+    expect(digest!.reply.images![0]!.alt).toBe('Week of Mon 2 Mar: leaders. Streaks: 1. Eve 1 day. Words: nobody yet. Follower growth: Eve new 150.');
   });
 });
