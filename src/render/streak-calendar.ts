@@ -1,6 +1,7 @@
 import { addDays, daysBetween, type LocalDate } from '../domain/local-date';
 import { startOfWeek } from '../domain/periods';
 import { plural } from '../core/format';
+import { textWidth } from './fonts';
 import { type SvgToPng, svgToPng } from './png';
 import { fit, svgDocument, text, THEME } from './svg';
 
@@ -69,7 +70,8 @@ export function streakCalendarSvg(data: CalendarData): string {
   const { cell, gap, left, top, width, height } = CALENDAR_LAYOUT;
   const start = calendarStart(data.today, data.weekStart);
   const parts: string[] = [];
-  parts.push(text(16, 28, fit(`${data.name}: the last 26 weeks`, 48), { size: 16, weight: 600 }));
+  const suffix = ': the last 26 weeks';
+  parts.push(text(16, 28, `${fit(data.name, width - 32 - textWidth(suffix, 16, 600), 16, 600)}${suffix}`, { size: 16, weight: 600 }));
   // A month is labelled over its first column, unless the next month starts too soon to leave room.
   const monthStarts: { week: number; month: number }[] = [];
   for (let week = 0; week < CALENDAR_WEEKS; week++) {

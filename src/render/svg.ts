@@ -1,4 +1,4 @@
-import { FONT_FAMILY } from './png';
+import { FALLBACK_FONTS, FONT_FAMILY, textWidth } from './fonts';
 
 /**
  * A card that reads well on light and dark chat themes alike: an opaque light surface with its own
@@ -42,17 +42,46 @@ export function svgDocument(width: number, height: number, body: string): string
   ].join('');
 }
 
-export function text(x: number, y: number, content: string, options: { size?: number; weight?: 400 | 600; fill?: string; anchor?: 'start' | 'middle' | 'end' } = {}): string {
-  const { size = 12, weight = 400, fill = THEME.text, anchor = 'start' } = options;
-  return `<text x="${x}" y="${y}" font-size="${size}" font-weight="${weight}" fill="${fill}" text-anchor="${anchor}">${escapeXml(content)}</text>`;
+const EMOJI = /[\u2190-\u2BFF\u{1F000}-\u{1FAFF}]/u;
+const DEVANAGARI = FALLBACK_FONTS.find((f) => f.family === 'Noto Sans Devanagari')!;
+
+/**
+ * Text as the shipped faces can draw it. The emoji face is monochrome and resvg's fallback cannot join
+ * sequences, so an emoji sequence is drawn as its parts (skin tones and joiners dropped, a flag as its
+ * two letters) with a thin space between neighbours.
+ */
+export function drawable(content: string): string {
+  let out = '';
+  let previousEmoji = false;
+  for (const ch of content.replace(/[\uFE0E\uFE0F\u200D\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}]/gu, '')) {
+    const codePoint = ch.codePointAt(0)!;
+    if (codePoint >= 0x1f1e6 && codePoint <= 0x1f1ff) {
+      out += String.fromCharCode(65 + codePoint - 0x1f1e6);
+      previousEmoji = false;
+      continue;
+    }
+    const emoji = EMOJI.test(ch);
+    if (emoji && previousEmoji) out += '\u2009';
+    out += ch;
+    previousEmoji = emoji;
+  }
+  return out;
 }
 
-/** Shortens text to about `max` characters, for labels that must fit. */
-export function fit(label: string, max: number): string {
-  // Only characters that will be drawn count toward the length.
+export function text(x: number, y: number, content: string, options: { size?: number; weight?: 400 | 600; fill?: string; anchor?: 'start' | 'middle' | 'end' } = {}): string {
+  const { size = 12, weight = 400, fill = THEME.text, anchor = 'start' } = options;
+  // Devanagari is shaped by its own face from the start (resvg's fallback misplaces its vowel signs),
+  // with word spacing because resvg loses the space after a vowel sign.
+  const script = DEVANAGARI.script.test(content) ? ` font-family="${DEVANAGARI.family}" word-spacing="${(size * 0.28).toFixed(1)}"` : '';
+  return `<text x="${x}" y="${y}" font-size="${size}" font-weight="${weight}" fill="${fill}" text-anchor="${anchor}"${script}>${escapeXml(drawable(content))}</text>`;
+}
+
+/** Shortens text with an ellipsis only when it is wider than `width` pixels at that size and weight. */
+export function fit(label: string, width: number, size = 12, weight: 400 | 600 = 400): string {
+  // Only characters that will be drawn count; cutting by code point never splits an emoji in half.
   const content = label.replace(NOT_XML, '');
-  if (content.length <= max) return content;
-  // Never cut an emoji (a surrogate pair) in half.
-  const cut = /[\ud800-\udbff]/.test(content[max - 2] ?? '') ? max - 2 : max - 1;
-  return `${content.slice(0, cut)}…`;
+  if (textWidth(content, size, weight) <= width) return content;
+  const chars = Array.from(content);
+  while (chars.length > 1 && textWidth(`${chars.join('')}…`, size, weight) > width) chars.pop();
+  return `${chars.join('').trimEnd()}…`;
 }

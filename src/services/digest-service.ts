@@ -117,7 +117,14 @@ export class DigestService {
       columns: [
         { heading: 'Streaks', rows: cardRows(streaks.rows.filter((r) => r.score > 0), (r) => plural(r.score, 'day')) },
         { heading: 'Words', rows: cardRows(words.rows, (r) => formatNumber(r.score)) },
-        { heading: 'Follower growth', rows: cardRows(followers.rows, (r) => `${r.score >= 0 ? '+' : ''}${formatNumber(r.score)}`) },
+        {
+          heading: 'Follower growth',
+          // Newcomers (a first count, no gain yet) follow the gains, so the column is empty only when the board is.
+          rows: [
+            ...cardRows(followers.rows, (r) => `${r.score >= 0 ? '+' : ''}${formatNumber(r.score)}`),
+            ...followers.newcomers.map((n) => ({ rank: null, name: n.member.displayName, value: `new ${formatNumber(n.total)}` })),
+          ].slice(0, TOP),
+        },
       ],
     };
     // A picture that cannot be drawn is left out; the text carries the same boards.

@@ -258,6 +258,20 @@ describe('digests on a schedule', () => {
     expect(digest!.reply.text).not.toContain('Hidden');
     expect(digest!.reply.images!.map((i) => i.fileName)).toEqual(['leaders.png', 'followers.png']);
     expect(digest!.reply.images![0]!.alt).toBe('Week of Mon 2 Mar: leaders. Streaks: 1. Bo 8 days. Words: 1. Bo 3,500, 2. Di 300. Follower growth: 1. Cy +60.');
-    expect(digest!.reply.images![1]!.alt).toBe('Follower growth over 12 weeks: the group went from 0 to 260 followers. Top members now: Cy 260.');
+    expect(digest!.reply.images![1]!.alt).toBe('Follower growth over 12 weeks: the group went from 200 to 260 followers. Top members now: Cy 260.');
+  });
+
+  it('shows newcomers in the card’s follower column when nobody gained, never “nobody yet” beside a board with entries', async () => {
+    h = await Harness.create({ now: '2026-03-01T12:00:00Z' });
+    await h.send(admin('general'), '/setup UTC');
+    h.clock.set('2026-03-04T12:00:00Z');
+    await h.send('Eve', '/followers 150');
+    // A day logged with minutes and no words: a streak, but nothing for the words column.
+    h.clock.set('2026-03-08T12:00:00Z');
+    await h.send('Eve', '/log minutes:30');
+    await walk('2026-03-09T08:50:00Z', '2026-03-09T09:20:00Z');
+    const [digest] = postsIn('general', '📬');
+    expect(digest!.reply.text).toContain('👥 Followers: new: Eve (150)');
+    expect(digest!.reply.images![0]!.alt).toBe('Week of Mon 2 Mar: leaders. Streaks: 1. Eve 1 day. Words: nobody yet. Follower growth: Eve new 150.');
   });
 });

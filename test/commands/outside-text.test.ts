@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleAdapter } from '../../src/adapters/console/console-adapter';
 import type { Invocation } from '../../src/core/invocation';
 import type { Reply } from '../../src/core/reply';
+import { PIXEL_RATIO } from '../../src/render/png';
 import { CALENDAR_LAYOUT } from '../../src/render/streak-calendar';
 import { rssFeed } from '../fixtures/feeds';
 import { Harness } from '../support/harness';
@@ -43,7 +44,7 @@ describe('text from outside', () => {
     const reply = await asQuill('/streak', 'q2');
     expect(reply!.title).toBe("Quill the Bard's streak");
     const [picture] = reply!.images!;
-    expect(pictureWidth(picture!.png)).toBe(CALENDAR_LAYOUT.width);
+    expect(pictureWidth(picture!.png)).toBe(CALENDAR_LAYOUT.width * PIXEL_RATIO);
     expect(picture!.alt).toMatch(/^Streak calendar for Quill the Bard, /);
     expect(await storedName('quill')).toBe('Quill the Bard');
   });
@@ -70,7 +71,7 @@ describe('text from outside', () => {
     // A name written before names were cleaned.
     await h.db.updateTable('people').set({ display_name: 'Bo\u0007\u001b\ufffe\u202e' }).where('user_id', '=', 'bo').execute();
     const stats = await h.send('Ada', '/stats bo');
-    expect(pictureWidth(stats!.images![0]!.png)).toBe(CALENDAR_LAYOUT.width);
+    expect(pictureWidth(stats!.images![0]!.png)).toBe(CALENDAR_LAYOUT.width * PIXEL_RATIO);
 
     for (let t = Date.parse('2026-03-09T08:50:00Z'); t < Date.parse('2026-03-09T09:20:00Z'); t += 10 * MINUTE) {
       h.clock.set(t);

@@ -1,5 +1,6 @@
 import { PNG } from 'pngjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PIXEL_RATIO } from '../../src/render/png';
 import { CALENDAR_LAYOUT } from '../../src/render/streak-calendar';
 import { Harness } from '../support/harness';
 
@@ -113,7 +114,8 @@ describe('streaks through the router', () => {
     const reply = await h.send('Bo', '/streak');
     const [picture] = reply!.images!;
     expect(picture!.fileName).toBe('streak-calendar.png');
-    expect(PNG.sync.read(Buffer.from(picture!.png)).width).toBe(CALENDAR_LAYOUT.width);
+    // Drawn at twice the layout size, for high-density screens.
+    expect(PNG.sync.read(Buffer.from(picture!.png)).width).toBe(CALENDAR_LAYOUT.width * PIXEL_RATIO);
     expect(picture!.alt).toMatch(/^Streak calendar for Bo, the 26 weeks to 2026-03-03: 3 days logged, 0 bridged by a freeze, 0 on vacation. Current streak 3 days/);
   });
 

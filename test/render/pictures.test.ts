@@ -4,10 +4,11 @@ import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../src/domain/local-date';
-import { chartGeometry, type FollowerChartData, renderFollowerChart } from '../../src/render/follower-chart';
-import { renderLeaderboardCard } from '../../src/render/leaderboard-card';
+import { CHART_LAYOUT, chartAxes, chartGeometry, type ChartLabel, chartLabels, type FollowerChartData, followerChartSvg, renderFollowerChart } from '../../src/render/follower-chart';
+import { CARD_LAYOUT, cardHeight, leaderboardCardSvg, renderLeaderboardCard } from '../../src/render/leaderboard-card';
 import { CALENDAR_LAYOUT, type CalendarData, calendarStart, cellCentre, renderStreakCalendar } from '../../src/render/streak-calendar';
-import { escapeXml, fit, THEME } from '../../src/render/svg';
+import { PIXEL_RATIO } from '../../src/render/png';
+import { drawable, escapeXml, fit, THEME } from '../../src/render/svg';
 import { PROJECT_ROOT } from '../support/processes';
 
 const GOLDEN_DIR = join(PROJECT_ROOT, 'test/fixtures/golden');
@@ -16,8 +17,9 @@ function decode(png: Uint8Array): PNG {
   return PNG.sync.read(Buffer.from(png));
 }
 
+/** The colour at a point of the layout (pictures are drawn at PIXEL_RATIO pixels per layout pixel). */
 function pixel(image: PNG, x: number, y: number): string {
-  const i = (Math.round(y) * image.width + Math.round(x)) * 4;
+  const i = (Math.round(y * PIXEL_RATIO) * image.width + Math.round(x * PIXEL_RATIO)) * 4;
   return `#${[0, 1, 2].map((k) => image.data[i + k]!.toString(16).padStart(2, '0')).join('')}`;
 }
 
@@ -60,8 +62,8 @@ describe('the streak calendar', () => {
   const { png, alt } = renderStreakCalendar(data);
   const image = decode(png);
 
-  it('is a small PNG of the laid-out size', () => {
-    expect([image.width, image.height]).toEqual([CALENDAR_LAYOUT.width, CALENDAR_LAYOUT.height]);
+  it('is a small PNG of twice the laid-out size', () => {
+    expect([image.width, image.height]).toEqual([CALENDAR_LAYOUT.width * 2, CALENDAR_LAYOUT.height * 2]);
     expect(png.length).toBeLessThan(500 * 1024);
   });
 
@@ -117,7 +119,7 @@ describe('the follower growth chart', () => {
 
   /** The y of the series' line in a column: the pixel of its colour nearest where the value says. */
   function lineY(colour: string, x: number, expected: number): number {
-    for (let dy = 0; dy < 40; dy++) {
+    for (let dy = 0; dy < 40; dy += 0.5) {
       for (const y of [expected - dy, expected + dy]) if (pixel(image, x, y) === colour) return y;
     }
     throw new Error(`no ${colour} line near (${x}, ${expected})`);
@@ -151,7 +153,7 @@ describe('the leaderboard card', () => {
       ],
     });
     expect(alt).toBe('Week of 16 Nov: leaders. Streaks: 1. Bo 45 days, 2. Cy 12 days, 2. Di 12 days. Words: 1. Cy 8,200. Follower growth: nobody yet.');
-    expect(decode(png).width).toBe(32 + 3 * 190);
+    expect(decode(png).width).toBe((32 + 3 * 190) * 2);
     expectMatchesGolden('leaderboard-card', png);
   });
 });
@@ -179,8 +181,206 @@ describe('text XML forbids', () => {
   });
 
   it('is never made by shortening a label in the middle of an emoji', () => {
-    const label = fit(`${'a'.repeat(8)}\u{1f58b}\u{1f58b}`, 10);
-    expect(label).toBe(`${'a'.repeat(8)}…`);
-    expect(fit(`${'a'.repeat(7)}\u{1f58b}bb`, 10)).toBe(`${'a'.repeat(7)}\u{1f58b}…`);
+    const label = `${'a'.repeat(8)}${'\u{1f58b}'.repeat(8)}`;
+    for (let width = 20; width < 200; width += 3) {
+      const cut = fit(label, width);
+      expect(cut, String(width)).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+    }
+  });
+});
+
+/** Dark pixels (the ink of text) in a box of the layout. */
+function inkIn(image: PNG, box: { left: number; top: number; right: number; bottom: number }): boolean[] {
+  const ink: boolean[] = [];
+  for (let y = Math.floor(box.top * PIXEL_RATIO); y < box.bottom * PIXEL_RATIO; y++)
+    for (let x = Math.floor(box.left * PIXEL_RATIO); x < box.right * PIXEL_RATIO; x++) {
+      const i = (y * image.width + x) * 4;
+      ink.push(image.data[i]! + image.data[i + 1]! + image.data[i + 2]! < 3 * 128);
+    }
+  return ink;
+}
+
+describe('names in every script', () => {
+  // Only where the name itself is drawn (about 8 px a character at most): the words after it move with its width.
+  const nameInk = (name: string, drawnAs = name) =>
+    inkIn(decode(renderStreakCalendar({ ...yearOfWriting(), name }).png), { left: 16, top: 10, right: 16 + 8 * Array.from(drawable(drawnAs)).length, bottom: 34 });
+  // Hangul is in none of the shipped faces: a syllable per character draws the name as missing-glyph boxes.
+  const boxesFor = (name: string) => nameInk(Array.from(drawable(name), (c) => (/\s/.test(c) ? c : '한')).join(''), name);
+  const titleInk = nameInk;
+  const scripts: [string, string][] = [
+    ['Latin', 'Zoë'],
+    ['Cyrillic', 'Жанна'],
+    ['Greek', 'Ωμέγα'],
+    ['Chinese', '王小明'],
+    ['Japanese', 'さくら'],
+    ['Arabic', 'محمد'],
+    ['Hebrew', 'דוד'],
+    ['Devanagari', 'कमला'],
+    ['emoji', '🦄🎉'],
+  ];
+
+  it.each(scripts)('draws a %s name in ink, not as missing-glyph boxes', (_, name) => {
+    const ink = titleInk(name);
+    expect(ink.filter(Boolean).length).toBeGreaterThan(100);
+    const boxes = boxesFor(name);
+    const differing = ink.filter((dark, i) => dark !== boxes[i]).length;
+    expect(differing).toBeGreaterThan(100);
+  });
+
+  it('draws each script differently (no two render the same shapes)', () => {
+    const inks = scripts.map(([, name]) => titleInk(name).map((d) => (d ? '1' : '0')).join(''));
+    expect(new Set(inks).size).toBe(scripts.length);
+  });
+
+  it('draws an emoji sequence as its parts rather than boxes', () => {
+    const sequence = titleInk('👩‍💻👍🏽');
+    expect(sequence).toEqual(titleInk('👩💻👍'));
+    const boxes = boxesFor('👩💻👍');
+    expect(sequence.filter((dark, i) => dark !== boxes[i]).length).toBeGreaterThan(150);
+  });
+});
+
+const WEEKS = ['7 Sep', '14 Sep', '21 Sep', '28 Sep', '5 Oct', '12 Oct', '19 Oct', '26 Oct', '2 Nov', '9 Nov', '16 Nov', '23 Nov'];
+const NAMES = ['Bo the Bard', '王小明', 'Жанна Иванова', 'محمد علي', 'प्रिया शर्मा'];
+
+/** The colour's pixel rows in one column of the picture, in layout pixels. */
+function rowsOf(image: PNG, colour: string, x: number, from: number, to: number): number[] {
+  const rows: number[] = [];
+  for (let y = from; y <= to; y += 1 / PIXEL_RATIO) if (pixel(image, x, y) === colour) rows.push(y);
+  return rows;
+}
+
+const overlaps = (a: ChartLabel['box'], b: ChartLabel['box']) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+describe('the follower chart with realistic data', () => {
+  it('has labelled y ticks on both panels', () => {
+    const data: FollowerChartData = { title: 'Followers', weeks: WEEKS, members: [{ name: 'Bo', values: WEEKS.map((_, i) => 500 + i * 40) }], total: WEEKS.map((_, i) => 500 + i * 40) };
+    const ticks = chartLabels(data).filter((l) => l.anchor === 'end' && l.x < CHART_LAYOUT.left);
+    const member = ticks.filter((t) => t.y > CHART_LAYOUT.top - 4);
+    const total = ticks.filter((t) => t.y < CHART_LAYOUT.top - 4);
+    expect(member.length).toBeGreaterThanOrEqual(3);
+    expect(total.length).toBeGreaterThanOrEqual(2);
+    expect(member.map((t) => t.text)).toContain('600');
+    const svg = followerChartSvg(data);
+    for (const tick of ticks) expect(svg).toContain(`>${tick.text}</text>`);
+  });
+
+  it('starts each line at its first report and the total at the first count: no segment from 0', () => {
+    const data: FollowerChartData = {
+      title: 'Followers',
+      weeks: WEEKS,
+      members: [
+        { name: 'Bo', values: [null, null, null, 500, 510, 520, 530, 540, 550, 560, 570, 580] },
+        { name: 'Cy', values: [null, null, null, null, null, null, 300, 310, 320, 330, 340, 350] },
+      ],
+      total: [0, 0, 0, 500, 510, 520, 830, 850, 870, 890, 910, 930],
+    };
+    const image = decode(renderFollowerChart(data).png);
+    const g = chartGeometry(data);
+    const { top, bottom, totalTop, totalHeight } = CHART_LAYOUT;
+    for (let x = CHART_LAYOUT.left + 3; x < g.x(3) - 3; x += 2) {
+      expect(rowsOf(image, THEME.series[0], x, top, bottom)).toEqual([]);
+      expect(rowsOf(image, THEME.total, x, totalTop, totalTop + totalHeight)).toEqual([]);
+    }
+    for (let x = CHART_LAYOUT.left + 3; x < g.x(6) - 3; x += 2) expect(rowsOf(image, THEME.series[1], x, top, bottom)).toEqual([]);
+    // ...and they are drawn from there on.
+    expect(rowsOf(image, THEME.series[0], g.x(4), top, bottom).length).toBeGreaterThan(0);
+    expect(rowsOf(image, THEME.series[1], g.x(8), top, bottom).length).toBeGreaterThan(0);
+    expect(rowsOf(image, THEME.total, g.x(4), totalTop, totalTop + totalHeight).length).toBeGreaterThan(0);
+  });
+
+  it('keeps members of about 100 apart when one has 100k (log scale)', () => {
+    const small = [100, 130, 170];
+    const data: FollowerChartData = {
+      title: 'Followers',
+      weeks: WEEKS,
+      members: [{ name: 'Star', values: WEEKS.map(() => 100_000) }, ...small.map((n, k) => ({ name: `M${k}`, values: WEEKS.map(() => n) }))],
+      total: WEEKS.map(() => 100_400),
+    };
+    const image = decode(renderFollowerChart(data).png);
+    const g = chartGeometry(data);
+    expect(g.memberScale.kind).toBe('log');
+    const x = g.x(5);
+    const ys = small.map((_, k) => {
+      const rows = rowsOf(image, THEME.series[k + 1]!, x, CHART_LAYOUT.top, CHART_LAYOUT.bottom);
+      expect(rows.length).toBeGreaterThan(0);
+      return rows.reduce((a, b) => a + b, 0) / rows.length;
+    });
+    // Each 2-pixel line is more than 5 layout pixels (10 rows of the picture) from the next; a linear scale puts them 0.06 apart.
+    expect(ys[0]! - ys[1]!).toBeGreaterThan(5);
+    expect(ys[1]! - ys[2]!).toBeGreaterThan(5);
+    expect(chartLabels(data).some((l) => l.text === '100k')).toBe(true);
+  });
+
+  it('never lets two labels overlap, or a label cross an axis, even with close counts and long names', () => {
+    const data: FollowerChartData = {
+      title: 'Followers, 12 weeks to 23 Nov: a group with a rather long way of saying so',
+      weeks: WEEKS,
+      members: NAMES.map((name, k) => ({ name: `${name} of the Very Long Name`, values: WEEKS.map((_, i) => (i < k ? null : 1000 + k + i)) })),
+      total: WEEKS.map((_, i) => 5000 + i * 5),
+    };
+    const labels = chartLabels(data);
+    expect(labels.length).toBeGreaterThan(15);
+    // Ticks close together still read differently.
+    const ticks = labels.filter((l) => l.anchor === 'end' && l.x < CHART_LAYOUT.left).map((l) => l.text);
+    expect(new Set(ticks).size).toBe(ticks.length);
+    for (const [i, a] of labels.entries()) for (const b of labels.slice(i + 1)) expect(overlaps(a.box, b.box), `${a.text} / ${b.text}`).toBe(false);
+    for (const axis of chartAxes()) {
+      const line = { left: Math.min(axis.x1, axis.x2) - 0.5, right: Math.max(axis.x1, axis.x2) + 0.5, top: Math.min(axis.y1, axis.y2) - 0.5, bottom: Math.max(axis.y1, axis.y2) + 0.5 };
+      for (const l of labels) expect(overlaps(l.box, line), l.text).toBe(false);
+    }
+    for (const l of labels) {
+      expect(l.box.left).toBeGreaterThanOrEqual(8);
+      expect(l.box.right).toBeLessThanOrEqual(CHART_LAYOUT.width - 8);
+    }
+  });
+
+  it('is twice its layout size and under 500 KB with five members in five scripts', () => {
+    const data: FollowerChartData = {
+      title: 'Followers, 12 weeks to 23 Nov',
+      weeks: WEEKS,
+      members: NAMES.map((name, k) => ({ name, values: WEEKS.map((_, i) => (i < k ? null : 200 * (k + 1) + i * 13)) })),
+      total: WEEKS.map((_, i) => 3000 + i * 60),
+    };
+    const { png } = renderFollowerChart(data);
+    const image = decode(png);
+    expect([image.width, image.height]).toEqual([CHART_LAYOUT.width * 2, CHART_LAYOUT.height * 2]);
+    expect(png.length).toBeLessThan(500 * 1024);
+  });
+});
+
+describe('the leaders card with realistic data', () => {
+  const column = (heading: string, count: number) => ({ heading, rows: NAMES.slice(0, count).map((name, r) => ({ rank: r + 1, name, value: `${40 - r} days` })) });
+
+  it('is twice its layout size and under 500 KB with full columns in five scripts', () => {
+    const data = { title: 'Week of 16 Nov: leaders', columns: [column('Streaks', 5), column('Words', 5), column('Follower growth', 5)] };
+    const { png } = renderLeaderboardCard(data);
+    const image = decode(png);
+    expect([image.width, image.height]).toEqual([(32 + 3 * CARD_LAYOUT.columnWidth) * 2, cardHeight(data) * 2]);
+    expect(png.length).toBeLessThan(500 * 1024);
+  });
+
+  it('leaves no empty bottom third: with two rows the card ends below them', () => {
+    const data = { title: 'Week of 16 Nov: leaders', columns: [column('Streaks', 2), column('Words', 1)] };
+    const image = decode(renderLeaderboardCard(data).png);
+    const height = image.height / PIXEL_RATIO;
+    const width = image.width / PIXEL_RATIO;
+    const lowestInk = [...Array(Math.floor(height)).keys()].reverse().find((y) => inkIn(image, { left: 12, top: y, right: width - 12, bottom: y + 1 }).some(Boolean))!;
+    expect(lowestInk).toBeGreaterThan((height * 2) / 3);
+    expect(height).toBeLessThan(76 + 5 * 24 + 16);
+  });
+
+  it('cuts a name only when it is wider than its room', () => {
+    const fits = 'Jill Li-Fiji Ali'; // 16 narrow letters: wider in characters than in pixels
+    const long = 'Maximilian Wolfgang Bartholomew';
+    const svg = leaderboardCardSvg({ title: 'Leaders', columns: [{ heading: 'Words', rows: [{ rank: 1, name: fits, value: '8,200' }, { rank: 2, name: long, value: '8,100' }] }] });
+    expect(svg).toContain(`>${fits}</text>`);
+    expect(svg).not.toContain(long);
+    expect(svg).toMatch(/>Maximilian[^<]*…<\/text>/);
+  });
+
+  it('shows a row without a rank (a newcomer) with its figure', () => {
+    const { alt } = renderLeaderboardCard({ title: 'Leaders', columns: [{ heading: 'Follower growth', rows: [{ rank: null, name: 'Nia', value: 'new 1,200' }] }] });
+    expect(alt).toBe('Leaders. Follower growth: Nia new 1,200.');
   });
 });
