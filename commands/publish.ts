@@ -29,11 +29,12 @@ function publishReply(outcome: PublishOutcome) {
       return privateReply(`That article was already announced here on ${when} ("${plain(outcome.existing.title)}"), so it is not announced again.`);
     }
     case 'needs-reads': {
-      const { needed, unread } = outcome.debt;
-      const list = unread.slice(0, 10).map((p) => `• ${plain(p.title)} by ${plain(p.authorName)}: ${p.url}`);
+      const { asked, needed, unread } = outcome.debt;
+      // Never fewer articles listed than are asked of them.
+      const list = unread.slice(0, Math.max(10, needed)).map((p) => `• ${plain(p.title)} by ${plain(p.authorName)}: ${p.url}`);
       return privateReply(
         [
-          `This group reads each other's work: read at least ${outcome.required} of the latest articles by others before sharing your own. ${needed === 1 ? 'One more' : `${needed} more`} to go (press "I read it" on each), then /publish again:`,
+          `This group reads each other's work: read at least ${asked} of the latest articles by others before sharing your own. ${needed === 1 ? 'One more' : `${needed} more`} to go (press "I read it" on each), then /publish again:`,
           ...list,
         ].join('\n'),
         { title: `${formatNumber(needed)} more to read first`, buttons: unread.slice(0, 5).map((p) => ({ action: '', label: p.title.slice(0, 70), url: p.url })) },

@@ -27,6 +27,8 @@ export function isFirstHourRead(readAt: number, publication: Pick<Publication, '
 }
 
 export interface ReadingDebt {
+  /** Reads the rule asks for here: the group's setting, or every recent article by others if there are fewer. */
+  asked: number;
   /** Reads still needed before the member's own article is announced. */
   needed: number;
   /** The recent announcements by others they have not read yet, newest first. */
@@ -44,8 +46,8 @@ export function readingDebt(
 ): ReadingDebt {
   const read = recentByOthers.filter((p) => readIds.has(p.id)).length;
   // Nobody can be asked to read more than the group has published.
-  const needed = Math.max(0, Math.min(required, recentByOthers.length) - read);
-  return { needed, unread: recentByOthers.filter((p) => !readIds.has(p.id)) };
+  const asked = Math.min(required, recentByOthers.length);
+  return { asked, needed: Math.max(0, asked - read), unread: recentByOthers.filter((p) => !readIds.has(p.id)) };
 }
 
 /** The dates of the last `days` days up to `today`, for "over the last 30 days" summaries. */

@@ -49,7 +49,7 @@ export type PublishOutcome =
   | { kind: 'duplicate'; existing: Publication }
   /** The author gave the title again while the first hour is open; `edited` is false when the post itself could not be changed. */
   | { kind: 'retitled'; publication: Publication; edited: boolean }
-  | { kind: 'needs-reads'; debt: ReadingDebt; required: number };
+  | { kind: 'needs-reads'; debt: ReadingDebt };
 
 export type ReadOutcome = { kind: 'counted'; firstHour: boolean; publication: Publication } | { kind: 'already' } | { kind: 'own' };
 
@@ -100,7 +100,7 @@ export class PublicationService {
       const recent = await recentPublicationsByOthers(db, group.id, known?.id, group.fairWindow);
       const read = known ? await readPublicationIds(db, known.id, recent.map((p) => p.id)) : new Set<number>();
       const debt = readingDebt(recent, read, group.fairReads);
-      if (debt.needed > 0) return { kind: 'needs-reads', debt, required: group.fairReads };
+      if (debt.needed > 0) return { kind: 'needs-reads', debt };
     }
     let title = input.title?.trim();
     let unreadPage: string | undefined;

@@ -227,6 +227,20 @@ describe('publications', () => {
     expect(await h.text('Bo', '/publish https://example.com/bo-1 Bo One')).toMatch(/^📣 Announced/);
   });
 
+  it('lists every article a member is asked to read, and asks no more than the group has published', async () => {
+    await h.send(admin, '/config fair_window 15');
+    for (let i = 1; i <= 3; i++) await h.send(`W${i}`, `/publish https://example.com/early-${i} Early ${i}`);
+    await h.send(admin, '/config fair_reads 12');
+    // Only three articles by others so far: three are asked, not twelve.
+    expect(await h.text('Bo', '/publish https://example.com/bo-early Bo Early')).toMatch(/read at least 3 of the latest articles by others[\s\S]*3 more to go/);
+    await h.send(admin, '/config fair_reads 0');
+    for (let i = 4; i <= 15; i++) await h.send(`W${i}`, `/publish https://example.com/article-${i} Article ${i}`);
+    await h.send(admin, '/config fair_reads 12');
+    const refused = await h.text('Bo', '/publish https://example.com/bo-1 Bo One');
+    expect(refused).toMatch(/read at least 12 of the latest articles by others[\s\S]*12 more to go/);
+    expect(refused.split('\n').filter((line) => line.startsWith('• '))).toHaveLength(12);
+  });
+
   it('shows reads given, received and the balance over 30 days', async () => {
     await h.send('Bo', '/publish https://example.com/a A');
     await h.send('Cy', '/publish https://example.com/c C');
