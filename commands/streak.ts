@@ -27,10 +27,11 @@ export async function streakReply(ctx: GroupContext, reference: string | undefin
   else if (s.loggedToday) status = 'Logged today. ✔';
   else if (s.atRisk) status = self ? 'Not logged today yet: log before your day ends to keep the streak.' : 'Not logged today yet.';
   const title = `${plain(member.displayName)}'s streak`;
-  // A calendar that could not be drawn costs only the picture: the figures are all in the text.
-  const missing = picture ? '' : 'The calendar picture could not be drawn this time.';
+  // A calendar that could not be drawn costs only the picture: its text alternative goes in its place.
+  const missing = picture.png ? '' : `The calendar picture could not be drawn this time. ${picture.alt}`;
   const text = [title, ...fields.map((f) => `${f.label}: ${f.value}`), status, missing].filter(Boolean).join('\n');
-  return privateReply(text, { title, fields, ...(picture && { images: [{ fileName: 'streak-calendar.png', ...picture }] }) });
+  const images = picture.png ? [{ fileName: 'streak-calendar.png', png: picture.png, alt: picture.alt }] : undefined;
+  return privateReply(text, { title, fields, ...(images && { images }) });
 }
 
 export default defineCommand({

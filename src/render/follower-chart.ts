@@ -243,12 +243,16 @@ export function followerChartSvg(data: FollowerChartData): string {
   return svgDocument(width, CHART_LAYOUT.height, parts.join(''));
 }
 
-export function renderFollowerChart(data: FollowerChartData, toPng: SvgToPng = svgToPng): { png: Uint8Array; alt: string } {
+/** The chart in words, for screen readers and for a post whose picture could not be drawn. */
+export function followerChartAlt(data: FollowerChartData): string {
   const lastTotal = data.total.at(-1) ?? 0;
   const firstTotal = data.total.find((v) => v !== 0) ?? 0;
   const leaders = data.members
     .map((s) => `${s.name} ${[...s.values].reverse().find((v) => v !== null) ?? 0}`)
     .join(', ');
-  const alt = `Follower growth over ${data.weeks.length} weeks: the group went from ${firstTotal} to ${lastTotal} followers. Top members now: ${leaders || 'none yet'}.`;
-  return { png: toPng(followerChartSvg(data)), alt };
+  return `Follower growth over ${data.weeks.length} weeks: the group went from ${firstTotal} to ${lastTotal} followers. Top members now: ${leaders || 'none yet'}.`;
+}
+
+export function renderFollowerChart(data: FollowerChartData, toPng: SvgToPng = svgToPng): { png: Uint8Array; alt: string } {
+  return { png: toPng(followerChartSvg(data)), alt: followerChartAlt(data) };
 }

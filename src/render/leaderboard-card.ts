@@ -45,9 +45,13 @@ export function leaderboardCardSvg(data: LeaderboardCardData): string {
   return svgDocument(width, height, parts.join(''));
 }
 
-export function renderLeaderboardCard(data: LeaderboardCardData, toPng: SvgToPng = svgToPng): { png: Uint8Array; alt: string } {
-  const alt = `${data.title}. ${data.columns
+/** The card in words, for screen readers and for a post whose picture could not be drawn. */
+export function leaderboardCardAlt(data: LeaderboardCardData): string {
+  return `${data.title}. ${data.columns
     .map((c) => `${c.heading}: ${c.rows.length ? c.rows.slice(0, ROWS).map((r) => `${r.rank === null ? '' : `${r.rank}. `}${r.name} ${r.value}`).join(', ') : 'nobody yet'}`)
     .join('. ')}.`;
-  return { png: toPng(leaderboardCardSvg(data)), alt };
+}
+
+export function renderLeaderboardCard(data: LeaderboardCardData, toPng: SvgToPng = svgToPng): { png: Uint8Array; alt: string } {
+  return { png: toPng(leaderboardCardSvg(data)), alt: leaderboardCardAlt(data) };
 }

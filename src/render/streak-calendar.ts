@@ -120,13 +120,17 @@ export function streakCalendarSvg(data: CalendarData): string {
   return svgDocument(width, height, parts.join(''));
 }
 
-/** The calendar as a PNG, with its text alternative. */
-export function renderStreakCalendar(data: CalendarData, toPng: SvgToPng = svgToPng): { png: Uint8Array; alt: string } {
+/** The calendar in words, for screen readers and for a post whose picture could not be drawn. */
+export function streakCalendarAlt(data: CalendarData): string {
   const start = calendarStart(data.today, data.weekStart);
   const inRange = (d: LocalDate) => d >= start && d <= data.today;
   const logged = [...data.words.keys()].filter(inRange).length;
   const frozen = [...data.frozen].filter(inRange).length;
   const vacation = [...data.vacation].filter(inRange).length;
-  const alt = `Streak calendar for ${data.name}, the 26 weeks to ${data.today}: ${plural(logged, 'day')} logged, ${frozen} bridged by a freeze, ${vacation} on vacation. Current streak ${plural(data.current, 'day')}, longest ${data.longest}.`;
-  return { png: toPng(streakCalendarSvg(data)), alt };
+  return `Streak calendar for ${data.name}, the 26 weeks to ${data.today}: ${plural(logged, 'day')} logged, ${frozen} bridged by a freeze, ${vacation} on vacation. Current streak ${plural(data.current, 'day')}, longest ${data.longest}.`;
+}
+
+/** The calendar as a PNG, with its text alternative. */
+export function renderStreakCalendar(data: CalendarData, toPng: SvgToPng = svgToPng): { png: Uint8Array; alt: string } {
+  return { png: toPng(streakCalendarSvg(data)), alt: streakCalendarAlt(data) };
 }

@@ -13,10 +13,10 @@ import { addDays, type LocalDate, localDateOf } from '../domain/local-date';
 import { type ListedMember, type Member, memberCalendar } from '../domain/member';
 import { type DateSpan, weekOf } from '../domain/periods';
 import { endedStreakBounds, streakEndedIn, streakOn } from '../domain/streak';
-import { renderFollowerChart } from '../render/follower-chart';
-import { renderLeaderboardCard } from '../render/leaderboard-card';
+import { followerChartAlt, renderFollowerChart } from '../render/follower-chart';
+import { leaderboardCardAlt, renderLeaderboardCard } from '../render/leaderboard-card';
 import { jobPost } from './job-post';
-import { drawPicture } from './draw-picture';
+import { drawPicture, type Picture } from './draw-picture';
 import { platformName } from './follower-service';
 import { type BoardRow, type LeaderboardService, spanInstants } from './leaderboard-service';
 import type { ServiceDeps } from './service-deps';
@@ -127,11 +127,15 @@ export class DigestService {
         },
       ],
     };
-    // A picture that cannot be drawn is left out; the text carries the same boards.
-    const card = await drawPicture(this.deps.logger, { groupId: group.id, picture: 'leaders card' }, () => renderLeaderboardCard(cardData, this.deps.settings.svgToPng));
+    const card = await drawPicture(this.deps.logger, { groupId: group.id, picture: 'leaders card' }, leaderboardCardAlt(cardData), () =>
+      renderLeaderboardCard(cardData, this.deps.settings.svgToPng),
+    );
+    // A picture that cannot be drawn is left out, and its text alternative said instead.
     const images: ReplyImage[] = [];
-    if (card) images.push({ fileName: 'leaders.png', ...card });
-    if (chart) images.push({ fileName: 'followers.png', ...chart });
+    for (const [fileName, picture] of [['leaders.png', card], ['followers.png', chart]] as const) {
+      if (picture?.png) images.push({ fileName, png: picture.png, alt: picture.alt });
+      else if (picture) lines.push(`🖼️ ${plain(picture.alt)}`);
+    }
     return channelReply([title, ...lines].join('\n'), {
       title,
       fields: [
@@ -144,7 +148,7 @@ export class DigestService {
   }
 
   /** The top members' follower counts over the 12 weeks to the digest week, and the group's total; none without counts or when it cannot be drawn. */
-  private async followerChart(group: Group, week: DateSpan, leaders: FollowerStanding[]): Promise<{ png: Uint8Array; alt: string } | undefined> {
+  private async followerChart(group: Group, week: DateSpan, leaders: FollowerStanding[]): Promise<Picture | undefined> {
     if (leaders.length === 0) return undefined;
     const weeks = Array.from({ length: CHART_WEEKS }, (_, i) => weekOf(addDays(week.from, -7 * (CHART_WEEKS - 1 - i)), group.weekStart));
     const top = leaders.slice(0, TOP);
@@ -155,7 +159,7 @@ export class DigestService {
       members: top.flatMap(({ memberId }) => (members.has(memberId) ? [{ name: members.get(memberId)!.displayName, values: history.members.get(memberId)! }] : [])),
       total: history.total,
     };
-    return drawPicture(this.deps.logger, { groupId: group.id, picture: 'follower chart' }, () => renderFollowerChart(data, this.deps.settings.svgToPng));
+    return drawPicture(this.deps.logger, { groupId: group.id, picture: 'follower chart' }, followerChartAlt(data), () => renderFollowerChart(data, this.deps.settings.svgToPng));
   }
 
   /** Who logged the day before the daily digest goes out. */

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database';
 import { listLoggedDays, sumLogs, wordsByDate } from '../db/log.repository';
-import { calendarStart, renderStreakCalendar } from '../render/streak-calendar';
+import { calendarStart, renderStreakCalendar, streakCalendarAlt } from '../render/streak-calendar';
 import { recordMilestone } from '../db/milestone.repository';
 import { findStreak, saveStreak } from '../db/streak.repository';
 import { listVacations } from '../db/vacation.repository';
@@ -23,7 +23,7 @@ import {
   type Vacation,
   vacationEnd,
 } from '../domain/streak';
-import { drawPicture } from './draw-picture';
+import { drawPicture, type Picture } from './draw-picture';
 import type { ServiceDeps } from './service-deps';
 
 export interface StreakSummary extends StreakToday {
@@ -45,11 +45,6 @@ export interface DayRecorded {
   freezeEarned: boolean;
   /** The missed day a freeze was spent on, if one was. */
   freezeBridged: LocalDate | null;
-}
-
-export interface StreakPicture {
-  png: Uint8Array;
-  alt: string;
 }
 
 export class StreakService {
@@ -99,9 +94,9 @@ export class StreakService {
 
   /**
    * The member's last 26 weeks as a calendar picture: words per day, freezes, vacations, today
-   * outlined. Undefined when it could not be drawn (logged): the figures answer without it.
+   * outlined. Without its PNG when it could not be drawn (logged): the reply gives its text alternative.
    */
-  async calendar(group: Group, member: Member): Promise<StreakPicture | undefined> {
+  async calendar(group: Group, member: Member): Promise<Picture> {
     const db = this.deps.db;
     const calendar = memberCalendar(member, group.timezone);
     const today = localDateOf(this.deps.clock.now(), calendar);
@@ -128,7 +123,7 @@ export class StreakService {
       current: shown.current,
       longest: shown.longest,
     };
-    return drawPicture(this.deps.logger, { groupId: group.id, picture: 'streak calendar' }, () => renderStreakCalendar(data, this.deps.settings.svgToPng));
+    return drawPicture(this.deps.logger, { groupId: group.id, picture: 'streak calendar' }, streakCalendarAlt(data), () => renderStreakCalendar(data, this.deps.settings.svgToPng));
   }
 
   async summary(group: Group, member: Member): Promise<StreakSummary> {

@@ -168,7 +168,9 @@ describe('a picture that cannot be drawn', () => {
     await h.send('Quillon', '/log 500');
     const reply = await h.send('Quillon', '/streak');
     expect(reply!.images).toBeUndefined();
-    expect(reply!.text).toMatch(/^Quillon's streak\nCurrent streak: 1 day 🔥\n[\s\S]*\nThe calendar picture could not be drawn this time\.$/);
+    expect(reply!.text).toMatch(
+      /^Quillon's streak\nCurrent streak: 1 day 🔥\n[\s\S]*\nThe calendar picture could not be drawn this time\. Streak calendar for Quillon, the 26 weeks to \d{4}-\d\d-\d\d: 1 day logged, 0 bridged by a freeze, 0 on vacation\. Current streak 1 day, longest 1\.$/,
+    );
     const group = await h.db.selectFrom('groups').select('id').executeTakeFirstOrThrow();
     expect(pictureErrors()).toMatchObject([{ groupId: group.id, picture: 'streak calendar', err: { message: 'the renderer is out of order' } }]);
     expect(JSON.stringify(pictureErrors())).not.toContain('Quillon');
@@ -188,6 +190,9 @@ describe('a picture that cannot be drawn', () => {
     expect(digests).toHaveLength(1);
     expect(digests[0]!.reply.text).toContain('✍️ Words: 500 from 1 writer. 1. Quillon 500');
     expect(digests[0]!.reply.images).toEqual([]);
+    // Each picture's text alternative is said in its place.
+    expect(digests[0]!.reply.text).toMatch(/\n🖼️ Week of Mon 2 Mar: leaders\. Streaks: .*Words: 1\. Quillon 500/);
+    expect(digests[0]!.reply.text).toMatch(/\n🖼️ Follower growth over 12 weeks: the group went from 120 to 120 followers\. Top members now: Quillon 120\./);
     expect(pictureErrors().map((e) => e.picture)).toEqual(['follower chart', 'leaders card']);
     const job = h.db.selectFrom('scheduled_jobs').select('state').where('job', '=', 'weekly-digest').where('period', '=', '2026-03-09T09:00');
     expect(await job.execute()).toEqual([{ state: 'done' }]);
