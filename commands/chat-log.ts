@@ -1,4 +1,4 @@
-import type { MessageHandler } from '../src/core/command';
+import type { MessageHandler } from '../src/router/command';
 import { privateReply } from '../src/core/reply';
 import { logReply } from './log';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand } from '../src/core/command';
+import { defineCommand } from '../src/router/command';
 import { plural } from '../src/core/format';
 import { privateReply } from '../src/core/reply';
 

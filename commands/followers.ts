@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand } from '../src/core/command';
+import { defineCommand } from '../src/router/command';
 import { formatDate, formatNumber, plain } from '../src/core/format';
 import { channelReply, privateReply } from '../src/core/reply';
 import { FOLLOWER_PLATFORMS, type FollowerGain } from '../src/domain/leaderboard';

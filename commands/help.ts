@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { type CommandDefinition, defineCommand } from '../src/core/command';
-import { acceptedValues, describeOptions, usage } from '../src/core/options';
+import { type CommandDefinition, defineCommand } from '../src/router/command';
+import { acceptedValues, describeOptions, usage } from '../src/router/options';
 import { privateReply } from '../src/core/reply';
-import { unknownCommand } from '../src/core/router';
+import { unknownCommand } from '../src/router/router';
 import { UserError } from '../src/core/user-error';
 
 function explainCommand(command: CommandDefinition) {

@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../src/core/command';
+import type { CommandDefinition } from '../src/router/command';
 import config from './config';
 import exportData from './export';
 import feed from './feed';

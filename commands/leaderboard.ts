@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand } from '../src/core/command';
+import { defineCommand } from '../src/router/command';
 import { formatDate, formatNumber, plain, plural, shortList } from '../src/core/format';
 import { channelReply } from '../src/core/reply';
 import type { PeriodName } from '../src/domain/periods';

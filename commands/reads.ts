@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineCommand } from '../src/core/command';
+import { defineCommand } from '../src/router/command';
 import { formatNumber, plain } from '../src/core/format';
-import { memberOption } from '../src/core/options';
+import { memberOption } from '../src/router/options';
 import { privateReply } from '../src/core/reply';
 
 /** The balance in words, the right way round: who reads whom more. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineCommand } from '../src/core/command';
+import { defineCommand } from '../src/router/command';
 import { channelMention } from '../src/core/format';
-import { channelOption } from '../src/core/options';
+import { channelOption } from '../src/router/options';
 import { channelReply } from '../src/core/reply';
 
 export default defineCommand({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineCommand } from '../src/core/command';
-import { memberOption } from '../src/core/options';
+import { defineCommand } from '../src/router/command';
+import { memberOption } from '../src/router/options';
 import { streakReply } from './streak';
 
 export default defineCommand({

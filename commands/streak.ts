@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineCommand, type GroupContext } from '../src/core/command';
+import { defineCommand, type GroupContext } from '../src/router/command';
 import { formatDate, formatNumber, plain, plural } from '../src/core/format';
-import { memberOption } from '../src/core/options';
+import { memberOption } from '../src/router/options';
 import { privateReply, type Reply } from '../src/core/reply';
 import { UserError } from '../src/core/user-error';
 import { MAX_FREEZES } from '../src/domain/streak';

@@ -2,7 +2,7 @@ import { chatLog, commands } from '../commands/index';
 import { AdapterHub } from './adapters/adapter-hub';
 import type { ChatAdapter } from './core/chat-adapter';
 import { type Clock, systemClock } from './core/clock';
-import { Router } from './core/router';
+import { Router } from './router/router';
 import { type DatabaseConfig, type DatabaseHandle, openDatabase } from './db/database';
 import { pruneHandledEvents } from './db/handled-event.repository';
 import { migrateToLatest } from './db/migrate';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { commands } from '../commands/index';
 import { CONFIG_VARIABLES } from '../src/config';
 import { slackCommandName } from '../src/adapters/slack/slack-commands';
-import { describeOptions } from '../src/core/options';
+import { describeOptions } from '../src/router/options';
 import { PROJECT_ROOT } from './support/processes';
 
 const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index';
 import { applicationCommands } from '../../src/adapters/discord/application-commands';
 import { DiscordAdapter } from '../../src/adapters/discord/discord-adapter';
-import { FakeClock } from '../../src/core/clock';
+import { FakeClock } from '../fakes/fake-clock';
 import type { Invocation } from '../../src/core/invocation';
 import { channelReply, privateReply, type Reply } from '../../src/core/reply';
 import { ChannelKind, FakeDiscord, type RecordedRequest, snowflake } from '../fakes/discord/fake-discord';

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index';
 import type { SlackAdapter } from '../../src/adapters/slack/slack-adapter';
 import { slackManifest } from '../../src/adapters/slack/slack-commands';
-import { FakeClock } from '../../src/core/clock';
-import { describeOptions, usage } from '../../src/core/options';
+import { FakeClock } from '../fakes/fake-clock';
+import { describeOptions, usage } from '../../src/router/options';
 import {
   blockAction,
   eventCallback,

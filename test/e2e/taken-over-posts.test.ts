@@ -1,7 +1,7 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SlackAdapter } from '../../src/adapters/slack/slack-adapter';
-import { FakeClock } from '../../src/core/clock';
+import { FakeClock } from '../fakes/fake-clock';
 import type { MessageRef } from '../../src/core/reply';
 import { ChannelKind, FakeDiscord, snowflake } from '../fakes/discord/fake-discord';
 import { FakeSlack, sendSignedRequest, slashCommand } from '../fakes/slack/fake-slack';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index';
 import type { CommandArgs } from '../../src/core/invocation';
-import { describeOptions, type OptionInfo } from '../../src/core/options';
+import { describeOptions, type OptionInfo } from '../../src/router/options';
 import { Harness, type LogEntry } from '../support/harness';
 
 const INPUTS = 20_000;

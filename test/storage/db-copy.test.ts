@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
-import { FakeClock } from '../../src/core/clock';
+import { FakeClock } from '../fakes/fake-clock';
 import { copySqliteToPostgres } from '../../src/db/copy-database';
 import { type Db, openDatabase } from '../../src/db/database';
 import { mediumFeed } from '../fixtures/feeds';

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { createApp, type App } from '../../src/app';
-import { FakeClock } from '../../src/core/clock';
+import { FakeClock } from '../fakes/fake-clock';
 import type { Actor, Conversation, Invocation } from '../../src/core/invocation';
 import type { Reply, ReplyButton } from '../../src/core/reply';
 import type { Dialect } from '../../src/db/database';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/core/clock';
+import { FakeClock } from '../fakes/fake-clock';
 import { UserError } from '../../src/core/user-error';
 import { RateLimits, type RateLimitSettings } from '../../src/services/rate-limits';
 

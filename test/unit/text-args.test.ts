@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { channelOption, dateOption, describeOptions, memberOption } from '../../src/core/options';
-import { coerceTextValues, countInWords, parseTextArgs, readNumber, tokenize } from '../../src/core/text-args';
+import { channelOption, dateOption, describeOptions, memberOption } from '../../src/router/options';
+import { coerceTextValues, countInWords, parseTextArgs, readNumber, tokenize } from '../../src/router/text-args';
 import { UserError } from '../../src/core/user-error';
 
 const logOptions = describeOptions(

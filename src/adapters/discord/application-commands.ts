@@ -8,8 +8,8 @@ import {
   REST,
   Routes,
 } from 'discord.js';
-import type { CommandDefinition } from '../../core/command';
-import { describeOptions, type OptionInfo } from '../../core/options';
+import type { CommandDefinition } from '../../router/command';
+import { describeOptions, type OptionInfo } from '../../router/options';
 
 type CommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
 type OptionJson = APIApplicationCommandBasicOption;

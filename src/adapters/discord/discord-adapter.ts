@@ -18,7 +18,7 @@ import {
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { ChatAdapter, InvocationHandler, PostOnce, WorkspaceTarget } from '../../core/chat-adapter';
-import type { CommandDefinition } from '../../core/command';
+import type { CommandDefinition } from '../../router/command';
 import type { Actor, Conversation, Invocation } from '../../core/invocation';
 import { type MessageRef, privateReply, type Reply } from '../../core/reply';
 import type { Logger } from '../../logger';

@@ -1,5 +1,5 @@
-import type { CommandDefinition } from '../../core/command';
-import { describeOptions, usage } from '../../core/options';
+import type { CommandDefinition } from '../../router/command';
+import { describeOptions, usage } from '../../router/options';
 
 /** Slack's own commands, which apps cannot register. */
 const SLACK_BUILT_INS = new Set([

@@ -1,5 +1,5 @@
 import { acceptedValues, type OptionInfo } from './options';
-import { UserError } from './user-error';
+import { UserError } from '../core/user-error';
 
 /**
  * Turns one line of text (a Slack command's text, a console line) into raw option values:

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import type { Group } from '../domain/group';
 import type { Services } from '../services/index';
-import type { Clock } from './clock';
-import type { Actor, Conversation } from './invocation';
+import type { Clock } from '../core/clock';
+import type { Actor, Conversation } from '../core/invocation';
 import type { OptionsSchema } from './options';
-import type { Reply } from './reply';
+import type { Reply } from '../core/reply';
 
 /** What a handler knows about the invocation, and the services it may call. */
 export interface CommandContext {

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { Services } from '../services/index';
-import type { Clock } from './clock';
-import { cleanText, hasControlCharacters } from './clean-text';
+import type { Clock } from '../core/clock';
+import { cleanText, hasControlCharacters } from '../core/clean-text';
 import type { ButtonDefinition, CommandContext, CommandDefinition, MessageHandler } from './command';
-import type { Actor, CommandArgs, Invocation } from './invocation';
+import type { Actor, CommandArgs, Invocation } from '../core/invocation';
 import { acceptedValues, describeOptions, type OptionInfo, usage } from './options';
-import { closest } from './format';
-import { privateReply, type Reply } from './reply';
+import { closest } from '../core/format';
+import { privateReply, type Reply } from '../core/reply';
 import { clip, coerceTextValues, parseTextArgs } from './text-args';
-import { UserError } from './user-error';
+import { UserError } from '../core/user-error';
 
 export const MAX_ARGUMENT_TEXT = 4000;
 
