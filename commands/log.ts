@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/router/command';
-import { formatDate, formatNumber, plain, plural } from '../src/core/format';
+import { clip, formatDate, formatNumber, plain, plural } from '../src/core/format';
 import { dateOption } from '../src/router/options';
 import { channelReply, privateReply, type Reply } from '../src/core/reply';
-import { clip } from '../src/router/text-args';
 import type { LogTotals } from '../src/db/log.repository';
 import { type LogEntryInput, MAX_MINUTES, MAX_NOTE_CHARS, MAX_WORDS } from '../src/domain/log-entry';
 import { MAX_FREEZES, type StreakToday } from '../src/domain/streak';

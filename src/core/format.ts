@@ -2,9 +2,9 @@ import { DateTime } from 'luxon';
 import type { Platform } from './invocation';
 
 /**
- * Reply text is plain text plus two pieces of markup every adapter understands: `<@userId>` for a
- * person and `<#channelId>` for a channel. Anything a user typed goes through `plain()` first, so
- * it can never forge that markup (or an @everyone).
+ * Reply text is plain text plus three pieces of markup every adapter understands (see Reply):
+ * `<@userId>` for a person, `<#channelId>` for a channel and `<t:unixSeconds:R>` for a relative time.
+ * Anything a user typed goes through `plain()` first, so it can never forge that markup (or an @everyone).
  */
 export function plain(text: string): string {
   return text
@@ -18,6 +18,11 @@ export const channelMention = (channelId: string) => `<#${channelId}>`;
 
 /** What people on a platform call the place a group lives in: a server on Discord, a workspace elsewhere. */
 export const workspaceNoun = (platform: Platform) => (platform === 'discord' ? 'server' : 'workspace');
+
+/** Text cut to `length` characters with an ellipsis, for a line or a field with a limit. */
+export function clip(text: string, length = 60): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
 
 const numbers = new Intl.NumberFormat('en-US');
 

@@ -64,6 +64,9 @@ export interface MessageRef {
   messageId: string;
 }
 
+/** The answer to anything that went wrong on the bot's side (a bug, not a mistake the person can fix). */
+export const APOLOGY = 'Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.';
+
 export function privateReply(text: string, extra: Omit<Reply, 'text' | 'visibility'> = {}): Reply {
   return { text, ...extra, visibility: 'private' };
 }

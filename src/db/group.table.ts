@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Selectable, Updateable } from 'kysely';
 
 export interface GroupTable {
   id: Generated<number>;
@@ -39,5 +39,4 @@ export interface GroupAdminTable {
 }
 
 export type GroupRow = Selectable<GroupTable>;
-export type NewGroupRow = Insertable<GroupTable>;
 export type GroupUpdate = Updateable<GroupTable>;

@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { Generated } from 'kysely';
 
 export interface MemberTable {
   id: Generated<number>;
@@ -15,4 +15,3 @@ export interface MemberTable {
   follower_total: number | null;
 }
 
-export type MemberRow = Selectable<MemberTable>;

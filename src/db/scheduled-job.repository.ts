@@ -5,7 +5,7 @@ import type { JobState, ScheduledJobRow } from './scheduled-job.table';
 export interface JobKey {
   job: string;
   subject: string;
-  /** The local period it is for ('2026-W12', '2026-03-16'), or '' for one-off work. */
+  /** The local occurrence it is for (a wall time such as '2026-03-16T09:00', or a date), or '' for one-off work. */
   period: string;
 }
 

@@ -43,7 +43,6 @@ export type GroupSettings = Pick<
 export const DEFAULT_DIGEST_CRON = '0 9 * * 1';
 export const DEFAULT_DAILY_DIGEST_CRON = '0 9 * * *';
 
-export const DEFAULT_BACKFILL_DAYS = 2;
 export const MAX_BACKFILL_DAYS = 14;
 
 export function announceConversation(group: Group): Conversation {

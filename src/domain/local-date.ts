@@ -169,6 +169,3 @@ export function canonicalZone(input: string): string | undefined {
   return IANAZone.isValidZone(titled) ? titled : trimmed;
 }
 
-export function maxDate(a: LocalDate, b: LocalDate): LocalDate {
-  return a >= b ? a : b;
-}

@@ -1,5 +1,3 @@
-import type { LocalDate } from './local-date';
-
 /** An announced article and its first-hour window. */
 export interface Publication {
   id: number;
@@ -18,8 +16,6 @@ export interface Publication {
   closedAt: number | null;
 }
 
-export const DEFAULT_READ_WINDOW_MINUTES = 60;
-export const DEFAULT_FAIR_WINDOW = 5;
 
 /** A read counts for the first hour up to and including the instant the window closes. */
 export function isFirstHourRead(readAt: number, publication: Pick<Publication, 'windowEndsAt'>): boolean {
@@ -49,6 +45,3 @@ export function readingDebt(
   const asked = Math.min(required, recentByOthers.length);
   return { asked, needed: Math.max(0, asked - read), unread: recentByOthers.filter((p) => !readIds.has(p.id)) };
 }
-
-/** The dates of the last `days` days up to `today`, for "over the last 30 days" summaries. */
-export type ReadingPeriod = { from: LocalDate; to: LocalDate };

@@ -30,8 +30,6 @@ export interface CalendarData {
   longest: number;
 }
 
-export type CellKind = 'empty' | 'logged' | 'freeze' | 'vacation';
-
 /** The shade of a logged day: by words written, or the middle shade when no words were counted. */
 export function levelOf(words: number): number {
   if (words === 0) return 1;

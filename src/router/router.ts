@@ -6,9 +6,9 @@ import { cleanText, hasControlCharacters } from '../core/clean-text';
 import type { ButtonDefinition, CommandContext, CommandDefinition, MessageHandler } from './command';
 import type { Actor, CommandArgs, Invocation } from '../core/invocation';
 import { acceptedValues, describeOptions, type OptionInfo, usage } from './options';
-import { closest } from '../core/format';
-import { privateReply, type Reply } from '../core/reply';
-import { clip, coerceTextValues, parseTextArgs } from './text-args';
+import { clip, closest } from '../core/format';
+import { APOLOGY, privateReply, type Reply } from '../core/reply';
+import { coerceTextValues, parseTextArgs } from './text-args';
 import { UserError } from '../core/user-error';
 
 export const MAX_ARGUMENT_TEXT = 4000;
@@ -50,7 +50,7 @@ export class Router {
         return privateReply(error.message);
       }
       this.deps.logger.error({ err: error, invocation: describe(invocation) }, 'handler failed');
-      return privateReply('Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.');
+      return privateReply(APOLOGY);
     }
   }
 

@@ -1,3 +1,4 @@
+import { clip } from '../core/format';
 import { acceptedValues, type OptionInfo } from './options';
 import { UserError } from '../core/user-error';
 
@@ -294,6 +295,3 @@ export function coerceTextValues(raw: Record<string, string>, infos: OptionInfo[
   return out;
 }
 
-export function clip(text: string, length = 60): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
-}

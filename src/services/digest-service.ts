@@ -1,4 +1,4 @@
-import { formatDate, formatNumber, NAMES_SHOWN, plain, plural, shortList } from '../core/format';
+import { formatDate, formatNumber, NAMES_SHOWN, plain, plural, shortList, userMention } from '../core/format';
 import { channelReply, privateReply, type Reply, type ReplyImage } from '../core/reply';
 import { type FollowerStanding, membersReportingSince } from '../db/follower.repository';
 import { findGroupById } from '../db/group.repository';
@@ -221,7 +221,7 @@ export class DigestService {
     const recipient = { platform: group.platform, workspaceId: group.workspaceId, userId: member.userId, displayName: member.displayName };
     if (!(await this.deps.outbound.directMessage(recipient, reply))) {
       // Direct messages closed: a mention of that one member in the group's channel.
-      const ref = await this.deps.outbound.post(announceConversation(group), { ...reply, text: `<@${member.userId}> ${reply.text}`, visibility: 'channel', pings: { users: [member.userId] } }, jobPost(job));
+      const ref = await this.deps.outbound.post(announceConversation(group), { ...reply, text: `${userMention(member.userId)} ${reply.text}`, visibility: 'channel', pings: { users: [member.userId] } }, jobPost(job));
       await markSent(ref.messageId);
       return 'done';
     }

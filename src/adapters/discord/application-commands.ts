@@ -10,11 +10,11 @@ import {
 } from 'discord.js';
 import type { CommandDefinition } from '../../router/command';
 import { describeOptions, type OptionInfo } from '../../router/options';
+import { clip } from '../../core/format';
 
 type CommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
 type OptionJson = APIApplicationCommandBasicOption;
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 function optionJson(option: OptionInfo): OptionJson {
   const base = { name: option.name, description: clip(option.description, 100), required: option.required };

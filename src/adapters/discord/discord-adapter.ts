@@ -20,10 +20,11 @@ import { once } from 'node:events';
 import type { ChatAdapter, InvocationHandler, PostOnce, WorkspaceTarget } from '../../core/chat-adapter';
 import type { CommandDefinition } from '../../router/command';
 import type { Actor, Conversation, Invocation } from '../../core/invocation';
-import { type MessageRef, privateReply, type Reply } from '../../core/reply';
+import { APOLOGY, type MessageRef, privateReply, type Reply } from '../../core/reply';
 import type { Logger } from '../../logger';
 import { registerCommands } from './application-commands';
 import { decodeCustomId, renderForDiscord } from './render-discord';
+import { channelMention, userMention } from '../../core/format';
 
 export interface DiscordAdapterOptions {
   token: string;
@@ -211,7 +212,7 @@ export class DiscordAdapter implements ChatAdapter {
     const reply =
       (await pending.catch((error: unknown) => {
         this.options.logger.error({ err: error, interaction: interaction.id }, 'discord handler failed');
-        return privateReply('Sorry, something went wrong on my side. Please try again in a moment.');
+        return privateReply(APOLOGY);
       })) ?? privateReply('Done.');
     clearTimeout(timer);
     const message = renderForDiscord(reply);
@@ -337,8 +338,8 @@ function conversationOf(source: { guildId: string | null; channelId: string | nu
 function optionValues(interaction: ChatInputCommandInteraction): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const option of interaction.options.data) {
-    if (option.user) values[option.name] = `<@${option.user.id}>`;
-    else if (option.channel) values[option.name] = `<#${option.channel.id}>`;
+    if (option.user) values[option.name] = userMention(option.user.id);
+    else if (option.channel) values[option.name] = channelMention(option.channel.id);
     else if (option.value !== undefined) values[option.name] = option.value;
   }
   return values;

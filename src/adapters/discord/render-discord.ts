@@ -1,6 +1,7 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import { ButtonStyle, ComponentType } from 'discord.js';
 import { type Reply, type ReplyButton, richBody } from '../../core/reply';
+import { clip } from '../../core/format';
 
 /** What discord.js send/reply/edit calls take; the same shape for channel posts and interaction replies. */
 export interface DiscordMessage {
@@ -14,7 +15,6 @@ export interface DiscordMessage {
 const CUSTOM_ID_LIMIT = 100;
 const ACCENT = 0x5b8def;
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** A button's action and payload in one custom_id, which Discord limits to 100 characters. */
 export function encodeCustomId(action: string, payload = ''): string {

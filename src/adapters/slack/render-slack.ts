@@ -1,4 +1,5 @@
 import { type Reply, type ReplyButton, richBody } from '../../core/reply';
+import { clip } from '../../core/format';
 
 /** The core markup (`<@user>`, `<#channel>`, `<t:unix:R>`); anything else in angle brackets is literal text. */
 const MARKUP = /<(@[A-Za-z0-9]+|#[A-Za-z0-9_-]+|t:\d+:R)>/g;
@@ -26,7 +27,6 @@ export function slackText(text: string): string {
   return out + escapePlain(text.slice(last));
 }
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export type SlackBlock = Record<string, unknown>;
 
