@@ -118,9 +118,14 @@ describe('the Discord adapter, real bot wiring against a fake Discord', () => {
     const message = fake.message({ guildId, channelId: writing, author: bo, content: '+300 words on chapter two' });
     await fake.waitForRequest({ method: 'PUT', path: `/channels/${writing}/messages/${message.id}/reactions/✅/@me` });
     fake.message({ guildId, channelId: offTopic, author: bo, content: '+999 words' });
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const rows = await bot.app.database.db.selectFrom('logs').select(['words', 'source', 'message_id']).where('source', '=', 'chat').execute();
-    expect(rows).toEqual([{ words: 300, source: 'chat', message_id: message.id }]);
+    // The gateway delivers in order: once a later message in the group channel is answered, the other one was seen.
+    const later = fake.message({ guildId, channelId: writing, author: bo, content: '+20 words' });
+    await fake.waitForRequest({ method: 'PUT', path: `/channels/${writing}/messages/${later.id}/reactions/✅/@me` });
+    const rows = await bot.app.database.db.selectFrom('logs').select(['words', 'source', 'message_id']).where('source', '=', 'chat').orderBy('id').execute();
+    expect(rows).toEqual([
+      { words: 300, source: 'chat', message_id: message.id },
+      { words: 20, source: 'chat', message_id: later.id },
+    ]);
   });
 
   it('follows an edit and a delete of a logged message', async () => {
