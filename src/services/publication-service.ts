@@ -1,3 +1,4 @@
+import type { Timer } from '../core/clock';
 import type { Actor, Conversation } from '../core/invocation';
 import type { MessageRef } from '../core/reply';
 import { UserError } from '../core/user-error';
@@ -74,7 +75,7 @@ interface PendingRead {
 }
 
 export class PublicationService {
-  private readonly trailingEdits = new Map<number, NodeJS.Timeout>();
+  private readonly trailingEdits = new Map<number, Timer>();
   /** Clicks waiting to be recorded together, by publication. */
   private readonly pendingReads = new Map<number, PendingRead[]>();
 
@@ -233,11 +234,10 @@ export class PublicationService {
       const interval = settings.announcementEditIntervalMs;
       if (!force && !(await claimEditSlot(db, publicationId, clock.now(), interval))) {
         if (!this.trailingEdits.has(publicationId)) {
-          const timer = setTimeout(() => {
+          const timer = clock.after(interval, () => {
             this.trailingEdits.delete(publicationId);
             void this.refreshAnnouncement(publicationId, true);
-          }, interval);
-          timer.unref();
+          });
           this.trailingEdits.set(publicationId, timer);
         }
         return;
@@ -253,7 +253,7 @@ export class PublicationService {
   /** Waits for pending count edits (for shutdown and tests). */
   async flushEdits(): Promise<void> {
     const pending = [...this.trailingEdits.keys()];
-    for (const id of pending) clearTimeout(this.trailingEdits.get(id));
+    for (const id of pending) this.trailingEdits.get(id)?.cancel();
     this.trailingEdits.clear();
     await Promise.all(pending.map((id) => this.refreshAnnouncement(id, true)));
   }

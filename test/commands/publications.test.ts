@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Reply } from '../../src/core/reply';
 import { Harness } from '../support/harness';
 import { WebServer } from '../support/web-server';
@@ -124,12 +124,15 @@ describe('publications', () => {
     await h.send('Bo', '/publish https://example.com/a A');
     const button = readButton(announcements()[0]!);
     for (const name of ['Cy', 'Di', 'Ed', 'Fa', 'Gu']) await h.press(name, button);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(h.adapter.edits).toHaveLength(1);
+    await vi.waitFor(() => expect(h.adapter.edits).toHaveLength(1));
     expect(h.adapter.edits[0]!.reply.text).toMatch(/1 read so far/);
-    await h.app.services.publications.flushEdits();
-    expect(h.adapter.edits).toHaveLength(2);
-    expect(h.adapter.edits.at(-1)!.reply.text).toMatch(/5 reads so far/);
+    // The later clicks wait for the interval, on the bot's clock: nothing more until it has passed.
+    h.clock.advance(999);
+    await h.press('Hu', button);
+    expect(h.adapter.edits).toHaveLength(1);
+    h.clock.advance(1);
+    await vi.waitFor(() => expect(h.adapter.edits).toHaveLength(2));
+    expect(h.adapter.edits.at(-1)!.reply.text).toMatch(/6 reads so far/);
     expect(h.adapter.edits.at(-1)!.ref.messageId).toBe(announcements()[0]!.messageId);
   });
 
