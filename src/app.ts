@@ -8,10 +8,9 @@ import { pruneHandledEvents } from './db/handled-event.repository';
 import { migrateToLatest } from './db/migrate';
 import type { Logger } from './logger';
 import { DigestPlanner } from './scheduler/digest-planner';
-import { type JobHandler, Scheduler } from './scheduler/scheduler';
-import { DIGEST_JOBS } from './services/digest-service';
+import { jobRegistry, reportRepeatedFailure } from './scheduler/jobs';
+import { Scheduler } from './scheduler/scheduler';
 import { createServices, DEFAULT_SERVICE_SETTINGS, type ServiceSettings, type Services } from './services/index';
-import { FIRST_HOUR_CLOSE_JOB } from './services/publication-service';
 
 const HANDLED_EVENTS_KEPT_MS = 7 * 24 * 3_600_000;
 const HANDLED_EVENTS_PRUNE_EVERY_MS = 3_600_000;
@@ -51,22 +50,18 @@ export async function createApp(options: {
   const services = createServices({ db: database.db, clock, outbound: hub, logger, settings });
   const router = new Router({ commands, messages: chatLog, services, clock, logger });
   const planner = new DigestPlanner({ db: database.db, logger });
-  // A digest is one post: once it is out (a post that landed after the job's deadline), a retry has nothing left to do.
-  const runDigest: JobHandler = async (job, markSent) => (job.message_id ? 'done' : services.digests.run(job, markSent));
+  const jobs = jobRegistry({ db: database.db, outbound: hub, services });
   const scheduler = new Scheduler({
     db: database.db,
     clock,
     logger,
-    handlers: {
-      [FIRST_HOUR_CLOSE_JOB]: (job, markSent) => services.publications.closeWindow(job, markSent),
-      ...Object.fromEntries(Object.values(DIGEST_JOBS).map((job) => [job, runDigest])),
-    },
+    jobs,
     tasks: {
       'digest planning': (now) => planner.plan(now),
       'feed polls': () => services.feeds.pollDue(),
       'forgetting handled events': (now) => forgetHandledEvents(now),
     },
-    onRepeatedFailure: (job, error) => services.digests.reportRepeatedFailure(job, error),
+    onRepeatedFailure: reportRepeatedFailure(jobs, hub),
   });
   // Handled event keys only need to outlive the platforms' retries (minutes): keep a week, prune hourly.
   let prunedAt = Number.NEGATIVE_INFINITY;

@@ -36,6 +36,16 @@ describe('layer boundaries', () => {
     expect(above.test("import { plain } from './format';")).toBe(false);
   });
 
+  it('keeps the scheduler above the services: services and domain never import src/scheduler', () => {
+    const scheduler = /(?:from\s+|import\s*\(\s*)['"]\.\.\/scheduler\b/;
+    const offenders = ['src/services', 'src/domain'].flatMap((dir) => sourceFiles(join(PROJECT_ROOT, dir)))
+      .filter((file) => scheduler.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(PROJECT_ROOT, file));
+    expect(offenders).toEqual([]);
+    expect(scheduler.test("import { JOB_NAMES } from '../scheduler/jobs';")).toBe(true);
+    expect(scheduler.test("import { JOB_NAMES } from '../domain/job-names';")).toBe(false);
+  });
+
   it('keeps test doubles out of the shipped code', () => {
     const offenders = sourceFiles(join(PROJECT_ROOT, 'src')).filter((file) => /\bclass FakeClock\b|from ['"][./]*test\//.test(readFileSync(file, 'utf8')));
     expect(offenders).toEqual([]);

@@ -4,12 +4,12 @@ import { listMembersWithReminders } from '../db/member.repository';
 import { scheduleJob } from '../db/scheduled-job.repository';
 import { findStreaks } from '../db/streak.repository';
 import type { Group } from '../domain/group';
+import { JOB_NAMES } from '../domain/job-names';
 import { addDays, dayEnd, localDateOf } from '../domain/local-date';
 import { memberCalendar } from '../domain/member';
 import { CATCH_UP_MS, instantOfWallTime, latestOccurrence, nextOccurrences, occurrencesBetween } from '../domain/schedule';
 import { EMPTY_STREAK } from '../domain/streak';
 import type { Logger } from '../logger';
-import { DIGEST_JOBS } from '../services/digest-service';
 
 const LOOK_BACK_MS = 8 * 24 * 3_600_000;
 /** The default nudge: this long before the member's writing day ends. */
@@ -34,8 +34,8 @@ export class DigestPlanner {
     const groups = await listAllGroups(this.deps.db);
     for (const group of groups) {
       try {
-        await this.planCron(DIGEST_JOBS.weekly, group, group.digestCron, now);
-        if (group.dailyDigestCron) await this.planCron(DIGEST_JOBS.daily, group, group.dailyDigestCron, now);
+        await this.planCron(JOB_NAMES.weeklyDigest, group, group.digestCron, now);
+        if (group.dailyDigestCron) await this.planCron(JOB_NAMES.dailyDigest, group, group.dailyDigestCron, now);
         await this.planFollowersReminder(group, now);
       } catch (error) {
         this.deps.logger.error({ err: error, group: group.id }, 'planning the digests of a group failed');
@@ -64,7 +64,7 @@ export class DigestPlanner {
 
   /** The reminder to report followers goes out a day before the weekly digest, at the same local time. */
   private async planFollowersReminder(group: Group, now: number): Promise<void> {
-    const memo = `${DIGEST_JOBS.followersReminder}:${group.id}`;
+    const memo = `${JOB_NAMES.followersReminder}:${group.id}`;
     const schedule = `${group.digestCron}|${group.timezone}`;
     const known = this.planned.get(memo);
     if (known && known.schedule === schedule && now < known.nextAt) return;
@@ -74,7 +74,7 @@ export class DigestPlanner {
     const at = instantOfWallTime(reminderKey, group.timezone);
     if (now >= at && at >= group.createdAt) {
       const state = now - at <= CATCH_UP_MS ? 'pending' : 'skipped';
-      await scheduleJob(this.deps.db, { job: DIGEST_JOBS.followersReminder, subject: String(group.id), period: next.key }, at, now, state);
+      await scheduleJob(this.deps.db, { job: JOB_NAMES.followersReminder, subject: String(group.id), period: next.key }, at, now, state);
     }
     // Nothing changes until the reminder is due, or, once it is planned, until the digest itself goes out.
     this.planned.set(memo, { schedule, key: next.key, nextAt: now >= at ? next.at : at });
@@ -89,7 +89,7 @@ export class DigestPlanner {
       if (!group || !member.remindAt) continue;
       const calendar = memberCalendar(member, group.timezone);
       const today = localDateOf(now, calendar);
-      const memo = `${DIGEST_JOBS.streakNudge}:${member.id}`;
+      const memo = `${JOB_NAMES.streakNudge}:${member.id}`;
       if (this.planned.get(memo)?.key === today) continue;
       const state = states.get(member.id) ?? EMPTY_STREAK;
       // Not worth a row: no streak to keep, or today already written.
@@ -97,7 +97,7 @@ export class DigestPlanner {
       const end = dayEnd(today, calendar);
       const at = member.remindAt === 'auto' ? end - DEFAULT_NUDGE_BEFORE_END_MS : this.nudgeInstant(today, member.remindAt, calendar.zone, calendar.rolloverHour);
       if (now < at || now >= end) continue;
-      await scheduleJob(this.deps.db, { job: DIGEST_JOBS.streakNudge, subject: String(member.id), period: today }, at, now);
+      await scheduleJob(this.deps.db, { job: JOB_NAMES.streakNudge, subject: String(member.id), period: today }, at, now);
       this.planned.set(memo, { schedule: member.remindAt, key: today, nextAt: end });
     }
   }

@@ -18,6 +18,12 @@ export type JobHandler = (
   signal: AbortSignal,
 ) => Promise<'done' | 'skipped'>;
 
+/** A kind of job the scheduler claims and runs: rows of scheduled_jobs whose `job` is `name`. */
+export interface SchedulerJob {
+  name: string;
+  run: JobHandler;
+}
+
 /** Work that runs on every tick besides claimed jobs: feed polls, planning the next digests. `signal` fires at its deadline. */
 export type TickTask = (now: number, signal: AbortSignal) => Promise<unknown>;
 
@@ -25,7 +31,8 @@ export interface SchedulerOptions {
   db: Db;
   clock: Clock;
   logger: Logger;
-  handlers: Record<string, JobHandler>;
+  /** The jobs this process runs (src/scheduler/jobs.ts); rows of other jobs are left alone. */
+  jobs: readonly SchedulerJob[];
   tasks?: Record<string, TickTask>;
   /**
    * A claim older than this belongs to a process that died: the job is taken over. A live process
@@ -146,13 +153,14 @@ export class Scheduler {
 
   /** Claims and runs due jobs a batch at a time until none is left, so a thousand digests need not wait for more ticks. */
   private async runDueJobs(abandoned: AbortSignal): Promise<void> {
-    const { db, clock, handlers, jobDeadlineMs = DEFAULT_JOB_DEADLINE_MS } = this.options;
+    const { db, clock, jobDeadlineMs = DEFAULT_JOB_DEADLINE_MS } = this.options;
+    const handlers = new Map(this.options.jobs.map((job) => [job.name, job.run]));
     const staleClaimMs = this.options.staleClaimMs ?? jobDeadlineMs + 60_000;
     for (;;) {
       if (this.stopping || abandoned.aborted) return;
       const now = clock.now();
-      const jobs = await claimDueJobs(db, { now, staleBefore: now - staleClaimMs, owner: this.owner, limit: JOBS_PER_CLAIM, jobs: Object.keys(handlers) });
-      for (const job of jobs) await this.run(job, handlers[job.job]!);
+      const jobs = await claimDueJobs(db, { now, staleBefore: now - staleClaimMs, owner: this.owner, limit: JOBS_PER_CLAIM, jobs: [...handlers.keys()] });
+      for (const job of jobs) await this.run(job, handlers.get(job.job)!);
       if (jobs.length < JOBS_PER_CLAIM) return;
     }
   }

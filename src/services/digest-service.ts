@@ -1,32 +1,21 @@
 import { formatDate, formatNumber, NAMES_SHOWN, plain, plural, shortList, userMention } from '../core/format';
 import { channelReply, privateReply, type Reply, type ReplyImage } from '../core/reply';
 import { type FollowerStanding, membersReportingSince } from '../db/follower.repository';
-import { findGroupById } from '../db/group.repository';
 import { membersWhoLogged, milestonesBetween, publicationsBetween } from '../db/leaderboard.repository';
-import { findListedMembers, findMemberById, listMembers } from '../db/member.repository';
-import { findPublication } from '../db/publication.repository';
+import { findListedMembers, listMembers } from '../db/member.repository';
 import { findStreak, streaksBegunIn, streaksCoveredBetween } from '../db/streak.repository';
-import type { ScheduledJobRow } from '../db/scheduled-job.table';
 import { groupVacations, listVacations } from '../db/vacation.repository';
-import { announceConversation, type Group } from '../domain/group';
+import type { Group } from '../domain/group';
 import { addDays, type LocalDate, localDateOf } from '../domain/local-date';
 import { type ListedMember, type Member, memberCalendar } from '../domain/member';
 import { type DateSpan, weekOf } from '../domain/periods';
 import { endedStreakBounds, streakEndedIn, streakOn } from '../domain/streak';
 import { followerChartAlt, renderFollowerChart } from '../render/follower-chart';
 import { leaderboardCardAlt, renderLeaderboardCard } from '../render/leaderboard-card';
-import { jobPost } from './job-post';
 import { drawPicture, type Picture } from './draw-picture';
 import { platformName } from './follower-service';
 import { type BoardRow, type LeaderboardService, spanInstants } from './leaderboard-service';
 import type { ServiceDeps } from './service-deps';
-
-export const DIGEST_JOBS = {
-  weekly: 'weekly-digest',
-  daily: 'daily-digest',
-  followersReminder: 'followers-reminder',
-  streakNudge: 'streak-nudge',
-} as const;
 
 const TOP = 5;
 
@@ -51,7 +40,7 @@ function rankedLine(rows: BoardRow[], value: (row: BoardRow) => string): string 
     .join(' · ');
 }
 
-/** The scheduled posts: the weekly and daily digests, the followers reminder, and streak-at-risk nudges. */
+/** What the scheduled posts say: the weekly and daily digests, the followers reminder, and streak-at-risk nudges (src/scheduler/jobs.ts posts them). */
 export class DigestService {
   constructor(
     private readonly deps: ServiceDeps,
@@ -195,61 +184,6 @@ export class DigestService {
     const shown = streakOn(state, today, calendar, vacations);
     if (shown.current < 2 || !shown.atRisk) return undefined;
     return privateReply(`🔥 Your ${shown.current}-day writing streak is waiting for today's words. Log before your day ends: /log 250`);
-  }
-
-  /** Runs one scheduled post. */
-  async run(job: ScheduledJobRow, markSent: (messageId: string) => Promise<void>): Promise<'done' | 'skipped'> {
-    if (job.job === DIGEST_JOBS.streakNudge) return this.runNudge(job, markSent);
-    const group = await findGroupById(this.deps.db, Number(job.subject));
-    if (!group) return 'skipped';
-    let reply: Reply | undefined;
-    if (job.job === DIGEST_JOBS.weekly) reply = await this.weekly(group, job.period);
-    else if (job.job === DIGEST_JOBS.daily) reply = await this.daily(group, job.period);
-    else if (job.job === DIGEST_JOBS.followersReminder) reply = await this.followersReminder(group, job.period);
-    if (!reply) return 'skipped';
-    const ref = await this.deps.outbound.post(announceConversation(group), reply, jobPost(job));
-    await markSent(ref.messageId);
-    return 'done';
-  }
-
-  private async runNudge(job: ScheduledJobRow, markSent: (messageId: string) => Promise<void>): Promise<'done' | 'skipped'> {
-    const member = await findMemberById(this.deps.db, Number(job.subject));
-    const group = member && (await findGroupById(this.deps.db, member.groupId));
-    if (!member || !group) return 'skipped';
-    const reply = await this.streakNudge(group, member);
-    if (!reply) return 'skipped';
-    const recipient = { platform: group.platform, workspaceId: group.workspaceId, userId: member.userId, displayName: member.displayName };
-    if (!(await this.deps.outbound.directMessage(recipient, reply))) {
-      // Direct messages closed: a mention of that one member in the group's channel.
-      const ref = await this.deps.outbound.post(announceConversation(group), { ...reply, text: `${userMention(member.userId)} ${reply.text}`, visibility: 'channel', pings: { users: [member.userId] } }, jobPost(job));
-      await markSent(ref.messageId);
-      return 'done';
-    }
-    await markSent('direct-message');
-    return 'done';
-  }
-
-  /** Tells the group's setter-upper and admins, once, that a scheduled post keeps failing. */
-  async reportRepeatedFailure(job: ScheduledJobRow, error: string): Promise<void> {
-    const group = await this.groupOfJob(job);
-    if (!group) return;
-    const people = new Set([group.createdBy, ...group.admins].filter((id): id is string => Boolean(id)));
-    const what = job.job.replace(/-/g, ' ');
-    const reply = privateReply(
-      `I couldn't post the ${what} in <#${group.announceChannelId}> after several tries (${error}). Check that I can post there, or choose another channel with /config channel.`,
-    );
-    for (const userId of people) {
-      await this.deps.outbound.directMessage({ platform: group.platform, workspaceId: group.workspaceId, userId, displayName: userId }, reply);
-    }
-  }
-
-  private async groupOfJob(job: ScheduledJobRow): Promise<Group | undefined> {
-    if (job.job === DIGEST_JOBS.streakNudge) return undefined;
-    if (job.job === 'first-hour-close') {
-      const publication = await findPublication(this.deps.db, Number(job.subject));
-      return publication && findGroupById(this.deps.db, publication.groupId);
-    }
-    return findGroupById(this.deps.db, Number(job.subject));
   }
 
   /**

@@ -25,6 +25,7 @@ import { deleteJob, type JobKey, scheduleJob } from '../db/scheduled-job.reposit
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
 import { canonicalUrl, displayUrl } from '../domain/canonical-url';
 import { announceConversation, type Group } from '../domain/group';
+import { JOB_NAMES } from '../domain/job-names';
 import type { Member } from '../domain/member';
 import { CATCH_UP_MS } from '../domain/schedule';
 import { isFirstHourRead, type Publication, type ReadingDebt, readingDebt } from '../domain/publication';
@@ -36,10 +37,9 @@ import type { Joining, MemberService } from './member-service';
 import { announcementReply, wrapUpReply } from './publication-messages';
 import type { ServiceDeps } from './service-deps';
 
-export const FIRST_HOUR_CLOSE_JOB = 'first-hour-close';
 const READ_BALANCE_DAYS = 30;
 
-const closeJobOf = (publicationId: number): JobKey => ({ job: FIRST_HOUR_CLOSE_JOB, subject: String(publicationId), period: '' });
+const closeJobOf = (publicationId: number): JobKey => ({ job: JOB_NAMES.firstHourClose, subject: String(publicationId), period: '' });
 
 /** A feed's owner is already a member; the actor of /publish may not be yet. */
 const isMember = (author: Member | Actor): author is Member => 'personId' in author;

@@ -29,8 +29,9 @@ for (const dialect of DIALECTS) {
       await testDb.drop();
     });
 
-    function scheduler(options: Partial<SchedulerOptions> & { handlers: Record<string, JobHandler> }): Scheduler {
-      const created = new Scheduler({ db: handle.db, clock, logger: pino({ level: 'silent' }), ...options });
+    function scheduler({ handlers, ...options }: Partial<SchedulerOptions> & { handlers: Record<string, JobHandler> }): Scheduler {
+      const jobs = Object.entries(handlers).map(([name, run]) => ({ name, run }));
+      const created = new Scheduler({ db: handle.db, clock, logger: pino({ level: 'silent' }), ...options, jobs });
       schedulers.push(created);
       return created;
     }

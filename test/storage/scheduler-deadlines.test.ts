@@ -6,7 +6,7 @@ import { migrateToLatest } from '../../src/db/migrate';
 import { scheduleJob } from '../../src/db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../../src/db/scheduled-job.table';
 import { type JobHandler, Scheduler, type SchedulerOptions, type TickTask } from '../../src/scheduler/scheduler';
-import { DIGEST_JOBS } from '../../src/services/digest-service';
+import { JOB_NAMES } from '../../src/domain/job-names';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
 import { Harness, type LogEntry } from '../support/harness';
 
@@ -47,9 +47,10 @@ for (const dialect of DIALECTS) {
       await testDb.drop();
     });
 
-    function scheduler(options: Partial<SchedulerOptions> & { handlers: Record<string, JobHandler> }): Scheduler {
+    function scheduler({ handlers, ...options }: Partial<SchedulerOptions> & { handlers: Record<string, JobHandler> }): Scheduler {
+      const jobs = Object.entries(handlers).map(([name, run]) => ({ name, run }));
       const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) });
-      const created = new Scheduler({ db: handle.db, clock, logger, jobDeadlineMs: DEADLINE_MS, taskDeadlineMs: DEADLINE_MS, ...options });
+      const created = new Scheduler({ db: handle.db, clock, logger, jobDeadlineMs: DEADLINE_MS, taskDeadlineMs: DEADLINE_MS, ...options, jobs });
       schedulers.push(created);
       return created;
     }
@@ -206,7 +207,7 @@ for (const dialect of DIALECTS) {
       h = await Harness.create({ dialect, now: '2026-03-10T12:00:00Z' });
       await h.send({ name: 'Ada', admin: true }, '/setup UTC');
       const group = await h.db.selectFrom('groups').select('id').executeTakeFirstOrThrow();
-      const key = { job: DIGEST_JOBS.weekly, subject: String(group.id), period: '2026-03-09T09:00' };
+      const key = { job: JOB_NAMES.weeklyDigest, subject: String(group.id), period: '2026-03-09T09:00' };
       await scheduleJob(h.db, key, h.clock.now(), h.clock.now(), 'sent');
       await h.db.updateTable('scheduled_jobs').set({ message_id: 'm-earlier' }).where('job', '=', key.job).execute();
       await h.tick();
