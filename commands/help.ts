@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CommandDefinition, defineCommand } from '../src/router/command';
+import { type CommandDefinition, commandNames, defineCommand } from '../src/router/command';
 import { acceptedValues, describeOptions, usage } from '../src/router/options';
 import { privateReply } from '../src/core/reply';
 import { unknownCommand } from '../src/router/router';
@@ -9,9 +9,20 @@ function explainCommand(command: CommandDefinition) {
   const options = describeOptions(command.options);
   const lines = options.map((o) => `• ${o.name}${o.required ? '' : ' (optional)'}: ${o.description}. Takes ${acceptedValues(o)}.`);
   const admin = command.adminOnly ? ' Admins only.' : '';
-  return privateReply([`${usage(command.name, options)}`, `${command.description}.${admin}`, ...lines, ...(command.moreHelp ?? [])].join('\n'), {
+  const aliases = command.aliases?.length ? [`Also answers to ${aliasList(command)}.`] : [];
+  return privateReply([`${usage(command.name, options)}`, `${command.description}.${admin}`, ...aliases, ...lines, ...(command.moreHelp ?? [])].join('\n'), {
     title: `/${command.name}`,
   });
+}
+
+/** "/stats, /figures": a command's other names. */
+function aliasList(command: CommandDefinition): string {
+  return (command.aliases ?? []).map((alias) => `/${alias}`).join(', ');
+}
+
+/** " (also /stats)" after a command that has aliases. */
+function also(command: CommandDefinition): string {
+  return command.aliases?.length ? ` (also ${aliasList(command)})` : '';
 }
 
 export default defineCommand({
@@ -25,11 +36,11 @@ export default defineCommand({
   run: async (ctx, { command }) => {
     if (command) {
       const name = command.replace(/^\//, '').toLowerCase();
-      const found = ctx.catalog.find((c) => c.name === name);
-      if (!found) throw new UserError('not_found', unknownCommand(name, ctx.catalog.map((c) => c.name)));
+      const found = ctx.catalog.find((c) => commandNames(c).includes(name));
+      if (!found) throw new UserError('not_found', unknownCommand(name, ctx.catalog.flatMap(commandNames)));
       return explainCommand(found);
     }
-    const lines = ctx.catalog.map((c) => `${usage(c.name, describeOptions(c.options))} — ${c.description}${c.adminOnly ? ' (admins)' : ''}`);
+    const lines = ctx.catalog.map((c) => `${usage(c.name, describeOptions(c.options))} — ${c.description}${c.adminOnly ? ' (admins)' : ''}${also(c)}`);
     return privateReply([...lines, '', 'Type /help <command> for details. In a group channel, "+500 words" logs too.'].join('\n'), {
       title: 'Commands',
     });

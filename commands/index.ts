@@ -15,7 +15,6 @@ import reads from './reads';
 import remind from './remind';
 import rollover from './rollover';
 import setup from './setup';
-import stats from './stats';
 import streak from './streak';
 import timezone from './timezone';
 import undo from './undo';
@@ -28,7 +27,6 @@ export const commands: readonly CommandDefinition[] = [
   log,
   undo,
   streak,
-  stats,
   publish,
   reads,
   readers,

@@ -36,6 +36,7 @@ export async function streakReply(ctx: GroupContext, reference: string | undefin
 
 export default defineCommand({
   name: 'streak',
+  aliases: ['stats'],
   description: 'Show your streak, or another member’s, with a 26-week calendar',
   options: z.object({
     member: memberOption('Whose streak (default: yours)').optional(),

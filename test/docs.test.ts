@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { commands } from '../commands/index';
 import { CONFIG_VARIABLES } from '../src/config';
 import { slackCommandName } from '../src/adapters/slack/slack-commands';
+import { commandNames } from '../src/router/command';
 import { describeOptions } from '../src/router/options';
 import { PROJECT_ROOT } from './support/processes';
 
@@ -17,13 +18,13 @@ describe('documentation', () => {
       const parts = describeOptions(command.options).map((o) =>
         o.type === 'choice' && o.required ? o.choices!.join('\\|') : o.required ? `<${o.name}>` : `[${o.name}]`,
       );
-      expect(readme, `/${command.name}`).toContain(`| \`${[`/${command.name}`, ...parts].join(' ')}\``);
+      for (const name of commandNames(command)) expect(readme, `/${name}`).toContain(`| \`${[`/${name}`, ...parts].join(' ')}\``);
     }
   });
 
   it('names every command that Slack knows by another name, as the manifest names it', () => {
     const renamed = commands
-      .map((c) => c.name)
+      .flatMap(commandNames)
       .filter((name) => slackCommandName(name) !== name)
       .sort()
       .map((name) => `\`/${name}\` is \`/${slackCommandName(name)}\``);

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock';
 import type { Actor, Conversation } from '../core/invocation';
 import type { OptionsSchema } from './options';
 import type { Reply } from '../core/reply';
+import { UserError } from '../core/user-error';
 
 /** What a handler knows about the invocation, and the services it may call. */
 export interface CommandContext {
@@ -27,6 +28,8 @@ export interface GroupContext extends CommandContext {
 
 interface CommandBase<S extends OptionsSchema> {
   name: string;
+  /** Other names the same command answers to, on every platform and in /help. */
+  aliases?: readonly string[];
   description: string;
   options: S;
   /** Options that may be given without `name:`, in this order (Slack and console text). */
@@ -50,11 +53,53 @@ export interface AnywhereCommand<S extends OptionsSchema> extends CommandBase<S>
   run(ctx: CommandContext, args: z.infer<S>): Promise<Reply>;
 }
 
-export type CommandDefinition<S extends OptionsSchema = OptionsSchema> = GroupCommand<S> | AnywhereCommand<S>;
+/** Option values checked against a command's schema: either a run bound to them, or the first problem. */
+export type CheckedArguments = { success: true; run(ctx: CommandContext): Promise<Reply> } | { success: false; issue: z.core.$ZodIssue };
+
+/**
+ * A registered command, whatever its options: the registry holds commands of many schemas, so the
+ * parsed arguments never leave the definition. `check` parses with the command's own schema and
+ * binds the typed result to its run.
+ */
+export interface CommandDefinition extends CommandBase<OptionsSchema> {
+  scope: 'group' | 'anywhere';
+  check(values: Record<string, unknown>): CheckedArguments;
+}
 
 /** A command is data plus one function; the same definition drives every platform and /help. */
 export function defineCommand<S extends OptionsSchema>(definition: GroupCommand<S> | AnywhereCommand<S>): CommandDefinition {
-  return definition as unknown as CommandDefinition;
+  const { run: _run, ...data } = definition;
+  const runWith = async (ctx: CommandContext, args: z.infer<S>): Promise<Reply> =>
+    definition.scope === 'anywhere' ? definition.run(ctx, args) : definition.run({ ...ctx, group: requireGroup(ctx, `/${definition.name}`) }, args);
+  return {
+    ...data,
+    scope: definition.scope ?? 'group',
+    check(values) {
+      const parsed = definition.options.safeParse(values);
+      if (!parsed.success) return { success: false, issue: parsed.error.issues[0]! };
+      return { success: true, run: (ctx) => runWith(ctx, parsed.data) };
+    },
+  };
+}
+
+/** The context's group, or the refusal that explains where `what` works. */
+export function requireGroup(ctx: CommandContext, what: string): Group {
+  if (ctx.group) return ctx.group;
+  if (ctx.conversation.isDirect) throw new UserError('no_group', `${what} works in a writing group's channel, not in a direct message.`);
+  throw new UserError(
+    'no_group',
+    `There's no writing group in this channel yet, so ${what} can't run here. An admin can start one with /setup timezone:<your zone>.`,
+  );
+}
+
+/** Every name a command answers to: its own first, then its aliases. */
+export function commandNames(command: CommandDefinition): string[] {
+  return [command.name, ...(command.aliases ?? [])];
+}
+
+/** What a platform's command list says of one of the names: an alias points to the command it stands for. */
+export function aliasDescription(command: CommandDefinition, name: string): string {
+  return name === command.name ? command.description : `Same as /${command.name}: ${command.description}`;
 }
 
 export interface ButtonDefinition {

@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import type { Services } from '../services/index';
 import type { Clock } from '../core/clock';
 import { cleanText, hasControlCharacters } from '../core/clean-text';
-import type { ButtonDefinition, CommandContext, CommandDefinition, MessageHandler } from './command';
+import { type ButtonDefinition, type CommandContext, type CommandDefinition, commandNames, type MessageHandler, requireGroup } from './command';
 import type { Actor, CommandArgs, Invocation } from '../core/invocation';
 import { acceptedValues, describeOptions, type OptionInfo, usage } from './options';
 import { clip, closest } from '../core/format';
@@ -32,8 +32,16 @@ export class Router {
 
   constructor(private readonly deps: RouterDeps) {
     for (const definition of deps.commands) {
-      this.commands.set(definition.name, { definition, options: describeOptions(definition.options) });
-      for (const button of definition.buttons ?? []) this.buttons.set(button.action, button);
+      const options = describeOptions(definition.options);
+      for (const name of commandNames(definition)) {
+        // A second definition under a name would silently win; refuse to start instead.
+        if (this.commands.has(name)) throw new Error(`Command /${name} is registered twice.`);
+        this.commands.set(name, { definition, options });
+      }
+      for (const button of definition.buttons ?? []) {
+        if (this.buttons.has(button.action)) throw new Error(`Button action "${button.action}" is registered twice.`);
+        this.buttons.set(button.action, button);
+      }
     }
   }
 
@@ -69,13 +77,7 @@ export class Router {
       catalog: this.deps.commands,
     };
     const needGroup = (scope: 'group' | 'anywhere' | undefined, name: string) => {
-      if (scope !== 'anywhere' && !group && invocation.conversation.isDirect)
-        throw new UserError('no_group', `${name} works in a writing group's channel, not in a direct message.`);
-      if (scope !== 'anywhere' && !group)
-        throw new UserError(
-          'no_group',
-          `There's no writing group in this channel yet, so ${name} can't run here. An admin can start one with /setup timezone:<your zone>.`,
-        );
+      if (scope !== 'anywhere') requireGroup(ctx, name);
     };
 
     switch (invocation.kind) {
@@ -90,8 +92,7 @@ export class Router {
             'not_admin',
             `Only group admins can use /${name}: server managers on Discord, workspace admins on Slack, and anyone on the group's admin list.`,
           );
-        const args = parseArguments(definition, options, invocation.args);
-        return await definition.run(ctx as never, args);
+        return await parseArguments(definition, options, invocation.args).run(ctx);
       }
       case 'button': {
         const button = this.buttons.get(invocation.action);
@@ -109,7 +110,8 @@ export class Router {
   }
 }
 
-function parseArguments(definition: CommandDefinition, options: OptionInfo[], args: CommandArgs): Record<string, unknown> {
+/** The command's run, bound to the invocation's arguments once they have been read and checked. */
+function parseArguments(definition: CommandDefinition, options: OptionInfo[], args: CommandArgs): { run(ctx: CommandContext): Promise<Reply> } {
   let values: Record<string, unknown>;
   if ('text' in args) {
     if (args.text.length > MAX_ARGUMENT_TEXT)
@@ -124,9 +126,9 @@ function parseArguments(definition: CommandDefinition, options: OptionInfo[], ar
     if (typeof value === 'string' && hasControlCharacters(value))
       throw new UserError('bad_argument', `${name} contains control characters; please use plain text.`);
   }
-  const parsed = definition.options.safeParse(values);
-  if (parsed.success) return parsed.data;
-  throw explain(definition, options, parsed.error.issues[0]!, values);
+  const checked = definition.check(values);
+  if (checked.success) return checked;
+  throw explain(definition, options, checked.issue, values);
 }
 
 function explain(definition: CommandDefinition, options: OptionInfo[], issue: z.core.$ZodIssue, values: Record<string, unknown>): UserError {

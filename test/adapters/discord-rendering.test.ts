@@ -2,6 +2,7 @@ import { ApplicationCommandOptionType, ButtonStyle, PermissionFlagsBits } from '
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index';
 import { applicationCommands } from '../../src/adapters/discord/application-commands';
+import { commandNames } from '../../src/router/command';
 import { decodeCustomId, encodeCustomId, renderForDiscord } from '../../src/adapters/discord/render-discord';
 
 describe('Discord slash-command registration', () => {
@@ -9,10 +10,15 @@ describe('Discord slash-command registration', () => {
   const byName = new Map(json.map((c) => [c.name, c]));
 
   it('registers one command per definition, admin ones behind Manage Server', () => {
-    expect(json.map((c) => c.name)).toEqual(commands.map((c) => c.name));
+    expect(json.map((c) => c.name)).toEqual(commands.flatMap(commandNames));
     expect(byName.get('setup')!.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
     expect(byName.get('config')!.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
     expect(byName.get('log')!.default_member_permissions).toBeNull();
+  });
+
+  it('registers an alias as a command of its own with the same options', () => {
+    const streak = byName.get('streak')!;
+    expect(byName.get('stats')).toEqual({ ...streak, name: 'stats', description: `Same as /streak: ${streak.description}` });
   });
 
   it('maps option types, ranges, lengths and choices from the zod definitions', () => {

@@ -52,6 +52,7 @@ describe('Slack command names', () => {
     expect(commandNameFromSlack('/ink-join', commands)).toBe('join');
     expect(commandNameFromSlack('/w-log', commands, 'w-')).toBe('log');
     expect(commandNameFromSlack('/unknown', commands)).toBe('unknown');
+    expect(commandNameFromSlack('/w-stats', commands, 'w-')).toBe('stats');
   });
 });
 

@@ -2,6 +2,7 @@ import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index';
 import { applicationCommands } from '../../src/adapters/discord/application-commands';
+import { commandNames } from '../../src/router/command';
 import { DiscordAdapter } from '../../src/adapters/discord/discord-adapter';
 import { FakeClock } from '../fakes/fake-clock';
 import type { Invocation } from '../../src/core/invocation';
@@ -67,7 +68,7 @@ describe('the Discord adapter, real bot wiring against a fake Discord', () => {
   it('registers the slash commands from the definitions in one bulk overwrite, to the configured guild', async () => {
     const registration = await fake.waitForRequest({ method: 'PUT', path: `/applications/${fake.applicationId}/guilds/${guildId}/commands` });
     expect(registration.body).toEqual(applicationCommands(commands));
-    expect(fake.commands(guildId).map((c) => c.name)).toEqual(commands.map((c) => c.name));
+    expect(fake.commands(guildId).map((c) => c.name)).toEqual(commands.flatMap(commandNames));
   });
 
   it('answers a slash command in the channel, with its options', async () => {
@@ -89,6 +90,11 @@ describe('the Discord adapter, real bot wiring against a fake Discord', () => {
     expect(streak.data!.embeds![0]).toMatchObject({ title: "Bo the Bard's streak", image: { url: 'attachment://streak-calendar.png' } });
     expect(callback.files.map((f) => [f.name, f.contentType])).toEqual([['streak-calendar.png', 'image/png']]);
     expect(callback.files[0]!.bytes.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('answers an alias as the command it stands for', async () => {
+    const stats = await slash(bo, 'stats');
+    expect(stats.data!.embeds![0]).toMatchObject({ title: "Bo the Bard's streak", image: { url: 'attachment://streak-calendar.png' } });
   });
 
   it('refuses members without permission, explains unknown commands, and DMs where a group is needed', async () => {

@@ -4,6 +4,7 @@ import type { SlackAdapter } from '../../src/adapters/slack/slack-adapter';
 import { slackManifest } from '../../src/adapters/slack/slack-commands';
 import { FakeClock } from '../fakes/fake-clock';
 import { describeOptions, usage } from '../../src/router/options';
+import { commandNames } from '../../src/router/command';
 import {
   blockAction,
   eventCallback,
@@ -370,11 +371,18 @@ describe('the Slack app manifest', () => {
   it('declares one slash command per definition, renaming those Slack reserves', () => {
     const manifest = slackManifest({ appName: 'Inkwell', commands, requestUrl: 'https://bot.example.com/slack/events' });
     const declared = manifest.features.slash_commands.map((c) => c.command);
-    expect(declared).toEqual(commands.map((c) => (['join', 'feed', 'remind'].includes(c.name) ? `/ink-${c.name}` : `/${c.name}`)));
+    expect(declared).toEqual(commands.flatMap(commandNames).map((name) => (['join', 'feed', 'remind'].includes(name) ? `/ink-${name}` : `/${name}`)));
     const log = manifest.features.slash_commands.find((c) => c.command === '/log')!;
     expect(log).toMatchObject({ usage_hint: usage('log', describeOptions(commands.find((c) => c.name === 'log')!.options)).replace('/log ', ''), should_escape: true, url: 'https://bot.example.com/slack/events' });
     expect(manifest.settings).toMatchObject({ socket_mode_enabled: false, interactivity: { is_enabled: true, request_url: 'https://bot.example.com/slack/events' } });
     expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['commands', 'chat:write', 'reactions:write', 'users:read', 'channels:history', 'files:write']));
+  });
+
+  it('declares each alias as a command of its own, saying which command it stands for', () => {
+    const manifest = slackManifest({ appName: 'Inkwell', commands });
+    const streak = manifest.features.slash_commands.find((c) => c.command === '/streak')!;
+    const stats = manifest.features.slash_commands.find((c) => c.command === '/stats')!;
+    expect(stats).toEqual({ ...streak, command: '/stats', description: `Same as /streak: ${streak.description}` });
   });
 
   it('leaves out request URLs for Socket Mode, and applies a command prefix', () => {

@@ -8,7 +8,7 @@ import {
   REST,
   Routes,
 } from 'discord.js';
-import type { CommandDefinition } from '../../router/command';
+import { aliasDescription, type CommandDefinition, commandNames } from '../../router/command';
 import { describeOptions, type OptionInfo } from '../../router/options';
 import { clip } from '../../core/format';
 
@@ -51,19 +51,20 @@ function optionJson(option: OptionInfo): OptionJson {
 
 /** Discord's slash-command JSON for our definitions: the same zod options that parse every platform's input. */
 export function applicationCommands(commands: readonly CommandDefinition[]): CommandJson[] {
-  return commands.map((command) => {
+  return commands.flatMap((command) => {
     const options = describeOptions(command.options);
     // Discord wants required options before optional ones; positional order is only for typed text.
     const ordered = [...options.filter((o) => o.required), ...options.filter((o) => !o.required)];
-    return {
+    // Discord has no aliases: each one is a command of its own with the same options.
+    return commandNames(command).map((name) => ({
       type: ApplicationCommandType.ChatInput,
-      name: command.name,
-      description: clip(command.description, 100),
+      name,
+      description: clip(aliasDescription(command, name), 100),
       options: ordered.map(optionJson),
       // Hidden from members without Manage Server by default; the router checks again when it runs.
       default_member_permissions: command.adminOnly ? PermissionFlagsBits.ManageGuild.toString() : null,
       contexts: [InteractionContextType.Guild],
-    };
+    }));
   });
 }
 

@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../../router/command';
+import { aliasDescription, type CommandDefinition, commandNames } from '../../router/command';
 import { describeOptions, usage } from '../../router/options';
 
 /** Slack's own commands, which apps cannot register. */
@@ -19,7 +19,7 @@ export function slackCommandName(name: string, prefix = ''): string {
 /** Maps an incoming Slack command ("/ink-join") back to ours ("join"). */
 export function commandNameFromSlack(slackCommand: string, commands: readonly CommandDefinition[], prefix = ''): string {
   const name = slackCommand.replace(/^\//, '');
-  return commands.find((c) => slackCommandName(c.name, prefix) === name)?.name ?? name;
+  return commands.flatMap(commandNames).find((ours) => slackCommandName(ours, prefix) === name) ?? name;
 }
 
 export interface ManifestOptions {
@@ -56,14 +56,17 @@ export function slackManifest({ appName, commands, prefix = '', requestUrl }: Ma
     },
     features: {
       bot_user: { display_name: appName, always_online: true },
-      slash_commands: commands.map((command) =>
-        withUrl({
-          command: `/${slackCommandName(command.name, prefix)}`,
-          description: command.description.slice(0, 2000),
-          usage_hint: usage(command.name, describeOptions(command.options)).replace(/^\/\S+\s*/, '').slice(0, 1000),
-          // Mentions arrive as <@U123|name> and links as <https://…>, which the adapter reads back exactly.
-          should_escape: true,
-        }),
+      // Slack has no aliases: each one is a command of its own.
+      slash_commands: commands.flatMap((command) =>
+        commandNames(command).map((name) =>
+          withUrl({
+            command: `/${slackCommandName(name, prefix)}`,
+            description: aliasDescription(command, name).slice(0, 2000),
+            usage_hint: usage(name, describeOptions(command.options)).replace(/^\/\S+\s*/, '').slice(0, 1000),
+            // Mentions arrive as <@U123|name> and links as <https://…>, which the adapter reads back exactly.
+            should_escape: true,
+          }),
+        ),
       ),
     },
     oauth_config: { scopes: { bot: BOT_SCOPES } },
