@@ -1,4 +1,4 @@
-import { formatDate, formatNumber, NAMES_SHOWN, plain, plural, shortList, userMention } from '../core/format';
+import { formatDate, formatNumber, NAMES_SHOWN, plain, plural, shortList } from '../core/format';
 import { channelReply, privateReply, type Reply, type ReplyImage } from '../core/reply';
 import { type FollowerStanding, membersReportingSince } from '../db/follower.repository';
 import { membersWhoLogged, milestonesBetween, publicationsBetween } from '../db/leaderboard.repository';
