@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelKind, FakeDiscord, type GuildSpec, snowflake } from '../fakes/discord/fake-discord';
 import { commands } from '../../commands/index';
+import { commandNames } from '../../src/router/command';
 import { PROJECT_ROOT, runTypeScript, startCommand } from '../support/processes';
 
 const MEMBERS_PER_GUILD = 20;
@@ -87,11 +88,11 @@ describe('npm start with a Discord token', () => {
     try {
       const env = { DISCORD_TOKEN: 'test-token-for-the-fake-discord', DISCORD_API_URL: fake.apiUrl };
       expect(await runTypeScript('src/cli/discord-register.ts', [], { ...env, DISCORD_GUILD_ID: guildId })).toBe(
-        `Registered ${commands.length} commands in guild ${guildId}.\n`,
+        `Registered ${commands.flatMap(commandNames).length} commands in guild ${guildId}.\n`,
       );
-      expect(await runTypeScript('src/cli/discord-register.ts', [], env)).toBe(`Registered ${commands.length} commands globally.\n`);
-      expect(fake.commands(guildId).map((c) => c.name)).toEqual(commands.map((c) => c.name));
-      expect(fake.commands().map((c) => c.name)).toEqual(commands.map((c) => c.name));
+      expect(await runTypeScript('src/cli/discord-register.ts', [], env)).toBe(`Registered ${commands.flatMap(commandNames).length} commands globally.\n`);
+      expect(fake.commands(guildId).map((c) => c.name)).toEqual(commands.flatMap(commandNames));
+      expect(fake.commands().map((c) => c.name)).toEqual(commands.flatMap(commandNames));
     } finally {
       await fake.stop();
     }
