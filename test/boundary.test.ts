@@ -6,6 +6,61 @@ import { PROJECT_ROOT } from './support/processes';
 const PLATFORM_NEUTRAL = ['commands', 'src/core', 'src/router', 'src/domain', 'src/services'];
 const PLATFORM_LIBRARY = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](discord\.js|@discordjs\/[^'"]+|@slack\/[^'"]+)['"]/;
 
+/**
+ * The code of a TypeScript source with comments and the text of strings blanked out (a template's
+ * `${...}` parts are code and stay), so a search over it finds only what the code does.
+ */
+function codeOnly(source: string): string {
+  let code = '';
+  const templates: number[] = []; // brace depth at which each open template's `${` began
+  let depth = 0;
+  let i = 0;
+  const skipText = (quote: string) => {
+    for (i++; i < source.length && source[i] !== quote && source[i] !== '\n'; i++) if (source[i] === '\\') i++;
+    i++;
+  };
+  const skipTemplateText = () => {
+    for (; i < source.length; i++) {
+      if (source[i] === '\\') i++;
+      else if (source[i] === '`') return void i++;
+      else if (source.startsWith('${', i)) {
+        templates.push(depth++);
+        return void (i += 2);
+      }
+    }
+  };
+  while (i < source.length) {
+    const c = source[i]!;
+    if (source.startsWith('//', i)) i = source.indexOf('\n', i) === -1 ? source.length : source.indexOf('\n', i);
+    else if (source.startsWith('/*', i)) i = source.indexOf('*/', i) === -1 ? source.length : source.indexOf('*/', i) + 2;
+    else if (c === "'" || c === '"') {
+      skipText(c);
+      code += ' ';
+    } else if (c === '`') {
+      i++;
+      skipTemplateText();
+      code += ' ';
+    } else if (c === '}' && templates.at(-1) === depth - 1) {
+      templates.pop();
+      depth--;
+      i++;
+      skipTemplateText();
+      code += ' ';
+    } else {
+      if (c === '{') depth++;
+      if (c === '}') depth--;
+      code += c;
+      i++;
+    }
+  }
+  return code;
+}
+
+/** A property read spelled in snake_case: a storage column's name, which commands never see. */
+const SNAKE_CASE_PROPERTY = /\.[a-z][a-z0-9]*_[a-z0-9_]+\b/;
+/** An import from the storage layer. */
+const STORAGE_IMPORT = /(?:from\s+|import\s*\(\s*)['"][./]*src\/db\//;
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -34,6 +89,29 @@ describe('layer boundaries', () => {
     expect(offenders).toEqual([]);
     expect(above.test("import type { Group } from '../domain/group';")).toBe(true);
     expect(above.test("import { plain } from './format';")).toBe(false);
+  });
+
+  it('keeps storage rows below the services: commands import nothing from src/db and read no snake_case column', () => {
+    const files = sourceFiles(join(PROJECT_ROOT, 'commands'));
+    expect(files.length).toBeGreaterThan(0);
+    const offenders = files
+      .filter((file) => {
+        const source = readFileSync(file, 'utf8');
+        return STORAGE_IMPORT.test(source) || SNAKE_CASE_PROPERTY.test(codeOnly(source));
+      })
+      .map((file) => relative(PROJECT_ROOT, file));
+    expect(offenders).toEqual([]);
+  });
+
+  it('recognises a storage import or a column read in a command, and not a string that looks like one', () => {
+    expect(STORAGE_IMPORT.test("import type { LogRow } from '../src/db/log.table';")).toBe(true);
+    expect(STORAGE_IMPORT.test("import { plain } from '../src/core/format';")).toBe(false);
+    expect(SNAKE_CASE_PROPERTY.test(codeOnly('formatDate(removed.local_date)'))).toBe(true);
+    expect(SNAKE_CASE_PROPERTY.test(codeOnly('`failing: ${plain(f.last_error)} won\'t stop`'))).toBe(true);
+    expect(SNAKE_CASE_PROPERTY.test(codeOnly('`${`${a}`} ${s.recorded_at}`'))).toBe(true);
+    expect(SNAKE_CASE_PROPERTY.test(codeOnly("const key = 'logs.local_date'; // see row.event_key"))).toBe(false);
+    expect(SNAKE_CASE_PROPERTY.test(codeOnly('`see ${url} or docs.example_page`'))).toBe(false);
+    expect(SNAKE_CASE_PROPERTY.test(codeOnly('formatDate(removed.date)'))).toBe(false);
   });
 
   it('keeps test doubles out of the shipped code', () => {

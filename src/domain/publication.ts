@@ -52,3 +52,12 @@ export function readingDebt(
 
 /** The dates of the last `days` days up to `today`, for "over the last 30 days" summaries. */
 export type ReadingPeriod = { from: LocalDate; to: LocalDate };
+
+/** An article announced in a span, with how many first-hour reads it got. */
+export interface PublicationReads {
+  id: number;
+  title: string;
+  url: string;
+  authorName: string;
+  firstHourReads: number;
+}
