@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { Services } from '../src/services/index';
 import { PROJECT_ROOT } from './support/processes';
 
 const PLATFORM_NEUTRAL = ['commands', 'src/core', 'src/router', 'src/domain', 'src/services'];
@@ -61,6 +62,26 @@ const SNAKE_CASE_PROPERTY = /\.[a-z][a-z0-9]*_[a-z0-9_]+\b/;
 /** An import from the storage layer. */
 const STORAGE_IMPORT = /(?:from\s+|import\s*\(\s*)['"][./]*src\/db\//;
 
+/** The snake_case keys anywhere in a value's type, a few levels down: storage column names, when a row leaks out. */
+type SnakeCaseKeys<T, Depth extends unknown[] = []> = Depth['length'] extends 4
+  ? never
+  : T extends readonly (infer E)[]
+    ? SnakeCaseKeys<E, [...Depth, 0]>
+    : T extends ReadonlyMap<unknown, infer V>
+      ? SnakeCaseKeys<V, [...Depth, 0]>
+      : T extends (...args: never[]) => unknown
+        ? never
+        : T extends object
+          ? { [K in keyof T]-?: (K extends `${string}_${string}` ? (K extends Lowercase<K> ? K : never) : never) | SnakeCaseKeys<T[K], [...Depth, 0]> }[keyof T]
+          : never;
+
+/** Every service method whose result has a snake_case key, as 'service.method:key'. */
+type ServiceResultsWithColumns = {
+  [S in keyof Services]: {
+    [M in keyof Services[S]]: Services[S][M] extends (...args: never[]) => infer R ? `${S & string}.${M & string}:${SnakeCaseKeys<Awaited<R>> & string}` : never;
+  }[keyof Services[S]];
+}[keyof Services];
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -91,7 +112,11 @@ describe('layer boundaries', () => {
     expect(above.test("import { plain } from './format';")).toBe(false);
   });
 
-  it('keeps storage rows below the services: commands import nothing from src/db and read no snake_case column', () => {
+  it('keeps storage rows below the services: no service result has a column, commands import nothing from src/db and read none', () => {
+    // Checked by the type checker: a method handing back a row names itself here.
+    expectTypeOf<Exclude<ServiceResultsWithColumns, `${string}:`>>().toEqualTypeOf<never>();
+    expectTypeOf<SnakeCaseKeys<{ duplicate: false; removed: { id: number; local_date: string } }>>().toEqualTypeOf<'local_date'>();
+    expectTypeOf<SnakeCaseKeys<{ feeds: { lastError: string | null }[]; byMember: Map<number, { BYTES_PER: number }> }>>().toEqualTypeOf<never>();
     const files = sourceFiles(join(PROJECT_ROOT, 'commands'));
     expect(files.length).toBeGreaterThan(0);
     const offenders = files
