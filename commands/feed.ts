@@ -17,7 +17,7 @@ export default defineCommand({
     if (action === 'list') {
       const list = await feeds.list(ctx.group, ctx.actor);
       if (list.length === 0) return privateReply('You have no feeds. Add one with /feed add <url>, e.g. https://medium.com/feed/@you');
-      const lines = list.map((f) => `• ${plain(f.title)}: ${f.url}${f.failures ? ` (failing: ${plain(f.last_error ?? 'unknown')})` : ''}`);
+      const lines = list.map((f) => `• ${plain(f.title)}: ${f.url}${f.failures ? ` (failing: ${plain(f.lastError ?? 'unknown')})` : ''}`);
       return privateReply([`Your feeds (${list.length}):`, ...lines].join('\n'));
     }
     if (!url) throw new UserError('missing_argument', `/feed ${action} needs the feed's address, e.g. /feed ${action} https://medium.com/feed/@you`);

@@ -27,7 +27,7 @@ export default defineCommand({
       if (history.snapshots.length === 0) return privateReply('No follower counts yet. Record one with /followers <count> [platform].');
       const lines = history.snapshots
         .slice(0, 10)
-        .map((s) => `${formatDate(new Date(s.recorded_at).toISOString().slice(0, 10))}: ${formatNumber(s.count)} on ${platformName(s.platform)}`);
+        .map((s) => `${formatDate(new Date(s.recordedAt).toISOString().slice(0, 10))}: ${formatNumber(s.count)} on ${platformName(s.platform)}`);
       const title = `${plain(history.member.displayName)}'s followers`;
       return privateReply([title, `This week: ${gainText(history.week)}`, ...lines].join('\n'), { title });
     }

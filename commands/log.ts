@@ -3,8 +3,7 @@ import { defineCommand } from '../src/router/command';
 import { clip, formatDate, formatNumber, plain, plural } from '../src/core/format';
 import { dateOption } from '../src/router/options';
 import { channelReply, privateReply, type Reply } from '../src/core/reply';
-import type { LogTotals } from '../src/db/log.repository';
-import { type LogEntryInput, MAX_MINUTES, MAX_NOTE_CHARS, MAX_WORDS } from '../src/domain/log-entry';
+import { type LogEntryInput, type LogTotals, MAX_MINUTES, MAX_NOTE_CHARS, MAX_WORDS } from '../src/domain/log-entry';
 import { MAX_FREEZES, type StreakToday } from '../src/domain/streak';
 import type { LogOutcome } from '../src/services/log-service';
 

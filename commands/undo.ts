@@ -13,6 +13,6 @@ export default defineCommand({
     if (outcome.duplicate) return privateReply('Already undone.');
     const { removed, streak } = outcome;
     const what = removed.words ? plural(removed.words, 'word') : 'an entry';
-    return privateReply(`Removed your log of ${what} on ${formatDate(removed.local_date)}. ${streakPhrase(streak)}.`);
+    return privateReply(`Removed your log of ${what} on ${formatDate(removed.date)}. ${streakPhrase(streak)}.`);
   },
 });

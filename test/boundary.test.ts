@@ -1,10 +1,86 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { Services } from '../src/services/index';
 import { PROJECT_ROOT } from './support/processes';
 
 const PLATFORM_NEUTRAL = ['commands', 'src/core', 'src/router', 'src/domain', 'src/services'];
 const PLATFORM_LIBRARY = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](discord\.js|@discordjs\/[^'"]+|@slack\/[^'"]+)['"]/;
+
+/**
+ * The code of a TypeScript source with comments and the text of strings blanked out (a template's
+ * `${...}` parts are code and stay), so a search over it finds only what the code does.
+ */
+function codeOnly(source: string): string {
+  let code = '';
+  const templates: number[] = []; // brace depth at which each open template's `${` began
+  let depth = 0;
+  let i = 0;
+  const skipText = (quote: string) => {
+    for (i++; i < source.length && source[i] !== quote && source[i] !== '\n'; i++) if (source[i] === '\\') i++;
+    i++;
+  };
+  const skipTemplateText = () => {
+    for (; i < source.length; i++) {
+      if (source[i] === '\\') i++;
+      else if (source[i] === '`') return void i++;
+      else if (source.startsWith('${', i)) {
+        templates.push(depth++);
+        return void (i += 2);
+      }
+    }
+  };
+  while (i < source.length) {
+    const c = source[i]!;
+    if (source.startsWith('//', i)) i = source.indexOf('\n', i) === -1 ? source.length : source.indexOf('\n', i);
+    else if (source.startsWith('/*', i)) i = source.indexOf('*/', i) === -1 ? source.length : source.indexOf('*/', i) + 2;
+    else if (c === "'" || c === '"') {
+      skipText(c);
+      code += ' ';
+    } else if (c === '`') {
+      i++;
+      skipTemplateText();
+      code += ' ';
+    } else if (c === '}' && templates.at(-1) === depth - 1) {
+      templates.pop();
+      depth--;
+      i++;
+      skipTemplateText();
+      code += ' ';
+    } else {
+      if (c === '{') depth++;
+      if (c === '}') depth--;
+      code += c;
+      i++;
+    }
+  }
+  return code;
+}
+
+/** A property read spelled in snake_case: a storage column's name, which commands never see. */
+const SNAKE_CASE_PROPERTY = /\.[a-z][a-z0-9]*_[a-z0-9_]+\b/;
+/** An import from the storage layer. */
+const STORAGE_IMPORT = /(?:from\s+|import\s*\(\s*)['"][./]*src\/db\//;
+
+/** The snake_case keys anywhere in a value's type, a few levels down: storage column names, when a row leaks out. */
+type SnakeCaseKeys<T, Depth extends unknown[] = []> = Depth['length'] extends 4
+  ? never
+  : T extends readonly (infer E)[]
+    ? SnakeCaseKeys<E, [...Depth, 0]>
+    : T extends ReadonlyMap<unknown, infer V>
+      ? SnakeCaseKeys<V, [...Depth, 0]>
+      : T extends (...args: never[]) => unknown
+        ? never
+        : T extends object
+          ? { [K in keyof T]-?: (K extends `${string}_${string}` ? (K extends Lowercase<K> ? K : never) : never) | SnakeCaseKeys<T[K], [...Depth, 0]> }[keyof T]
+          : never;
+
+/** Every service method whose result has a snake_case key, as 'service.method:key'. */
+type ServiceResultsWithColumns = {
+  [S in keyof Services]: {
+    [M in keyof Services[S]]: Services[S][M] extends (...args: never[]) => infer R ? `${S & string}.${M & string}:${SnakeCaseKeys<Awaited<R>> & string}` : never;
+  }[keyof Services[S]];
+}[keyof Services];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -44,6 +120,33 @@ describe('layer boundaries', () => {
     expect(offenders).toEqual([]);
     expect(scheduler.test("import { JOB_NAMES } from '../scheduler/jobs';")).toBe(true);
     expect(scheduler.test("import { JOB_NAMES } from '../domain/job-names';")).toBe(false);
+  });
+
+  it('keeps storage rows below the services: no service result has a column, commands import nothing from src/db and read none', () => {
+    // Checked by the type checker: a method handing back a row names itself here.
+    expectTypeOf<Exclude<ServiceResultsWithColumns, `${string}:`>>().toEqualTypeOf<never>();
+    expectTypeOf<SnakeCaseKeys<{ duplicate: false; removed: { id: number; local_date: string } }>>().toEqualTypeOf<'local_date'>();
+    expectTypeOf<SnakeCaseKeys<{ feeds: { lastError: string | null }[]; byMember: Map<number, { BYTES_PER: number }> }>>().toEqualTypeOf<never>();
+    const files = sourceFiles(join(PROJECT_ROOT, 'commands'));
+    expect(files.length).toBeGreaterThan(0);
+    const offenders = files
+      .filter((file) => {
+        const source = readFileSync(file, 'utf8');
+        return STORAGE_IMPORT.test(source) || SNAKE_CASE_PROPERTY.test(codeOnly(source));
+      })
+      .map((file) => relative(PROJECT_ROOT, file));
+    expect(offenders).toEqual([]);
+  });
+
+  it('recognises a storage import or a column read in a command, and not a string that looks like one', () => {
+    expect(STORAGE_IMPORT.test("import type { LogRow } from '../src/db/log.table';")).toBe(true);
+    expect(STORAGE_IMPORT.test("import { plain } from '../src/core/format';")).toBe(false);
+    expect(SNAKE_CASE_PROPERTY.test(codeOnly('formatDate(removed.local_date)'))).toBe(true);
+    expect(SNAKE_CASE_PROPERTY.test(codeOnly('`failing: ${plain(f.last_error)} won\'t stop`'))).toBe(true);
+    expect(SNAKE_CASE_PROPERTY.test(codeOnly('`${`${a}`} ${s.recorded_at}`'))).toBe(true);
+    expect(SNAKE_CASE_PROPERTY.test(codeOnly("const key = 'logs.local_date'; // see row.event_key"))).toBe(false);
+    expect(SNAKE_CASE_PROPERTY.test(codeOnly('`see ${url} or docs.example_page`'))).toBe(false);
+    expect(SNAKE_CASE_PROPERTY.test(codeOnly('formatDate(removed.date)'))).toBe(false);
   });
 
   it('keeps test doubles out of the shipped code', () => {

@@ -1,3 +1,4 @@
+import type { MemberFeed } from '../domain/feed';
 import type { Db } from './database';
 import type { FeedRow } from './feed.table';
 
@@ -28,8 +29,13 @@ export async function insertFeed(
   return row?.id;
 }
 
-export async function listMemberFeeds(db: Db, memberId: number): Promise<FeedRow[]> {
-  return db.selectFrom('feeds').selectAll().where('member_id', '=', memberId).orderBy('id').execute();
+function toMemberFeed(row: Pick<FeedRow, 'id' | 'url' | 'title' | 'failures' | 'last_error'>): MemberFeed {
+  return { id: row.id, url: row.url, title: row.title, failures: row.failures, lastError: row.last_error };
+}
+
+export async function listMemberFeeds(db: Db, memberId: number): Promise<MemberFeed[]> {
+  const rows = await db.selectFrom('feeds').select(['id', 'url', 'title', 'failures', 'last_error']).where('member_id', '=', memberId).orderBy('id').execute();
+  return rows.map(toMemberFeed);
 }
 
 export async function listFeedsOf(db: Db, memberIds: number[]): Promise<FeedRow[]> {

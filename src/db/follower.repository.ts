@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { FOLLOWER_PLATFORMS, type FollowerReport } from '../domain/leaderboard';
+import { FOLLOWER_PLATFORMS, type FollowerReport, type FollowerSnapshot } from '../domain/leaderboard';
 import type { Db } from './database';
 import type { FollowerSnapshotRow } from './follower.table';
 
@@ -47,6 +47,22 @@ export async function latestCountsByPlatform(db: Db, memberId: number): Promise<
     if (row) latest.set(platform, row.count);
   }
   return latest;
+}
+
+function toFollowerSnapshot(row: Pick<FollowerSnapshotRow, 'platform' | 'count' | 'total' | 'recorded_at'>): FollowerSnapshot {
+  return { platform: row.platform, count: row.count, total: row.total, recordedAt: row.recorded_at };
+}
+
+/** A member's follower counts, oldest first. */
+export async function followerHistoryOf(db: Db, memberId: number): Promise<FollowerSnapshot[]> {
+  const rows = await db
+    .selectFrom('follower_snapshots')
+    .select(['platform', 'count', 'total', 'recorded_at'])
+    .where('member_id', '=', memberId)
+    .orderBy('recorded_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toFollowerSnapshot);
 }
 
 export async function listFollowerSnapshots(db: Db, memberIds: number[]): Promise<FollowerSnapshotRow[]> {

@@ -1,7 +1,9 @@
 import type { SelectQueryBuilder } from 'kysely';
 import { rank } from '../domain/leaderboard';
 import type { ListedMember } from '../domain/member';
+import type { ReachedMilestone } from '../domain/milestones';
 import type { DateSpan } from '../domain/periods';
+import type { PublicationReads } from '../domain/publication';
 import type { Database, Db } from './database';
 
 /** A board's first places, ranked in SQL, with how many members scored and their scores added up. */
@@ -73,8 +75,12 @@ export function topFirstHourReaders(db: Db, groupId: number, start: number, end:
   return topScores(db, groupId, reads, limit);
 }
 
+function toPublicationReads(row: { id: number; title: string; url: string; display_name: string; first_hour_reads: number | string }): PublicationReads {
+  return { id: row.id, title: row.title, url: row.url, authorName: row.display_name, firstHourReads: Number(row.first_hour_reads) };
+}
+
 /** A group's announcements between two instants, with their first-hour read counts. */
-export async function publicationsBetween(db: Db, groupId: number, start: number, end: number) {
+export async function publicationsBetween(db: Db, groupId: number, start: number, end: number): Promise<PublicationReads[]> {
   const rows = await db
     .selectFrom('publications')
     .innerJoin('members', 'members.id', 'publications.member_id')
@@ -87,21 +93,26 @@ export async function publicationsBetween(db: Db, groupId: number, start: number
     .groupBy(['publications.id', 'publications.title', 'publications.url', 'people.display_name'])
     .orderBy('publications.id')
     .execute();
-  return rows.map((r) => ({ ...r, first_hour_reads: Number(r.first_hour_reads) }));
+  return rows.map(toPublicationReads);
+}
+
+function toReachedMilestone(row: { member_id: number; display_name: string; hidden: number; kind: string; value: number }): ReachedMilestone {
+  return { memberId: row.member_id, memberName: row.display_name, memberHidden: row.hidden === 1, kind: row.kind, value: row.value };
 }
 
 /** Milestones reached in a group between two instants, with who reached them. */
-export async function milestonesBetween(db: Db, groupId: number, start: number, end: number) {
-  return db
+export async function milestonesBetween(db: Db, groupId: number, start: number, end: number): Promise<ReachedMilestone[]> {
+  const rows = await db
     .selectFrom('milestones')
     .innerJoin('members', 'members.id', 'milestones.member_id')
     .innerJoin('people', 'people.id', 'members.person_id')
-    .select(['milestones.member_id', 'milestones.kind', 'milestones.value', 'milestones.period_key', 'people.display_name', 'members.hidden'])
+    .select(['milestones.member_id', 'milestones.kind', 'milestones.value', 'people.display_name', 'members.hidden'])
     .where('milestones.group_id', '=', groupId)
     .where('milestones.reached_at', '>=', start)
     .where('milestones.reached_at', '<', end)
     .orderBy('milestones.reached_at')
     .execute();
+  return rows.map(toReachedMilestone);
 }
 
 /** Members of a group who logged on a date. */

@@ -1,3 +1,4 @@
+import type { LoggedEntry, LogTotals } from '../domain/log-entry';
 import type { LoggedDay } from '../domain/streak';
 import type { Db } from './database';
 import { prepared } from './prepared';
@@ -18,6 +19,11 @@ const insertLogQuery = prepared((db: Db, row: LogValues) =>
 export async function insertLog(db: Db, row: LogValues): Promise<number | undefined> {
   const [inserted] = await insertLogQuery(db, row);
   return inserted?.id;
+}
+
+/** What a log row says about the writing it records, for the layers above storage. */
+export function toLoggedEntry(row: LogRow): LoggedEntry {
+  return { date: row.local_date, words: row.words, minutes: row.minutes };
 }
 
 export async function findLatestLog(db: Db, memberId: number): Promise<LogRow | undefined> {
@@ -53,13 +59,6 @@ const loggedDaysQuery = prepared((db: Db, args: { memberId: number }) =>
 export async function listLoggedDays(db: Db, memberId: number): Promise<LoggedDay[]> {
   const rows = await loggedDaysQuery(db, { memberId });
   return rows.map((r) => ({ date: r.local_date, zone: r.zone, rolloverHour: r.rollover_hour }));
-}
-
-export interface LogTotals {
-  words: number;
-  minutes: number;
-  entries: number;
-  days: number;
 }
 
 const sumLogsQuery = prepared((db: Db, args: { memberId: number; from: string; to: string }) =>

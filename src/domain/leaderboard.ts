@@ -99,3 +99,12 @@ export function totalsAsOf(latest: ReadonlyMap<number, number>, reports: readonl
 export const FOLLOWER_MILESTONES = [100, 500, 1000, 5000, 10_000] as const;
 export const FOLLOWER_PLATFORMS = ['medium', 'substack', 'devto', 'hashnode', 'ghost', 'wordpress', 'other'] as const;
 export type FollowerPlatform = (typeof FOLLOWER_PLATFORMS)[number];
+
+/** One follower count as a member reported it. */
+export interface FollowerSnapshot {
+  platform: string;
+  count: number;
+  /** The member's counts on all platforms added up, this one included. */
+  total: number;
+  recordedAt: number;
+}

@@ -38,3 +38,18 @@ export function chooseLogDate(input: string | undefined, today: LocalDate, backf
   }
   return { ok: true, date };
 }
+
+/** A log entry as it was kept: the day it counts for and what it held. */
+export interface LoggedEntry {
+  date: LocalDate;
+  words: number;
+  minutes: number;
+}
+
+/** A member's logs added up over some dates. */
+export interface LogTotals {
+  words: number;
+  minutes: number;
+  entries: number;
+  days: number;
+}

@@ -6,3 +6,13 @@
 export function highestOf(reached: readonly number[]): number[] {
   return reached.length ? [Math.max(...reached)] : [];
 }
+
+/** A milestone a member reached: a streak length, or a follower count on a platform ('followers:<platform>'). */
+export interface ReachedMilestone {
+  memberId: number;
+  memberName: string;
+  /** Hidden members reach milestones too; digests leave them out. */
+  memberHidden: boolean;
+  kind: string;
+  value: number;
+}

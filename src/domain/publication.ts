@@ -45,3 +45,12 @@ export function readingDebt(
   const asked = Math.min(required, recentByOthers.length);
   return { asked, needed: Math.max(0, asked - read), unread: recentByOthers.filter((p) => !readIds.has(p.id)) };
 }
+
+/** An article announced in a span, with how many first-hour reads it got. */
+export interface PublicationReads {
+  id: number;
+  title: string;
+  url: string;
+  authorName: string;
+  firstHourReads: number;
+}

@@ -82,18 +82,18 @@ export class DigestService {
     if (publications.length)
       lines.push(
         `📣 Articles: ${publications
-          .map((p) => `"${plain(p.title)}" by ${plain(p.display_name)}: ${plural(p.first_hour_reads, 'first-hour read')}`)
+          .map((p) => `"${plain(p.title)}" by ${plain(p.authorName)}: ${plural(p.firstHourReads, 'first-hour read')}`)
           .join('; ')}`,
       );
     if (readers.rows.length) lines.push(`📚 Top readers: ${rankedLine(readers.rows, (r) => String(r.score))}`);
-    const shownMilestones = milestones.filter((m) => !m.hidden);
+    const shownMilestones = milestones.filter((m) => !m.memberHidden);
     if (shownMilestones.length)
       lines.push(
         `🏅 Milestones: ${shownMilestones
           .map((m) =>
             m.kind === 'streak'
-              ? `${plain(m.display_name)}, ${m.value} days in a row`
-              : `${plain(m.display_name)}, ${formatNumber(m.value)} followers on ${platformName(m.kind.split(':')[1] ?? '')}`,
+              ? `${plain(m.memberName)}, ${m.value} days in a row`
+              : `${plain(m.memberName)}, ${formatNumber(m.value)} followers on ${platformName(m.kind.split(':')[1] ?? '')}`,
           )
           .join('; ')}`,
       );

@@ -16,6 +16,7 @@ import {
 import type { FeedRow } from '../db/feed.table';
 import { findMemberById } from '../db/member.repository';
 import { canonicalUrl } from '../domain/canonical-url';
+import type { MemberFeed } from '../domain/feed';
 import { type FeedItem, FeedReadError, type FeedSnapshot, readFeed, seenKeysOf } from '../domain/feed-items';
 import type { Group } from '../domain/group';
 import { bodyText, FetchError, safeFetch } from '../net/safe-fetch';
@@ -79,12 +80,12 @@ export class FeedService {
     return { title: snapshot.title, items: snapshot.items.length };
   }
 
-  async list(group: Group, actor: Actor): Promise<FeedRow[]> {
+  async list(group: Group, actor: Actor): Promise<MemberFeed[]> {
     const member = await this.members.find(group, actor);
     return member ? listMemberFeeds(this.deps.db, member.id) : [];
   }
 
-  async remove(group: Group, actor: Actor, url: string): Promise<FeedRow> {
+  async remove(group: Group, actor: Actor, url: string): Promise<MemberFeed> {
     const feed = (await this.list(group, actor)).find((f) => sameFeed(f.url, url));
     if (!feed) throw new UserError('not_found', "You have no feed with that address. /feed list shows yours.");
     await deleteFeed(this.deps.db, feed.id);

@@ -2,13 +2,12 @@ import type { Actor } from '../core/invocation';
 import { formatNumber, plain } from '../core/format';
 import { channelReply } from '../core/reply';
 import { UserError } from '../core/user-error';
-import { insertFollowerSnapshot, latestCountsByPlatform, listFollowerSnapshots } from '../db/follower.repository';
+import { followerHistoryOf, insertFollowerSnapshot, latestCountsByPlatform } from '../db/follower.repository';
 import { setMainPlatform } from '../db/member.repository';
 import { recordMilestone } from '../db/milestone.repository';
-import type { FollowerSnapshotRow } from '../db/follower.table';
 import { announceConversation, type Group } from '../domain/group';
 import { highestOf } from '../domain/milestones';
-import { FOLLOWER_MILESTONES, type FollowerGain, followerGain, type FollowerPlatform } from '../domain/leaderboard';
+import { FOLLOWER_MILESTONES, type FollowerGain, followerGain, type FollowerPlatform, type FollowerSnapshot } from '../domain/leaderboard';
 import { dayStart, localDateOf } from '../domain/local-date';
 import type { Member } from '../domain/member';
 import { weekOf } from '../domain/periods';
@@ -24,7 +23,7 @@ export type FollowerReport =
 export interface FollowerHistory {
   member: Member;
   /** Newest first. */
-  snapshots: FollowerSnapshotRow[];
+  snapshots: FollowerSnapshot[];
   /** This week's gain, in the group's calendar. */
   week: FollowerGain;
 }
@@ -91,11 +90,11 @@ export class FollowerService {
   }
 
   async history(group: Group, member: Member): Promise<FollowerHistory> {
-    const snapshots = await listFollowerSnapshots(this.deps.db, [member.id]);
+    const snapshots = await followerHistoryOf(this.deps.db, member.id);
     const calendar = { zone: group.timezone, rolloverHour: 0 };
     const week = weekOf(localDateOf(this.deps.clock.now(), calendar), group.weekStart);
     const start = dayStart(week.from, calendar);
-    const before = snapshots.filter((s) => s.recorded_at < start).at(-1)?.total;
+    const before = snapshots.filter((s) => s.recordedAt < start).at(-1)?.total;
     return { member, snapshots: [...snapshots].reverse(), week: followerGain(before, snapshots.at(-1)?.total) };
   }
 }

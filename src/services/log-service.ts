@@ -8,8 +8,8 @@ import {
   findLatestLog,
   findLogByMessage,
   insertLog,
-  type LogTotals,
   sumLogs,
+  toLoggedEntry,
   updateLogEntry,
 } from '../db/log.repository';
 import type { LogRow, LogSource } from '../db/log.table';
@@ -17,7 +17,7 @@ import { listVacations } from '../db/vacation.repository';
 import { readChatLog } from '../domain/chat-log';
 import { announceConversation, type Group } from '../domain/group';
 import { type LocalDate, localDateOf } from '../domain/local-date';
-import { chooseLogDate, isEmptyEntry, type LogEntryInput } from '../domain/log-entry';
+import { chooseLogDate, isEmptyEntry, type LogEntryInput, type LoggedEntry, type LogTotals } from '../domain/log-entry';
 import { type Member, memberCalendar } from '../domain/member';
 import { streakOn, type StreakToday } from '../domain/streak';
 import type { MemberService } from './member-service';
@@ -61,7 +61,7 @@ export type LogOutcome =
 
 export type ChatLogOutcome = { kind: 'not-a-log' } | { kind: 'unreadable'; reason: string } | { kind: 'logged'; outcome: LogOutcome };
 
-export type UndoOutcome = { duplicate: true } | { duplicate: false; removed: LogRow; streak: StreakToday };
+export type UndoOutcome = { duplicate: true } | { duplicate: false; removed: LoggedEntry; streak: StreakToday };
 
 export class LogService {
   constructor(
@@ -130,7 +130,7 @@ export class LogService {
       const state = await this.streaks.recompute(trx, member);
       const calendar = memberCalendar(member, group.timezone);
       const today = localDateOf(this.deps.clock.now(), calendar);
-      return { duplicate: false, removed: latest, streak: streakOn(state, today, calendar, await listVacations(trx, member.id)) };
+      return { duplicate: false, removed: toLoggedEntry(latest), streak: streakOn(state, today, calendar, await listVacations(trx, member.id)) };
     });
   }
 

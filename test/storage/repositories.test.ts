@@ -3,7 +3,10 @@ import type { Actor } from '../../src/core/invocation';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database';
 import { addGroupAdmin, findGroupByChannel, removeAdminEverywhere, upsertGroup } from '../../src/db/group.repository';
 import { claimEvent, pruneHandledEvents } from '../../src/db/handled-event.repository';
-import { countLogs, deleteLog, findLatestLog, insertLog, type LogValues, listLoggedDays, sumLogs } from '../../src/db/log.repository';
+import { insertFeed, listMemberFeeds, recordFeedFailure } from '../../src/db/feed.repository';
+import { followerHistoryOf, insertFollowerSnapshot } from '../../src/db/follower.repository';
+import { milestonesBetween, publicationsBetween } from '../../src/db/leaderboard.repository';
+import { countLogs, deleteLog, findLatestLog, insertLog, type LogValues, listLoggedDays, sumLogs, toLoggedEntry } from '../../src/db/log.repository';
 import {
   deleteBareMember,
   deleteBarePerson,
@@ -171,6 +174,19 @@ for (const dialect of DIALECTS) {
       await markPublicationClosed(handle.db, id, windowEndsAt);
       expect(await retitleOpenPublication(handle.db, id, { memberId, title: 'Closed', now: NOW })).toBe(false);
       expect((await findPublication(handle.db, id))?.title).toBe('My Real Title');
+    });
+
+    it('hands the layers above domain values, not rows: feeds, follower counts, articles, milestones and logs', async () => {
+      const feedId = (await insertFeed(handle.db, { groupId, memberId, url: 'https://bo.example/feed', title: 'Bo writes', etag: null, lastModified: null, nextPollAt: NOW }, NOW))!;
+      await recordFeedFailure(handle.db, feedId, { failures: 1, firstFailureAt: NOW, error: 'HTTP 500', nextPollAt: NOW + 60_000, notified: false });
+      expect(await listMemberFeeds(handle.db, memberId)).toEqual([{ id: feedId, url: 'https://bo.example/feed', title: 'Bo writes', failures: 1, lastError: 'HTTP 500' }]);
+      await insertFollowerSnapshot(handle.db, { memberId, groupId, platform: 'medium', count: 120, total: 120, previousTotal: null, recordedAt: NOW, eventKey: 'f-1' });
+      expect(await followerHistoryOf(handle.db, memberId)).toEqual([{ platform: 'medium', count: 120, total: 120, recordedAt: NOW }]);
+      const [article] = await publicationsBetween(handle.db, groupId, NOW, NOW + 1);
+      expect(article).toEqual({ id: expect.any(Number), title: 'My Real Title', url: 'https://bo.example/my-post', authorName: 'Bo', firstHourReads: 0 });
+      expect(await milestonesBetween(handle.db, groupId, NOW, NOW + 1)).toContainEqual({ memberId, memberName: 'Bo', memberHidden: false, kind: 'streak', value: 7 });
+      await insertLog(handle.db, log({ event_key: 'ev-latest', words: 320, minutes: 15, local_date: '2026-03-08' }));
+      expect(toLoggedEntry((await findLatestLog(handle.db, memberId))!)).toEqual({ date: '2026-03-08', words: 320, minutes: 15 });
     });
 
     it('deletes everything about a person in one cascade, and their admin entries', async () => {
