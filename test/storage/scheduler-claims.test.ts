@@ -1,44 +1,14 @@
-import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../fakes/fake-clock';
-import { type DatabaseHandle, openDatabase } from '../../src/db/database';
-import { migrateToLatest } from '../../src/db/migrate';
-import { scheduleJob } from '../../src/db/scheduled-job.repository';
-import { type JobHandler, Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+import { describe, expect, it } from 'vitest';
+import type { Scheduler } from '../../src/scheduler/scheduler';
+import { DIALECTS } from '../support/databases';
+import { schedulerFixture } from '../support/scheduler-fixture';
 
 const MINUTE = 60_000;
 
 for (const dialect of DIALECTS) {
   describe(`scheduler claims on ${dialect}`, () => {
-    let testDb: TestDatabase;
-    let handle: DatabaseHandle;
-    let clock: FakeClock;
-    let schedulers: Scheduler[];
-
-    beforeEach(async () => {
-      testDb = await createTestDatabase(dialect);
-      handle = openDatabase(testDb.config);
-      await migrateToLatest(handle);
-      clock = new FakeClock(Date.parse('2026-03-10T12:00:00Z'));
-      schedulers = [];
-    });
-    afterEach(async () => {
-      for (const scheduler of schedulers) await scheduler.stop();
-      await handle.close();
-      await testDb.drop();
-    });
-
-    function scheduler({ handlers, ...options }: Partial<SchedulerOptions> & { handlers: Record<string, JobHandler> }): Scheduler {
-      const jobs = Object.entries(handlers).map(([name, run]) => ({ name, run }));
-      const created = new Scheduler({ db: handle.db, clock, logger: pino({ level: 'silent' }), ...options, jobs });
-      schedulers.push(created);
-      return created;
-    }
-
-    const due = (job: string, subject = '1', at = clock.now()) => scheduleJob(handle.db, { job, subject, period: '2026-W11' }, at, clock.now());
-    const row = async (job: string, subject = '1') =>
-      handle.db.selectFrom('scheduled_jobs').selectAll().where('job', '=', job).where('subject', '=', subject).executeTakeFirstOrThrow();
+    const f = schedulerFixture(dialect);
+    const { scheduler, due, row } = f;
 
     it('GIVEN a job that posted and then failed THEN it is not claimed again before its backoff elapses, and is once it has', async () => {
       const seen: (string | null)[] = [];
@@ -55,14 +25,14 @@ for (const dialect of DIALECTS) {
       });
       await due('digest');
       await s.tick();
-      expect(await row('digest')).toMatchObject({ state: 'sent', message_id: 'm1', due_at: clock.now() + MINUTE });
-      clock.advance(MINUTE - 1);
+      expect(await row('digest')).toMatchObject({ state: 'sent', message_id: 'm1', due_at: f.clock.now() + MINUTE });
+      f.clock.advance(MINUTE - 1);
       await due('wrap-up');
       await s.tick();
       // The tick ran (the wrap-up due meanwhile is done) without touching the job that waits.
       expect(await row('wrap-up')).toMatchObject({ state: 'done' });
       expect(seen).toEqual([null]);
-      clock.advance(1);
+      f.clock.advance(1);
       await s.tick();
       expect(seen).toEqual([null, 'm1']);
       expect(await row('digest')).toMatchObject({ state: 'done', message_id: 'm1', attempts: 2 });
@@ -77,7 +47,7 @@ for (const dialect of DIALECTS) {
           digest: async (job) => {
             runs.push(`first:${job.subject}`);
             // Each job takes two minutes (within its deadline); the third waits four and goes stale.
-            clock.advance(2 * MINUTE);
+            f.clock.advance(2 * MINUTE);
             if (job.subject === '2') await other!.tick();
             return 'done';
           },
@@ -105,14 +75,14 @@ for (const dialect of DIALECTS) {
       });
       await due('digest', '1');
       await due('digest', '2');
-      await handle.db.updateTable('scheduled_jobs').set({ state: 'claimed', claimed_by: 'dead', claimed_at: clock.now() }).where('subject', '=', '1').execute();
-      await handle.db.updateTable('scheduled_jobs').set({ state: 'sent', claimed_by: 'dead', claimed_at: clock.now(), message_id: 'm2' }).where('subject', '=', '2').execute();
-      clock.advance(10 * MINUTE);
+      await f.db.updateTable('scheduled_jobs').set({ state: 'claimed', claimed_by: 'dead', claimed_at: f.clock.now() }).where('subject', '=', '1').execute();
+      await f.db.updateTable('scheduled_jobs').set({ state: 'sent', claimed_by: 'dead', claimed_at: f.clock.now(), message_id: 'm2' }).where('subject', '=', '2').execute();
+      f.clock.advance(10 * MINUTE);
       await due('wrap-up');
       await s.tick();
       expect(await row('wrap-up')).toMatchObject({ state: 'done' });
       expect(seen).toEqual([]);
-      clock.advance(1);
+      f.clock.advance(1);
       await s.tick();
       expect(seen.sort()).toEqual(['m2', null]);
       expect(await row('digest', '1')).toMatchObject({ state: 'done', claimed_by: s.owner });

@@ -1,14 +1,11 @@
-import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeClock } from '../fakes/fake-clock';
-import { type DatabaseHandle, openDatabase } from '../../src/db/database';
-import { migrateToLatest } from '../../src/db/migrate';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { scheduleJob } from '../../src/db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../../src/db/scheduled-job.table';
-import { type JobHandler, Scheduler, type SchedulerOptions, type TickTask } from '../../src/scheduler/scheduler';
+import type { TickTask } from '../../src/scheduler/scheduler';
 import { JOB_NAMES } from '../../src/domain/job-names';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
-import { Harness, type LogEntry } from '../support/harness';
+import { DIALECTS } from '../support/databases';
+import { schedulerFixture } from '../support/scheduler-fixture';
+import { Harness } from '../support/harness';
 
 const MINUTE = 60_000;
 /** Short enough for a test, long enough for a handler that does answer to finish well within it. */
@@ -27,37 +24,8 @@ const hangs = () => new Promise<never>(() => {});
 
 for (const dialect of DIALECTS) {
   describe(`scheduler deadlines on ${dialect}`, () => {
-    let testDb: TestDatabase;
-    let handle: DatabaseHandle;
-    let clock: FakeClock;
-    let logs: LogEntry[];
-    let schedulers: Scheduler[];
-
-    beforeEach(async () => {
-      testDb = await createTestDatabase(dialect);
-      handle = openDatabase(testDb.config);
-      await migrateToLatest(handle);
-      clock = new FakeClock(Date.parse('2026-03-10T12:00:00Z'));
-      logs = [];
-      schedulers = [];
-    });
-    afterEach(async () => {
-      for (const scheduler of schedulers) await scheduler.stop();
-      await handle.close();
-      await testDb.drop();
-    });
-
-    function scheduler({ handlers, ...options }: Partial<SchedulerOptions> & { handlers: Record<string, JobHandler> }): Scheduler {
-      const jobs = Object.entries(handlers).map(([name, run]) => ({ name, run }));
-      const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) });
-      const created = new Scheduler({ db: handle.db, clock, logger, jobDeadlineMs: DEADLINE_MS, taskDeadlineMs: DEADLINE_MS, ...options, jobs });
-      schedulers.push(created);
-      return created;
-    }
-
-    const due = (job: string, subject = '1', at = clock.now()) => scheduleJob(handle.db, { job, subject, period: '2026-W11' }, at, clock.now());
-    const row = async (job: string, subject = '1') =>
-      handle.db.selectFrom('scheduled_jobs').selectAll().where('job', '=', job).where('subject', '=', subject).executeTakeFirstOrThrow();
+    const f = schedulerFixture(dialect, { jobDeadlineMs: DEADLINE_MS, taskDeadlineMs: DEADLINE_MS });
+    const { scheduler, due, row } = f;
 
     it('GIVEN a job that never finishes next to two others THEN the others are done in the same tick and the stuck one is released for retry and logged', async () => {
       const signals: AbortSignal[] = [];
@@ -75,15 +43,15 @@ for (const dialect of DIALECTS) {
         },
       });
       // The stuck job is the earliest due, so it runs first and the others come after it.
-      await due('stuck', '1', clock.now() - 2 * MINUTE);
-      await due('wrap-up', '2', clock.now() - MINUTE);
+      await due('stuck', '1', f.clock.now() - 2 * MINUTE);
+      await due('wrap-up', '2', f.clock.now() - MINUTE);
       await due('digest', '3');
       await s.tick();
       expect(await row('wrap-up', '2')).toMatchObject({ state: 'done' });
       expect(await row('digest', '3')).toMatchObject({ state: 'done', message_id: 'm-digest' });
-      expect(await row('stuck')).toMatchObject({ state: 'pending', claimed_at: null, attempts: 1, due_at: clock.now() + MINUTE, last_error: 'took longer than 0.3 s' });
+      expect(await row('stuck')).toMatchObject({ state: 'pending', claimed_at: null, attempts: 1, due_at: f.clock.now() + MINUTE, last_error: 'took longer than 0.3 s' });
       expect(signals.map((signal) => signal.aborted)).toEqual([true]);
-      expect(logs.filter((entry) => entry.level >= 50)).toEqual([
+      expect(f.logs.filter((entry) => entry.level >= 50)).toEqual([
         expect.objectContaining({ msg: 'scheduled job passed its deadline; released for retry', job: 'stuck', subject: '1', period: '2026-W11', deadlineMs: DEADLINE_MS }),
       ]);
     });
@@ -95,12 +63,12 @@ for (const dialect of DIALECTS) {
       await due('digest', '1');
       await s.tick();
       expect(await row('digest', '1')).toMatchObject({ state: 'done' });
-      clock.advance(MINUTE);
+      f.clock.advance(MINUTE);
       await due('digest', '2');
       await s.tick();
       expect(await row('digest', '2')).toMatchObject({ state: 'done' });
-      expect(polls).toEqual([clock.now() - MINUTE, clock.now()]);
-      const late = logs.filter((entry) => entry.msg === 'scheduled task passed its deadline; the round goes on without it');
+      expect(polls).toEqual([f.clock.now() - MINUTE, f.clock.now()]);
+      const late = f.logs.filter((entry) => entry.msg === 'scheduled task passed its deadline; the round goes on without it');
       expect(late.map((entry) => entry.task)).toEqual(['digest planning', 'digest planning']);
     });
 
@@ -109,7 +77,7 @@ for (const dialect of DIALECTS) {
       const s = scheduler({ jobDeadlineMs: 20_000, roundDeadlineMs: DEADLINE_MS, handlers: { slow: () => slow.promise, quick: async () => 'done' } });
       await due('slow');
       await s.tick();
-      expect(logs.map((entry) => entry.msg)).toContain('scheduler round passed its deadline; the next tick starts a new one');
+      expect(f.logs.map((entry) => entry.msg)).toContain('scheduler round passed its deadline; the next tick starts a new one');
       await due('quick');
       await s.tick();
       expect(await row('quick')).toMatchObject({ state: 'done' });
@@ -128,7 +96,7 @@ for (const dialect of DIALECTS) {
         },
         handlers: { broken: async () => Promise.reject(new Error('Missing Access')), digest: async () => 'done' },
       });
-      await due('broken', '1', clock.now() - MINUTE);
+      await due('broken', '1', f.clock.now() - MINUTE);
       await due('digest', '2');
       await s.tick();
       expect(reported).toEqual(['broken']);
@@ -160,7 +128,7 @@ for (const dialect of DIALECTS) {
       });
       await due('digest');
       await s.tick();
-      clock.advance(MINUTE);
+      f.clock.advance(MINUTE);
       await s.tick();
       expect(runs).toBe(2);
       expect(whileRetrying).toMatchObject({ state: 'claimed', message_id: null, attempts: 2 });
@@ -190,8 +158,8 @@ for (const dialect of DIALECTS) {
       await s.tick();
       abandoned.open();
       await lateWrite.promise;
-      expect(await row('wrap-up')).toMatchObject({ state: 'sent', message_id: 'late', claimed_at: null, due_at: clock.now() + MINUTE });
-      clock.advance(MINUTE);
+      expect(await row('wrap-up')).toMatchObject({ state: 'sent', message_id: 'late', claimed_at: null, due_at: f.clock.now() + MINUTE });
+      f.clock.advance(MINUTE);
       await s.tick();
       expect(seen).toEqual([null, 'late']);
       expect(await row('wrap-up')).toMatchObject({ state: 'done', message_id: 'late' });
