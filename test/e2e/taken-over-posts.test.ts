@@ -57,6 +57,19 @@ describe('a scheduled post whose process died between the platform accepting it 
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
+  /** Starts bot processes on these settings (unscheduled: the test ticks them), each closed after the test. */
+  const botsOn = (env: Record<string, string>) => {
+    const bots: TestBot[] = [];
+    cleanups.push(async () => {
+      for (const bot of bots.reverse()) await bot.close();
+    });
+    return async (options: { clock: FakeClock; sameDatabaseAs?: TestBot }) => {
+      const bot = await startTestBot(env, { ...options, schedule: false });
+      bots.push(bot);
+      return bot;
+    };
+  };
+
   it('is not posted again on Discord: the taken-over job resends its nonce with enforce_nonce and gets the first message back', async () => {
     const guildId = snowflake();
     const writing = snowflake();
@@ -64,15 +77,7 @@ describe('a scheduled post whose process died between the platform accepting it 
     const fake = await FakeDiscord.start({ guilds: [{ id: guildId, name: 'Writers', channels: [{ id: writing, name: 'writing', type: ChannelKind.GuildText }], members: [{ user: ada }] }] });
     cleanups.push(() => fake.stop());
     const env = { DISCORD_TOKEN: 'test-token-for-the-fake-discord', DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: guildId };
-    const bots: TestBot[] = [];
-    cleanups.push(async () => {
-      for (const bot of bots.reverse()) await bot.close();
-    });
-    const start = async (options: { clock: FakeClock; sameDatabaseAs?: TestBot }) => {
-      const bot = await startTestBot(env, { ...options, schedule: false });
-      bots.push(bot);
-      return bot;
-    };
+    const start = botsOn(env);
     const { second, accepted } = await digestTakenOver(start, async () => {
       const setup = fake.slashCommand({ guildId, channelId: writing, user: ada, name: 'setup', options: { timezone: 'UTC' }, memberPermissions: PermissionFlagsBits.ManageGuild });
       expect((await fake.waitForCallback(setup)).body).toMatchObject({ type: 4, data: { embeds: [{ title: 'Writing group ready' }] } });
@@ -93,15 +98,7 @@ describe('a scheduled post whose process died between the platform accepting it 
     const fake = await FakeSlack.start({ users: [{ id: admin, name: 'ada', realName: 'Ada Lovelace', isAdmin: true }] });
     cleanups.push(() => fake.stop());
     const env = { SLACK_BOT_TOKEN: 'xoxb-1111-2222-fake', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: fake.apiUrl, PORT: '0' };
-    const bots: TestBot[] = [];
-    cleanups.push(async () => {
-      for (const bot of bots.reverse()) await bot.close();
-    });
-    const start = async (options: { clock: FakeClock; sameDatabaseAs?: TestBot }) => {
-      const bot = await startTestBot(env, { ...options, schedule: false });
-      bots.push(bot);
-      return bot;
-    };
+    const start = botsOn(env);
     const { second, accepted } = await digestTakenOver(start, async (bot) => {
       const port = (bot.adapters[0] as SlackAdapter).address!.port;
       const responseUrl = fake.responseUrl();
