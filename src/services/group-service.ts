@@ -9,10 +9,10 @@ import {
   updateGroupSettings,
   upsertGroup,
 } from '../db/group.repository';
-import { findMembersByName } from '../db/member.repository';
 import type { Group } from '../domain/group';
-import { parseChannelReference, parseMemberReference } from '../domain/references';
+import { parseChannelReference } from '../domain/references';
 import { checkSettingRules, GROUP_SETTING_TABLE, type GroupSetting, requireZone, type SettingChecks } from './group-settings';
+import type { MemberService } from './member-service';
 import type { ServiceDeps } from './service-deps';
 import { TtlCache } from './ttl-cache';
 
@@ -23,7 +23,10 @@ export class GroupService {
   private readonly byChannel: TtlCache<Group | undefined>;
   private readonly byId: TtlCache<Group>;
 
-  constructor(private readonly deps: ServiceDeps) {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly members: MemberService,
+  ) {
     this.byChannel = new TtlCache(deps.clock, deps.settings.lookupCacheMs);
     this.byId = new TtlCache(deps.clock, deps.settings.lookupCacheMs);
   }
@@ -82,9 +85,9 @@ export class GroupService {
         if (!(await this.deps.outbound.inWorkspace(group, { roleId })))
           throw new UserError('bad_argument', `That role is not in this ${place}: pick a role of this ${place}, or none.`);
       },
-      addAdmin: async (reference) => addGroupAdmin(db, group.id, await this.userIdOf(group, reference), clock.now()),
+      addAdmin: async (reference) => addGroupAdmin(db, group.id, await this.members.userIdOf(group, reference), clock.now()),
       removeAdmin: async (reference) => {
-        if (!(await removeGroupAdmin(db, group.id, await this.userIdOf(group, reference))))
+        if (!(await removeGroupAdmin(db, group.id, await this.members.userIdOf(group, reference))))
           throw new UserError('not_found', `${reference} is not on this group's admin list.`);
       },
     };
@@ -100,15 +103,5 @@ export class GroupService {
     if (channelId === where.channelId || (await this.deps.outbound.inWorkspace(where, { channelId }))) return;
     const place = workspaceNoun(where.platform);
     throw new UserError('bad_argument', `That channel is not in this ${place}: pick a channel of this ${place}.`);
-  }
-
-  /** A mention names the user directly; a plain name must belong to exactly one member. */
-  private async userIdOf(group: Group, reference: string): Promise<string> {
-    const ref = parseMemberReference(reference);
-    if ('userId' in ref) return ref.userId;
-    const matches = await findMembersByName(this.deps.db, group.id, ref.name);
-    if (matches.length === 1) return matches[0]!.userId;
-    if (matches.length > 1) throw new UserError('bad_argument', `More than one member is called ${ref.name}; use a mention.`);
-    throw new UserError('not_found', `No member called "${ref.name}" in this group. Use a mention, or ask them to /join first.`);
   }
 }

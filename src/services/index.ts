@@ -42,9 +42,9 @@ export interface Services {
 }
 
 export function createServices(deps: ServiceDeps): Services {
-  const groups = new GroupService(deps);
   const streaks = new StreakService(deps);
   const members = new MemberService(deps, streaks);
+  const groups = new GroupService(deps, members);
   const publications = new PublicationService(deps, groups, members);
   const leaderboards = new LeaderboardService(deps);
   return {

@@ -133,17 +133,26 @@ export class MemberService {
   /** A member of this group from a mention or a name typed on the console. */
   async resolve(group: Group, reference: string): Promise<Member> {
     const ref = parseMemberReference(reference);
-    if ('userId' in ref) {
-      const member = await findMemberByUserId(this.deps.db, group.id, ref.userId);
-      if (!member) throw new UserError('not_found', "That person isn't a member of this group.");
-      return member;
-    }
-    const byId = await findMemberByUserId(this.deps.db, group.id, ref.name);
-    if (byId) return byId;
-    const matches = await findMembersByName(this.deps.db, group.id, ref.name);
+    const member = await findMemberByUserId(this.deps.db, group.id, 'userId' in ref ? ref.userId : ref.name);
+    if (member) return member;
+    if ('userId' in ref) throw new UserError('not_found', "That person isn't a member of this group.");
+    return this.byName(group, ref.name);
+  }
+
+  /**
+   * The user a reference names, for settings such as the admin list: a mention names anyone in the
+   * workspace, member or not; a plain name must belong to exactly one member.
+   */
+  async userIdOf(group: Group, reference: string): Promise<string> {
+    const ref = parseMemberReference(reference);
+    return 'userId' in ref ? ref.userId : (await this.byName(group, ref.name)).userId;
+  }
+
+  private async byName(group: Group, name: string): Promise<Member> {
+    const matches = await findMembersByName(this.deps.db, group.id, name);
     if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1) throw new UserError('bad_argument', `More than one member is called ${ref.name}; use a mention.`);
-    throw new UserError('not_found', `No member called "${ref.name}" in this group.`);
+    if (matches.length > 1) throw new UserError('bad_argument', `More than one member is called ${name}; use a mention.`);
+    throw new UserError('not_found', `No member called "${name}" in this group.`);
   }
 
   /** Sets the person's zone for every group in the workspace; days already logged keep their dates. */

@@ -107,6 +107,16 @@ describe('/setup and /config', () => {
     expect(await h.text('Bo', '/config')).toMatch(/Only group admins/);
     expect(await h.text(admin, '/config admin_add Nobody')).toMatch(/No member called "Nobody"/);
   });
+
+  it('reads a reference the same way as every other command: a mention names anyone, a name only a member', async () => {
+    await h.send(admin, '/setup Europe/London');
+    expect(await h.text(admin, '/config admin_add <@cy>')).toMatch(/admins: <@cy>/);
+    expect(await h.text('Cy', '/config')).toMatch(/Group settings/);
+    await h.send('Bo', '/join');
+    await h.send('Bob', '/join');
+    expect(await h.text(admin, '/config admin_add Bo')).toMatch(/admins: .*<@bo>/);
+    expect(await h.text(admin, '/streak <@cy>')).toBe("That person isn't a member of this group.");
+  });
 });
 
 describe('a channel or role of another workspace', () => {
