@@ -1,0 +1,239 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Platform } from '../../../src/core/invocation';
+import type { Db } from '../../../src/db/database';
+import { rowCounts } from '../../support/row-counts';
+
+/**
+ * One set of behaviours every chat adapter must show, run against each real adapter through a small
+ * driver (console, Discord against the fake Discord, Slack against the fake Slack). A driver only
+ * translates: it sends what the platform would send and reads back what the platform received.
+ */
+
+/** The people of the contract's group. The trickster's display name tries to ping: "@everyone <@reader> & co". */
+export type Person = 'admin' | 'writer' | 'reader' | 'trickster';
+
+/** A button as the platform received it, pressable by anyone. */
+export interface DeliveredButton {
+  label: string;
+  press(person: Person): Promise<Delivered>;
+}
+
+/** A file or picture the platform received, with its text alternative when it is a picture. */
+export interface DeliveredFile {
+  name: string;
+  alt?: string;
+  bytes: Buffer;
+}
+
+/** One message as the platform received it: an answer to someone, or a post in the channel. */
+export interface Delivered {
+  /** What people read: the message text, with any title and fields the platform shows. */
+  text: string;
+  /** Shown only to the person it answers: Discord flag 64, Slack ephemeral, the console's "(only you)". */
+  private: boolean;
+  buttons: DeliveredButton[];
+  files: DeliveredFile[];
+  /** Who the platform will notify for this message, worked out from what it received. */
+  notifies: { everyone: boolean; users: string[]; roles: string[] };
+  /** The platform's own record, for failure messages. */
+  raw: unknown;
+}
+
+/** A chat message a person posted in the group channel. */
+export interface ChatMessage {
+  id: string;
+  /** The reactions the bot added to it, as the platform received them. */
+  reactions(): Promise<string[]>;
+}
+
+export interface ChatEdits {
+  edit(person: Person, message: ChatMessage, text: string): Promise<void>;
+  delete(person: Person, message: ChatMessage): Promise<void>;
+}
+
+/** A capability the platform does not have, and why. */
+export interface Absent {
+  absent: string;
+}
+
+export interface ForgedButtons {
+  /** A button press with any action and payload, as an outdated or tampered client could send. */
+  press(person: Person, action: string, payload: string): Promise<Delivered>;
+}
+
+export interface AdapterDriver {
+  readonly platform: Platform;
+  readonly db: Db;
+  /** The platform's user id of a person, as it appears in pings. */
+  userId(person: Person): string;
+  /** The trickster's display name as the platform must show it: harmless, and escaped for the platform's format. */
+  readonly tricksterAsShown: string;
+  /** Runs a slash command and returns the answer the platform received for it. */
+  command(person: Person, name: string, options?: Record<string, string | number>): Promise<Delivered>;
+  /** Everything the bot posted to channels (not answers), oldest first. */
+  posts(): Promise<Delivered[]>;
+  /** Everything the whole channel can see: posts and public answers. */
+  public(): Promise<Delivered[]>;
+  /** Posts a chat message in the group channel; resolves once the bot has answered it. */
+  chat(person: Person, text: string): Promise<ChatMessage>;
+  chatEdits?: ChatEdits;
+  forgedButtons?: ForgedButtons;
+  /** Where buttons cannot be forged: pressing one the adapter never showed. */
+  pressUnshownButton?(person: Person): Promise<Delivered>;
+  /** Log entries at error level or above. */
+  errors(): unknown[];
+  stop(): Promise<void>;
+}
+
+/** What a platform can do, known before it starts, so each case is named for what it checks. */
+export interface AdapterCapabilities {
+  chatEdits: true | Absent;
+  forgedButtons: true | Absent;
+}
+
+const ARTICLE = { url: 'https://writer.example/gone-tomorrow', title: 'Gone Tomorrow' };
+const TRICK_ARTICLE = { url: 'https://trickster.example/hello', title: 'Hello Readers' };
+
+function isAbsent<T>(capability: true | T): capability is T {
+  return capability !== true;
+}
+
+/** Waits until the bot has posted something matching. */
+async function postMatching(driver: AdapterDriver, match: (post: Delivered) => boolean): Promise<Delivered> {
+  let found: Delivered | undefined;
+  await expect.poll(async () => (found = (await driver.posts()).find(match)), { timeout: 5000 }).toBeDefined();
+  return found!;
+}
+
+async function chatLogWords(db: Db, messageId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('logs').select('words').where('message_id', '=', messageId).executeTakeFirst();
+  return row?.words;
+}
+
+/** The group's data, table by table: a refused action must leave every count as it was. */
+const dataCounts = (db: Db) => rowCounts(db);
+
+/** Mentions that would ping: the core markup `<@id>` or an unbroken @everyone/@here/@channel. */
+const PINGING_TEXT = /@(everyone|here|channel)\b/;
+
+export function describeAdapterContract(name: string, capabilities: AdapterCapabilities, start: () => Promise<AdapterDriver>): void {
+  describe(`the ${name} adapter keeps the adapter contract`, () => {
+    let driver: AdapterDriver;
+
+    beforeAll(async () => {
+      driver = await start();
+      const setup = await driver.command('admin', 'setup', { timezone: 'UTC' });
+      expect(setup.text).toMatch(/writing group/);
+      expect((await driver.command('reader', 'log', { words: 300 })).text).toMatch(/logged: 300 words/);
+    });
+    afterAll(async () => {
+      await driver?.stop();
+    });
+
+    if (isAbsent(capabilities.chatEdits)) {
+      const reason = capabilities.chatEdits.absent;
+      it(`has no edits or deletes of chat messages (${reason}): a corrected message is a log of its own, the first one stays`, async () => {
+        expect(driver.chatEdits).toBeUndefined();
+        const first = await driver.chat('writer', '+100 words');
+        expect(await first.reactions()).toEqual(['✅']);
+        expect(await chatLogWords(driver.db, first.id)).toBe(100);
+        const corrected = await driver.chat('writer', '+120 words');
+        expect(await chatLogWords(driver.db, first.id)).toBe(100);
+        expect(await chatLogWords(driver.db, corrected.id)).toBe(120);
+      });
+    } else {
+      it('follows an edit and a delete of a logged chat message through the platform events', async () => {
+        const edits = driver.chatEdits!;
+        const message = await driver.chat('writer', '+100 words');
+        expect(await message.reactions()).toEqual(['✅']);
+        expect(await chatLogWords(driver.db, message.id)).toBe(100);
+        await edits.edit('writer', message, '+120 words');
+        await expect.poll(() => chatLogWords(driver.db, message.id)).toBe(120);
+        await edits.delete('writer', message);
+        await expect.poll(() => chatLogWords(driver.db, message.id)).toBeUndefined();
+      });
+    }
+
+    it('answers "I read it" on an announcement whose article was removed privately, in one line, writing nothing', async () => {
+      await driver.command('writer', 'publish', ARTICLE);
+      const announcement = await postMatching(driver, (post) => post.text.includes(ARTICLE.title));
+      const read = announcement.buttons.find((b) => b.label === 'I read it');
+      expect(read, JSON.stringify(announcement.raw)).toBeDefined();
+      // The author takes everything back, the article with it.
+      const asked = await driver.command('writer', 'forget');
+      const confirm = asked.buttons[0]!;
+      expect((await confirm.press('writer')).text).toMatch(/^Done: everything I kept about you/);
+      expect(await driver.db.selectFrom('publications').select('id').where('url', '=', ARTICLE.url).execute()).toEqual([]);
+
+      const before = await dataCounts(driver.db);
+      const answer = await read!.press('reader');
+      expect(answer).toMatchObject({ private: true, text: 'That announcement is gone, so there is nothing to count.' });
+      expect(await dataCounts(driver.db)).toEqual(before);
+      expect((await driver.command('reader', 'help')).text).toMatch(/\/log/);
+      expect(driver.errors()).toEqual([]);
+    });
+
+    if (isAbsent(capabilities.forgedButtons)) {
+      const reason = capabilities.forgedButtons.absent;
+      it(`presses only the buttons it showed (${reason}): pressing another is refused in one line and reaches nothing`, async () => {
+        expect(driver.forgedButtons).toBeUndefined();
+        const before = await dataCounts(driver.db);
+        const answer = await driver.pressUnshownButton!('reader');
+        expect(answer.text).toMatch(/^There is no button \S+ to click\.$/);
+        expect(await dataCounts(driver.db)).toEqual(before);
+        expect(driver.errors()).toEqual([]);
+      });
+    } else {
+      it('answers a button of an unknown action, or with a malformed payload, privately in one line, writing nothing', async () => {
+        const forged = driver.forgedButtons!;
+        const before = await dataCounts(driver.db);
+        const unknown = await forged.press('reader', 'vanished', '12345');
+        expect(unknown).toMatchObject({ private: true, text: 'That button no longer works. Run the command again for a fresh one.' });
+        const malformed = await forged.press('reader', 'read', 'not-a-number');
+        expect(malformed).toMatchObject({ private: true, text: 'That announcement is gone, so there is nothing to count.' });
+        expect(await dataCounts(driver.db)).toEqual(before);
+        expect((await driver.command('reader', 'help')).text).toMatch(/\/log/);
+        expect(driver.errors()).toEqual([]);
+      });
+    }
+
+    it('answers a personal command (/reads) privately and never posts it to the channel', async () => {
+      const answer = await driver.command('reader', 'reads');
+      expect(answer.text).toMatch(/^Your reads, last \d+ days/);
+      expect(answer.private).toBe(true);
+      const seenByAll = await driver.public();
+      expect(seenByAll.filter((message) => message.text.includes('Your reads'))).toEqual([]);
+    });
+
+    it('sends a picture as a file with its text alternative (/streak)', async () => {
+      const answer = await driver.command('reader', 'streak');
+      expect(answer.private).toBe(true);
+      const pictures = answer.files.filter((file) => file.name.endsWith('.png'));
+      expect(pictures.map((p) => p.name)).toEqual(['streak-calendar.png']);
+      const [picture] = pictures;
+      expect(picture!.bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      expect(picture!.alt).toMatch(/^Streak calendar for .+: 1 day logged/);
+    });
+
+    it('never pings from a display name with "@everyone" and a mention in it: only the reply\'s own pings notify', async () => {
+      const reader = driver.userId('reader');
+      const mentionOfReader = `<@${reader}>`;
+      await driver.command('reader', 'readers', { action: 'join' });
+
+      // A reply without pings notifies nobody, whatever the name in it says.
+      const logged = await driver.command('trickster', 'log', { words: 50 });
+      expect(logged.private).toBe(false);
+      expect(logged.text).toContain(`${driver.tricksterAsShown} logged: 50 words`);
+      expect(logged.text).not.toMatch(PINGING_TEXT);
+      expect(logged.text).not.toContain(mentionOfReader);
+      expect(logged.notifies).toEqual({ everyone: false, users: [], roles: [] });
+
+      // An announcement pings its opted-in reader, and only them.
+      await driver.command('trickster', 'publish', TRICK_ARTICLE);
+      const announcement = await postMatching(driver, (post) => post.text.includes(TRICK_ARTICLE.title));
+      expect(announcement.text).toContain(driver.tricksterAsShown);
+      expect(announcement.text).not.toMatch(PINGING_TEXT);
+      expect(announcement.notifies).toEqual({ everyone: false, users: [reader], roles: [] });
+    });
+  });
+}
