@@ -1,8 +1,22 @@
 import type { MessageHandler } from '../src/router/command';
 import { privateReply } from '../src/core/reply';
 import { logReply } from './log';
+import { sprintCountFromChat } from './sprint-chat';
 
 /** The chat side of /log: a message in a group channel that matches the group's pattern is logged. */
+/**
+ * Plain messages in a group's channel: a `+250` from someone in the channel's sprint is their sprint
+ * count (and only that); anything else may be a chat log.
+ */
+export const chatMessages: MessageHandler = {
+  async onMessage(ctx, message) {
+    const sprintCount = await sprintCountFromChat(ctx, message);
+    return sprintCount.handled ? sprintCount.reply : chatLog.onMessage(ctx, message);
+  },
+  onEdit: (ctx, message) => chatLog.onEdit(ctx, message),
+  onDelete: (ctx, messageId) => chatLog.onDelete(ctx, messageId),
+};
+
 export const chatLog: MessageHandler = {
   async onMessage(ctx, message) {
     const result = await ctx.services.logs.logFromMessage(ctx.group, ctx.actor, { ...message, eventKey: ctx.idempotencyKey });

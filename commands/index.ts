@@ -15,18 +15,20 @@ import reads from './reads';
 import remind from './remind';
 import rollover from './rollover';
 import setup from './setup';
+import sprint from './sprint';
 import streak from './streak';
 import timezone from './timezone';
 import undo from './undo';
 import vacation from './vacation';
 
-export { chatLog } from './chat-log';
+export { chatMessages } from './chat-log';
 
 /** Every command, in the order /help lists them. */
 export const commands: readonly CommandDefinition[] = [
   log,
   undo,
   streak,
+  sprint,
   publish,
   reads,
   readers,

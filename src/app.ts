@@ -1,4 +1,4 @@
-import { chatLog, commands } from '../commands/index';
+import { chatMessages, commands } from '../commands/index';
 import { AdapterHub } from './adapters/adapter-hub';
 import type { ChatAdapter } from './core/chat-adapter';
 import { type Clock, systemClock } from './core/clock';
@@ -48,7 +48,7 @@ export async function createApp(options: {
   const hub = new AdapterHub(logger);
   const settings = { ...DEFAULT_SERVICE_SETTINGS, ...options.settings };
   const services = createServices({ db: database.db, clock, outbound: hub, logger, settings });
-  const router = new Router({ commands, messages: chatLog, services, clock, logger });
+  const router = new Router({ commands, messages: chatMessages, services, clock, logger });
   const planner = new DigestPlanner({ db: database.db, logger });
   const jobs = jobRegistry({ db: database.db, outbound: hub, services });
   const scheduler = new Scheduler({
@@ -63,6 +63,7 @@ export async function createApp(options: {
     },
     onRepeatedFailure: reportRepeatedFailure(jobs, hub),
   });
+  services.sprints.useWaker(scheduler);
   // Handled event keys only need to outlive the platforms' retries (minutes): keep a week, prune hourly.
   let prunedAt = Number.NEGATIVE_INFINITY;
   const forgetHandledEvents = async (now: number) => {

@@ -14,6 +14,7 @@ import type { MilestoneTable } from './milestone.table';
 import type { PersonTable } from './person.table';
 import type { PublicationTable, ReadTable } from './publication.table';
 import type { ScheduledJobTable } from './scheduled-job.table';
+import type { SprintParticipantTable, SprintTable, SprintWatcherTable } from './sprint.table';
 import type { StreakTable } from './streak.table';
 import { preparingPool } from './postgres-pool';
 import { CachingSqliteDialect } from './sqlite-driver';
@@ -36,6 +37,9 @@ export interface Database {
   scheduled_jobs: ScheduledJobTable;
   follower_snapshots: FollowerSnapshotTable;
   follower_week_totals: FollowerWeekTotalTable;
+  sprints: SprintTable;
+  sprint_participants: SprintParticipantTable;
+  sprint_watchers: SprintWatcherTable;
 }
 
 export type Db = Kysely<Database>;

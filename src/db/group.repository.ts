@@ -21,6 +21,9 @@ export function toGroup(row: GroupRow, admins: string[]): Group {
     digestCron: row.digest_cron,
     dailyDigestCron: row.daily_digest_cron,
     weekStart: row.week_start,
+    sprintWindowMinutes: row.sprint_window_minutes,
+    sprintMaxWpm: row.sprint_max_wpm,
+    sprintRoleId: row.sprint_role_id,
     createdBy: row.created_by,
     createdAt: row.created_at,
   };
@@ -64,6 +67,7 @@ export async function upsertGroup(
       log_pattern: null,
       readers_role_id: null,
       daily_digest_cron: null,
+      sprint_role_id: null,
       created_by: group.createdBy,
       created_at: now,
       updated_at: now,
@@ -105,6 +109,9 @@ export async function updateGroupSettings(db: Db, id: number, settings: Partial<
     digest_cron: settings.digestCron,
     daily_digest_cron: settings.dailyDigestCron,
     week_start: settings.weekStart,
+    sprint_window_minutes: settings.sprintWindowMinutes,
+    sprint_max_wpm: settings.sprintMaxWpm,
+    sprint_role_id: settings.sprintRoleId,
     updated_at: now,
   };
   await db.updateTable('groups').set(update).where('id', '=', id).execute();

@@ -26,6 +26,9 @@ export interface GroupTable {
   daily_digest_cron: string | null;
   /** First day of the week for leaderboards and digests: 1 = Monday ... 7 = Sunday. */
   week_start: Generated<number>;
+  sprint_window_minutes: Generated<number>;
+  sprint_max_wpm: Generated<number>;
+  sprint_role_id: string | null;
   /** Who ran /setup first: told when scheduled posts keep failing. */
   created_by: string | null;
   created_at: number;

@@ -1,6 +1,7 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 
-export type LogSource = 'command' | 'chat';
+/** 'sprint': a participant's words in a sprint, keyed per sprint and member. */
+export type LogSource = 'command' | 'chat' | 'sprint';
 
 /** One logged piece of writing. Its day is stored as the member saw it, with the calendar it was logged in. */
 export interface LogTable {

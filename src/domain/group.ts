@@ -29,6 +29,12 @@ export interface Group {
   dailyDigestCron: string | null;
   /** 1 = Monday ... 7 = Sunday. */
   weekStart: number;
+  /** How long after a sprint's end final counts are still taken. */
+  sprintWindowMinutes: number;
+  /** Words per minute above which a sprint count asks for confirmation. */
+  sprintMaxWpm: number;
+  /** On Discord, a role pinged for sprints instead of the members on the sprint list. */
+  sprintRoleId: string | null;
   /** Who set the group up; told when scheduled posts keep failing. */
   createdBy: string | null;
   createdAt: number;
@@ -37,7 +43,7 @@ export interface Group {
 /** The settings of a group that /config changes (admins are a list of their own). */
 export type GroupSettings = Pick<
   Group,
-  'timezone' | 'announceChannelId' | 'backfillDays' | 'logPattern' | 'readWindowMinutes' | 'fairReads' | 'fairWindow' | 'readersRoleId' | 'digestCron' | 'dailyDigestCron' | 'weekStart'
+  'timezone' | 'announceChannelId' | 'backfillDays' | 'logPattern' | 'readWindowMinutes' | 'fairReads' | 'fairWindow' | 'readersRoleId' | 'digestCron' | 'dailyDigestCron' | 'weekStart' | 'sprintWindowMinutes' | 'sprintMaxWpm' | 'sprintRoleId'
 >;
 
 export const DEFAULT_DIGEST_CRON = '0 9 * * 1';

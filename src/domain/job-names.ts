@@ -8,6 +8,9 @@ export const JOB_NAMES = {
   dailyDigest: 'daily-digest',
   followersReminder: 'followers-reminder',
   streakNudge: 'streak-nudge',
+  sprintStart: 'sprint-start',
+  sprintEnd: 'sprint-end',
+  sprintResults: 'sprint-results',
 } as const;
 
 export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];

@@ -70,6 +70,17 @@ function streakNudge(deps: JobDeps): JobDefinition {
   };
 }
 
+/** A sprint's start, its time's up and its results: each claimed once, run by SprintService. */
+function sprintJobs(services: Services): JobDefinition[] {
+  const { sprints } = services;
+  const groupOf = (job: ScheduledJobRow) => sprints.groupOfJob(job);
+  return [
+    { name: JOB_NAMES.sprintStart, groupOf, run: (job, markSent) => sprints.runStart(job, markSent) },
+    { name: JOB_NAMES.sprintEnd, groupOf, run: (job, markSent) => sprints.runEnd(job, markSent) },
+    { name: JOB_NAMES.sprintResults, groupOf, run: (job, markSent) => sprints.runResults(job, markSent) },
+  ];
+}
+
 /** Every scheduled job the bot runs. A new kind of job is one more entry here. */
 export function jobRegistry(deps: JobDeps): JobDefinition[] {
   const { db, services } = deps;
@@ -87,6 +98,7 @@ export function jobRegistry(deps: JobDeps): JobDefinition[] {
     groupPost(deps, JOB_NAMES.dailyDigest, (group, key) => services.digests.daily(group, key)),
     groupPost(deps, JOB_NAMES.followersReminder, (group, key) => services.digests.followersReminder(group, key)),
     streakNudge(deps),
+    ...sprintJobs(services),
   ];
 }
 

@@ -6,6 +6,7 @@ import type { Db } from '../db/database';
 import { type ClaimedJob, claimDueJobs, finishJob, markFailureNotified, markJobSent, releaseJob, renewClaim } from '../db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
 import type { Logger } from '../logger';
+import { WakeTimers } from './wake-timers';
 
 /**
  * Runs one claimed job. `markSent` records the platform message it posted, so that a retry after a
@@ -104,8 +105,22 @@ export class Scheduler {
   private task?: ScheduledTask;
   private ticking?: Promise<void>;
   private stopping = false;
+  private readonly wakeTimers: WakeTimers;
 
-  constructor(private readonly options: SchedulerOptions) {}
+  constructor(private readonly options: SchedulerOptions) {
+    this.wakeTimers = new WakeTimers(options.clock, () => this.wake());
+  }
+
+  /** Runs a due-job round at `instant` (a job due between ticks); the round already running finishes first. */
+  wakeAt(instant: number): void {
+    if (!this.stopping) this.wakeTimers.at(instant);
+  }
+
+  private wake(): void {
+    if (this.stopping) return;
+    if (this.ticking) void this.ticking.then(() => this.tick());
+    else void this.tick();
+  }
 
   /** Ticks on a cron schedule (default every 15 seconds) until stopped. */
   start(expression = '*/15 * * * * *'): void {
@@ -114,6 +129,7 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakeTimers.cancelAll();
     await this.task?.stop();
     this.task = undefined;
     await this.ticking;

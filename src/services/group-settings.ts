@@ -107,6 +107,26 @@ export const GROUP_SETTING_TABLE = {
       return { weekStart: day + 1 };
     },
   },
+  sprint_window: {
+    accepts: 'the minutes after a sprint ends during which final counts are taken, 1 to 30',
+    show: (g) => `${g.sprintWindowMinutes} minutes`,
+    read: (value) => ({ sprintWindowMinutes: wholeNumber('sprint_window', value, 1, 30) }),
+  },
+  sprint_max_wpm: {
+    accepts: 'the words per minute above which a sprint count asks for confirmation, 20 to 1000',
+    show: (g) => `${g.sprintMaxWpm} words a minute`,
+    read: (value) => ({ sprintMaxWpm: wholeNumber('sprint_max_wpm', value, 20, 1000) }),
+  },
+  sprint_role: {
+    accepts: 'a Discord role of this server to ping for sprints (a @role mention), or none to ping the members on /sprint notify',
+    show: (g) => (g.sprintRoleId ? `<@&${g.sprintRoleId}>` : 'none (members on /sprint notify are pinged)'),
+    read: async (value, checks) => {
+      if (isWord(value, 'none', 'off', '')) return { sprintRoleId: null };
+      const sprintRoleId = readRole('sprint_role', value);
+      await checks.requireOwnRole(sprintRoleId);
+      return { sprintRoleId };
+    },
+  },
   admin_add: {
     accepts: 'a member (a mention, or their name) who may change settings, besides the platform admins',
     show: showAdmins,
@@ -172,6 +192,13 @@ export function requireZone(input: string): string {
 
 function showAdmins(group: Group): string {
   return group.admins.length ? group.admins.map(userMention).join(', ') : 'platform admins only';
+}
+
+function readRole(setting: string, value: string): string {
+  const role = /^<@&(\d{17,20})>$|^(\d{17,20})$/.exec(value.trim());
+  const id = role?.[1] ?? role?.[2];
+  if (!id) throw new UserError('bad_argument', `${setting} takes a Discord role mention (@role), or none.`);
+  return id;
 }
 
 function isWord(value: string, ...words: string[]): boolean {

@@ -11,6 +11,7 @@ import { MemberService } from './member-service';
 import { PublicationService } from './publication-service';
 import { DEFAULT_RATE_LIMITS, RateLimits } from './rate-limits';
 import type { ServiceDeps, ServiceSettings } from './service-deps';
+import { SprintService } from './sprint-service';
 import { StreakService } from './streak-service';
 import { VacationService } from './vacation-service';
 
@@ -37,6 +38,7 @@ export interface Services {
   followers: FollowerService;
   leaderboards: LeaderboardService;
   digests: DigestService;
+  sprints: SprintService;
   /** Rate limits on pictures and fetches, per member and per group. */
   limits: RateLimits;
 }
@@ -47,11 +49,12 @@ export function createServices(deps: ServiceDeps): Services {
   const groups = new GroupService(deps, members);
   const publications = new PublicationService(deps, groups, members);
   const leaderboards = new LeaderboardService(deps);
+  const logs = new LogService(deps, members, streaks);
   return {
     groups,
     members,
     streaks,
-    logs: new LogService(deps, members, streaks),
+    logs,
     vacations: new VacationService(deps, members, streaks),
     dataRights: new DataRightsService(deps, members),
     publications,
@@ -59,6 +62,7 @@ export function createServices(deps: ServiceDeps): Services {
     followers: new FollowerService(deps, members),
     leaderboards,
     digests: new DigestService(deps, leaderboards),
+    sprints: new SprintService(deps, members, logs),
     limits: new RateLimits(deps.clock, deps.settings.rateLimits),
   };
 }

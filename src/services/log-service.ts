@@ -12,6 +12,7 @@ import {
   toLoggedEntry,
   updateLogEntry,
 } from '../db/log.repository';
+import type { Db } from '../db/database';
 import type { LogRow, LogSource } from '../db/log.table';
 import { listVacations } from '../db/vacation.repository';
 import { readChatLog } from '../domain/chat-log';
@@ -117,6 +118,39 @@ export class LogService {
     });
     if (!outcome.duplicate) await this.announceMilestones(group, outcome.member, outcome.milestones);
     return outcome;
+  }
+
+  /**
+   * A participant's words from a sprint, in the caller's transaction: logged on the day the sprint
+   * ended in the member's own calendar (however late the results are written), once per event key.
+   * Returns the streak milestones it reached, to announce once the transaction has committed.
+   */
+  async logSprintWords(trx: Db, group: Group, member: Member, entry: { words: number; minutes: number; endedAt: number; note: string; eventKey: string }): Promise<number[]> {
+    const calendar = memberCalendar(member, group.timezone);
+    const date = localDateOf(entry.endedAt, calendar);
+    const id = await insertLog(trx, {
+      member_id: member.id,
+      group_id: group.id,
+      local_date: date,
+      zone: calendar.zone,
+      rollover_hour: calendar.rolloverHour,
+      words: entry.words,
+      minutes: entry.minutes,
+      url: null,
+      note: entry.note,
+      source: 'sprint',
+      event_key: entry.eventKey,
+      message_id: null,
+      logged_at: this.deps.clock.now(),
+    });
+    if (id === undefined) return [];
+    const { milestones } = await this.streaks.recordDay(trx, group, member, { date, ...calendar });
+    return milestones;
+  }
+
+  /** Announces streak milestones reached by logs written elsewhere (a sprint's results). */
+  async announceMilestonesOf(group: Group, member: Member, milestones: number[]): Promise<void> {
+    await this.announceMilestones(group, member, milestones);
   }
 
   /** Removes the member's most recent log entry and recounts their streak. */

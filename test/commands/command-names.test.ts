@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { z } from 'zod';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chatLog, commands } from '../../commands/index';
+import { chatMessages, commands } from '../../commands/index';
 import { type CommandContext, defineCommand } from '../../src/router/command';
 import { privateReply } from '../../src/core/reply';
 import { Router } from '../../src/router/router';
@@ -27,7 +27,7 @@ describe('command names and aliases', () => {
   afterEach(() => h.close());
 
   const routerWith = (list: typeof commands) =>
-    new Router({ commands: list, messages: chatLog, services: h.app.services, clock: h.clock, logger: pino({ level: 'silent' }) });
+    new Router({ commands: list, messages: chatMessages, services: h.app.services, clock: h.clock, logger: pino({ level: 'silent' }) });
 
   it('refuses to start with two commands of one name, an alias that is taken, or two buttons of one action', () => {
     expect(() => routerWith([...commands, ping('log')])).toThrow('Command /log is registered twice.');

@@ -54,6 +54,9 @@ describe('/setup and /config', () => {
       'digest',
       'daily_digest',
       'week_start',
+      'sprint_window',
+      'sprint_max_wpm',
+      'sprint_role',
       'admins',
     ]);
 

@@ -1,0 +1,172 @@
+import type { Sprint, SprintParticipant } from '../domain/sprint';
+import type { Db } from './database';
+import type { SprintParticipantRow, SprintRow } from './sprint.table';
+
+export function toSprint(row: SprintRow): Sprint {
+  return {
+    id: row.id,
+    groupId: row.group_id,
+    channelId: row.channel_id,
+    starterUserId: row.starter_user_id,
+    minutes: row.minutes,
+    startAt: row.start_at,
+    endAt: row.end_at,
+    windowClosesAt: row.window_closes_at,
+    announcementMessageId: row.announcement_message_id,
+    cancelledAt: row.cancelled_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+type ParticipantWithName = SprintParticipantRow & { user_id: string; display_name: string };
+
+export function toSprintParticipant(row: ParticipantWithName): SprintParticipant {
+  return {
+    memberId: row.member_id,
+    userId: row.user_id,
+    displayName: row.display_name,
+    startCount: row.start_count,
+    finalCount: row.final_count,
+    joinedAt: row.joined_at,
+  };
+}
+
+/** The key a channel's open sprint holds: unique, so a second sprint in the channel cannot be inserted. */
+export function channelKey(groupId: number, channelId: string): string {
+  return `${groupId}:${channelId}`;
+}
+
+export async function insertSprint(
+  db: Db,
+  sprint: Pick<SprintRow, 'group_id' | 'channel_id' | 'starter_user_id' | 'minutes' | 'start_at' | 'end_at' | 'window_closes_at' | 'event_key' | 'created_at'>,
+): Promise<number | undefined> {
+  const row = await db
+    .insertInto('sprints')
+    .values({ ...sprint, open_in_channel: channelKey(sprint.group_id, sprint.channel_id), announcement_message_id: null, cancelled_at: null, finished_at: null })
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export async function findSprint(db: Db, id: number): Promise<Sprint | undefined> {
+  const row = await db.selectFrom('sprints').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toSprint(row);
+}
+
+export async function findSprintByEventKey(db: Db, eventKey: string): Promise<Sprint | undefined> {
+  const row = await db.selectFrom('sprints').selectAll().where('event_key', '=', eventKey).executeTakeFirst();
+  return row && toSprint(row);
+}
+
+/** The sprint under way in a channel (not yet finished or cancelled), if any. */
+export async function findOpenSprint(db: Db, groupId: number, channelId: string): Promise<Sprint | undefined> {
+  const row = await db.selectFrom('sprints').selectAll().where('open_in_channel', '=', channelKey(groupId, channelId)).executeTakeFirst();
+  return row && toSprint(row);
+}
+
+export async function setSprintAnnouncement(db: Db, id: number, messageId: string): Promise<void> {
+  await db.updateTable('sprints').set({ announcement_message_id: messageId }).where('id', '=', id).execute();
+}
+
+/** Ends a sprint that is still open; false if it was already over (cancelled or finished by another delivery). */
+export async function closeSprint(db: Db, id: number, how: { cancelledAt: number } | { finishedAt: number }): Promise<boolean> {
+  const set = 'cancelledAt' in how ? { cancelled_at: how.cancelledAt } : { finished_at: how.finishedAt };
+  const result = await db
+    .updateTable('sprints')
+    .set({ ...set, open_in_channel: null })
+    .where('id', '=', id)
+    .where('cancelled_at', 'is', null)
+    .where('finished_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function deleteSprint(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('sprints').where('id', '=', id).execute();
+}
+
+export async function listParticipants(db: Db, sprintId: number): Promise<SprintParticipant[]> {
+  const rows = await db
+    .selectFrom('sprint_participants')
+    .innerJoin('members', 'members.id', 'sprint_participants.member_id')
+    .innerJoin('people', 'people.id', 'members.person_id')
+    .selectAll('sprint_participants')
+    .select(['people.user_id', 'people.display_name'])
+    .where('sprint_participants.sprint_id', '=', sprintId)
+    .orderBy('sprint_participants.joined_at')
+    .orderBy('sprint_participants.member_id')
+    .execute();
+  return rows.map(toSprintParticipant);
+}
+
+export async function findParticipant(db: Db, sprintId: number, memberId: number): Promise<SprintParticipantRow | undefined> {
+  return db.selectFrom('sprint_participants').selectAll().where('sprint_id', '=', sprintId).where('member_id', '=', memberId).executeTakeFirst();
+}
+
+/** Adds a participant; false if they were in already. */
+export async function insertParticipant(db: Db, row: Pick<SprintParticipantRow, 'sprint_id' | 'member_id' | 'start_count' | 'joined_at'>): Promise<boolean> {
+  const inserted = await db
+    .insertInto('sprint_participants')
+    .values({ ...row, final_count: null, counted_at: null })
+    .onConflict((oc) => oc.columns(['sprint_id', 'member_id']).doNothing())
+    .returning('member_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function deleteParticipant(db: Db, sprintId: number, memberId: number): Promise<boolean> {
+  const result = await db.deleteFrom('sprint_participants').where('sprint_id', '=', sprintId).where('member_id', '=', memberId).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function setFinalCount(db: Db, sprintId: number, memberId: number, finalCount: number, now: number): Promise<void> {
+  await db.updateTable('sprint_participants').set({ final_count: finalCount, counted_at: now }).where('sprint_id', '=', sprintId).where('member_id', '=', memberId).execute();
+}
+
+/** The count a member ended their latest finished sprint with, for `join same`. */
+export async function lastSprintCount(db: Db, memberId: number): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('sprint_participants')
+    .innerJoin('sprints', 'sprints.id', 'sprint_participants.sprint_id')
+    .select(['sprint_participants.start_count', 'sprint_participants.final_count'])
+    .where('sprint_participants.member_id', '=', memberId)
+    .where('sprints.finished_at', 'is not', null)
+    .where('sprint_participants.start_count', 'is not', null)
+    .orderBy('sprints.end_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? (row.final_count ?? row.start_count ?? undefined) : undefined;
+}
+
+/** Each member's earlier finished sprints, with the counts and times their best WPM is worked out from. */
+export async function earlierSprintEntries(db: Db, memberIds: number[], before: number) {
+  if (memberIds.length === 0) return [];
+  return db
+    .selectFrom('sprint_participants')
+    .innerJoin('sprints', 'sprints.id', 'sprint_participants.sprint_id')
+    .select(['sprint_participants.member_id as memberId', 'sprint_participants.start_count as startCount', 'sprint_participants.final_count as finalCount', 'sprint_participants.joined_at as joinedAt', 'sprints.start_at as startAt', 'sprints.end_at as endAt'])
+    .where('sprint_participants.member_id', 'in', memberIds)
+    .where('sprints.finished_at', 'is not', null)
+    .where('sprints.end_at', '<', before)
+    .where('sprint_participants.start_count', 'is not', null)
+    .execute();
+}
+
+export async function setWatching(db: Db, groupId: number, memberId: number, on: boolean): Promise<void> {
+  if (on) await db.insertInto('sprint_watchers').values({ member_id: memberId, group_id: groupId }).onConflict((oc) => oc.column('member_id').doNothing()).execute();
+  else await db.deleteFrom('sprint_watchers').where('member_id', '=', memberId).execute();
+}
+
+/** The user ids on a group's sprint list. */
+export async function listWatchers(db: Db, groupId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('sprint_watchers')
+    .innerJoin('members', 'members.id', 'sprint_watchers.member_id')
+    .innerJoin('people', 'people.id', 'members.person_id')
+    .select('people.user_id')
+    .where('sprint_watchers.group_id', '=', groupId)
+    .orderBy('people.user_id')
+    .execute();
+  return rows.map((r) => r.user_id);
+}

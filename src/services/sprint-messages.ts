@@ -1,0 +1,57 @@
+import { formatNumber, plain, plural, shortList } from '../core/format';
+import { channelReply, type Reply } from '../core/reply';
+import { rankSprint, type Sprint, type SprintParticipant, unix } from '../domain/sprint';
+
+/** Button actions on a sprint's announcement and on a count that asks for confirmation. */
+export const SPRINT_JOIN_ACTION = 'sprint-join';
+export const SPRINT_LEAVE_ACTION = 'sprint-leave';
+export const SPRINT_CONFIRM_ACTION = 'sprint-ok';
+
+type Pings = Reply['pings'];
+
+export function sprintAnnouncement(sprint: Sprint, starterName: string, pings: Pings): Reply {
+  const text = [
+    `🏃 Sprint! ${plural(sprint.minutes, 'minute')}, started by ${plain(starterName)}.`,
+    `Starts <t:${unix(sprint.startAt)}:R>, ends <t:${unix(sprint.endAt)}:R>.`,
+    'Join with the button, or /sprint join [your word count now].',
+  ].join('\n');
+  return channelReply(text, {
+    buttons: [
+      { action: SPRINT_JOIN_ACTION, payload: String(sprint.id), label: 'Join' },
+      { action: SPRINT_LEAVE_ACTION, payload: String(sprint.id), label: 'Leave' },
+    ],
+    ...(pings && { pings }),
+  });
+}
+
+const participantPings = (participants: readonly SprintParticipant[]): Pings => (participants.length ? { users: participants.map((p) => p.userId) } : undefined);
+
+export function sprintStartedPost(sprint: Sprint, participants: readonly SprintParticipant[]): Reply {
+  const who = participants.map((p) => `<@${p.userId}>`).join(' ');
+  return channelReply(`🟢 Go! The sprint is on and ends <t:${unix(sprint.endAt)}:R>.${who ? ` ${who}` : ''}`, { pings: participantPings(participants) });
+}
+
+export function timeUpPost(sprint: Sprint, participants: readonly SprintParticipant[]): Reply {
+  const who = participants.map((p) => `<@${p.userId}>`).join(' ');
+  return channelReply(
+    `⏰ Time's up! Send your final count with /sprint words <total> (or +<added>, or just +250 here) before <t:${unix(sprint.windowClosesAt)}:R>.${who ? ` ${who}` : ''}`,
+    { pings: participantPings(participants) },
+  );
+}
+
+/** The ranked results: words written, WPM over each one's true time, ties sharing a place, personal bests marked. */
+export function resultsPost(sprint: Sprint, participants: readonly SprintParticipant[], bestBefore: ReadonlyMap<number, number>): Reply {
+  const { ranked, minutesOnly } = rankSprint(sprint, participants, bestBefore);
+  const title = `🏆 Sprint results (${plural(sprint.minutes, 'minute')})`;
+  if (ranked.length === 0 && minutesOnly.length === 0) return channelReply(`${title}\nNobody was in this sprint.`, { title });
+  const lines = ranked.map(
+    (r) => `${r.rank}. ${plain(r.participant.displayName)}: ${plural(r.words, 'word')}, ${formatNumber(r.wpm)} wpm${r.personalBest ? ' ⭐ personal best' : ''}`,
+  );
+  if (minutesOnly.length) lines.push(`Also sprinted (minutes only): ${shortList(minutesOnly, (p) => plain(p.displayName))}`);
+  lines.push("Everyone's words are in their log for the day.");
+  return channelReply([title, ...lines].join('\n'), { title });
+}
+
+export function everyoneLeftPost(): Reply {
+  return channelReply('Everyone left the sprint, so it is over. Start another with /sprint start.');
+}

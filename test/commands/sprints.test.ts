@@ -1,0 +1,253 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Reply, ReplyButton } from '../../src/core/reply';
+import { Harness } from '../support/harness';
+import { rowCounts } from '../support/row-counts';
+
+const admin = { name: 'Ada', admin: true };
+const MINUTE = 60_000;
+const T0 = Date.parse('2026-03-10T12:00:00Z');
+const unix = (instant: number) => Math.floor(instant / 1000);
+
+describe('sprints', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await Harness.create({ now: '2026-03-10T12:00:00Z' });
+    await h.send(admin, '/setup Europe/London');
+  });
+  afterEach(() => h.close());
+
+  const posts = (adapter = h.adapter) => adapter.posts.map((p) => p.reply.text);
+  const announcement = () => h.adapter.posts.find((p) => p.reply.text.startsWith('🏃 Sprint!'))!;
+  const button = (post: { reply: Reply }, label: string): ReplyButton => post.reply.buttons!.find((b) => b.label === label)!;
+  const sprintLogs = () =>
+    h.db.selectFrom('logs').innerJoin('members', 'members.id', 'logs.member_id').innerJoin('people', 'people.id', 'members.person_id')
+      .select(['people.user_id', 'logs.words', 'logs.minutes', 'logs.local_date', 'logs.source', 'logs.note']).where('logs.source', '=', 'sprint').orderBy('people.user_id').execute();
+  /** Moves the clock and runs a round that began after it moved (a round a wake-up timer began earlier may still be running). */
+  const at = async (instant: number) => {
+    h.clock.set(instant);
+    await h.tick();
+    await h.tick();
+  };
+
+  it('runs a whole sprint: start, join, counts, go, time is up, late counts in the window, ranked results with ties, logs', async () => {
+    const started = await h.send('Bo', '/sprint start 20');
+    expect(started).toMatchObject({ visibility: 'private', text: `You're in with a starting count of 0 (send /sprint words <total> as you go). It starts <t:${unix(T0 + 2 * MINUTE)}:R>.` });
+    const post = announcement();
+    expect(post.to.channelId).toBe('general');
+    expect(post.reply.text).toBe(
+      `🏃 Sprint! 20 minutes, started by Bo.\nStarts <t:${unix(T0 + 2 * MINUTE)}:R>, ends <t:${unix(T0 + 22 * MINUTE)}:R>.\nJoin with the button, or /sprint join [your word count now].`,
+    );
+    expect(post.reply.buttons!.map((b) => b.label)).toEqual(['Join', 'Leave']);
+
+    expect(await h.press('Cy', button(post, 'Join'))).toMatchObject({ visibility: 'private', text: expect.stringMatching(/^You're in with a starting count of 0/) });
+    expect((await h.text('Di', '/sprint join 1,000')).startsWith("You're in with a starting count of 1,000. It starts")).toBe(true);
+    expect(await h.text('Ed', '/sprint join count:none')).toMatch(/^You're in for the minutes \(no word count\)/);
+
+    await at(T0 + 2 * MINUTE);
+    expect(posts().at(-1)).toBe(`🟢 Go! The sprint is on and ends <t:${unix(T0 + 22 * MINUTE)}:R>. <@bo> <@cy> <@di> <@ed>`);
+
+    h.clock.set(T0 + 12 * MINUTE);
+    expect(await h.text('Bo', '/sprint words 300')).toBe(`✅ 300 counted: 300 words this sprint. The sprint ends <t:${unix(T0 + 22 * MINUTE)}:R>.`);
+    expect(await h.send('Cy', '+250')).toMatchObject({ reaction: '✅', visibility: 'private' });
+    expect(await h.text('Di', '/sprint words 1450')).toMatch(/^✅ 1,450 counted: 450 words this sprint/);
+    expect(await h.text('Bo', '/sprint status')).toBe(
+      `🏃 20 minutes sprint, ends <t:${unix(T0 + 22 * MINUTE)}:R>. 4 writers in:\n• Bo: 300 words\n• Cy: 250 words\n• Di: 450 words\n• Ed: minutes only`,
+    );
+
+    await at(T0 + 22 * MINUTE);
+    expect(posts().at(-1)).toMatch(/^⏰ Time's up! Send your final count with \/sprint words <total>/);
+    h.clock.set(T0 + 23 * MINUTE);
+    expect(await h.text('Cy', '/sprint words +50')).toBe('✅ 300 counted: 300 words this sprint. Final counts are taken until the results.');
+
+    await at(T0 + 24 * MINUTE);
+    expect(posts().at(-1)).toBe(
+      [
+        '🏆 Sprint results (20 minutes)',
+        '1. Di: 450 words, 22.5 wpm',
+        '2. Bo: 300 words, 15 wpm',
+        '2. Cy: 300 words, 15 wpm',
+        'Also sprinted (minutes only): Ed',
+        "Everyone's words are in their log for the day.",
+      ].join('\n'),
+    );
+    expect(await sprintLogs()).toEqual([
+      { user_id: 'bo', words: 300, minutes: 20, local_date: '2026-03-10', source: 'sprint', note: expect.stringMatching(/^Sprint #\d+$/) },
+      { user_id: 'cy', words: 300, minutes: 20, local_date: '2026-03-10', source: 'sprint', note: expect.any(String) },
+      { user_id: 'di', words: 450, minutes: 20, local_date: '2026-03-10', source: 'sprint', note: expect.any(String) },
+      { user_id: 'ed', words: 0, minutes: 20, local_date: '2026-03-10', source: 'sprint', note: expect.any(String) },
+    ]);
+    // The chat count was a sprint count only, never a chat log of its own.
+    expect(await h.db.selectFrom('logs').select('source').where('source', '=', 'chat').execute()).toEqual([]);
+    expect(await h.text('Bo', '/streak')).toMatch(/Current streak: 1 day/);
+
+    // One result post, however many more rounds run; and the channel is free for the next sprint.
+    await at(T0 + 30 * MINUTE);
+    expect(posts().filter((t) => t.startsWith('🏆')).length).toBe(1);
+    expect(await h.text('Bo', '/sprint words 400')).toBe('There is no sprint in this channel right now. Start one with /sprint start [minutes].');
+    expect(await h.text('Bo', '/sprint start 10 0')).toMatch(/^You're in/);
+  });
+
+  it('posts the results at the end instant without waiting for the next tick', async () => {
+    await h.send('Bo', '/sprint start 5 in:0');
+    await h.send('Bo', '/sprint words 100');
+    h.clock.set(T0 + 7 * MINUTE + 20);
+    await expect.poll(() => posts().find((t) => t.startsWith('🏆'))).toBe(
+      ['🏆 Sprint results (5 minutes)', '1. Bo: 100 words, 20 wpm', "Everyone's words are in their log for the day."].join('\n'),
+    );
+    expect(h.adapter.posts.find((p) => p.reply.text.startsWith('🏆'))!.at - (T0 + 7 * MINUTE)).toBeLessThan(1000);
+  });
+
+  it('logs sprint words on the day the sprint ended in each member own zone', async () => {
+    h.clock.set('2026-03-10T23:50:00Z');
+    await h.send('Bo', '/timezone Asia/Kolkata');
+    await h.send('Cy', '/timezone America/New_York');
+    await h.send('Bo', '/sprint start 15 0');
+    await h.send('Cy', '/sprint join 0');
+    h.clock.set('2026-03-11T00:00:00Z');
+    await h.send('Bo', '/sprint words 200');
+    await h.send('Cy', '/sprint words 100');
+    await at(Date.parse('2026-03-11T00:07:00Z'));
+    expect((await sprintLogs()).map((l) => [l.user_id, l.local_date, l.words])).toEqual([
+      ['bo', '2026-03-11', 200],
+      ['cy', '2026-03-10', 100],
+    ]);
+  });
+
+  it('asks before taking a count at an implausible rate, and takes it once confirmed', async () => {
+    await h.send('Bo', '/sprint start 20 0');
+    h.clock.set(T0 + 2 * MINUTE);
+    const asked = await h.send('Bo', '/sprint words 1000');
+    expect(asked!.text).toBe("That is 500 words a minute, above this group's 150. If 1,000 really is your total now, press Count it; otherwise send the right total (or +<words added>).");
+    expect(await h.db.selectFrom('sprint_participants').select('final_count').execute()).toEqual([{ final_count: null }]);
+    expect(await h.text('Bo', '/sprint status')).toMatch(/Bo: 0 words/);
+    expect(await h.press('Bo', asked!.buttons!.find((b) => b.label === 'Count it')!)).toMatchObject({ text: expect.stringMatching(/^✅ 1,000 counted/) });
+    expect(await h.db.selectFrom('sprint_participants').select('final_count').execute()).toEqual([{ final_count: 1000 }]);
+  });
+
+  it('counts a re-delivered count once, and +n adds to the latest count', async () => {
+    await h.send('Bo', '/sprint start 20 0');
+    h.clock.set(T0 + 10 * MINUTE);
+    await h.send('Bo', '+250', 'delivery-1');
+    expect(await h.send('Bo', '+250', 'delivery-1')).toBeUndefined();
+    await h.send('Bo', '/sprint words +100');
+    expect(await h.db.selectFrom('sprint_participants').select('final_count').execute()).toEqual([{ final_count: 350 }]);
+  });
+
+  it('answers each mistake with one private line and writes nothing', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['Bo', '/sprint start 500', /^A sprint lasts 1 to 180 minutes \(got "500"\)\.$/],
+      ['Bo', '/sprint start minutes:0', /^Bad value for minutes: "0"\. Expected/],
+      ['Bo', '/sprint start 20 in:2000', /^Bad value for in: "2000"/],
+      ['Bo', '/sprint start 20 at:11:00', /^11:00 has already passed in Europe\/London/],
+      ['Bo', '/sprint words 10', /^There is no sprint in this channel right now\./],
+      ['Bo', '/sprint join', /^There is no sprint in this channel right now\./],
+      ['Bo', '/sprint status', /^There is no sprint in this channel right now\./],
+      ['Bo', '/sprint notify maybe', /^\/sprint notify takes on/],
+    ];
+    for (const [who, line, expected] of cases) {
+      const before = await rowCounts(h.db);
+      const reply = await h.send(who, line);
+      expect(reply?.visibility, line).toBe('private');
+      expect(reply?.text, line).toMatch(expected);
+      expect(reply?.text.includes('\n'), line).toBe(false);
+      expect(await rowCounts(h.db), line).toEqual(before);
+    }
+
+    await h.send('Bo', '/sprint start 20');
+    await h.send('Di', '/sprint join 1000');
+    const stale = button(announcement(), 'Join');
+    h.clock.set(T0 + 5 * MINUTE);
+    const inSprint: [string, string, RegExp][] = [
+      ['Cy', '/sprint start 10', new RegExp(`^A sprint is already under way here: it ends <t:${unix(T0 + 22 * MINUTE)}:R>\\.`)],
+      ['Bo', '/sprint join 5', /^You're already in this sprint\./],
+      ['Cy', '/sprint words 100', /^You haven't joined this sprint/],
+      ['Di', '/sprint words 900', /^900 is below your starting count of 1,000/],
+      ['Di', '/sprint words lots', /^A count is your total now, like 1200/],
+      ['Di', '/sprint join abc', /^You're already in this sprint|^A starting count is/],
+      ['Cy', '/sprint join abc', /^A starting count is your word count now/],
+      ['Cy', '/sprint join same', /^You have no earlier sprint to continue from/],
+      ['Cy', '/sprint cancel', /^Only the one who started this sprint, or a group admin, can cancel it\.$/],
+      ['Cy', '/sprint leave', /^You're not in this sprint/],
+    ];
+    for (const [who, line, expected] of inSprint) {
+      const before = await rowCounts(h.db);
+      const reply = await h.send(who, line);
+      expect(reply?.visibility, line).toBe('private');
+      expect(reply?.text, line).toMatch(expected);
+      expect(await rowCounts(h.db), line).toEqual(before);
+    }
+
+    expect(await h.send('Bo', '/sprint cancel')).toMatchObject({ visibility: 'channel', text: 'The sprint was cancelled by Bo. Nothing from it is counted.' });
+    const before = await rowCounts(h.db);
+    expect(await h.press('Cy', stale)).toMatchObject({ visibility: 'private', text: 'That sprint is over, so its buttons no longer work. Start another with /sprint start.' });
+    expect(await rowCounts(h.db)).toEqual(before);
+    // A cancelled sprint posts nothing more, ever.
+    const count = h.adapter.posts.length;
+    await at(T0 + 60 * MINUTE);
+    expect(h.adapter.posts.length).toBe(count);
+    expect(await sprintLogs()).toEqual([]);
+  });
+
+  it('refuses counts after the window closed, with the reason, while the results are still to come', async () => {
+    await h.send('Bo', '/sprint start 5 0');
+    h.clock.set(T0 + 7 * MINUTE);
+    expect(await h.text('Bo', '/sprint words 100')).toBe(`The submission window closed <t:${unix(T0 + 7 * MINUTE)}:R>, so counts are no longer taken.`);
+  });
+
+  it('ends the sprint with a note when everyone leaves', async () => {
+    await h.send('Bo', '/sprint start 20');
+    await h.send('Cy', '/sprint join');
+    expect(await h.text('Bo', '/sprint leave')).toBe("You left the sprint: your words from it won't be counted.");
+    expect(await h.press('Cy', button(announcement(), 'Leave'))).toMatchObject({ text: 'You left, and nobody is left in the sprint, so it is over.' });
+    expect(posts().at(-1)).toBe('Everyone left the sprint, so it is over. Start another with /sprint start.');
+    expect(await h.text('Bo', '/sprint status')).toMatch(/^There is no sprint in this channel/);
+  });
+
+  it('pings only the members on the sprint list when a sprint is announced', async () => {
+    await h.send('Cy', '/sprint notify on');
+    await h.send('Di', '/sprint notify on');
+    await h.send('Di', '/sprint notify off');
+    await h.send('Bo', '/sprint start');
+    expect(announcement().reply.pings).toEqual({ users: ['cy'] });
+  });
+
+  it('never takes counts or button presses for a sprint from another group', async () => {
+    await h.send({ name: 'Ada', admin: true, workspace: 'w2' }, '/setup America/New_York');
+    await h.send('Bo', '/sprint start 20 0');
+    const join = button(announcement(), 'Join');
+    h.clock.set(T0 + 5 * MINUTE);
+    // Bo of the other workspace posts a count in their own group's channel: it is theirs, not this sprint's.
+    const other = { name: 'Bo', workspace: 'w2' };
+    await h.send(other, '+250');
+    expect(await h.text(other, '/sprint words 100')).toMatch(/^There is no sprint in this channel/);
+    expect(await h.press(other, join)).toMatchObject({ text: 'That sprint is over, so its buttons no longer work. Start another with /sprint start.' });
+    expect(await h.db.selectFrom('sprint_participants').select(['member_id', 'final_count']).execute()).toEqual([{ member_id: expect.any(Number), final_count: null }]);
+    // And this group's own sprint still answers.
+    expect(await h.text('Bo', '/sprint words 100')).toMatch(/^✅ 100 counted/);
+  });
+
+  it('still posts the results once, with the true times, after a restart in the middle', async () => {
+    await h.send('Bo', '/sprint start 20 0');
+    await h.send('Cy', '/sprint join 0');
+    h.clock.set(T0 + 10 * MINUTE);
+    await h.send('Bo', '/sprint words 400');
+    await h.send('Cy', '+200');
+    await h.app.close();
+    // Back the next day: the results go out at once, WPM over the real 20 minutes, logs on the day it ended.
+    h.clock.set(T0 + 26 * 3_600_000);
+    const restarted = await h.anotherProcess();
+    try {
+      await restarted.app.scheduler.tick();
+      await restarted.app.scheduler.tick();
+      expect(posts(restarted.adapter)).toEqual([
+        ['🏆 Sprint results (20 minutes)', '1. Bo: 400 words, 20 wpm', '2. Cy: 200 words, 10 wpm', "Everyone's words are in their log for the day."].join('\n'),
+      ]);
+      expect((await restarted.app.database.db.selectFrom('logs').select(['words', 'local_date']).orderBy('words', 'desc').execute())).toEqual([
+        { words: 400, local_date: '2026-03-10' },
+        { words: 200, local_date: '2026-03-10' },
+      ]);
+    } finally {
+      await restarted.app.close();
+    }
+  });
+});
