@@ -13,7 +13,11 @@ export const chatMessages: MessageHandler = {
     const sprintCount = await sprintCountFromChat(ctx, message);
     return sprintCount.handled ? sprintCount.reply : chatLog.onMessage(ctx, message);
   },
-  onEdit: (ctx, message) => chatLog.onEdit(ctx, message),
+  async onEdit(ctx, message) {
+    // An edited sprint count is not taken again (the next count is), and never becomes a chat log.
+    if (await ctx.services.sprints.isSprintCount(ctx.group, ctx.actor, ctx.conversation, message.text)) return;
+    return chatLog.onEdit(ctx, message);
+  },
   onDelete: (ctx, messageId) => chatLog.onDelete(ctx, messageId),
 };
 

@@ -57,6 +57,9 @@ export interface JobWaker {
 const SPRINT_JOBS = [JOB_NAMES.sprintStart, JOB_NAMES.sprintEnd, JOB_NAMES.sprintResults] as const;
 const jobOf = (job: (typeof SPRINT_JOBS)[number], sprintId: number): JobKey => ({ job, subject: String(sprintId), period: '' });
 
+/** A chat message that is only a sprint count: `+250`, or `+250 words`. */
+const CHAT_COUNT = /^\s*(\+\s*\d[\d,_]*)\s*(?:words?|w)?\s*$/i;
+
 export type StartOutcome = { kind: 'started'; sprint: Sprint } | { kind: 'busy'; current: Sprint };
 export type JoinChoice = { count: number } | 'same' | 'none';
 export type WordsOutcome =
@@ -214,12 +217,17 @@ export class SprintService {
    * Undefined when it is anything else, so it is read as an ordinary chat message.
    */
   async countFromMessage(group: Group, actor: Actor, conversation: Conversation, text: string, eventKey: string): Promise<WordsOutcome | undefined> {
-    if (!/^\s*\+\s*\d[\d,_]*\s*$/.test(text)) return undefined;
+    if (!(await this.isSprintCount(group, actor, conversation, text))) return undefined;
+    return this.words(group, actor, conversation, CHAT_COUNT.exec(text)![1]!, eventKey);
+  }
+
+  /** Whether a chat message is a count (`+250`) from someone in the channel's open sprint. */
+  async isSprintCount(group: Group, actor: Actor, conversation: Conversation, text: string): Promise<boolean> {
+    if (!CHAT_COUNT.test(text)) return false;
     const sprint = await findOpenSprint(this.deps.db, group.id, conversation.channelId);
     const member = sprint && (await this.members.find(group, actor));
     const participant = member && (await findParticipant(this.deps.db, sprint.id, member.id));
-    if (!participant || participant.start_count === null) return undefined;
-    return this.words(group, actor, conversation, text.trim(), eventKey);
+    return participant !== undefined && participant.start_count !== null;
   }
 
   async status(group: Group, conversation: Conversation): Promise<SprintStatus> {

@@ -48,7 +48,8 @@ describe('sprints', () => {
 
     h.clock.set(T0 + 12 * MINUTE);
     expect(await h.text('Bo', '/sprint words 300')).toBe(`✅ 300 counted: 300 words this sprint. The sprint ends <t:${unix(T0 + 22 * MINUTE)}:R>.`);
-    expect(await h.send('Cy', '+250')).toMatchObject({ reaction: '✅', visibility: 'private' });
+    // "+250 words" would be a chat log; from someone in the sprint, in its channel, it is their sprint count.
+    expect(await h.send('Cy', '+250 words')).toMatchObject({ reaction: '✅', visibility: 'private', text: expect.stringMatching(/^✅ 250 counted/) });
     expect(await h.text('Di', '/sprint words 1450')).toMatch(/^✅ 1,450 counted: 450 words this sprint/);
     expect(await h.text('Bo', '/sprint status')).toBe(
       `🏃 20 minutes sprint, ends <t:${unix(T0 + 22 * MINUTE)}:R>. 4 writers in:\n• Bo: 300 words\n• Cy: 250 words\n• Di: 450 words\n• Ed: minutes only`,
@@ -129,7 +130,11 @@ describe('sprints', () => {
     h.clock.set(T0 + 10 * MINUTE);
     await h.send('Bo', '+250', 'delivery-1');
     expect(await h.send('Bo', '+250', 'delivery-1')).toBeUndefined();
+    // An edit of the chat count is neither a second count nor a chat log.
+    const edited = await h.deliver({ kind: 'message-edited', messageId: 'delivery-1', text: '+300 words', actor: h.actor({ name: 'Bo' }), conversation: h.conversation({ name: 'Bo' }), idempotencyKey: 'edit-1' });
+    expect(edited).toBeUndefined();
     await h.send('Bo', '/sprint words +100');
+    expect(await h.db.selectFrom('logs').select('id').execute()).toEqual([]);
     expect(await h.db.selectFrom('sprint_participants').select('final_count').execute()).toEqual([{ final_count: 350 }]);
   });
 
@@ -218,7 +223,8 @@ describe('sprints', () => {
     h.clock.set(T0 + 5 * MINUTE);
     // Bo of the other workspace posts a count in their own group's channel: it is theirs, not this sprint's.
     const other = { name: 'Bo', workspace: 'w2' };
-    await h.send(other, '+250');
+    await h.send(other, '+250 words');
+    expect(await h.db.selectFrom('logs').select(['source', 'words']).execute()).toEqual([{ source: 'chat', words: 250 }]);
     expect(await h.text(other, '/sprint words 100')).toMatch(/^There is no sprint in this channel/);
     expect(await h.press(other, join)).toMatchObject({ text: 'That sprint is over, so its buttons no longer work. Start another with /sprint start.' });
     expect(await h.db.selectFrom('sprint_participants').select(['member_id', 'final_count']).execute()).toEqual([{ member_id: expect.any(Number), final_count: null }]);
