@@ -3,13 +3,16 @@ import { defineCommand, type GroupContext, requireGroup } from '../src/router/co
 import { formatNumber, plain, plural } from '../src/core/format';
 import { channelReply, privateReply, type Reply } from '../src/core/reply';
 import { UserError } from '../src/core/user-error';
-import { SPRINT_DELAY_MINUTES, SPRINT_MINUTES, unix, wordsWritten } from '../src/domain/sprint';
+import { SPRINT_CHAIN, SPRINT_DELAY_MINUTES, SPRINT_GAP_MINUTES, SPRINT_MINUTES, unix, wordsWritten } from '../src/domain/sprint';
 import { SPRINT_CONFIRM_ACTION, SPRINT_JOIN_ACTION, SPRINT_LEAVE_ACTION } from '../src/services/sprint-messages';
 import type { JoinChoice, WordsOutcome } from '../src/services/sprint-service';
 
+const busy = (endAt: number) =>
+  new UserError('conflict', `A sprint is already under way here: it ends <t:${unix(endAt)}:R>. Join it with /sprint join, or start another once it is over.`);
+
 const endsLine = (at: number) => `The sprint ends <t:${unix(at)}:R>.`;
 
-const ACTIONS = ['start', 'join', 'words', 'status', 'leave', 'cancel', 'notify'] as const;
+const ACTIONS = ['start', 'join', 'words', 'status', 'leave', 'cancel', 'notify', 'chain'] as const;
 
 /** `join`'s count: a number, `same` (where the last sprint ended) or `none` (minutes only). */
 function readJoinChoice(value: string | undefined): JoinChoice {
@@ -64,17 +67,19 @@ export default defineCommand({
   name: 'sprint',
   description: 'Writing sprints: start one, join, send your word count, see the results',
   options: z.object({
-    action: z.enum(ACTIONS).describe('start, join, words, status, leave, cancel or notify'),
-    value: z.string().max(20).optional().describe('start: minutes; join: count now, same or none; words: total or +added; notify: on/off'),
+    action: z.enum(ACTIONS).describe('start, join, words, status, leave, cancel, notify or chain'),
+    value: z.string().max(20).optional().describe('start: minutes; join: count, same or none; words: total or +added; notify: on/off; chain: how many'),
     minutes: z.number().int().min(SPRINT_MINUTES.min).max(SPRINT_MINUTES.max).optional().describe(`How long the sprint lasts, ${SPRINT_MINUTES.min}-${SPRINT_MINUTES.max} (default ${SPRINT_MINUTES.default})`),
     in: z.number().int().min(SPRINT_DELAY_MINUTES.min).max(SPRINT_DELAY_MINUTES.max).optional().describe(`Minutes until it starts, 0-1440 (default ${SPRINT_DELAY_MINUTES.default})`),
     at: z.string().max(5).optional().describe("Start on the group's clock instead: HH:MM, or :30 for the next half past"),
     count: z.string().max(20).optional().describe('Your word count when joining: a number, same or none'),
+    gap: z.number().int().min(SPRINT_GAP_MINUTES.min).max(SPRINT_GAP_MINUTES.max).optional().describe(`Chain: minutes between sprints, 1-60 (default ${SPRINT_GAP_MINUTES.default})`),
   }),
-  // `/sprint start 30 5`: thirty minutes, starting in five.
-  positional: ['action', 'value', 'in'],
+  // `/sprint start 30 5`: thirty minutes, starting in five. `/sprint chain 3 25 5`: three of 25 minutes, 5 apart.
+  positional: ['action', 'value', 'in', 'gap'],
   moreHelp: [
     'start [minutes] [in]: a sprint in this channel (20 minutes, starting in 2, by default); at:14:30 or at::30 starts on the clock.',
+    'chain <count> [minutes] [gap]: several sprints back to back (2 to 10, 5 minutes apart by default), everyone carrying on from their count.',
     'join [count|same|none], then words <total> or +<added> (or just +250 in the channel); status, leave, cancel; notify on|off.',
   ],
   run: async (ctx, args) => {
@@ -83,11 +88,21 @@ export default defineCommand({
       case 'start': {
         const minutes = startMinutes(args.value, args.minutes);
         const outcome = await sprints.start(ctx.group, ctx.actor, ctx.conversation, { minutes, inMinutes: args.in, at: args.at }, ctx.idempotencyKey);
-        if (outcome.kind === 'busy') {
-          const { current } = outcome;
-          throw new UserError('conflict', `A sprint is already under way here: it ends <t:${unix(current.endAt)}:R>. Join it with /sprint join, or start another once it is over.`);
-        }
+        if (outcome.kind === 'busy') throw busy(outcome.current.endAt);
         return privateReply(`You're in with a starting count of 0 (send /sprint words <total> as you go). It starts <t:${unix(outcome.sprint.startAt)}:R>.`);
+      }
+      case 'chain': {
+        const length = Number(args.value?.trim());
+        if (!args.value || !/^\d+$/.test(args.value.trim()) || length < SPRINT_CHAIN.min || length > SPRINT_CHAIN.max)
+          throw new UserError('bad_argument', `/sprint chain takes how many sprints, ${SPRINT_CHAIN.min} to ${SPRINT_CHAIN.max}, then their minutes and the gap: /sprint chain 3 25 5.`);
+        // In `/sprint chain 3 25 5` the second number is the sprints' length (the slot start reads as its delay).
+        const minutes = args.minutes ?? args.in ?? SPRINT_MINUTES.default;
+        if (minutes < SPRINT_MINUTES.min || minutes > SPRINT_MINUTES.max)
+          throw new UserError('bad_argument', `A sprint lasts ${SPRINT_MINUTES.min} to ${SPRINT_MINUTES.max} minutes (got ${minutes}).`);
+        const chain = { length, gapMinutes: args.gap ?? SPRINT_GAP_MINUTES.default };
+        const outcome = await sprints.start(ctx.group, ctx.actor, ctx.conversation, { minutes, at: args.at, chain }, ctx.idempotencyKey);
+        if (outcome.kind === 'busy') throw busy(outcome.current.endAt);
+        return privateReply(`You're in a chain of ${length} sprints of ${plural(minutes, 'minute')}, ${plural(chain.gapMinutes, 'minute')} apart. The first starts <t:${unix(outcome.sprint.startAt)}:R>.`);
       }
       case 'join': {
         const { sprint, startCount } = await sprints.join(ctx.group, ctx.actor, ctx.conversation, readJoinChoice(args.count ?? args.value));

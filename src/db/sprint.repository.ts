@@ -15,6 +15,7 @@ export function toSprint(row: SprintRow): Sprint {
     announcementMessageId: row.announcement_message_id,
     cancelledAt: row.cancelled_at,
     finishedAt: row.finished_at,
+    chain: { position: row.chain_position, length: row.chain_length, gapMinutes: row.chain_gap_minutes },
   };
 }
 
@@ -38,7 +39,7 @@ export function channelKey(groupId: number, channelId: string): string {
 
 export async function insertSprint(
   db: Db,
-  sprint: Pick<SprintRow, 'group_id' | 'channel_id' | 'starter_user_id' | 'minutes' | 'start_at' | 'end_at' | 'window_closes_at' | 'event_key' | 'created_at'>,
+  sprint: Pick<SprintRow, 'group_id' | 'channel_id' | 'starter_user_id' | 'minutes' | 'start_at' | 'end_at' | 'window_closes_at' | 'event_key' | 'created_at' | 'chain_position' | 'chain_length' | 'chain_gap_minutes'>,
 ): Promise<number | undefined> {
   const row = await db
     .insertInto('sprints')

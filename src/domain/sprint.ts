@@ -31,6 +31,26 @@ export interface Sprint extends SprintTimes {
   announcementMessageId: string | null;
   cancelledAt: number | null;
   finishedAt: number | null;
+  /** Its place in a chain of sprints run back to back (1 of 1 for a single sprint). */
+  chain: SprintChain;
+}
+
+export interface SprintChain {
+  position: number;
+  length: number;
+  gapMinutes: number;
+}
+
+export const SPRINT_CHAIN = { min: 2, max: 10 } as const;
+export const SPRINT_GAP_MINUTES = { min: 1, max: 60, default: 5 } as const;
+
+/**
+ * When the next sprint of a chain starts: the gap after this one's end, but never before this one's
+ * results, since a channel runs one sprint at a time.
+ */
+export function nextInChain(sprint: Pick<Sprint, 'endAt' | 'windowClosesAt' | 'chain'>): number | undefined {
+  if (sprint.chain.position >= sprint.chain.length) return undefined;
+  return Math.max(sprint.endAt + sprint.chain.gapMinutes * MINUTE, sprint.windowClosesAt);
 }
 
 export interface SprintParticipant {

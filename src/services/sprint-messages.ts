@@ -10,18 +10,20 @@ export const SPRINT_CONFIRM_ACTION = 'sprint-ok';
 type Pings = Reply['pings'];
 
 export function sprintAnnouncement(sprint: Sprint, starterName: string, pings: Pings): Reply {
+  const chain = sprint.chain.length > 1 ? ` (a chain of ${sprint.chain.length}, ${plural(sprint.chain.gapMinutes, 'minute')} apart)` : '';
   const text = [
-    `🏃 Sprint! ${plural(sprint.minutes, 'minute')}, started by ${plain(starterName)}.`,
+    `🏃 Sprint! ${plural(sprint.minutes, 'minute')}${chain}, started by ${plain(starterName)}.`,
     `Starts <t:${unix(sprint.startAt)}:R>, ends <t:${unix(sprint.endAt)}:R>.`,
     'Join with the button, or /sprint join [your word count now].',
   ].join('\n');
-  return channelReply(text, {
-    buttons: [
-      { action: SPRINT_JOIN_ACTION, payload: String(sprint.id), label: 'Join' },
-      { action: SPRINT_LEAVE_ACTION, payload: String(sprint.id), label: 'Leave' },
-    ],
-    ...(pings && { pings }),
-  });
+  return channelReply(text, { buttons: sprintButtons(sprint), ...(pings && { pings }) });
+}
+
+function sprintButtons(sprint: Sprint) {
+  return [
+    { action: SPRINT_JOIN_ACTION, payload: String(sprint.id), label: 'Join' },
+    { action: SPRINT_LEAVE_ACTION, payload: String(sprint.id), label: 'Leave' },
+  ];
 }
 
 const participantPings = (participants: readonly SprintParticipant[]): Pings => (participants.length ? { users: participants.map((p) => p.userId) } : undefined);
@@ -40,16 +42,21 @@ export function timeUpPost(sprint: Sprint, participants: readonly SprintParticip
 }
 
 /** The ranked results: words written, WPM over each one's true time, ties sharing a place, personal bests marked. */
-export function resultsPost(sprint: Sprint, participants: readonly SprintParticipant[], bestBefore: ReadonlyMap<number, number>): Reply {
+export function resultsPost(sprint: Sprint, participants: readonly SprintParticipant[], bestBefore: ReadonlyMap<number, number>, next?: Sprint): Reply {
   const { ranked, minutesOnly } = rankSprint(sprint, participants, bestBefore);
-  const title = `🏆 Sprint results (${plural(sprint.minutes, 'minute')})`;
+  const place = sprint.chain.length > 1 ? `, ${sprint.chain.position} of ${sprint.chain.length}` : '';
+  const title = `🏆 Sprint results (${plural(sprint.minutes, 'minute')}${place})`;
   if (ranked.length === 0 && minutesOnly.length === 0) return channelReply(`${title}\nNobody was in this sprint.`, { title });
   const lines = ranked.map(
     (r) => `${r.rank}. ${plain(r.participant.displayName)}: ${plural(r.words, 'word')}, ${formatNumber(r.wpm)} wpm${r.personalBest ? ' ⭐ personal best' : ''}`,
   );
   if (minutesOnly.length) lines.push(`Also sprinted (minutes only): ${shortList(minutesOnly, (p) => plain(p.displayName))}`);
   lines.push("Everyone's words are in their log for the day.");
-  return channelReply([title, ...lines].join('\n'), { title });
+  if (!next) return channelReply([title, ...lines].join('\n'), { title });
+  lines.push(
+    `Next in the chain (${next.chain.position} of ${next.chain.length}): starts <t:${unix(next.startAt)}:R>, ends <t:${unix(next.endAt)}:R>. Everyone carries on from their count; Leave to step out.`,
+  );
+  return channelReply([title, ...lines].join('\n'), { title, buttons: sprintButtons(next) });
 }
 
 export function everyoneLeftPost(): Reply {

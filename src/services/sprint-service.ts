@@ -34,7 +34,9 @@ import {
   MAX_SPRINT_COUNT,
   readSprintCount,
   type Sprint,
+  nextInChain,
   type SprintParticipant,
+  type SprintTimes,
   sprintedMs,
   sprintPhase,
   sprintTimes,
@@ -55,7 +57,15 @@ export interface JobWaker {
 
 /** A sprint's three scheduled steps, each one job row (the database decides, once). */
 const SPRINT_JOBS = [JOB_NAMES.sprintStart, JOB_NAMES.sprintEnd, JOB_NAMES.sprintResults] as const;
+/** The event key of the sprint that follows another in a chain: one next sprint, however often the results job runs. */
+const chainKey = (sprintId: number) => `chain:${sprintId}`;
 const jobOf = (job: (typeof SPRINT_JOBS)[number], sprintId: number): JobKey => ({ job, subject: String(sprintId), period: '' });
+
+async function scheduleSteps(trx: Db, sprintId: number, times: SprintTimes, now: number): Promise<void> {
+  await scheduleJob(trx, jobOf(JOB_NAMES.sprintStart, sprintId), times.startAt, now);
+  await scheduleJob(trx, jobOf(JOB_NAMES.sprintEnd, sprintId), times.endAt, now);
+  await scheduleJob(trx, jobOf(JOB_NAMES.sprintResults, sprintId), times.windowClosesAt, now);
+}
 
 /** A chat message that is only a sprint count: `+250`, or `+250 words`. */
 const CHAT_COUNT = /^\s*(\+\s*\d[\d,_]*)\s*(?:words?|w)?\s*$/i;
@@ -90,7 +100,13 @@ export class SprintService {
    * results scheduled, and announces it. One sprint at a time per channel; a re-delivered start finds
    * the sprint it made.
    */
-  async start(group: Group, actor: Actor, conversation: Conversation, input: { minutes: number; inMinutes?: number; at?: string }, eventKey: string): Promise<StartOutcome> {
+  async start(
+    group: Group,
+    actor: Actor,
+    conversation: Conversation,
+    input: { minutes: number; inMinutes?: number; at?: string; chain?: { length: number; gapMinutes: number } },
+    eventKey: string,
+  ): Promise<StartOutcome> {
     const { db, clock } = this.deps;
     const now = clock.now();
     const choice = chooseSprintStart(now, input, group.timezone);
@@ -111,14 +127,15 @@ export class SprintService {
         window_closes_at: times.windowClosesAt,
         event_key: eventKey,
         created_at: now,
+        chain_position: 1,
+        chain_length: input.chain?.length ?? 1,
+        chain_gap_minutes: input.chain?.gapMinutes ?? 0,
       });
       // Another process started one in this channel a moment ago.
       if (id === undefined) return { kind: 'busy' as const, current: (await findOpenSprint(trx, group.id, conversation.channelId))! };
       const { member } = await this.members.ensure(group, actor, trx);
       await insertParticipant(trx, { sprint_id: id, member_id: member.id, start_count: 0, joined_at: now });
-      await scheduleJob(trx, jobOf(JOB_NAMES.sprintStart, id), times.startAt, now);
-      await scheduleJob(trx, jobOf(JOB_NAMES.sprintEnd, id), times.endAt, now);
-      await scheduleJob(trx, jobOf(JOB_NAMES.sprintResults, id), times.windowClosesAt, now);
+      await scheduleSteps(trx, id, times, now);
       return { kind: 'new' as const, sprint: (await findSprint(trx, id))! };
     });
     if (made.kind === 'busy') return made;
@@ -276,6 +293,7 @@ export class SprintService {
     if (sprint.finishedAt === null) {
       const reached = await db.transaction().execute(async (trx) => {
         if (!(await closeSprint(trx, sprint.id, { finishedAt: clock.now() }))) return [];
+        await this.chainNext(trx, group, sprint, participants);
         const milestones: { memberId: number; days: number[] }[] = [];
         for (const p of participants) {
           const member = await findMemberById(trx, p.memberId);
@@ -293,9 +311,11 @@ export class SprintService {
         if (member) await this.logs.announceMilestonesOf(group, member, days);
       }
     }
+    const next = await findSprintByEventKey(db, chainKey(sprint.id));
+    if (next) for (const instant of [next.startAt, next.endAt, next.windowClosesAt]) this.waker.wakeAt(instant);
     if (job.message_id) return 'done';
     const best = await this.bestBefore(sprint, participants);
-    const ref = await this.deps.outbound.post(this.whereOf(group, sprint), resultsPost(sprint, participants, best), jobPost(job));
+    const ref = await this.deps.outbound.post(this.whereOf(group, sprint), resultsPost(sprint, participants, best, next), jobPost(job));
     await markSent(ref.messageId);
     return 'done';
   }
@@ -304,6 +324,37 @@ export class SprintService {
   async groupOfJob(job: ScheduledJobRow): Promise<Group | undefined> {
     const sprint = await findSprint(this.deps.db, Number(job.subject));
     return sprint && this.groupOf(sprint);
+  }
+
+  /**
+   * The next sprint of a chain, made in the transaction that finishes this one, so it happens even if
+   * the process stops in the break: everyone still in carries on, from the count they ended with.
+   */
+  private async chainNext(trx: Db, group: Group, sprint: Sprint, participants: SprintParticipant[]): Promise<void> {
+    const startAt = nextInChain(sprint);
+    if (startAt === undefined || participants.length === 0) return;
+    const now = this.deps.clock.now();
+    const times = sprintTimes(startAt, sprint.minutes, group.sprintWindowMinutes);
+    const id = await insertSprint(trx, {
+      group_id: group.id,
+      channel_id: sprint.channelId,
+      starter_user_id: sprint.starterUserId,
+      minutes: sprint.minutes,
+      start_at: times.startAt,
+      end_at: times.endAt,
+      window_closes_at: times.windowClosesAt,
+      event_key: chainKey(sprint.id),
+      created_at: now,
+      chain_position: sprint.chain.position + 1,
+      chain_length: sprint.chain.length,
+      chain_gap_minutes: sprint.chain.gapMinutes,
+    });
+    if (id === undefined) return;
+    for (const p of participants) {
+      const carried = p.startCount === null ? null : (p.finalCount ?? p.startCount);
+      await insertParticipant(trx, { sprint_id: id, member_id: p.memberId, start_count: carried, joined_at: now });
+    }
+    await scheduleSteps(trx, id, times, now);
   }
 
   private async postStep(

@@ -256,4 +256,50 @@ describe('sprints', () => {
       await restarted.app.close();
     }
   });
+
+  it('runs a chain of three with gaps, every sprint happening though the process restarts during a break', async () => {
+    expect(await h.text('Bo', '/sprint chain 3 10 5')).toBe(`You're in a chain of 3 sprints of 10 minutes, 5 minutes apart. The first starts <t:${unix(T0 + 2 * MINUTE)}:R>.`);
+    expect(announcement().reply.text.split('\n')[0]).toBe('🏃 Sprint! 10 minutes (a chain of 3, 5 minutes apart), started by Bo.');
+    await h.send('Cy', '/sprint join 1000');
+    await at(T0 + 2 * MINUTE);
+    h.clock.set(T0 + 8 * MINUTE);
+    await h.send('Bo', '/sprint words 200');
+    await h.send('Cy', '/sprint words 1100');
+    await at(T0 + 12 * MINUTE);
+    await at(T0 + 14 * MINUTE);
+    const first = h.adapter.posts.at(-1)!;
+    expect(first.reply.text).toBe(
+      [
+        '🏆 Sprint results (10 minutes, 1 of 3)',
+        '1. Bo: 200 words, 20 wpm',
+        '2. Cy: 100 words, 10 wpm',
+        "Everyone's words are in their log for the day.",
+        `Next in the chain (2 of 3): starts <t:${unix(T0 + 17 * MINUTE)}:R>, ends <t:${unix(T0 + 27 * MINUTE)}:R>. Everyone carries on from their count; Leave to step out.`,
+      ].join('\n'),
+    );
+    expect(first.reply.buttons!.map((b) => b.label)).toEqual(['Join', 'Leave']);
+
+    // The process stops in the break; a new one on the same database runs the rest of the chain.
+    await h.app.close();
+    const restarted = await h.anotherProcess();
+    try {
+      const step = async (minutes: number) => {
+        h.clock.set(T0 + minutes * MINUTE);
+        await restarted.app.scheduler.tick();
+        await restarted.app.scheduler.tick();
+      };
+      await step(17);
+      h.clock.set(T0 + 22 * MINUTE);
+      await restarted.adapter.deliver({ kind: 'command', name: 'sprint', args: { text: 'words +300' }, actor: h.actor({ name: 'Cy' }), conversation: h.conversation({ name: 'Cy' }), idempotencyKey: 'cy-2' });
+      for (const minutes of [27, 29, 32, 42, 44, 60]) await step(minutes);
+      const texts = restarted.adapter.posts.map((p) => p.reply.text.split('\n')[0]!.split('!')[0]);
+      expect(texts).toEqual(['🟢 Go', "⏰ Time's up", '🏆 Sprint results (10 minutes, 2 of 3)', '🟢 Go', "⏰ Time's up", '🏆 Sprint results (10 minutes, 3 of 3)']);
+      expect(restarted.adapter.posts[2]!.reply.text.split('\n').slice(1, 3)).toEqual(['1. Cy: 300 words, 30 wpm ⭐ personal best', '2. Bo: 0 words, 0 wpm']);
+      expect(restarted.adapter.posts.at(-1)!.reply.text).not.toMatch(/Next in the chain/);
+      const logs = await restarted.app.database.db.selectFrom('logs').select(['words']).where('source', '=', 'sprint').orderBy('id').execute();
+      expect(logs.map((l) => l.words).sort((a, b) => a - b)).toEqual([0, 0, 0, 100, 200, 300]);
+    } finally {
+      await restarted.app.close();
+    }
+  });
 });
