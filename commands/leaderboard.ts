@@ -22,6 +22,8 @@ function value(board: Board, row: BoardRow): string {
       return `${formatNumber(row.score)} words`;
     case 'reads':
       return plural(row.score, 'first-hour read');
+    case 'sprints':
+      return `${plural(row.score, 'word')} in ${plural(row.detail?.sprints ?? 0, 'sprint')}`;
   }
 }
 
@@ -29,9 +31,9 @@ const PERIOD_NAMES: Record<PeriodName, string> = { week: 'this week', month: 'th
 
 export default defineCommand({
   name: 'leaderboard',
-  description: 'Followers, streaks, words or first-hour reads, ranked',
+  description: 'Followers, streaks, words, first-hour reads or sprint words, ranked',
   options: z.object({
-    board: z.enum(BOARDS).optional().describe('followers, streaks, words or reads (default: streaks)'),
+    board: z.enum(BOARDS).optional().describe('followers, streaks, words, reads or sprints (default: streaks)'),
     period: z.enum(['week', 'month', 'all']).optional().describe('week, month or all (default: week)'),
   }),
   positional: ['board', 'period'],

@@ -1,3 +1,4 @@
+import type { ListedMember } from '../domain/member';
 import type { Sprint, SprintParticipant } from '../domain/sprint';
 import type { Db } from './database';
 import type { SprintParticipantRow, SprintRow } from './sprint.table';
@@ -170,4 +171,40 @@ export async function listWatchers(db: Db, groupId: number): Promise<string[]> {
     .orderBy('people.user_id')
     .execute();
   return rows.map((r) => r.user_id);
+}
+
+/**
+ * A group's sprinters between two instants (sprints that finished there): words written in sprints
+ * and sprints joined, most words first, hidden members left out; the first `limit` only.
+ */
+export async function topSprinters(db: Db, groupId: number, start: number, end: number, limit: number | undefined) {
+  let query = db
+    .selectFrom('sprint_participants')
+    .innerJoin('sprints', 'sprints.id', 'sprint_participants.sprint_id')
+    .innerJoin('members', 'members.id', 'sprint_participants.member_id')
+    .innerJoin('people', 'people.id', 'members.person_id')
+    .select((eb) => [
+      'members.id as member_id',
+      'people.display_name',
+      'people.timezone',
+      'people.rollover_hour',
+      eb.fn.sum<number>(eb.fn.coalesce(eb('sprint_participants.final_count', '-', eb.ref('sprint_participants.start_count')), eb.val(0))).as('words'),
+      eb.fn.countAll<number>().as('sprints'),
+    ])
+    .where('sprints.group_id', '=', groupId)
+    .where('sprints.finished_at', 'is not', null)
+    .where('sprints.end_at', '>=', start)
+    .where('sprints.end_at', '<', end)
+    .where('members.hidden', '=', 0)
+    .groupBy(['members.id', 'people.display_name', 'people.timezone', 'people.rollover_hour'])
+    .orderBy('words', 'desc')
+    .orderBy('sprints', 'desc')
+    .orderBy('members.id');
+  if (limit !== undefined) query = query.limit(limit);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    member: { id: r.member_id, displayName: r.display_name, timezone: r.timezone, rolloverHour: r.rollover_hour } satisfies ListedMember,
+    words: Number(r.words),
+    sprints: Number(r.sprints),
+  }));
 }

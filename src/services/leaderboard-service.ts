@@ -1,6 +1,7 @@
 import { findWeekTotals, type FollowerStanding, type FollowerStandings, followerStandings, latestFollowerTotals, reportsSince, saveWeekTotal } from '../db/follower.repository';
 import { topFirstHourReaders, topWriters } from '../db/leaderboard.repository';
 import { findListedMembers } from '../db/member.repository';
+import { topSprinters } from '../db/sprint.repository';
 import { streaksByLength } from '../db/streak.repository';
 import { groupVacations } from '../db/vacation.repository';
 import type { Group } from '../domain/group';
@@ -11,7 +12,7 @@ import { type DateSpan, type PeriodName, periodOf } from '../domain/periods';
 import { streakOn } from '../domain/streak';
 import type { ServiceDeps } from './service-deps';
 
-export const BOARDS = ['followers', 'streaks', 'words', 'reads'] as const;
+export const BOARDS = ['followers', 'streaks', 'words', 'reads', 'sprints'] as const;
 export type BoardName = (typeof BOARDS)[number];
 
 export interface BoardRow {
@@ -20,7 +21,7 @@ export interface BoardRow {
   /** The number ranked on. */
   score: number;
   /** Extra figures for display: percent gain and total; longest streak. */
-  detail?: { percent?: number | null; total?: number; longest?: number };
+  detail?: { percent?: number | null; total?: number; longest?: number; sprints?: number };
 }
 
 export interface Board {
@@ -70,6 +71,12 @@ export class LeaderboardService {
         return this.scoredBoard(group, name, span, limit);
       case 'streaks':
         return { name, span, rows: await this.streakBoard(group, limit), newcomers: [], newcomerCount: 0 };
+      case 'sprints': {
+        const { start, end } = spanInstants(group, span);
+        const top = await topSprinters(this.deps.db, group.id, allTime ? 0 : start, end, limit);
+        const rows = rank(top, (t) => [t.words, t.sprints]).map(({ rank: place, entry }) => ({ rank: place, member: entry.member, score: entry.words, detail: { sprints: entry.sprints } }));
+        return { name, span, rows, newcomers: [], newcomerCount: 0 };
+      }
       case 'followers': {
         const { start, end } = spanInstants(group, span);
         const standings = await followerStandings(this.deps.db, group.id, allTime ? 0 : start, Math.min(end, this.deps.clock.now() + 1), limit);

@@ -302,4 +302,19 @@ describe('sprints', () => {
       await restarted.app.close();
     }
   });
+
+  it('ranks words written in sprints and sprints joined on /leaderboard sprints', async () => {
+    for (const [i, [bo, cy]] of [[300, 200], [100, 250]].entries()) {
+      await h.send('Bo', '/sprint start 10 0');
+      await h.send('Cy', '/sprint join 1000');
+      h.clock.set(T0 + (i * 20 + 5) * MINUTE);
+      await h.send('Bo', `/sprint words ${bo}`);
+      await h.send('Cy', `/sprint words ${1000 + cy!}`);
+      await at(T0 + (i * 20 + 10) * MINUTE);
+      await at(T0 + (i * 20 + 12) * MINUTE);
+      h.clock.set(T0 + (i + 1) * 20 * MINUTE);
+    }
+    expect(await h.text('Bo', '/leaderboard sprints')).toMatch(/\n1\. Cy: 450 words in 2 sprints\n2\. Bo: 400 words in 2 sprints$/);
+    expect(await h.text('Bo', '/leaderboard sprints all')).toMatch(/^🏆 Sprints: all time\n1\. Cy: 450 words in 2 sprints/);
+  });
 });
