@@ -208,3 +208,16 @@ export async function topSprinters(db: Db, groupId: number, start: number, end: 
     sprints: Number(r.sprints),
   }));
 }
+
+/** How many sprints of a group finished (posted results) with an end between two instants. */
+export async function countFinishedSprints(db: Db, groupId: number, start: number, end: number): Promise<number> {
+  const row = await db
+    .selectFrom('sprints')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('group_id', '=', groupId)
+    .where('finished_at', 'is not', null)
+    .where('end_at', '>=', start)
+    .where('end_at', '<', end)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

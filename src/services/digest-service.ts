@@ -3,6 +3,7 @@ import { channelReply, privateReply, type Reply, type ReplyImage } from '../core
 import { type FollowerStanding, membersReportingSince } from '../db/follower.repository';
 import { membersWhoLogged, milestonesBetween, publicationsBetween } from '../db/leaderboard.repository';
 import { findListedMembers, listMembers } from '../db/member.repository';
+import { countFinishedSprints } from '../db/sprint.repository';
 import { findStreak, streaksBegunIn, streaksCoveredBetween } from '../db/streak.repository';
 import { groupVacations, listVacations } from '../db/vacation.repository';
 import type { Group } from '../domain/group';
@@ -47,6 +48,15 @@ export class DigestService {
     private readonly leaderboards: LeaderboardService,
   ) {}
 
+  /** "🏃 Sprints: 3 run. Most words: 1. Cy 450 …", or nothing in a week without sprints. */
+  private async sprintLine(group: Group, week: DateSpan, start: number, end: number): Promise<string | undefined> {
+    const ran = await countFinishedSprints(this.deps.db, group.id, start, end);
+    if (ran === 0) return undefined;
+    const board = await this.leaderboards.boardFor(group, 'sprints', week, { limit: TOP });
+    const top = board.rows.filter((r) => r.score > 0);
+    return `🏃 Sprints: ${ran} run.${top.length ? ` Most words: ${rankedLine(top, (r) => formatNumber(r.score))}` : ''}`;
+  }
+
   /** Last week in the group, as one post: leaderboards, words, articles, readers, milestones, streaks begun and ended. */
   async weekly(group: Group, occurrenceKey: string): Promise<Reply> {
     const { db } = this.deps;
@@ -85,6 +95,8 @@ export class DigestService {
           .map((p) => `"${plain(p.title)}" by ${plain(p.authorName)}: ${plural(p.firstHourReads, 'first-hour read')}`)
           .join('; ')}`,
       );
+    const sprintLine = await this.sprintLine(group, week, start, end);
+    if (sprintLine) lines.push(sprintLine);
     if (readers.rows.length) lines.push(`📚 Top readers: ${rankedLine(readers.rows, (r) => String(r.score))}`);
     const shownMilestones = milestones.filter((m) => !m.memberHidden);
     if (shownMilestones.length)

@@ -317,4 +317,17 @@ describe('sprints', () => {
     expect(await h.text('Bo', '/leaderboard sprints')).toMatch(/\n1\. Cy: 450 words in 2 sprints\n2\. Bo: 400 words in 2 sprints$/);
     expect(await h.text('Bo', '/leaderboard sprints all')).toMatch(/^🏆 Sprints: all time\n1\. Cy: 450 words in 2 sprints/);
   });
+
+  it('says in the weekly digest how many sprints the group ran and who wrote most in them', async () => {
+    await h.send('Bo', '/sprint start 10 0');
+    await h.send('Cy', '/sprint join 0');
+    h.clock.set(T0 + 5 * MINUTE);
+    await h.send('Bo', '/sprint words 300');
+    await h.send('Cy', '/sprint words 200');
+    await at(T0 + 10 * MINUTE);
+    await at(T0 + 12 * MINUTE);
+    await at(Date.parse('2026-03-16T09:00:30Z'));
+    const digest = posts().find((t) => t.startsWith('📬'))!;
+    expect(digest.split('\n')).toContain('🏃 Sprints: 1 run. Most words: 1. Bo 300 · 2. Cy 200');
+  });
 });
