@@ -9,6 +9,9 @@ export const SPRINT_CONFIRM_ACTION = 'sprint-ok';
 
 type Pings = Reply['pings'];
 
+/** Places a results post lists: a sprint of hundreds would otherwise be cut off by the platform mid-line. */
+const PLACES_SHOWN = 25;
+
 export function sprintAnnouncement(sprint: Sprint, starterName: string, pings: Pings): Reply {
   const chain = sprint.chain.length > 1 ? ` (a chain of ${sprint.chain.length}, ${plural(sprint.chain.gapMinutes, 'minute')} apart)` : '';
   const text = [
@@ -47,9 +50,10 @@ export function resultsPost(sprint: Sprint, participants: readonly SprintPartici
   const place = sprint.chain.length > 1 ? `, ${sprint.chain.position} of ${sprint.chain.length}` : '';
   const title = `🏆 Sprint results (${plural(sprint.minutes, 'minute')}${place})`;
   if (ranked.length === 0 && minutesOnly.length === 0) return channelReply(`${title}\nNobody was in this sprint.`, { title });
-  const lines = ranked.map(
+  const lines = ranked.slice(0, PLACES_SHOWN).map(
     (r) => `${r.rank}. ${plain(r.participant.displayName)}: ${plural(r.words, 'word')}, ${formatNumber(r.wpm)} wpm${r.personalBest ? ' ⭐ personal best' : ''}`,
   );
+  if (ranked.length > PLACES_SHOWN) lines.push(`…and ${plural(ranked.length - PLACES_SHOWN, 'more writer')}: /leaderboard sprints has everyone.`);
   if (minutesOnly.length) lines.push(`Also sprinted (minutes only): ${shortList(minutesOnly, (p) => plain(p.displayName))}`);
   lines.push("Everyone's words are in their log for the day.");
   if (!next) return channelReply([title, ...lines].join('\n'), { title });

@@ -330,4 +330,20 @@ describe('sprints', () => {
     const digest = posts().find((t) => t.startsWith('📬'))!;
     expect(digest.split('\n')).toContain('🏃 Sprints: 1 run. Most words: 1. Bo 300 · 2. Cy 200');
   });
+
+  it('finishes a sprint whose channel refuses posts, its logs still counted, and posts the results once the channel works', async () => {
+    await h.send('Bo', '/sprint start 10 0');
+    h.clock.set(T0 + 5 * MINUTE);
+    await h.send('Bo', '/sprint words 250');
+    h.adapter.brokenChannels.add('general');
+    await at(T0 + 10 * MINUTE);
+    await at(T0 + 12 * MINUTE);
+    expect(await sprintLogs()).toEqual([expect.objectContaining({ user_id: 'bo', words: 250, minutes: 10 })]);
+    expect(await h.text('Bo', '/sprint status')).toMatch(/^There is no sprint in this channel/);
+    expect(posts().some((t) => t.startsWith('🏆'))).toBe(false);
+    h.adapter.brokenChannels.delete('general');
+    await at(T0 + 20 * MINUTE);
+    expect(posts().filter((t) => t.startsWith('🏆'))).toEqual(['🏆 Sprint results (10 minutes)\n1. Bo: 250 words, 25 wpm\nEveryone\'s words are in their log for the day.']);
+    expect(await sprintLogs()).toHaveLength(1);
+  });
 });

@@ -3,6 +3,7 @@ import {
   chooseSprintStart,
   countProblem,
   isImplausibleRate,
+  nextInChain,
   rankSprint,
   readSprintCount,
   type SprintParticipant,
@@ -142,5 +143,18 @@ describe('sprint results', () => {
       ['Cy', false],
       ['Di', false],
     ]);
+  });
+});
+
+describe('sprint chains', () => {
+  const sprint = (position: number, gapMinutes: number) => ({ ...sprintTimes(at('2026-03-10T12:00:00Z'), 20, 2), chain: { position, length: 3, gapMinutes } });
+
+  it('GIVEN a gap THEN the next starts that long after the end; GIVEN a gap shorter than the window THEN after the results', () => {
+    expect(nextInChain(sprint(1, 5))).toBe(at('2026-03-10T12:25:00Z'));
+    expect(nextInChain(sprint(2, 1))).toBe(at('2026-03-10T12:22:00Z'));
+  });
+
+  it('GIVEN the last of the chain THEN nothing follows', () => {
+    expect(nextInChain(sprint(3, 5))).toBeUndefined();
   });
 });
