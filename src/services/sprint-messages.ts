@@ -53,7 +53,7 @@ export function resultsPost(sprint: Sprint, participants: readonly SprintPartici
   const lines = ranked.slice(0, PLACES_SHOWN).map(
     (r) => `${r.rank}. ${plain(r.participant.displayName)}: ${plural(r.words, 'word')}, ${formatNumber(r.wpm)} wpm${r.personalBest ? ' ⭐ personal best' : ''}`,
   );
-  if (ranked.length > PLACES_SHOWN) lines.push(`…and ${plural(ranked.length - PLACES_SHOWN, 'more writer')}: /leaderboard sprints has everyone.`);
+  if (ranked.length > PLACES_SHOWN) lines.push(`…and ${plural(ranked.length - PLACES_SHOWN, 'more writer')}.`);
   if (minutesOnly.length) lines.push(`Also sprinted (minutes only): ${shortList(minutesOnly, (p) => plain(p.displayName))}`);
   lines.push("Everyone's words are in their log for the day.");
   if (!next) return channelReply([title, ...lines].join('\n'), { title });
