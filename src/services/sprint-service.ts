@@ -133,14 +133,14 @@ export class SprintService {
       });
       // Another process started one in this channel a moment ago.
       if (id === undefined) return { kind: 'busy' as const, current: (await findOpenSprint(trx, group.id, conversation.channelId))! };
-      const { member } = await this.members.ensure(group, actor, trx);
-      await insertParticipant(trx, { sprint_id: id, member_id: member.id, start_count: 0, joined_at: now });
+      const joining = await this.members.ensure(group, actor, trx);
+      await insertParticipant(trx, { sprint_id: id, member_id: joining.member.id, start_count: 0, joined_at: now });
       await scheduleSteps(trx, id, times, now);
-      return { kind: 'new' as const, sprint: (await findSprint(trx, id))! };
+      return { kind: 'new' as const, sprint: (await findSprint(trx, id))!, joining };
     });
     if (made.kind === 'busy') return made;
     if (made.kind === 'again') return { kind: 'started', sprint: made.sprint };
-    const { sprint } = made;
+    const { sprint, joining } = made;
     try {
       const ref = await this.deps.outbound.post(this.whereOf(group, sprint), sprintAnnouncement(sprint, actor.displayName, await this.pings(group, actor.userId)));
       await setSprintAnnouncement(db, sprint.id, ref.messageId);
@@ -149,6 +149,7 @@ export class SprintService {
       await db.transaction().execute(async (trx) => {
         for (const job of SPRINT_JOBS) await deleteJob(trx, jobOf(job, sprint.id));
         await deleteSprint(trx, sprint.id);
+        await this.members.undoJoin(joining, trx);
       });
       this.deps.logger.warn({ err: error, group: group.id }, 'sprint announcement not posted');
       throw new UserError('refused', `I couldn't post the sprint in this channel (${(error as Error).message}), so it did not start. An admin can check my permissions here.`);

@@ -193,6 +193,15 @@ describe('sprints', () => {
     expect(await sprintLogs()).toEqual([]);
   });
 
+  it('takes a start back, and the starter\'s first join with it, when the channel refuses the announcement', async () => {
+    const before = await rowCounts(h.db);
+    h.adapter.brokenChannels.add('general');
+    expect(await h.send('Bo', '/sprint start 20')).toMatchObject({ visibility: 'private', text: expect.stringMatching(/^I couldn't post the sprint in this channel \(Missing Access\), so it did not start\./) });
+    expect(await rowCounts(h.db)).toEqual(before);
+    h.adapter.brokenChannels.delete('general');
+    expect(await h.text('Bo', '/sprint start 20')).toMatch(/^You're in/);
+  });
+
   it('refuses counts after the window closed, with the reason, while the results are still to come', async () => {
     await h.send('Bo', '/sprint start 5 0');
     h.clock.set(T0 + 7 * MINUTE);

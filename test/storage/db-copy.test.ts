@@ -44,6 +44,8 @@ describe.runIf(process.env.TEST_POSTGRES_URL)('npm run db:copy', () => {
     await h.press('Ana', announcement.reply.buttons!.find((b) => b.label === 'I read it')!);
     web.serve('/feed', mediumFeed('bo', [{ id: 'a1', title: 'Old', link: 'https://medium.com/@bo/old-a1', published: new Date('2026-03-01T00:00:00Z') }]));
     await h.send('Bo', `/feed add ${web.url('/feed')}`);
+    await h.send('Bo', '/sprint start 5 0');
+    await h.send('Cy', '/sprint notify on');
     h.clock.set(Date.parse('2026-03-16T09:05:00Z'));
     await h.tick();
     target = await createTestDatabase('postgres');
