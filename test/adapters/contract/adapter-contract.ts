@@ -235,5 +235,23 @@ export function describeAdapterContract(name: string, capabilities: AdapterCapab
       expect(announcement.text).not.toMatch(PINGING_TEXT);
       expect(announcement.notifies).toEqual({ everyone: false, users: [reader], roles: [] });
     });
+
+    it('runs a sprint through the platform: start, Join on the announcement, a count typed and one posted in chat, status, cancel', async () => {
+      const started = await driver.command('writer', 'sprint', { action: 'start', value: '20', in: 0 });
+      expect(started).toMatchObject({ private: true, text: expect.stringMatching(/^You're in with a starting count of 0/) });
+      const announcement = await postMatching(driver, (post) => post.text.includes('🏃 Sprint!'));
+      expect(announcement.buttons.map((b) => b.label)).toEqual(['Join', 'Leave']);
+      expect((await announcement.buttons[0]!.press('reader')).text).toMatch(/^You're in with a starting count of 0/);
+      const typed = await driver.command('reader', 'sprint', { action: 'words', value: '50' });
+      expect(typed).toMatchObject({ private: true, text: expect.stringMatching(/^✅ 50 counted: 50 words this sprint/) });
+      const posted = await driver.chat('reader', '+40');
+      expect(await posted.reactions()).toEqual(['✅']);
+      expect(await driver.db.selectFrom('logs').select('id').where('message_id', '=', posted.id).execute()).toEqual([]);
+      expect((await driver.command('writer', 'sprint', { action: 'status' })).text).toMatch(/2 writers in:\n• .+: 0 words\n• .+: 90 words$/);
+      const cancelled = await driver.command('writer', 'sprint', { action: 'cancel' });
+      expect(cancelled).toMatchObject({ private: false, text: expect.stringMatching(/^The sprint was cancelled by /) });
+      expect((await announcement.buttons[0]!.press('reader')).text).toBe('That sprint is over, so its buttons no longer work. Start another with /sprint start.');
+      expect(driver.errors()).toEqual([]);
+    });
   });
 }
