@@ -126,6 +126,18 @@ export async function setFinalCount(db: Db, sprintId: number, memberId: number, 
   await db.updateTable('sprint_participants').set({ final_count: finalCount, counted_at: now }).where('sprint_id', '=', sprintId).where('member_id', '=', memberId).execute();
 }
 
+/** Adds words to a participant's latest count in one statement, so counts sent together all add up; the new total. */
+export async function addToFinalCount(db: Db, sprintId: number, memberId: number, words: number, now: number): Promise<number> {
+  const row = await db
+    .updateTable('sprint_participants')
+    .set((eb) => ({ final_count: eb(eb.fn.coalesce('final_count', 'start_count'), '+', words), counted_at: now }))
+    .where('sprint_id', '=', sprintId)
+    .where('member_id', '=', memberId)
+    .returning('final_count')
+    .executeTakeFirstOrThrow();
+  return row.final_count ?? 0;
+}
+
 /** The count a member ended their latest finished sprint with, for `join same`. */
 export async function lastSprintCount(db: Db, memberId: number): Promise<number | undefined> {
   const row = await db

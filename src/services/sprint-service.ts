@@ -8,6 +8,7 @@ import { findMemberById } from '../db/member.repository';
 import { deleteJob, type JobKey, scheduleJob } from '../db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
 import {
+  addToFinalCount,
   closeSprint,
   deleteParticipant,
   deleteSprint,
@@ -222,12 +223,13 @@ export class SprintService {
     if (!confirmed && isImplausibleRate(written, elapsed, group.sprintMaxWpm))
       return { kind: 'confirm', sprint, total, wpm: wordsPerMinute(written, Math.max(60_000, elapsed)), maxWpm: group.sprintMaxWpm };
     const counted = await db.transaction().execute(async (trx) => {
-      if (!(await claimEvent(trx, eventKey, now))) return false;
+      if (!(await claimEvent(trx, eventKey, now))) return undefined;
+      if (reading.kind === 'added') return addToFinalCount(trx, sprint.id, member.id, reading.value, now);
       await setFinalCount(trx, sprint.id, member.id, total, now);
-      return true;
+      return total;
     });
-    if (!counted) return { kind: 'duplicate' };
-    return { kind: 'counted', sprint, total, written, inWindow: sprintPhase(sprint, now) === 'window' };
+    if (counted === undefined) return { kind: 'duplicate' };
+    return { kind: 'counted', sprint, total: counted, written: counted - participant.start_count, inWindow: sprintPhase(sprint, now) === 'window' };
   }
 
   /**

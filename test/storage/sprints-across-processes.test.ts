@@ -39,5 +39,16 @@ for (const dialect of DIALECTS) {
       expect(logs.filter((l) => l.words > 0).map((l) => l.words).sort()).toEqual(Array.from({ length: SPRINTS }, (_, i) => 100 + i).sort());
       for (const other of others) await other.app.close();
     }, 90_000);
+
+    // One process: on Postgres its pool runs the counts side by side (SQLite connections in one thread would only wait on each other).
+    it('adds up counts of words added that arrive at once', async () => {
+      await h.send(admin, '/setup UTC');
+      await h.send('Bo', '/sprint start 20 0');
+      h.clock.set(Date.parse('2026-03-10T12:10:00Z'));
+      const count = (adapter: typeof h.adapter, i: number) =>
+        adapter.deliver({ kind: 'message', messageId: `m${i}`, text: '+10', actor: h.actor({ name: 'Bo' }), conversation: h.conversation({ name: 'Bo' }), idempotencyKey: `count-${i}` });
+      await Promise.all(Array.from({ length: 30 }, (_, i) => count(h.adapter, i)));
+      expect(await h.db.selectFrom('sprint_participants').select('final_count').execute()).toEqual([{ final_count: 300 }]);
+    });
   });
 }
