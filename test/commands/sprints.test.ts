@@ -237,6 +237,9 @@ describe('sprints', () => {
     expect(await h.text(other, '/sprint words 100')).toMatch(/^There is no sprint in this channel/);
     expect(await h.press(other, join)).toMatchObject({ text: 'That sprint is over, so its buttons no longer work. Start another with /sprint start.' });
     expect(await h.db.selectFrom('sprint_participants').select(['member_id', 'final_count']).execute()).toEqual([{ member_id: expect.any(Number), final_count: null }]);
+    // Nor does another group's channel in the same workspace: there, Bo's "+250 words" is that group's chat log.
+    await h.send({ name: 'Ada', admin: true, channel: 'other' }, '/setup Asia/Kolkata');
+    expect(await h.send({ name: 'Bo', channel: 'other' }, '+250 words')).toMatchObject({ reaction: '✅', text: expect.stringMatching(/Bo logged: 250 words/) });
     // And this group's own sprint still answers.
     expect(await h.text('Bo', '/sprint words 100')).toMatch(/^✅ 100 counted/);
   });
@@ -354,5 +357,18 @@ describe('sprints', () => {
     await at(T0 + 20 * MINUTE);
     expect(posts().filter((t) => t.startsWith('🏆'))).toEqual(['🏆 Sprint results (10 minutes)\n1. Bo: 250 words, 25 wpm\nEveryone\'s words are in their log for the day.']);
     expect(await sprintLogs()).toHaveLength(1);
+  });
+
+  it('takes the submission window and the rate that asks for confirmation from the group settings', async () => {
+    expect(await h.text(admin, '/config sprint_window 5')).toBe('Updated sprint_window: 5 minutes');
+    expect(await h.text(admin, '/config sprint_max_wpm 600')).toBe('Updated sprint_max_wpm: 600 words a minute');
+    expect(await h.text(admin, '/config sprint_window 90')).toMatch(/sprint_window must be a whole number from 1 to 30/);
+    await h.send('Bo', '/sprint start 10 0');
+    h.clock.set(T0 + MINUTE);
+    expect(await h.text('Bo', '/sprint words 500')).toMatch(/^✅ 500 counted/);
+    h.clock.set(T0 + 14 * MINUTE);
+    expect(await h.text('Bo', '/sprint words 900')).toBe('✅ 900 counted: 900 words this sprint. Final counts are taken until the results.');
+    await at(T0 + 15 * MINUTE);
+    expect(posts().at(-1)).toMatch(/^🏆 Sprint results \(10 minutes\)\n1\. Bo: 900 words, 90 wpm/);
   });
 });
