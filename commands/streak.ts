@@ -13,7 +13,7 @@ export async function streakReply(ctx: GroupContext, reference: string | undefin
   const self = member.userId === ctx.actor.userId;
   if (member.hidden && !self) throw new UserError('refused', `${plain(member.displayName)} keeps their stats private.`);
   ctx.services.limits.take('picture', ctx.group, ctx.actor);
-  const [s, picture] = await Promise.all([streaks.summary(ctx.group, member), streaks.calendar(ctx.group, member)]);
+  const [s, picture, sprint] = await Promise.all([streaks.summary(ctx.group, member), streaks.calendar(ctx.group, member), ctx.services.sprints.latest(ctx.group, member)]);
   const fields = [
     { label: 'Current streak', value: s.current ? `${plural(s.current, 'day')} 🔥` : '0 days' },
     { label: 'Longest streak', value: plural(s.longest, 'day') },
@@ -29,7 +29,9 @@ export async function streakReply(ctx: GroupContext, reference: string | undefin
   const title = `${plain(member.displayName)}'s streak`;
   // A calendar that could not be drawn costs only the picture: its text alternative goes in its place.
   const missing = picture.png ? '' : `The calendar picture could not be drawn this time. ${picture.alt}`;
-  const text = [title, ...fields.map((f) => `${f.label}: ${f.value}`), status, missing].filter(Boolean).join('\n');
+  // Sprint words are logged by the results, not by a /log of their own: say where they came from.
+  const sprinted = sprint && `Latest sprint: ${sprint.words === null ? 'minutes only' : plural(sprint.words, 'word')} in ${plural(sprint.minutes, 'minute')}, logged for ${formatDate(sprint.date)}.`;
+  const text = [title, ...fields.map((f) => `${f.label}: ${f.value}`), status, sprinted, missing].filter(Boolean).join('\n');
   const images = picture.png ? [{ fileName: 'streak-calendar.png', png: picture.png, alt: picture.alt }] : undefined;
   return privateReply(text, { title, fields, ...(images && { images }) });
 }

@@ -138,6 +138,19 @@ export async function addToFinalCount(db: Db, sprintId: number, memberId: number
   return row.final_count ?? 0;
 }
 
+/** A member's latest finished sprint: its length, when it ended, and their counts in it. */
+export async function latestFinishedSprint(db: Db, memberId: number) {
+  return db
+    .selectFrom('sprint_participants')
+    .innerJoin('sprints', 'sprints.id', 'sprint_participants.sprint_id')
+    .select(['sprints.id as sprintId', 'sprints.minutes', 'sprints.end_at as endAt', 'sprint_participants.start_count as startCount', 'sprint_participants.final_count as finalCount'])
+    .where('sprint_participants.member_id', '=', memberId)
+    .where('sprints.finished_at', 'is not', null)
+    .orderBy('sprints.end_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /** The count a member ended their latest finished sprint with, for `join same`. */
 export async function lastSprintCount(db: Db, memberId: number): Promise<number | undefined> {
   const row = await db

@@ -20,6 +20,7 @@ import {
   insertParticipant,
   insertSprint,
   lastSprintCount,
+  latestFinishedSprint,
   listParticipants,
   listWatchers,
   setFinalCount,
@@ -27,6 +28,8 @@ import {
   setWatching,
 } from '../db/sprint.repository';
 import type { Group } from '../domain/group';
+import { type LocalDate, localDateOf } from '../domain/local-date';
+import { type Member, memberCalendar } from '../domain/member';
 import { JOB_NAMES } from '../domain/job-names';
 import {
   chooseSprintStart,
@@ -248,6 +251,13 @@ export class SprintService {
     const member = sprint && (await this.members.find(group, actor));
     const participant = member && (await findParticipant(this.deps.db, sprint.id, member.id));
     return participant !== undefined && participant.start_count !== null;
+  }
+
+  /** The member's latest finished sprint, with the writing day its words were logged on. */
+  async latest(group: Group, member: Member): Promise<{ minutes: number; words: number | null; date: LocalDate } | undefined> {
+    const row = await latestFinishedSprint(this.deps.db, member.id);
+    if (!row) return undefined;
+    return { minutes: row.minutes, words: wordsWritten(row), date: localDateOf(row.endAt, memberCalendar(member, group.timezone)) };
   }
 
   async status(group: Group, conversation: Conversation): Promise<SprintStatus> {

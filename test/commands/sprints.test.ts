@@ -79,7 +79,9 @@ describe('sprints', () => {
     ]);
     // The chat count was a sprint count only, never a chat log of its own.
     expect(await h.db.selectFrom('logs').select('source').where('source', '=', 'chat').execute()).toEqual([]);
-    expect(await h.text('Bo', '/streak')).toMatch(/Current streak: 1 day/);
+    const streak = await h.text('Bo', '/streak');
+    expect(streak).toMatch(/Current streak: 1 day/);
+    expect(streak).toContain('Latest sprint: 300 words in 20 minutes, logged for Tue 10 Mar.');
 
     // One result post, however many more rounds run; and the channel is free for the next sprint.
     await at(T0 + 30 * MINUTE);
