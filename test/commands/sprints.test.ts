@@ -373,4 +373,18 @@ describe('sprints', () => {
     await at(T0 + 15 * MINUTE);
     expect(posts().at(-1)).toMatch(/^🏆 Sprint results \(10 minutes\)\n1\. Bo: 900 words, 90 wpm/);
   });
+
+  it('makes one sprint of a re-delivered start, continues a count with join same, and lets an admin cancel', async () => {
+    await h.send('Bo', '/sprint start 5 0', 'start-1');
+    expect(await h.text('Bo', '/sprint start 5 0', 'start-1')).toMatch(/^You're in/);
+    expect(await h.db.selectFrom('sprints').select('id').execute()).toHaveLength(1);
+    expect(h.adapter.posts.filter((p) => p.reply.text.startsWith('🏃'))).toHaveLength(1);
+    h.clock.set(T0 + 3 * MINUTE);
+    await h.send('Bo', '/sprint words 240');
+    await at(T0 + 5 * MINUTE);
+    await at(T0 + 7 * MINUTE);
+    await h.send('Cy', '/sprint start 10 0');
+    expect(await h.text('Bo', '/sprint join same')).toMatch(/^You're in with a starting count of 240\./);
+    expect(await h.send(admin, '/sprint cancel')).toMatchObject({ visibility: 'channel', text: 'The sprint was cancelled by Ada. Nothing from it is counted.' });
+  });
 });
