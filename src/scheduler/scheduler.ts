@@ -151,6 +151,7 @@ export class Scheduler {
     const { clock, logger, tasks = {}, taskDeadlineMs = DEFAULT_TASK_DEADLINE_MS } = this.options;
     for (const [name, task] of Object.entries(tasks)) {
       if (abandoned.aborted) return;
+      await yieldToLoop();
       await withinDeadline(taskDeadlineMs, (signal) => task(clock.now(), signal)).catch((error: unknown) => {
         if (error instanceof DeadlinePassed) logger.error({ task: name, deadlineMs: taskDeadlineMs }, 'scheduled task passed its deadline; the round goes on without it');
         else logger.error({ err: error, task: name }, 'scheduled task failed');
