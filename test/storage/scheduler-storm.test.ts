@@ -120,13 +120,17 @@ for (const dialect of DIALECTS) {
       const CONCURRENCY = 4;
       let inFlight = 0;
       let most = 0;
+      // The first jobs wait for each other: they are let go only once the bound is reached.
+      const full = gate();
       const s = f.scheduler({
         concurrency: CONCURRENCY,
         handlers: {
           digest: async () => {
             inFlight++;
             most = Math.max(most, inFlight);
-            // A network round trip: the others may start meanwhile.
+            if (inFlight === CONCURRENCY) full.open();
+            await full.promise;
+            // A network round trip: others may start meanwhile.
             await new Promise((resolve) => setImmediate(resolve));
             inFlight--;
             return 'done';
