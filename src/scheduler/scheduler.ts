@@ -62,7 +62,7 @@ export interface SchedulerOptions {
   concurrency?: number;
 }
 
-export const DEFAULT_JOB_CONCURRENCY = 4;
+const DEFAULT_JOB_CONCURRENCY = 4;
 /** Jobs claimed at once, per job that may run at once: a process takes no more than it is about to run. */
 const CLAIMS_PER_RUNNER = 5;
 const MAX_RETRY_MS = 3_600_000;
