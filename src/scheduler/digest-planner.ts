@@ -25,6 +25,8 @@ const LOOK_BACK_MS = 8 * 24 * 3_600_000;
 const DEFAULT_NUDGE_BEFORE_END_MS = 3 * 3_600_000;
 /** The jobs planned from a group's own schedules, each with a row of planned_schedules. */
 const GROUP_JOBS = [JOB_NAMES.weeklyDigest, JOB_NAMES.dailyDigest, JOB_NAMES.followersReminder];
+/** Members looked at for a nudge between two turns of the event loop. */
+const NUDGES_BETWEEN_TURNS = 50;
 /** Rows read at a time. */
 const PAGE = 500;
 /**
@@ -186,7 +188,9 @@ export class DigestPlanner {
     if (members.length === 0) return;
     const groups = new Map((await findGroupSchedules(db, [...new Set(members.map((m) => m.groupId))])).map((g) => [g.id, g]));
     const states = await findStreaks(db, members.map((m) => m.id));
-    for (const member of members) {
+    for (const [index, member] of members.entries()) {
+      // Working out each member's day costs a little: the loop turns every few dozen.
+      if (index % NUDGES_BETWEEN_TURNS === NUDGES_BETWEEN_TURNS - 1) await yieldToLoop();
       const group = groups.get(member.groupId);
       if (!group || !member.remindAt) continue;
       const calendar = memberCalendar(member, group.timezone);
