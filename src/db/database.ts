@@ -12,6 +12,7 @@ import type { LogTable } from './log.table';
 import type { MemberTable } from './member.table';
 import type { MilestoneTable } from './milestone.table';
 import type { PersonTable } from './person.table';
+import type { PlannedScheduleTable } from './planned-schedule.table';
 import type { PublicationTable, ReadTable } from './publication.table';
 import type { ScheduledJobTable } from './scheduled-job.table';
 import type { StreakTable } from './streak.table';
@@ -34,6 +35,7 @@ export interface Database {
   feeds: FeedTable;
   feed_items: FeedItemTable;
   scheduled_jobs: ScheduledJobTable;
+  planned_schedules: PlannedScheduleTable;
   follower_snapshots: FollowerSnapshotTable;
   follower_week_totals: FollowerWeekTotalTable;
 }
