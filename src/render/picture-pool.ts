@@ -13,6 +13,11 @@ export interface PictureSettings {
   deadlineMs: number;
 }
 
+/**
+ * One thread: the event loop keeps the other core of a small machine. The queue holds more than one
+ * group's burst of pictures (30, rate-limits.ts) and drains in one to two seconds (10 to 30 ms a
+ * picture); a picture still waiting after five seconds means the thread is stuck or swamped.
+ */
 export const DEFAULT_PICTURE_SETTINGS: PictureSettings = { threads: 1, queue: 64, deadlineMs: 5000 };
 
 /** A picture that was not drawn because the pool could not take it in time; its post carries the text alternative. */
