@@ -2,6 +2,7 @@ import { chatLog, commands } from '../commands/index';
 import { AdapterHub } from './adapters/adapter-hub';
 import type { ChatAdapter } from './core/chat-adapter';
 import { type Clock, systemClock } from './core/clock';
+import { PicturePool } from './render/picture-pool';
 import { Router } from './router/router';
 import { type DatabaseConfig, type DatabaseHandle, openDatabase } from './db/database';
 import { pruneHandledEvents } from './db/handled-event.repository';
@@ -24,7 +25,7 @@ export interface App {
   scheduler: Scheduler;
   /** Starts an adapter with the router behind it, and lets services post through it. */
   attach(adapter: ChatAdapter): Promise<void>;
-  /** Stops the adapters, then closes the database. Safe to call more than once. */
+  /** Stops the adapters, then the picture threads, then closes the database. Safe to call more than once. */
   close(): Promise<void>;
 }
 
@@ -46,7 +47,9 @@ export async function createApp(options: {
     throw error;
   }
   const hub = new AdapterHub(logger);
-  const settings = { ...DEFAULT_SERVICE_SETTINGS, ...options.settings };
+  // Its threads start with the first picture drawn.
+  const pictures = new PicturePool(options.settings?.pictures ?? DEFAULT_SERVICE_SETTINGS.pictures, logger);
+  const settings: ServiceSettings = { ...DEFAULT_SERVICE_SETTINGS, ...options.settings, svgToPng: options.settings?.svgToPng ?? pictures.draw };
   const services = createServices({ db: database.db, clock, outbound: hub, logger, settings });
   const router = new Router({ commands, messages: chatLog, services, clock, logger });
   const planner = new DigestPlanner({ db: database.db, logger });
@@ -88,6 +91,7 @@ export async function createApp(options: {
         for (const adapter of hub.all) {
           await adapter.stop().catch((error: unknown) => logger.error({ err: error, platform: adapter.platform }, 'adapter did not stop cleanly'));
         }
+        await pictures.close();
         await database.close();
       })();
       return closing;
