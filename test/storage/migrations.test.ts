@@ -55,6 +55,28 @@ for (const dialect of DIALECTS) {
   });
 }
 
+describe.runIf(DIALECTS.includes('postgres'))('migrations in one schema of a shared Postgres database', () => {
+  const made: TestDatabase[] = [];
+  afterEach(async () => {
+    for (const db of made.splice(0)) await db.drop();
+  });
+
+  it("GIVEN another schema already migrated THEN a new schema still gets its own bookkeeping and every table", async () => {
+    const first = await createTestDatabase('postgres');
+    const second = await createTestDatabase('postgres');
+    made.push(first, second);
+    const one = openDatabase(first.config);
+    await migrateToLatest(one);
+    await one.close();
+    const two = openDatabase(second.config);
+    expect(await migrateToLatest(two)).toEqual(Object.keys(migrations));
+    expect(await tableNames(two.db)).toContain('logs');
+    const { rows } = await sql<{ schema: string }>`select table_schema as schema from information_schema.tables where table_name = 'kysely_migration' and table_schema = current_schema()`.execute(two.db);
+    expect(rows).toHaveLength(1);
+    await two.close();
+  });
+});
+
 describe('an unreachable database', () => {
   it('GIVEN no server at the address THEN says where it looked and why, without the password', async () => {
     const port = await new Promise<number>((resolve) => {
