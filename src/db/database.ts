@@ -10,6 +10,7 @@ import type { GroupAdminTable, GroupTable } from './group.table';
 import type { HandledEventTable } from './handled-event.table';
 import type { LogTable } from './log.table';
 import type { MemberTable } from './member.table';
+import type { MemberTotalTable } from './member-totals.table';
 import type { MilestoneTable } from './milestone.table';
 import type { PersonTable } from './person.table';
 import type { PublicationTable, ReadTable } from './publication.table';
@@ -36,6 +37,7 @@ export interface Database {
   scheduled_jobs: ScheduledJobTable;
   follower_snapshots: FollowerSnapshotTable;
   follower_week_totals: FollowerWeekTotalTable;
+  member_totals: MemberTotalTable;
 }
 
 export type Db = Kysely<Database>;
