@@ -4,7 +4,11 @@ import { type DatabaseHandle, openDatabase } from '../../src/db/database';
 import { findGroupByChannel, upsertGroup } from '../../src/db/group.repository';
 import { findLogByMessage, insertLog } from '../../src/db/log.repository';
 import { findMemberByUserId, findMembersByUserIds, insertPeopleAndMembers } from '../../src/db/member.repository';
+import { followerStandings, topFollowerTotals } from '../../src/db/follower.repository';
+import { topByTotals } from '../../src/db/leaderboard.repository';
+import { addToTotals, totalsSummary } from '../../src/db/member-totals.repository';
 import { migrateToLatest } from '../../src/db/migrate';
+import { changesOn } from '../../src/domain/running-totals';
 import { refreshStatistics } from '../../src/db/statistics';
 import type { Group } from '../../src/domain/group';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
@@ -48,6 +52,8 @@ for (const dialect of DIALECTS) {
           url: null, note: null, source: 'chat', event_key: `e${i}`, message_id: `M${i}`, logged_at: NOW,
         });
       }
+      await addToTotals(handle.db, writers.flatMap((member, i) => changesOn({ memberId: member.id, groupId: group.id }, '2026-03-10', group.weekStart, { words: 100 + i, days: 1, reads: i % 3 })));
+      for (const [i, member] of writers.entries()) await handle.db.updateTable('members').set({ follower_total: 10 * i }).where('id', '=', member.id).execute();
       // As the daily refresh would: plans are judged with statistics, as they run in production.
       await refreshStatistics(handle);
     });
@@ -81,6 +87,36 @@ for (const dialect of DIALECTS) {
       const plans = await plansOf(handle.db, dialect, (db) => findLogByMessage(db, group.id, 'M1'));
       expect(scansOfBigTables(plans)).toEqual([]);
       expect(constrainedColumns(accessOf(plans, 'logs'))).toEqual(expect.arrayContaining(['group_id', 'message_id']));
+    });
+
+    for (const [board, period] of [['words', 'all'], ['words', 'week:2026-03-09'], ['reads', 'month:2026-03'], ['words', 'year:2026']] as const) {
+      it(`GIVEN the ${board} board of ${period} THEN its first places are one index range of the group's period, in score order`, async () => {
+        const plans = await plansOf(handle.db, dialect, (db) => topByTotals(db, group.id, period, board, 10));
+        expect(scansOfBigTables(plans)).toEqual([]);
+        const totals = accessOf(plans, 'member_totals');
+        expect(totals.index).toBe(`member_totals_${board}`);
+        expect(constrainedColumns(totals)).toEqual(expect.arrayContaining(['group_id', 'period']));
+        const places = await topByTotals(handle.db, group.id, period, board, 10);
+        expect(places.map((p) => p.score)).toEqual([...places.map((p) => p.score)].sort((a, b) => b - a));
+        expect(places.length).toBeGreaterThan(0);
+      });
+    }
+
+    it("GIVEN a digest's count and sum of writers THEN they are read from the period's index range alone", async () => {
+      const plans = await plansOf(handle.db, dialect, (db) => totalsSummary(db, group.id, 'week:2026-03-09', 'words'));
+      expect(scansOfBigTables(plans)).toEqual([]);
+      expect(constrainedColumns(accessOf(plans, 'member_totals'))).toEqual(expect.arrayContaining(['group_id', 'period']));
+      expect(await totalsSummary(handle.db, group.id, 'week:2026-03-09', 'words')).toEqual({ size: 200, total: 200 * 100 + (199 * 200) / 2 });
+    });
+
+    it('GIVEN the all-time followers board THEN it reads members off their follower index, not the reports', async () => {
+      const plans = await plansOf(handle.db, dialect, (db) => topFollowerTotals(db, group.id, 10));
+      expect(scansOfBigTables(plans)).toEqual([]);
+      expect(plans.flat().map((a) => a.table)).not.toContain('follower_snapshots');
+      expect(accessOf(plans, 'members').index).toBe('members_group_followers');
+      const leaders = await topFollowerTotals(handle.db, group.id, 3);
+      const standings = await followerStandings(handle.db, group.id, 0, NOW + 1, 3);
+      expect(leaders).toEqual(standings.leaders);
     });
   });
 }

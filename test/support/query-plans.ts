@@ -12,12 +12,15 @@ export interface TableAccess {
 
 /**
  * The plans of every query `run` sends through `db`, table accesses only. On Postgres the queries run
- * in a transaction with sequential scans priced out, so the plan shows whether an index *can* serve
- * each table (a tiny test table would otherwise be read whole because that is cheaper).
+ * in a transaction with sequential scans, hash and merge joins priced out, so the plan shows whether
+ * an index *can* serve each table (a test table of a few thousand rows would otherwise be read whole,
+ * or joined whole, because at that size it is cheaper).
  */
 export async function plansOf(db: Db, dialect: Dialect, run: (db: Db) => Promise<unknown>): Promise<TableAccess[][]> {
   return db.transaction().execute(async (trx) => {
-    if (dialect === 'postgres') await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'));
+    if (dialect === 'postgres') {
+      for (const setting of ['enable_seqscan', 'enable_hashjoin', 'enable_mergejoin']) await trx.executeQuery(CompiledQuery.raw(`set local ${setting} = off`));
+    }
     const captured: CompiledQuery[] = [];
     const capture: KyselyPlugin = {
       transformQuery: (args) => {
