@@ -48,11 +48,6 @@ export async function lockTotals(db: Db, member: { memberId: number; groupId: nu
     .execute();
 }
 
-/** Forgets a group's totals of every period but all time, before they are counted again under new week or zone settings. */
-export async function deletePeriodTotals(db: Db, groupId: number): Promise<void> {
-  await db.deleteFrom('member_totals').where('group_id', '=', groupId).where('period', '!=', 'all').execute();
-}
-
 export type RankedColumn = 'words' | 'reads';
 
 /** A group's shown members' totals of a period in one column, above 0: the rows a board ranks. */
@@ -111,13 +106,16 @@ export async function* rowsToCount(db: Db, groupId: number): AsyncGenerator<{ da
 }
 
 /**
- * Counts a group's week, month and year totals again from its rows, after its week start or zone
- * changed (which moves dates and reads between periods). All-time totals stay: no setting moves them.
- * This reads the group's whole history, once per such change.
+ * Counts a group's totals again from its rows: its week, month and year totals after its week start
+ * or zone changed (which moves dates and reads between periods; all-time totals stay, as no setting
+ * moves them), or `everything`, for rows written without their totals (a bulk load). This reads the
+ * group's whole history, once per such change.
  */
-export async function recountPeriodTotals(db: Db, group: { id: number; timezone: string; weekStart: number }): Promise<void> {
-  await deletePeriodTotals(db, group.id);
+export async function recountTotals(db: Db, group: { id: number; timezone: string; weekStart: number }, which: 'periods' | 'everything' = 'periods'): Promise<void> {
+  const query = db.deleteFrom('member_totals').where('group_id', '=', group.id);
+  await (which === 'periods' ? query.where('period', '!=', ALL_TIME_KEY) : query).execute();
   for await (const { dates, reads } of rowsToCount(db, group.id)) {
-    await addToTotals(db, countTotals(group, dates, reads).filter((c) => c.period !== ALL_TIME_KEY));
+    const changes = countTotals(group, dates, reads);
+    await addToTotals(db, which === 'periods' ? changes.filter((c) => c.period !== ALL_TIME_KEY) : changes);
   }
 }

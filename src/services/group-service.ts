@@ -9,7 +9,7 @@ import {
   updateGroupSettings,
   upsertGroup,
 } from '../db/group.repository';
-import { recountPeriodTotals } from '../db/member-totals.repository';
+import { recountTotals } from '../db/member-totals.repository';
 import type { Group } from '../domain/group';
 import { parseChannelReference } from '../domain/references';
 import { checkSettingRules, GROUP_SETTING_TABLE, type GroupSetting, requireZone, type SettingChecks } from './group-settings';
@@ -100,7 +100,7 @@ export class GroupService {
       // Dates and reads now fall in other weeks (or, in another zone, other days): count the periods again.
       await db.transaction().execute(async (trx) => {
         await updateGroupSettings(trx, group.id, changes, clock.now());
-        await recountPeriodTotals(trx, next);
+        await recountTotals(trx, next);
       });
     }
     this.forget(group);
