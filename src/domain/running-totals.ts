@@ -49,9 +49,28 @@ export interface LoggedDate {
 
 /** The totals that rows add up to, counted from scratch: each logged date once, each first-hour read on the group's date it was given. */
 export function countTotals(group: { id: number; timezone: string; weekStart: number }, dates: LoggedDate[], firstHourReads: { memberId: number; readAt: number }[]): TotalsChange[] {
-  const changes: TotalsChange[] = [];
-  for (const d of dates) changes.push(...changesOn({ memberId: d.memberId, groupId: group.id }, d.date, group.weekStart, { words: d.words, minutes: d.minutes, days: 1 }));
+  // A history repeats the same few hundred dates for every member: their keys are worked out once.
+  const keysOf = new Map<LocalDate, PeriodKey[]>();
+  const keys = (date: LocalDate) => {
+    let found = keysOf.get(date);
+    if (!found) keysOf.set(date, (found = periodKeysOf(date, group.weekStart)));
+    return found;
+  };
+  const totals = new Map<string, TotalsChange>();
+  const add = (memberId: number, date: LocalDate, words: number, minutes: number, days: number, reads: number) => {
+    for (const period of keys(date)) {
+      const key = `${memberId}|${period}`;
+      const kept = totals.get(key);
+      if (kept) {
+        kept.words += words;
+        kept.minutes += minutes;
+        kept.days += days;
+        kept.reads += reads;
+      } else totals.set(key, { memberId, groupId: group.id, period, words, minutes, days, reads });
+    }
+  };
+  for (const d of dates) add(d.memberId, d.date, d.words, d.minutes, 1, 0);
   const calendar = { zone: group.timezone, rolloverHour: 0 };
-  for (const r of firstHourReads) changes.push(...changesOn({ memberId: r.memberId, groupId: group.id }, localDateOf(r.readAt, calendar), group.weekStart, { reads: 1 }));
-  return mergeChanges(changes);
+  for (const r of firstHourReads) add(r.memberId, localDateOf(r.readAt, calendar), 0, 0, 0, 1);
+  return [...totals.values()];
 }
