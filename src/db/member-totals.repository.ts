@@ -1,13 +1,19 @@
-import { countTotals, type LoggedDate, mergeChanges, type TotalsChange } from '../domain/running-totals';
+import { PostgresAdapter } from 'kysely';
+import { countTotals, type LoggedDate, mergeChanges, type TotalsChange, type TotalsDelta } from '../domain/running-totals';
 import { ALL_TIME_KEY, type PeriodKey } from '../domain/periods';
 import type { Db } from './database';
+import { prepared } from './prepared';
 
 /** Rows per upsert: well under either dialect's limit on bound values. */
 const BATCH_ROWS = 500;
 
-/** Adds changes to the members' running totals, creating a member's row of a period on its first change. */
+/**
+ * Adds changes to the members' running totals, creating a member's row of a period on its first
+ * change. Only the columns some change moves are written, so the indexes of the others stay untouched.
+ */
 export async function addToTotals(db: Db, changes: TotalsChange[]): Promise<void> {
   const merged = mergeChanges(changes);
+  const moved = TOTAL_COLUMNS.filter((column) => merged.some((c) => c[column] !== 0));
   for (let i = 0; i < merged.length; i += BATCH_ROWS) {
     await db
       .insertInto('member_totals')
@@ -23,29 +29,55 @@ export async function addToTotals(db: Db, changes: TotalsChange[]): Promise<void
         })),
       )
       .onConflict((oc) =>
-        oc.columns(['member_id', 'period']).doUpdateSet((eb) => ({
-          words: eb('member_totals.words', '+', eb.ref('excluded.words')),
-          minutes: eb('member_totals.minutes', '+', eb.ref('excluded.minutes')),
-          days: eb('member_totals.days', '+', eb.ref('excluded.days')),
-          reads: eb('member_totals.reads', '+', eb.ref('excluded.reads')),
-        })),
+        oc.columns(['member_id', 'period']).doUpdateSet((eb) => Object.fromEntries(moved.map((column) => [column, eb(`member_totals.${column}`, '+', eb.ref(`excluded.${column}`))]))),
       )
       .execute();
   }
 }
 
+const TOTAL_COLUMNS = ['words', 'minutes', 'days', 'reads'] as const;
+
 /**
- * Makes sure the member has an all-time row and holds its lock until the transaction ends. Every
- * change to a member's logs takes it first, so on Postgres two of them are counted one after the
- * other (whether a date was already logged is then read after the other change committed); SQLite
- * runs one writing transaction at a time anyway.
+ * On Postgres, makes sure the member has an all-time row and holds its lock until the transaction
+ * ends. Every change to a member's logs takes it first, so two of them are counted one after the
+ * other (whether a date was already logged is then read after the other change committed).
  */
 export async function lockTotals(db: Db, member: { memberId: number; groupId: number }): Promise<void> {
-  await db
+  // SQLite's writing transactions begin with BEGIN IMMEDIATE, one at a time: nothing to wait for.
+  if (db.getExecutor().adapter instanceof PostgresAdapter) await lockQuery(db, member);
+}
+
+const lockQuery = prepared((db: Db, args: { memberId: number; groupId: number }) =>
+  db
     .insertInto('member_totals')
-    .values({ member_id: member.memberId, group_id: member.groupId, period: ALL_TIME_KEY, words: 0, minutes: 0, days: 0, reads: 0 })
-    .onConflict((oc) => oc.columns(['member_id', 'period']).doUpdateSet((eb) => ({ words: eb.ref('member_totals.words') })))
-    .execute();
+    .values({ member_id: args.memberId, group_id: args.groupId, period: ALL_TIME_KEY, words: 0, minutes: 0, days: 0, reads: 0 })
+    .onConflict((oc) => oc.columns(['member_id', 'period']).doUpdateSet((eb) => ({ words: eb.ref('member_totals.words') }))),
+);
+
+type LogInFourPeriods = { memberId: number; groupId: number; p0: string; p1: string; p2: string; p3: string; words: number; minutes: number; days: number };
+
+// A log changes one member's four periods by the same amounts: one statement, compiled once (every
+// /log runs it). It sets only the columns a log changes, so the reads index is left untouched.
+const addLogQuery = prepared((db: Db, a: LogInFourPeriods) =>
+  db
+    .insertInto('member_totals')
+    .values([a.p0, a.p1, a.p2, a.p3].map((period) => ({ member_id: a.memberId, group_id: a.groupId, period, words: a.words, minutes: a.minutes, days: a.days, reads: 0 })))
+    .onConflict((oc) =>
+      oc.columns(['member_id', 'period']).doUpdateSet((eb) => ({
+        words: eb('member_totals.words', '+', eb.ref('excluded.words')),
+        minutes: eb('member_totals.minutes', '+', eb.ref('excluded.minutes')),
+        days: eb('member_totals.days', '+', eb.ref('excluded.days')),
+      })),
+    ),
+);
+
+/** Adds a log's change (words, minutes, days) to a member's totals of each period its date counts toward (`periodKeysOf`). */
+export async function addLogToPeriods(db: Db, member: { memberId: number; groupId: number }, periods: PeriodKey[], delta: Omit<TotalsDelta, 'reads'>): Promise<void> {
+  const full = { words: delta.words ?? 0, minutes: delta.minutes ?? 0, days: delta.days ?? 0 };
+  if (!full.words && !full.minutes && !full.days) return;
+  const { memberId, groupId } = member;
+  if (periods.length !== 4) return addToTotals(db, periods.map((period) => ({ memberId, groupId, period, ...full, reads: 0 })));
+  await addLogQuery(db, { memberId, groupId, p0: periods[0]!, p1: periods[1]!, p2: periods[2]!, p3: periods[3]!, ...full });
 }
 
 export type RankedColumn = 'words' | 'reads';

@@ -1,8 +1,9 @@
 import type { Db } from '../db/database';
-import { addToTotals } from '../db/member-totals.repository';
+import { addLogToPeriods, addToTotals } from '../db/member-totals.repository';
 import type { WithdrawnRead } from '../db/publication.repository';
 import type { Group } from '../domain/group';
 import { type LocalDate, localDateOf } from '../domain/local-date';
+import { periodKeysOf } from '../domain/periods';
 import { changesOn } from '../domain/running-totals';
 
 /**
@@ -23,17 +24,17 @@ export interface CountedLog {
 
 /** A log was added; `firstOfDate` when the member had no other log of its date. */
 export function countLogAdded(db: Db, group: Pick<Group, 'weekStart'>, log: CountedLog, firstOfDate: boolean): Promise<void> {
-  return addToTotals(db, changesOn(log, log.date, group.weekStart, { words: log.words, minutes: log.minutes, days: firstOfDate ? 1 : 0 }));
+  return addLogToPeriods(db, log, periodKeysOf(log.date, group.weekStart), { words: log.words, minutes: log.minutes, days: firstOfDate ? 1 : 0 });
 }
 
 /** A log was removed; `lastOfDate` when no other log of its date is left. */
 export function countLogRemoved(db: Db, group: Pick<Group, 'weekStart'>, log: CountedLog, lastOfDate: boolean): Promise<void> {
-  return addToTotals(db, changesOn(log, log.date, group.weekStart, { words: -log.words, minutes: -log.minutes, days: lastOfDate ? -1 : 0 }));
+  return addLogToPeriods(db, log, periodKeysOf(log.date, group.weekStart), { words: -log.words, minutes: -log.minutes, days: lastOfDate ? -1 : 0 });
 }
 
 /** A log's words or minutes were changed (its date never is). */
 export function countLogEdited(db: Db, group: Pick<Group, 'weekStart'>, before: CountedLog, after: Pick<CountedLog, 'words' | 'minutes'>): Promise<void> {
-  return addToTotals(db, changesOn(before, before.date, group.weekStart, { words: after.words - before.words, minutes: after.minutes - before.minutes }));
+  return addLogToPeriods(db, before, periodKeysOf(before.date, group.weekStart), { words: after.words - before.words, minutes: after.minutes - before.minutes });
 }
 
 /** First-hour reads given at an instant, on the group's date of it. */
