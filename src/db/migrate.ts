@@ -1,4 +1,4 @@
-import { type Migration, Migrator } from 'kysely';
+import { type Migration, Migrator, sql } from 'kysely';
 import { migrations } from '../../migrations/index';
 import type { DatabaseHandle } from './database';
 import { refreshStatistics } from './statistics';
@@ -10,7 +10,7 @@ import { refreshStatistics } from './statistics';
  * Once something ran, the planner's statistics are refreshed.
  */
 export async function migrateToLatest(handle: DatabaseHandle, all: Record<string, Migration> = migrations): Promise<string[]> {
-  const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => all } });
+  const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => all }, migrationTableSchema: await ownSchema(handle) });
   const sqlite = handle.sqlite;
   sqlite?.exec('BEGIN IMMEDIATE');
   const { error, results = [] } = await migrator.migrateToLatest();
@@ -25,6 +25,22 @@ export async function migrateToLatest(handle: DatabaseHandle, all: Record<string
   // A migration may have added tables, indexes or many rows: the planner learns of them at once.
   if (results.length) await refreshStatistics(handle, { full: true });
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Postgres: the schema the bot's tables live in. Kysely looks for its own migration tables in every
+ * schema unless told which, so another schema's (a second deployment's, a test's) would pass for ours.
+ */
+async function ownSchema(handle: DatabaseHandle): Promise<string | undefined> {
+  if (handle.dialect !== 'postgres') return undefined;
+  try {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(handle.db);
+    return rows[0]?.schema;
+  } catch (error) {
+    const unreachable = connectionFailure(error);
+    if (unreachable) throw new Error(`Could not reach the database at ${handle.location}: ${unreachable}`, { cause: error });
+    throw error;
+  }
 }
 
 // Node's network errors, and Postgres' refusals before any query (bad login, no such database).
