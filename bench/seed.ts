@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../src/db/database';
+import { recountTotals } from '../src/db/member-totals.repository';
 import { addDays, type LocalDate } from '../src/domain/local-date';
 import { computeStreak } from '../src/domain/streak';
 
@@ -86,6 +87,8 @@ export async function seed(db: Kysely<Database>, spec: SeedSpec, now: number): P
              'seed:' || cast(m.id as text) || ':' || cast(d.idx as text), cast(${now} as bigint)
       from members m cross join bench_days d
       where m.group_id = ${group.id} and ${sql.raw(WROTE_SQL)}`.execute(db);
+    // Logs loaded in bulk skip the running totals the bot keeps with each log: count them once.
+    await recountTotals(db, { id: group.id, timezone: spec.zone, weekStart: 1 }, 'everything');
     if (spec.followers) {
       await sql`
         insert into follower_snapshots (member_id, group_id, platform, count, total, previous_total, recorded_at, event_key)

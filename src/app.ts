@@ -7,6 +7,7 @@ import { Router } from './router/router';
 import { type DatabaseConfig, type DatabaseHandle, openDatabase } from './db/database';
 import { pruneHandledEvents } from './db/handled-event.repository';
 import { migrateToLatest } from './db/migrate';
+import { refreshStatistics } from './db/statistics';
 import type { Logger } from './logger';
 import { DigestPlanner } from './scheduler/digest-planner';
 import { jobRegistry, reportRepeatedFailure } from './scheduler/jobs';
@@ -15,6 +16,7 @@ import { createServices, DEFAULT_SERVICE_SETTINGS, type ServiceSettings, type Se
 
 const HANDLED_EVENTS_KEPT_MS = 7 * 24 * 3_600_000;
 const HANDLED_EVENTS_PRUNE_EVERY_MS = 3_600_000;
+const STATISTICS_REFRESH_EVERY_MS = 24 * 3_600_000;
 
 export interface App {
   database: DatabaseHandle;
@@ -63,6 +65,7 @@ export async function createApp(options: {
       'digest planning': (now) => planner.plan(now),
       'feed polls': () => services.feeds.pollDue(),
       'forgetting handled events': (now) => forgetHandledEvents(now),
+      'refreshing planner statistics': (now) => refreshStatisticsDaily(now),
     },
     onRepeatedFailure: reportRepeatedFailure(jobs, hub),
   });
@@ -72,6 +75,13 @@ export async function createApp(options: {
     if (now - prunedAt < HANDLED_EVENTS_PRUNE_EVERY_MS) return;
     prunedAt = now;
     await pruneHandledEvents(database.db, now - HANDLED_EVENTS_KEPT_MS);
+  };
+  // Migrating just refreshed them; after that, daily, as the tables grow.
+  let statisticsAt = clock.now();
+  const refreshStatisticsDaily = async (now: number) => {
+    if (now - statisticsAt < STATISTICS_REFRESH_EVERY_MS) return;
+    statisticsAt = now;
+    await refreshStatistics(database);
   };
   let closing: Promise<void> | undefined;
   return {

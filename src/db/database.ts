@@ -10,6 +10,7 @@ import type { GroupAdminTable, GroupTable } from './group.table';
 import type { HandledEventTable } from './handled-event.table';
 import type { LogTable } from './log.table';
 import type { MemberTable } from './member.table';
+import type { MemberTotalTable } from './member-totals.table';
 import type { MilestoneTable } from './milestone.table';
 import type { PersonTable } from './person.table';
 import type { PlannedScheduleTable } from './planned-schedule.table';
@@ -38,6 +39,7 @@ export interface Database {
   planned_schedules: PlannedScheduleTable;
   follower_snapshots: FollowerSnapshotTable;
   follower_week_totals: FollowerWeekTotalTable;
+  member_totals: MemberTotalTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,11 +1,13 @@
 import { type Migration, Migrator, sql } from 'kysely';
 import { migrations } from '../../migrations/index';
 import type { DatabaseHandle } from './database';
+import { refreshStatistics } from './statistics';
 
 /**
  * Brings the schema up to date, all or nothing. Postgres: Kysely runs the migrations in one
  * transaction under an advisory lock. SQLite: Kysely's lock is a no-op and it runs DDL outside a
  * transaction, so the whole run is wrapped in BEGIN IMMEDIATE, which also serialises processes.
+ * Once something ran, the planner's statistics are refreshed.
  */
 export async function migrateToLatest(handle: DatabaseHandle, all: Record<string, Migration> = migrations): Promise<string[]> {
   const migrator = new Migrator({
@@ -26,6 +28,8 @@ export async function migrateToLatest(handle: DatabaseHandle, all: Record<string
     throw new Error(failed ? `Database migration ${failed} failed; nothing was changed` : 'Database migrations could not run; nothing was changed', { cause: error });
   }
   sqlite?.exec('COMMIT');
+  // A migration may have added tables, indexes or many rows: the planner learns of them at once.
+  if (results.length) await refreshStatistics(handle, { full: true });
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
