@@ -3,6 +3,7 @@ import * as core from './20261121000000_core';
 import * as publications from './20261121000100_publications';
 import * as followersAndDigests from './20261121000200_followers_and_digests';
 import * as boardIndexes from './20261122000000_board_indexes';
+import * as commandInbox from './20261201000100_command_inbox';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '20261121000100_publications': publications,
   '20261121000200_followers_and_digests': followersAndDigests,
   '20261122000000_board_indexes': boardIndexes,
+  '20261201000100_command_inbox': commandInbox,
 };

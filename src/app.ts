@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { chatLog, commands } from '../commands/index';
 import { AdapterHub } from './adapters/adapter-hub';
 import type { ChatAdapter } from './core/chat-adapter';
 import { type Clock, systemClock } from './core/clock';
 import { Router } from './router/router';
+import { CommandInbox } from './router/command-inbox';
 import { type DatabaseConfig, type DatabaseHandle, openDatabase } from './db/database';
 import { pruneHandledEvents } from './db/handled-event.repository';
 import { migrateToLatest } from './db/migrate';
@@ -19,6 +22,8 @@ export interface App {
   database: DatabaseHandle;
   services: Services;
   router: Router;
+  /** Commands stored before they are acknowledged, and the recovery of those a dead process left. */
+  inbox: CommandInbox;
   hub: AdapterHub;
   /** Scheduled work (first-hour wrap-ups, feed polls); `startBot` starts its ticking. */
   scheduler: Scheduler;
@@ -51,6 +56,7 @@ export async function createApp(options: {
   const router = new Router({ commands, messages: chatLog, services, clock, logger });
   const planner = new DigestPlanner({ db: database.db, logger });
   const jobs = jobRegistry({ db: database.db, outbound: hub, services });
+  const inbox = new CommandInbox({ db: database.db, clock, logger, run: (invocation) => router.handle(invocation), answers: hub, owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` });
   const scheduler = new Scheduler({
     db: database.db,
     clock,
@@ -60,26 +66,30 @@ export async function createApp(options: {
       'digest planning': (now) => planner.plan(now),
       'feed polls': () => services.feeds.pollDue(),
       'forgetting handled events': (now) => forgetHandledEvents(now),
+      'answering stored commands': () => inbox.recover(),
     },
     onRepeatedFailure: reportRepeatedFailure(jobs, hub),
   });
-  // Handled event keys only need to outlive the platforms' retries (minutes): keep a week, prune hourly.
+  // Handled event keys only need to outlive the platforms' retries (minutes): keep a week, prune hourly;
+  // stored commands are pruned with them, a day after they arrived.
   let prunedAt = Number.NEGATIVE_INFINITY;
   const forgetHandledEvents = async (now: number) => {
     if (now - prunedAt < HANDLED_EVENTS_PRUNE_EVERY_MS) return;
     prunedAt = now;
     await pruneHandledEvents(database.db, now - HANDLED_EVENTS_KEPT_MS);
+    await inbox.prune(now);
   };
   let closing: Promise<void> | undefined;
   return {
     database,
     services,
     router,
+    inbox,
     hub,
     scheduler,
     async attach(adapter) {
       hub.add(adapter);
-      await adapter.start((invocation) => router.handle(invocation));
+      await adapter.start(inbox.handle);
     },
     close() {
       closing ??= (async () => {
