@@ -48,6 +48,9 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
   keptMs: 24 * 3_600_000,
 };
 
+/** At most this many batches per round of recovery; the next round (15 seconds on) goes on. */
+const BATCHES_PER_ROUND = 5;
+
 export interface CommandInboxDeps {
   db: Db;
   clock: Clock;
@@ -104,10 +107,16 @@ export class CommandInbox {
   async recover(): Promise<number> {
     const { db, clock, owner } = this.deps;
     const { batchSize, recoverAfterMs, entryDeadlineMs, claimMs } = this.settings;
-    const now = clock.now();
-    const entries = await claimUnansweredEntries(db, { owner, now, until: now + entryDeadlineMs + claimMs, receivedBefore: now - recoverAfterMs, limit: batchSize });
-    await Promise.all(entries.map((entry) => this.finish(entry)));
-    return entries.length;
+    let recovered = 0;
+    // Batch after batch while they come full, up to a bound, so a backlog does not wait for many rounds.
+    for (let batch = 0; batch < BATCHES_PER_ROUND; batch++) {
+      const now = clock.now();
+      const entries = await claimUnansweredEntries(db, { owner, now, until: now + entryDeadlineMs + claimMs, receivedBefore: now - recoverAfterMs, limit: batchSize });
+      await Promise.all(entries.map((entry) => this.finish(entry)));
+      recovered += entries.length;
+      if (entries.length < batchSize) break;
+    }
+    return recovered;
   }
 
   /** Forgets entries older than `keptMs`. */
