@@ -20,7 +20,10 @@ export interface Delivery {
   replyTo?: ReplyAddress;
 }
 
-/** With a `delivery`, the handler answers through it and resolves once that is done. */
+/**
+ * With a `delivery`, the handler answers through it and resolves once that is done; a handler that
+ * resolves with a Reply instead is acknowledged and answered with it by the adapter.
+ */
 export type InvocationHandler = (invocation: Invocation, delivery?: Delivery) => Promise<Reply | void>;
 
 /** Something a group points at on its platform: a channel (or a thread in it) to post in, or a role to ping. */

@@ -48,8 +48,8 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
   keptMs: 24 * 3_600_000,
 };
 
-/** At most this many batches per round of recovery; the next round (15 seconds on) goes on. */
-const BATCHES_PER_ROUND = 5;
+/** At most this many batches per round of recovery (each within the entry deadline, so a round stays inside the scheduler's task deadline); the next round goes on. */
+const BATCHES_PER_ROUND = 3;
 
 export interface CommandInboxDeps {
   db: Db;

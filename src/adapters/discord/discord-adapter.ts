@@ -221,9 +221,10 @@ export class DiscordAdapter implements ChatAdapter {
       replyTo: { applicationId: interaction.applicationId, token: interaction.token },
     };
     try {
-      // A handler that answers by returning (without the delivery) is answered for here.
+      // A handler that answers by returning a Reply (without the delivery) is answered for here; one that
+      // returns nothing has left the answer to another process.
       const returned = await this.handle!(invocation, delivery);
-      if (!answered) {
+      if (!answered && returned) {
         if (!acknowledged) await delivery.acknowledge();
         await delivery.answer(returned);
       }

@@ -272,7 +272,8 @@ export class SlackAdapter implements ChatAdapter {
 
   /**
    * Hands a command or button to the handler, which stores it before it acknowledges (see Delivery).
-   * A handler that answers by returning, without the delivery, is acknowledged and answered for here.
+   * A handler that answers by returning a Reply, without the delivery, is acknowledged and answered for
+   * here; one that returns nothing has left the answer to another process.
    */
   private async handOver(invocation: Invocation, delivery: Delivery): Promise<void> {
     let acknowledged = false;
@@ -291,7 +292,7 @@ export class SlackAdapter implements ChatAdapter {
     try {
       const returned = await this.handle!(invocation, tracked);
       if (!acknowledged) await tracked.acknowledge();
-      if (!answered) await tracked.answer(returned);
+      if (!answered && returned) await tracked.answer(returned);
     } finally {
       // Even a handler that failed is acknowledged, so Slack does not show a timeout on top.
       if (!acknowledged) await tracked.acknowledge();
