@@ -15,15 +15,20 @@ export interface InboxEntry {
   done: boolean;
 }
 
-export function toInboxEntry(row: CommandInboxRow): InboxEntry {
-  return {
-    key: row.idempotency_key,
-    invocation: JSON.parse(row.invocation) as Invocation,
-    ...(row.reply_to !== null && { replyTo: JSON.parse(row.reply_to) as ReplyAddress }),
-    receivedAt: row.received_at,
-    attempts: row.attempts,
-    done: row.done_at !== null,
-  };
+/** The entry a row holds; undefined when its JSON cannot be read (it is then finished unanswered, never retried). */
+export function toInboxEntry(row: CommandInboxRow): InboxEntry | undefined {
+  try {
+    return {
+      key: row.idempotency_key,
+      invocation: JSON.parse(row.invocation) as Invocation,
+      ...(row.reply_to !== null && { replyTo: JSON.parse(row.reply_to) as ReplyAddress }),
+      receivedAt: row.received_at,
+      attempts: row.attempts,
+      done: row.done_at !== null,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -77,11 +82,12 @@ export async function renewInboxClaims(db: Db, owner: string, keys: readonly str
  * Claims up to `limit` unanswered entries received before `receivedBefore` whose claim has run out,
  * taking the oldest of each workspace in turn, so one workspace's backlog never holds up another's.
  * Each claim is a conditional update: when processes race for an entry, exactly one gets it.
+ * Entries whose stored JSON cannot be read are finished on the spot and named in `unreadable`.
  */
 export async function claimUnansweredEntries(
   db: Db,
   claim: { owner: string; now: number; until: number; receivedBefore: number; limit: number },
-): Promise<InboxEntry[]> {
+): Promise<{ claimed: InboxEntry[]; unreadable: string[] }> {
   const { owner, now, until, receivedBefore, limit } = claim;
   const ranked = db
     .selectFrom('command_inbox')
@@ -91,6 +97,7 @@ export async function claimUnansweredEntries(
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]));
   const candidates = await db.selectFrom(ranked.as('ranked')).select('idempotency_key').orderBy('place').orderBy('received_at').limit(limit).execute();
   const claimed: InboxEntry[] = [];
+  const unreadable: string[] = [];
   for (const { idempotency_key: key } of candidates) {
     const row = await db
       .updateTable('command_inbox')
@@ -100,9 +107,14 @@ export async function claimUnansweredEntries(
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
       .returningAll()
       .executeTakeFirst();
-    if (row) claimed.push(toInboxEntry(row));
+    if (!row) continue;
+    const entry = toInboxEntry(row);
+    if (entry) claimed.push(entry);
+    else unreadable.push(key);
   }
-  return claimed;
+  // An entry that cannot be read would be claimed by every round: it is finished instead, and reported.
+  if (unreadable.length) await db.updateTable('command_inbox').set({ answered_at: now, claimed_by: null, claimed_until: null }).where('idempotency_key', 'in', unreadable).execute();
+  return { claimed, unreadable };
 }
 
 /** Forgets entries received before `olderThan`: past every platform's window for an answer. */

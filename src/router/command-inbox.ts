@@ -111,10 +111,11 @@ export class CommandInbox {
     // Batch after batch while they come full, up to a bound, so a backlog does not wait for many rounds.
     for (let batch = 0; batch < BATCHES_PER_ROUND; batch++) {
       const now = clock.now();
-      const entries = await claimUnansweredEntries(db, { owner, now, until: now + entryDeadlineMs + claimMs, receivedBefore: now - recoverAfterMs, limit: batchSize });
-      await Promise.all(entries.map((entry) => this.finish(entry)));
-      recovered += entries.length;
-      if (entries.length < batchSize) break;
+      const { claimed, unreadable } = await claimUnansweredEntries(db, { owner, now, until: now + entryDeadlineMs + claimMs, receivedBefore: now - recoverAfterMs, limit: batchSize });
+      if (unreadable.length) this.deps.logger.error({ keys: unreadable }, 'stored commands could not be read; finished without an answer');
+      await Promise.all(claimed.map((entry) => this.finish(entry)));
+      recovered += claimed.length;
+      if (claimed.length + unreadable.length < batchSize) break;
     }
     return recovered;
   }

@@ -205,6 +205,19 @@ for (const dialect of DIALECTS) {
       expect(answers.platform).toHaveLength(15);
     });
 
+    it('GIVEN a stored entry that cannot be read THEN it is finished without holding up the others', async () => {
+      await leftBy('dead', [command('broken'), command('fine')]);
+      await handle.db.updateTable('command_inbox').set({ invocation: '{"kind":"comm' }).where('idempotency_key', '=', 'broken').execute();
+      clock.advance(11 * SECOND);
+      const answers = new RecordingAnswers();
+      const runs: string[] = [];
+      const inbox = inboxOf('other', answers, runs);
+      expect(await inbox.recover()).toBe(1);
+      expect(runs).toEqual(['fine']);
+      clock.advance(HOUR);
+      expect(await inbox.recover()).toBe(0);
+    });
+
     it('GIVEN entries older than a day THEN the prune removes them and keeps the newer ones', async () => {
       await leftBy('dead', [command('old')]);
       clock.advance(23 * HOUR);
