@@ -58,11 +58,14 @@ export async function insertInboxEntry(
   return row !== undefined;
 }
 
-/** The answer reached the platform (or was given up on): the entry is finished, and done if it was not. */
+/**
+ * The answer reached the platform (or was given up on): the entry is finished, and done if it was not.
+ * Where to answer (an interaction token, a response_url) is not kept past that.
+ */
 export async function markInboxAnswered(db: Db, key: string, now: number): Promise<void> {
   await db
     .updateTable('command_inbox')
-    .set({ answered_at: now, done_at: sql<number>`coalesce(done_at, ${now})`, claimed_by: null, claimed_until: null })
+    .set({ answered_at: now, done_at: sql<number>`coalesce(done_at, ${now})`, claimed_by: null, claimed_until: null, reply_to: null })
     .where('idempotency_key', '=', key)
     .execute();
 }

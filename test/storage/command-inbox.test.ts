@@ -102,8 +102,9 @@ for (const dialect of DIALECTS) {
       expect([...runs].sort()).toEqual(keys);
       expect(answers.platform.map((a) => a.key).sort()).toEqual(keys);
       expect(await changes()).toEqual(keys.map((key) => `change:${key}`));
-      // Nothing is left for a later round.
+      // Nothing is left for a later round, and no finished entry keeps where to answer.
       expect(await one.recover()).toBe(0);
+      expect(await handle.db.selectFrom('command_inbox').select('reply_to').where('reply_to', 'is not', null).execute()).toEqual([]);
     });
 
     it('GIVEN an entry still claimed by a live process THEN no other process takes it until the claim runs out', async () => {
