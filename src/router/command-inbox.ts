@@ -151,7 +151,7 @@ export class CommandInbox {
     try {
       let reply: Reply;
       if (entry.done) {
-        reply = privateReply(`${described(entry.invocation)} went through, but I restarted before I could answer.`);
+        reply = privateReply(`${described(entry.invocation)} went through, but my answer to it did not arrive.`);
       } else {
         const outcome = await this.withinDeadline(this.runEntry(entry.invocation));
         if (outcome?.takenByAnother) return;
@@ -177,7 +177,7 @@ export class CommandInbox {
     const { conversation, actor } = entry.invocation;
     if (entry.replyTo && (await answers.answerLater(conversation.platform, entry.replyTo, clock.now() - entry.receivedAt, reply))) return true;
     const where = conversation.isDirect ? '' : ` in <#${conversation.channelId}>`;
-    const note = `I restarted while answering ${described(entry.invocation).replace(/^Your/, 'your')}${where}. Here is what happened:\n${reply.text}`;
+    const note = `I couldn't answer ${described(entry.invocation).replace(/^Your/, 'your')}${where} there in time, so here is what happened:\n${reply.text}`;
     return answers.directMessage(actor, privateReply(note));
   }
 

@@ -67,7 +67,7 @@ describe('a stored Slack command answered by a later process', () => {
     expect(opened.map((c) => c.params.users)).toEqual([ADMIN]);
     const direct = fake.messages.filter((m) => m.channel !== CHANNEL);
     expect(direct).toHaveLength(1);
-    expect(direct[0]!.text).toMatch(/^I restarted while answering your \/log 750 in .*Here is what happened:\n.*logged: 750 words/s);
+    expect(direct[0]!.text).toMatch(/^I couldn't answer your \/log 750 in .* there in time, so here is what happened:\n.*logged: 750 words/s);
   });
 });
 
@@ -144,7 +144,7 @@ describe('a stored Discord command answered by a later process', () => {
     expect(await bot.app.inbox.recover()).toBe(1);
     expect(await logged()).toEqual([750]);
     expect(edits()).toEqual([]);
-    expect(directMessages().map((m) => m.content)).toEqual([expect.stringMatching(/^I restarted while answering your \/log words:750 in .*Here is what happened:\n.*logged: 750 words/s)]);
+    expect(directMessages().map((m) => m.content)).toEqual([expect.stringMatching(/^I couldn't answer your \/log words:750 in .* there in time, so here is what happened:\n.*logged: 750 words/s)]);
   });
 
   it('GIVEN it was never acknowledged THEN Discord takes no answer for it and it is answered by a direct message', async () => {

@@ -129,7 +129,7 @@ for (const dialect of DIALECTS) {
       await inboxOf('other', answers, runs).recover();
       expect(runs).toEqual([]);
       expect(await changes()).toEqual(['change:k1']);
-      expect(answers.platform).toEqual([{ key: 'k1', text: 'Your /log 500 went through, but I restarted before I could answer.' }]);
+      expect(answers.platform).toEqual([{ key: 'k1', text: 'Your /log 500 went through, but my answer to it did not arrive.' }]);
     });
 
     it('GIVEN a second run of an entry already done THEN its transaction is rolled back', async () => {
@@ -171,7 +171,7 @@ for (const dialect of DIALECTS) {
       const runs: string[] = [];
       await inboxOf('other', answers, runs).recover();
       expect(answers.platform).toEqual([]);
-      expect(answers.direct).toEqual([{ userId: 'U-k1', text: 'I restarted while answering your /log 750 in <#C1>. Here is what happened:\nran k1' }]);
+      expect(answers.direct).toEqual([{ userId: 'U-k1', text: "I couldn't answer your /log 750 in <#C1> there in time, so here is what happened:\nran k1" }]);
     });
 
     it('GIVEN a command that now fails THEN it is answered with the apology and marked finished, never retried', async () => {
