@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { chatLog, commands } from '../commands/index';
 import { AdapterHub } from './adapters/adapter-hub';
 import type { ChatAdapter } from './core/chat-adapter';
@@ -56,7 +54,6 @@ export async function createApp(options: {
   const router = new Router({ commands, messages: chatLog, services, clock, logger });
   const planner = new DigestPlanner({ db: database.db, logger });
   const jobs = jobRegistry({ db: database.db, outbound: hub, services });
-  const inbox = new CommandInbox({ db: database.db, clock, logger, run: (invocation) => router.handle(invocation), answers: hub, owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` });
   const scheduler = new Scheduler({
     db: database.db,
     clock,
@@ -66,10 +63,11 @@ export async function createApp(options: {
       'digest planning': (now) => planner.plan(now),
       'feed polls': () => services.feeds.pollDue(),
       'forgetting handled events': (now) => forgetHandledEvents(now),
-      'answering stored commands': () => inbox.recover(),
+      'answering stored commands': (): Promise<number> => inbox.recover(),
     },
     onRepeatedFailure: reportRepeatedFailure(jobs, hub),
   });
+  const inbox = new CommandInbox({ db: database.db, clock, logger, run: (invocation) => router.handle(invocation), answers: hub, owner: scheduler.owner });
   // Handled event keys only need to outlive the platforms' retries (minutes): keep a week, prune hourly;
   // stored commands are pruned with them, a day after they arrived.
   let prunedAt = Number.NEGATIVE_INFINITY;
