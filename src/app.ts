@@ -4,6 +4,7 @@ import type { ChatAdapter } from './core/chat-adapter';
 import { type Clock, systemClock } from './core/clock';
 import { PicturePool } from './render/picture-pool';
 import { Router } from './router/router';
+import { CommandInbox } from './router/command-inbox';
 import { type DatabaseConfig, type DatabaseHandle, openDatabase } from './db/database';
 import { pruneHandledEvents } from './db/handled-event.repository';
 import { migrateToLatest } from './db/migrate';
@@ -22,6 +23,8 @@ export interface App {
   database: DatabaseHandle;
   services: Services;
   router: Router;
+  /** Commands stored before they are acknowledged, and the recovery of those a dead process left. */
+  inbox: CommandInbox;
   hub: AdapterHub;
   /** Scheduled work (first-hour wrap-ups, feed polls); `startBot` starts its ticking. */
   scheduler: Scheduler;
@@ -66,15 +69,19 @@ export async function createApp(options: {
       'feed polls': () => services.feeds.pollDue(),
       'forgetting handled events': (now) => forgetHandledEvents(now),
       'refreshing planner statistics': (now) => refreshStatisticsDaily(now),
+      'answering stored commands': (): Promise<number> => inbox.recover(),
     },
     onRepeatedFailure: reportRepeatedFailure(jobs, hub),
   });
-  // Handled event keys only need to outlive the platforms' retries (minutes): keep a week, prune hourly.
+  const inbox = new CommandInbox({ db: database.db, clock, logger, run: (invocation) => router.handle(invocation), answers: hub, owner: scheduler.owner });
+  // Handled event keys only need to outlive the platforms' retries (minutes): keep a week, prune hourly;
+  // stored commands are pruned with them, a day after they arrived.
   let prunedAt = Number.NEGATIVE_INFINITY;
   const forgetHandledEvents = async (now: number) => {
     if (now - prunedAt < HANDLED_EVENTS_PRUNE_EVERY_MS) return;
     prunedAt = now;
     await pruneHandledEvents(database.db, now - HANDLED_EVENTS_KEPT_MS);
+    await inbox.prune(now);
   };
   // Migrating just refreshed them; after that, daily, as the tables grow.
   let statisticsAt = clock.now();
@@ -88,11 +95,12 @@ export async function createApp(options: {
     database,
     services,
     router,
+    inbox,
     hub,
     scheduler,
     async attach(adapter) {
       hub.add(adapter);
-      await adapter.start((invocation) => router.handle(invocation));
+      await adapter.start(inbox.handle);
     },
     close() {
       closing ??= (async () => {

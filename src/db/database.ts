@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import type Pg from 'pg';
+import type { CommandInboxTable } from './command-inbox.table';
 import type { FeedItemTable, FeedTable } from './feed.table';
 import type { FollowerSnapshotTable, FollowerWeekTotalTable } from './follower.table';
 import type { GroupAdminTable, GroupTable } from './group.table';
@@ -19,6 +20,7 @@ import type { ScheduledJobTable } from './scheduled-job.table';
 import type { StreakTable } from './streak.table';
 import { preparingPool } from './postgres-pool';
 import { CachingSqliteDialect } from './sqlite-driver';
+import { markingInboxEntries } from './inbox-scope';
 import type { VacationTable } from './vacation.table';
 
 export interface Database {
@@ -40,6 +42,7 @@ export interface Database {
   follower_snapshots: FollowerSnapshotTable;
   follower_week_totals: FollowerWeekTotalTable;
   member_totals: MemberTotalTable;
+  command_inbox: CommandInboxTable;
 }
 
 export type Db = Kysely<Database>;
@@ -77,7 +80,7 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
       },
     } as Pg.CustomTypesConfig;
     const pool = new pg.Pool({ connectionString: config.postgresUrl, types, max: 10 });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+    const db = new Kysely<Database>({ dialect: markingInboxEntries(new PostgresDialect({ pool: preparingPool(pool) })) });
     return { db, dialect: 'postgres', location: serverOf(config.postgresUrl), close: () => db.destroy() };
   }
   if (config.sqlitePath !== ':memory:') mkdirSync(dirname(config.sqlitePath), { recursive: true });
@@ -86,7 +89,7 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new CachingSqliteDialect(sqlite) });
+  const db = new Kysely<Database>({ dialect: markingInboxEntries(new CachingSqliteDialect(sqlite)) });
   return { db, dialect: 'sqlite', sqlite, location: config.sqlitePath, close: () => db.destroy() };
 }
 

@@ -48,6 +48,9 @@ describe.runIf(process.env.TEST_POSTGRES_URL)('npm run db:copy', () => {
     await h.send('Bo', `/feed add ${web.url('/feed')}`);
     h.clock.set(Date.parse('2026-03-16T09:05:00Z'));
     await h.tick();
+    // A command from a platform that acknowledges it, stored in the inbox first (after the tick, whose prune forgets old entries).
+    const acknowledged = { kind: 'command', name: 'streak', args: { text: '' }, actor: h.actor({ name: 'Bo' }), conversation: h.conversation({ name: 'Bo' }), idempotencyKey: 'acknowledged' } as const;
+    await h.app.inbox.handle(acknowledged, { acknowledge: async () => undefined, answer: async () => undefined });
     target = await createTestDatabase('postgres');
   });
 
