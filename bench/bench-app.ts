@@ -48,8 +48,17 @@ export class BenchApp {
 
   /** A fresh database (a temporary SQLite file in WAL mode, or a schema of its own on Postgres), migrated. */
   static async create(dialect: Dialect, now: string, options: BenchAppOptions = {}): Promise<BenchApp> {
-    const database = await createTestDatabase(dialect);
-    return BenchApp.open(dialect, database.config, now, options, database.drop);
+    // On a shared Postgres, Kysely's migrator can take another schema's migration tables, made that
+    // moment by someone else's tests, for this one's, and stop: a fresh schema is tried again.
+    for (let attempt = 1; ; attempt++) {
+      const database = await createTestDatabase(dialect);
+      try {
+        return await BenchApp.open(dialect, database.config, now, options, database.drop);
+      } catch (error) {
+        await database.drop();
+        if (dialect !== 'postgres' || attempt >= 5) throw error;
+      }
+    }
   }
 
   /**
