@@ -1,7 +1,8 @@
 import type { Figure } from './figure';
 import { BenchApp } from './bench-app';
 import { one } from './raw';
-import { now, percentile } from './measure';
+import { now, percentile, watchEventLoop } from './measure';
+import { loopFigure } from './loop-figure';
 import { seed } from './seed';
 
 const NOW = '2026-06-30T12:00:00Z';
@@ -18,13 +19,16 @@ export async function readsBench(): Promise<Figure[]> {
     if (!published || !/Announced/.test(published.text)) throw new Error(`publish failed: ${published?.text}`);
     const button = bench.adapter.posts.at(-1)!.reply.buttons!.find((b) => b.action === 'read')!;
     const latencies: number[] = [];
-    const clicks = Array.from({ length: READERS }, async (_, i) => {
-      const start = now();
-      const reply = await bench.press(bench.actor('bench', `m0-${i}`), conversation, button.action, button.payload!);
-      latencies.push(now() - start);
-      return reply?.text ?? '';
-    });
-    const replies = await Promise.all(clicks);
+    const clicks = () =>
+      Promise.all(
+        Array.from({ length: READERS }, async (_, i) => {
+          const start = now();
+          const reply = await bench.press(bench.actor('bench', `m0-${i}`), conversation, button.action, button.payload!);
+          latencies.push(now() - start);
+          return reply?.text ?? '';
+        }),
+      );
+    const { result: replies, ...loop } = await watchEventLoop(clicks);
     const counted = replies.filter((text) => /Counted: a first-hour read/.test(text)).length;
     const { n: stored } = await one<{ n: number }>(bench.raw, 'SELECT COUNT(*) AS n FROM reads');
     const p50 = percentile(latencies, 50);
@@ -42,6 +46,7 @@ export async function readsBench(): Promise<Figure[]> {
         met: p99 < 30 && exact,
         notes: `${counted} answered "counted", ${stored} reads stored`,
       },
+      loopFigure('reads', loop, `while ${READERS} simultaneous clicks are answered`),
     ];
   } finally {
     await bench.close();

@@ -6,21 +6,37 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import Database from 'better-sqlite3';
 import type { Dialect } from '../src/db/database';
+import { acksBench } from './acks-bench';
+import { boardsBench } from './boards-bench';
 import { digestBench } from './digest-bench';
 import type { Figure } from './figure';
 import { logBench } from './log-bench';
+import { growthBench } from './growth-bench';
 import { memoryBench } from './memory-bench';
 import { patternsBench } from './patterns-bench';
 import { readsBench } from './reads-bench';
+import { stormBench } from './storm-bench';
 import { streakBench } from './streak-bench';
 
 const RESULTS = 'bench/results.json';
-const dialects: Dialect[] = process.env.TEST_POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+const postgres = Boolean(process.env.TEST_POSTGRES_URL);
+const dialects: Dialect[] = postgres ? ['sqlite', 'postgres'] : ['sqlite'];
 
-const benches: [string, () => Promise<Figure | Figure[]>][] = [
-  ...dialects.map((d): [string, () => Promise<Figure>] => [`log (${d})`, () => logBench(d)]),
-  ['reads', readsBench],
-  ...dialects.map((d): [string, () => Promise<Figure>] => [`digest (${d})`, () => digestBench(d)]),
+/** Each bench, by the names of the figures it measures (a filter picks a bench by any of them). */
+type Bench = [names: string, measure: () => Promise<Figure | Figure[]>];
+const postgresLogs: Bench[] = [
+  ['log (postgres)', () => logBench('postgres')],
+  ['log (postgres, no fsync)', () => logBench('postgres', { noFsync: true })],
+];
+const benches: Bench[] = [
+  ['log (sqlite)', () => logBench('sqlite')],
+  ...(postgres ? postgresLogs : []),
+  ['reads, loop (reads)', readsBench],
+  ...dialects.map((d): Bench => [d === 'postgres' ? 'digest (postgres), digest (postgres, no fsync)' : 'digest (sqlite)', () => digestBench(d)]),
+  ['boards (sqlite)', () => boardsBench('sqlite')],
+  ['growth', growthBench],
+  ['acks, loop (acks)', acksBench],
+  ['storm, loop (storm)', stormBench],
   ['streak', streakBench],
   ['patterns', patternsBench],
   ['memory', memoryBench],
@@ -40,7 +56,7 @@ function table(figures: Figure[]): string {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
 }
 
-// `npm run bench -- digest` measures only the figures whose names contain "digest", and writes no results.
+// `npm run bench -- digest` measures only the benches whose figures' names contain "digest", and writes no results.
 const only = process.argv[2];
 const chosen = benches.filter(([name]) => !only || name.includes(only));
 const started = Date.now();
@@ -55,5 +71,6 @@ const machine = { node: process.version, sqlite: sqliteVersion, cpus: cpus().len
 const seconds = Math.round((Date.now() - started) / 1000);
 if (!only) writeFileSync(RESULTS, `${JSON.stringify({ measuredAt: new Date().toISOString(), seconds, machine, figures }, null, 2)}\n`);
 console.log(table(figures));
+console.log(`\n${figures.map((f) => `${f.name}: ${f.notes ?? ''}`).join('\n')}`);
 console.log(`\nNode ${machine.node}, SQLite ${machine.sqlite}, ${machine.cpus} CPUs; ${seconds} s${only ? '' : `; written to ${RESULTS}`}`);
 process.exitCode = figures.every((f) => f.met) ? 0 : 1;

@@ -27,14 +27,14 @@ function value(board: Board, row: BoardRow): string {
   }
 }
 
-const PERIOD_NAMES: Record<PeriodName, string> = { week: 'this week', month: 'this month', all: 'all time' };
+const PERIOD_NAMES: Record<PeriodName, string> = { week: 'this week', month: 'this month', year: 'this year', all: 'all time' };
 
 export default defineCommand({
   name: 'leaderboard',
   description: 'Followers, streaks, words, first-hour reads or sprint words, ranked',
   options: z.object({
     board: z.enum(BOARDS).optional().describe('followers, streaks, words, reads or sprints (default: streaks)'),
-    period: z.enum(['week', 'month', 'all']).optional().describe('week, month or all (default: week)'),
+    period: z.enum(['week', 'month', 'year', 'all']).optional().describe('week, month, year or all (default: week)'),
   }),
   positional: ['board', 'period'],
   run: async (ctx, { board: name = 'streaks', period = 'week' }) => {
@@ -43,7 +43,7 @@ export default defineCommand({
     const title = `🏆 ${name[0]!.toUpperCase()}${name.slice(1)}: ${span}`;
     const lines = board.rows.map((row) => `${row.rank}. ${plain(row.member.displayName)}: ${value(board, row)}`);
     if (board.newcomerCount)
-      lines.push(`New this ${period === 'month' ? 'month' : 'week'}: ${shortList(board.newcomers, (n) => `${plain(n.member.displayName)} (${formatNumber(n.total)})`, board.newcomerCount)}`);
+      lines.push(`New this ${period === 'all' ? 'week' : period}: ${shortList(board.newcomers, (n) => `${plain(n.member.displayName)} (${formatNumber(n.total)})`, board.newcomerCount)}`);
     if (lines.length === 0) lines.push('Nobody on this board yet.');
     return channelReply([title, ...lines].join('\n'), { title });
   },

@@ -3,6 +3,9 @@ import * as core from './20261121000000_core';
 import * as publications from './20261121000100_publications';
 import * as followersAndDigests from './20261121000200_followers_and_digests';
 import * as boardIndexes from './20261122000000_board_indexes';
+import * as runningTotals from './20261201000000_running_totals';
+import * as commandInbox from './20261201000100_command_inbox';
+import * as schedulerNextRun from './20261201000200_scheduler_next_run';
 import * as sprints from './20261201000300_sprints';
 
 /** Every migration, by name; names sort in the order they run. */
@@ -11,5 +14,8 @@ export const migrations: Record<string, Migration> = {
   '20261121000100_publications': publications,
   '20261121000200_followers_and_digests': followersAndDigests,
   '20261122000000_board_indexes': boardIndexes,
+  '20261201000000_running_totals': runningTotals,
+  '20261201000100_command_inbox': commandInbox,
+  '20261201000200_scheduler_next_run': schedulerNextRun,
   '20261201000300_sprints': sprints,
 };

@@ -2,10 +2,13 @@ import { chatMessages, commands } from '../commands/index';
 import { AdapterHub } from './adapters/adapter-hub';
 import type { ChatAdapter } from './core/chat-adapter';
 import { type Clock, systemClock } from './core/clock';
+import { PicturePool } from './render/picture-pool';
 import { Router } from './router/router';
+import { CommandInbox } from './router/command-inbox';
 import { type DatabaseConfig, type DatabaseHandle, openDatabase } from './db/database';
 import { pruneHandledEvents } from './db/handled-event.repository';
 import { migrateToLatest } from './db/migrate';
+import { refreshStatistics } from './db/statistics';
 import type { Logger } from './logger';
 import { DigestPlanner } from './scheduler/digest-planner';
 import { jobRegistry, reportRepeatedFailure } from './scheduler/jobs';
@@ -14,17 +17,20 @@ import { createServices, DEFAULT_SERVICE_SETTINGS, type ServiceSettings, type Se
 
 const HANDLED_EVENTS_KEPT_MS = 7 * 24 * 3_600_000;
 const HANDLED_EVENTS_PRUNE_EVERY_MS = 3_600_000;
+const STATISTICS_REFRESH_EVERY_MS = 24 * 3_600_000;
 
 export interface App {
   database: DatabaseHandle;
   services: Services;
   router: Router;
+  /** Commands stored before they are acknowledged, and the recovery of those a dead process left. */
+  inbox: CommandInbox;
   hub: AdapterHub;
   /** Scheduled work (first-hour wrap-ups, feed polls); `startBot` starts its ticking. */
   scheduler: Scheduler;
   /** Starts an adapter with the router behind it, and lets services post through it. */
   attach(adapter: ChatAdapter): Promise<void>;
-  /** Stops the adapters, then closes the database. Safe to call more than once. */
+  /** Stops the adapters, then the picture threads, then closes the database. Safe to call more than once. */
   close(): Promise<void>;
 }
 
@@ -46,7 +52,9 @@ export async function createApp(options: {
     throw error;
   }
   const hub = new AdapterHub(logger);
-  const settings = { ...DEFAULT_SERVICE_SETTINGS, ...options.settings };
+  // Its threads start with the first picture drawn.
+  const pictures = new PicturePool(options.settings?.pictures ?? DEFAULT_SERVICE_SETTINGS.pictures, logger);
+  const settings: ServiceSettings = { ...DEFAULT_SERVICE_SETTINGS, ...options.settings, svgToPng: options.settings?.svgToPng ?? pictures.draw };
   const services = createServices({ db: database.db, clock, outbound: hub, logger, settings });
   const router = new Router({ commands, messages: chatMessages, services, clock, logger });
   const planner = new DigestPlanner({ db: database.db, logger });
@@ -60,27 +68,40 @@ export async function createApp(options: {
       'digest planning': (now) => planner.plan(now),
       'feed polls': () => services.feeds.pollDue(),
       'forgetting handled events': (now) => forgetHandledEvents(now),
+      'refreshing planner statistics': (now) => refreshStatisticsDaily(now),
+      'answering stored commands': (): Promise<number> => inbox.recover(),
     },
     onRepeatedFailure: reportRepeatedFailure(jobs, hub),
   });
   services.sprints.useWaker(scheduler);
-  // Handled event keys only need to outlive the platforms' retries (minutes): keep a week, prune hourly.
+  const inbox = new CommandInbox({ db: database.db, clock, logger, run: (invocation) => router.handle(invocation), answers: hub, owner: scheduler.owner });
+  // Handled event keys only need to outlive the platforms' retries (minutes): keep a week, prune hourly;
+  // stored commands are pruned with them, a day after they arrived.
   let prunedAt = Number.NEGATIVE_INFINITY;
   const forgetHandledEvents = async (now: number) => {
     if (now - prunedAt < HANDLED_EVENTS_PRUNE_EVERY_MS) return;
     prunedAt = now;
     await pruneHandledEvents(database.db, now - HANDLED_EVENTS_KEPT_MS);
+    await inbox.prune(now);
+  };
+  // Migrating just refreshed them; after that, daily, as the tables grow.
+  let statisticsAt = clock.now();
+  const refreshStatisticsDaily = async (now: number) => {
+    if (now - statisticsAt < STATISTICS_REFRESH_EVERY_MS) return;
+    statisticsAt = now;
+    await refreshStatistics(database);
   };
   let closing: Promise<void> | undefined;
   return {
     database,
     services,
     router,
+    inbox,
     hub,
     scheduler,
     async attach(adapter) {
       hub.add(adapter);
-      await adapter.start((invocation) => router.handle(invocation));
+      await adapter.start(inbox.handle);
     },
     close() {
       closing ??= (async () => {
@@ -89,6 +110,7 @@ export async function createApp(options: {
         for (const adapter of hub.all) {
           await adapter.stop().catch((error: unknown) => logger.error({ err: error, platform: adapter.platform }, 'adapter did not stop cleanly'));
         }
+        await pictures.close();
         await database.close();
       })();
       return closing;

@@ -30,6 +30,10 @@ export async function startBot(
     await app.close();
     throw error;
   }
-  if (options.schedule !== false) app.scheduler.start();
+  if (options.schedule !== false) {
+    app.scheduler.start();
+    // What a process before this one acknowledged and left unanswered; later ticks take up the rest.
+    app.inbox.recover().catch((error: unknown) => logger.error({ err: error }, 'recovering stored commands failed'));
+  }
   return { app, adapters, stop: () => app.close() };
 }

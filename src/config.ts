@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { z } from 'zod';
 import { fetchPolicy } from './net/safe-fetch';
+import { DEFAULT_PICTURE_SETTINGS } from './render/picture-pool';
 import type { ServiceSettings } from './services/service-deps';
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
@@ -54,6 +55,12 @@ const schema = z.object({
     .refine((minutes) => minutes >= 1 && minutes <= 1440, 'must be from 1 to 1440 minutes')
     .default(5),
   FEEDS_ALLOW_PRIVATE_HOSTS: flag.default(false),
+  PICTURE_THREADS: z
+    .string()
+    .regex(/^\d{1,2}$/, 'must be a whole number of threads')
+    .transform(Number)
+    .refine((threads) => threads >= 1 && threads <= 16, 'must be from 1 to 16 threads')
+    .default(DEFAULT_PICTURE_SETTINGS.threads),
   PORT: z
     .string()
     .regex(/^\d{1,5}$/, 'must be a port number')
@@ -84,7 +91,7 @@ export type Config = Readonly<{
   }>;
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: run the Slack adapter (Socket Mode with an app token). */
   slack?: Readonly<{ botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; port: number }>;
-  /** Behaviour of the services: feed polling and how pages and feeds may be fetched. */
+  /** Behaviour of the services: feed polling, how pages and feeds may be fetched, picture threads. */
   services: Readonly<Partial<ServiceSettings>>;
   /** Prepended to every Slack command name (and read by `npm run slack:manifest`, which needs no tokens). */
   slackCommandPrefix?: string;
@@ -152,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     services: Object.freeze({
       feedPollMs: e.FEED_POLL_MINUTES * 60_000,
       fetchPolicy: fetchPolicy({ allowPrivateHosts: e.FEEDS_ALLOW_PRIVATE_HOSTS }),
+      pictures: { ...DEFAULT_PICTURE_SETTINGS, threads: e.PICTURE_THREADS },
     }),
   });
 }

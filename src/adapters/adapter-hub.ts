@@ -1,4 +1,4 @@
-import { type ChatAdapter, type Outbound, OtherWorkspaceError, type PostOnce, type Recipient, type WorkspaceTarget } from '../core/chat-adapter';
+import { type ChatAdapter, type Outbound, OtherWorkspaceError, type PostOnce, type Recipient, type ReplyAddress, type WorkspaceTarget } from '../core/chat-adapter';
 import type { Conversation, Platform } from '../core/invocation';
 import type { MessageRef, Reply } from '../core/reply';
 import type { Logger } from '../logger';
@@ -63,6 +63,18 @@ export class AdapterHub implements Outbound {
       return true;
     } catch (error) {
       this.logger.warn({ err: error, platform: to.platform }, 'direct message failed');
+      return false;
+    }
+  }
+
+  /** Answers a stored command through the address its platform gave (CommandInbox); false when the platform no longer takes it. */
+  async answerLater(platform: Platform, replyTo: ReplyAddress, ageMs: number, reply: Reply): Promise<boolean> {
+    const adapter = this.adapters.get(platform);
+    if (!adapter?.answerLater) return false;
+    try {
+      return await adapter.answerLater(replyTo, ageMs, reply);
+    } catch (error) {
+      this.logger.warn({ err: error, platform }, 'late answer failed');
       return false;
     }
   }

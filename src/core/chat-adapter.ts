@@ -2,7 +2,29 @@ import type { Actor, Conversation, Invocation, Platform } from './invocation';
 import { workspaceNoun } from './format';
 import type { MessageRef, Reply } from './reply';
 
-export type InvocationHandler = (invocation: Invocation) => Promise<Reply | void>;
+/**
+ * Where a command's answer can still be sent after the process that received it is gone: what the
+ * platform gave for it (a Slack response_url, a Discord interaction's token), read back only by the
+ * adapter that wrote it.
+ */
+export type ReplyAddress = Readonly<Record<string, string>>;
+
+/**
+ * How an adapter hands over a command it must acknowledge. The handler stores the invocation first
+ * and only then calls `acknowledge`, so an acknowledged command is never lost; `answer` delivers the
+ * reply and rejects when the platform did not take it, so an answer that did not arrive is sent again.
+ */
+export interface Delivery {
+  acknowledge(): Promise<void>;
+  answer(reply: Reply | void): Promise<void>;
+  replyTo?: ReplyAddress;
+}
+
+/**
+ * With a `delivery`, the handler answers through it and resolves once that is done; a handler that
+ * resolves with a Reply instead is acknowledged and answered with it by the adapter.
+ */
+export type InvocationHandler = (invocation: Invocation, delivery?: Delivery) => Promise<Reply | void>;
 
 /** Something a group points at on its platform: a channel (or a thread in it) to post in, or a role to ping. */
 export type WorkspaceTarget = Pick<Conversation, 'channelId' | 'threadId'> | { roleId: string };
@@ -29,6 +51,11 @@ export interface ChatAdapter {
   post(to: Conversation, reply: Reply, once?: PostOnce): Promise<MessageRef>;
   edit?(ref: MessageRef, reply: Reply): Promise<void>;
   directMessage?(to: Actor, reply: Reply): Promise<void>;
+  /**
+   * Answers a command received by an earlier process through the address it was given, if the
+   * platform still takes it (the interaction or response_url has not expired); false when it does not.
+   */
+  answerLater?(replyTo: ReplyAddress, ageMs: number, reply: Reply): Promise<boolean>;
   /**
    * Whether a channel or role belongs to this workspace (Discord server, Slack team), as the platform
    * says; a channel the bot cannot see is not in it. Without it, nothing is posted through `Outbound`.

@@ -4,20 +4,24 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import type Pg from 'pg';
+import type { CommandInboxTable } from './command-inbox.table';
 import type { FeedItemTable, FeedTable } from './feed.table';
 import type { FollowerSnapshotTable, FollowerWeekTotalTable } from './follower.table';
 import type { GroupAdminTable, GroupTable } from './group.table';
 import type { HandledEventTable } from './handled-event.table';
 import type { LogTable } from './log.table';
 import type { MemberTable } from './member.table';
+import type { MemberTotalTable } from './member-totals.table';
 import type { MilestoneTable } from './milestone.table';
 import type { PersonTable } from './person.table';
+import type { PlannedScheduleTable } from './planned-schedule.table';
 import type { PublicationTable, ReadTable } from './publication.table';
 import type { ScheduledJobTable } from './scheduled-job.table';
 import type { SprintParticipantTable, SprintTable, SprintWatcherTable } from './sprint.table';
 import type { StreakTable } from './streak.table';
 import { preparingPool } from './postgres-pool';
 import { CachingSqliteDialect } from './sqlite-driver';
+import { markingInboxEntries } from './inbox-scope';
 import type { VacationTable } from './vacation.table';
 
 export interface Database {
@@ -35,8 +39,11 @@ export interface Database {
   feeds: FeedTable;
   feed_items: FeedItemTable;
   scheduled_jobs: ScheduledJobTable;
+  planned_schedules: PlannedScheduleTable;
   follower_snapshots: FollowerSnapshotTable;
   follower_week_totals: FollowerWeekTotalTable;
+  member_totals: MemberTotalTable;
+  command_inbox: CommandInboxTable;
   sprints: SprintTable;
   sprint_participants: SprintParticipantTable;
   sprint_watchers: SprintWatcherTable;
@@ -77,7 +84,7 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
       },
     } as Pg.CustomTypesConfig;
     const pool = new pg.Pool({ connectionString: config.postgresUrl, types, max: 10 });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+    const db = new Kysely<Database>({ dialect: markingInboxEntries(new PostgresDialect({ pool: preparingPool(pool) })) });
     return { db, dialect: 'postgres', location: serverOf(config.postgresUrl), close: () => db.destroy() };
   }
   if (config.sqlitePath !== ':memory:') mkdirSync(dirname(config.sqlitePath), { recursive: true });
@@ -86,7 +93,7 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new CachingSqliteDialect(sqlite) });
+  const db = new Kysely<Database>({ dialect: markingInboxEntries(new CachingSqliteDialect(sqlite)) });
   return { db, dialect: 'sqlite', sqlite, location: config.sqlitePath, close: () => db.destroy() };
 }
 

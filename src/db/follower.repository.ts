@@ -196,3 +196,21 @@ export async function forgetWeekTotals(db: Db, groupIds: number[]): Promise<void
   if (groupIds.length === 0) return;
   await db.deleteFrom('follower_week_totals').where('group_id', 'in', groupIds).execute();
 }
+
+/**
+ * The all-time followers board: a group's shown members by their latest total (kept on the member
+ * with each report), best first, read off one index in that order: no report is read.
+ */
+export async function topFollowerTotals(db: Db, groupId: number, limit?: number): Promise<FollowerStanding[]> {
+  let query = db
+    .selectFrom('members')
+    .select(['id', 'follower_total'])
+    .where('group_id', '=', groupId)
+    .where('hidden', '=', 0)
+    .where('follower_total', 'is not', null)
+    .orderBy('follower_total', 'desc')
+    .orderBy('id');
+  if (limit !== undefined) query = query.limit(limit);
+  const rows = await query.execute();
+  return rows.map((row) => ({ memberId: row.id, latest: Number(row.follower_total), atStart: null, atEnd: Number(row.follower_total) }));
+}

@@ -2,9 +2,10 @@ import type { SelectQueryBuilder } from 'kysely';
 import { rank } from '../domain/leaderboard';
 import type { ListedMember } from '../domain/member';
 import type { ReachedMilestone } from '../domain/milestones';
-import type { DateSpan } from '../domain/periods';
+import type { DateSpan, PeriodKey } from '../domain/periods';
 import type { PublicationReads } from '../domain/publication';
 import type { Database, Db } from './database';
+import { type RankedColumn, shownTotals } from './member-totals.repository';
 
 /** A board's first places, ranked in SQL, with how many members scored and their scores added up. */
 export interface TopScores {
@@ -15,10 +16,31 @@ export interface TopScores {
 
 type Scores = SelectQueryBuilder<Database, keyof Database, { member_id: number; score: number }>;
 
+/** A board's first places, ranked in SQL, each with the member's name. */
+export type Places = TopScores['rows'];
+
+interface PlaceRow {
+  member_id: number;
+  score: number | string;
+  display_name: string;
+  timezone: string | null;
+  rollover_hour: number;
+}
+
+/** Ranked rows (score then member order) as a board's places. */
+function toPlaces(rows: PlaceRow[]): Places {
+  return rank(rows, (r) => Number(r.score)).map(({ rank: place, entry: r }) => ({
+    rank: place,
+    member: { id: r.member_id, displayName: r.display_name, timezone: r.timezone, rolloverHour: r.rollover_hour },
+    score: Number(r.score),
+  }));
+}
+
 /**
  * The members of a group with the highest scores summed in SQL (one row per member), hidden members
  * and scores of 0 left out, best first: only the first `limit` are read back, since a group may have
- * thousands of scorers and a board shows a handful. Ties keep member order.
+ * thousands of scorers and a board shows a handful. Ties keep member order. For spans that no kept
+ * total answers (`topByTotals` answers the others).
  */
 async function topScores(db: Db, groupId: number, scores: Scores, limit: number | undefined): Promise<TopScores> {
   let best = db
@@ -37,16 +59,28 @@ async function topScores(db: Db, groupId: number, scores: Scores, limit: number 
     .orderBy('b.score', 'desc')
     .orderBy('b.member_id')
     .execute();
-  const placed = rank(rows, (r) => Number(r.score));
-  return {
-    rows: placed.map(({ rank: place, entry: r }) => ({
-      rank: place,
-      member: { id: r.member_id, displayName: r.display_name, timezone: r.timezone, rolloverHour: r.rollover_hour },
-      score: Number(r.score),
-    })),
-    size: Number(rows[0]?.size ?? 0),
-    total: Number(rows[0]?.total ?? 0),
-  };
+  return { rows: toPlaces(rows), size: Number(rows[0]?.size ?? 0), total: Number(rows[0]?.total ?? 0) };
+}
+
+/**
+ * The first places of a period's running totals in one column: one index range of the group's
+ * period, read in score order and stopped after `limit` rows, however big the group or long its history.
+ */
+export async function topByTotals(db: Db, groupId: number, period: PeriodKey, column: RankedColumn, limit?: number): Promise<Places> {
+  let best = shownTotals(db, groupId, period, column)
+    .select(['member_totals.member_id', `member_totals.${column} as score`])
+    .orderBy(`member_totals.${column}`, 'desc')
+    .orderBy('member_totals.member_id');
+  if (limit !== undefined) best = best.limit(limit);
+  const rows = await db
+    .selectFrom(best.as('b'))
+    .innerJoin('members', 'members.id', 'b.member_id')
+    .innerJoin('people', 'people.id', 'members.person_id')
+    .select(['b.member_id', 'b.score', 'people.display_name', 'people.timezone', 'people.rollover_hour'])
+    .orderBy('b.score', 'desc')
+    .orderBy('b.member_id')
+    .execute();
+  return toPlaces(rows);
 }
 
 /** The members of a group who wrote the most words on the dates of a span. */

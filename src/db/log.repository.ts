@@ -47,8 +47,9 @@ export async function updateLogEntry(
   await db.updateTable('logs').set(fields).where('id', '=', id).execute();
 }
 
-export async function deleteLog(db: Db, id: number): Promise<void> {
-  await db.deleteFrom('logs').where('id', '=', id).execute();
+/** Deletes a log; returns what it held as it was deleted, or undefined if another change deleted it first. */
+export async function deleteLog(db: Db, id: number): Promise<LogRow | undefined> {
+  return db.deleteFrom('logs').where('id', '=', id).returningAll().executeTakeFirst();
 }
 
 const loggedDaysQuery = prepared((db: Db, args: { memberId: number }) =>

@@ -1,4 +1,5 @@
 import type { Actor } from '../core/invocation';
+import type { Group } from '../domain/group';
 import type { ListedMember, Member, Membership } from '../domain/member';
 import type { Database, Db } from './database';
 import type { PersonRow } from './person.table';
@@ -52,8 +53,24 @@ function membersOf(db: Db, groupId: number) {
     .where('members.group_id', '=', groupId);
 }
 
-export async function findMemberByUserId(db: Db, groupId: number, userId: string): Promise<Member | undefined> {
-  const row = await membersOf(db, groupId).where('people.user_id', '=', userId).executeTakeFirst();
+/** What identifies a group's members: a person is unique by (platform, workspace, user id). */
+export type GroupKey = Pick<Group, 'id' | 'platform' | 'workspaceId'>;
+
+/**
+ * A group's members by user id, found through the people's unique key and the membership's, so
+ * each lookup is two index probes however many people the database holds.
+ */
+function membersByUserId(db: Db, group: GroupKey) {
+  return db
+    .selectFrom('people')
+    .innerJoin('members', (join) => join.onRef('members.person_id', '=', 'people.id').on('members.group_id', '=', group.id))
+    .select(memberColumns)
+    .where('people.platform', '=', group.platform)
+    .where('people.workspace_id', '=', group.workspaceId);
+}
+
+export async function findMemberByUserId(db: Db, group: GroupKey, userId: string): Promise<Member | undefined> {
+  const row = await membersByUserId(db, group).where('people.user_id', '=', userId).executeTakeFirst();
   return row && toMember(row);
 }
 
@@ -130,7 +147,7 @@ export async function insertMember(db: Db, groupId: number, personId: number, no
 }
 
 /** The tables that hold a member's own data: a membership with a row in none of them holds nothing yet. */
-export const MEMBER_DATA_TABLES = ['logs', 'streaks', 'vacations', 'milestones', 'publications', 'reads', 'feeds', 'follower_snapshots', 'sprint_participants', 'sprint_watchers'] as const satisfies readonly (keyof Database)[];
+export const MEMBER_DATA_TABLES = ['logs', 'streaks', 'vacations', 'milestones', 'publications', 'reads', 'feeds', 'follower_snapshots', 'member_totals', 'sprint_participants', 'sprint_watchers'] as const satisfies readonly (keyof Database)[];
 
 /** Deletes a membership that holds nothing: no data in any table and every preference at its default. */
 export async function deleteBareMember(db: Db, memberId: number): Promise<void> {
@@ -215,9 +232,9 @@ export async function listMembersWithReminders(db: Db): Promise<Member[]> {
 }
 
 /** Memberships of many users of one group at once. */
-export async function findMembersByUserIds(db: Db, groupId: number, userIds: string[]): Promise<Member[]> {
+export async function findMembersByUserIds(db: Db, group: GroupKey, userIds: string[]): Promise<Member[]> {
   if (userIds.length === 0) return [];
-  return (await membersOf(db, groupId).where('people.user_id', 'in', userIds).execute()).map(toMember);
+  return (await membersByUserId(db, group).where('people.user_id', 'in', userIds).execute()).map(toMember);
 }
 
 /** Creates people and their memberships of a group in bulk (existing ones are left as they are). */

@@ -74,6 +74,33 @@ export async function findPublicationByCanonicalUrl(db: Db, groupId: number, can
   return row && toPublication(row);
 }
 
+/** A read taken back with its announcement: who gave it, when, and in which group. */
+export interface WithdrawnRead {
+  memberId: number;
+  groupId: number;
+  readAt: number;
+  firstHour: boolean;
+}
+
+/**
+ * Deletes the reads of some announcements (before the announcements themselves, which would take
+ * them along unseen) and says which they were, so the readers' totals can give them back.
+ */
+export async function deleteReadsOf(db: Db, publicationIds: number[]): Promise<WithdrawnRead[]> {
+  if (publicationIds.length === 0) return [];
+  const groupOf = new Map(
+    (await db.selectFrom('publications').select(['id', 'group_id']).where('id', 'in', publicationIds).execute()).map((p) => [p.id, p.group_id]),
+  );
+  const rows = await db.deleteFrom('reads').where('publication_id', 'in', publicationIds).returning(['publication_id', 'member_id', 'read_at', 'first_hour']).execute();
+  return rows.map((r) => ({ memberId: r.member_id, groupId: groupOf.get(r.publication_id)!, readAt: Number(r.read_at), firstHour: r.first_hour === 1 }));
+}
+
+/** The ids of the announcements some members made. */
+export async function publicationIdsOf(db: Db, memberIds: number[]): Promise<number[]> {
+  if (memberIds.length === 0) return [];
+  return (await db.selectFrom('publications').select('id').where('member_id', 'in', memberIds).execute()).map((r) => r.id);
+}
+
 export async function deletePublication(db: Db, id: number): Promise<void> {
   await db.deleteFrom('publications').where('id', '=', id).execute();
 }

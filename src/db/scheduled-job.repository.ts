@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, sql } from 'kysely';
+import { fewShapedBatches } from './batches';
 import type { Database, Db } from './database';
 import type { JobState, ScheduledJobRow } from './scheduled-job.table';
 
@@ -20,6 +21,39 @@ export async function scheduleJob(db: Db, key: JobKey, dueAt: number, now: numbe
   return row !== undefined;
 }
 
+/** A job to add, unless one with the same key exists. */
+export interface NewJob extends JobKey {
+  dueAt: number;
+  state: JobState;
+}
+
+/**
+ * Adds many jobs, a few fixed-size multi-row inserts rather than one statement a job; those whose
+ * key exists are left as they are. Run it in a transaction to add them all or none.
+ */
+export async function scheduleJobs(db: Db, jobs: readonly NewJob[], now: number): Promise<void> {
+  for (const batch of fewShapedBatches(jobs)) {
+    await db
+      .insertInto('scheduled_jobs')
+      .values(
+        batch.map((j) => ({
+          job: j.job,
+          subject: j.subject,
+          period: j.period,
+          due_at: j.dueAt,
+          state: j.state,
+          claimed_by: null,
+          claimed_at: null,
+          message_id: null,
+          last_error: null,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['job', 'subject', 'period']).doNothing())
+      .execute();
+  }
+}
+
 /** Removes a job that is no longer wanted (its subject was taken back before it was due). */
 export async function deleteJob(db: Db, key: JobKey): Promise<void> {
   await db.deleteFrom('scheduled_jobs').where('job', '=', key.job).where('subject', '=', key.subject).where('period', '=', key.period).execute();
@@ -32,36 +66,37 @@ export type ClaimedJob = ScheduledJobRow & { claimed_by: string; claimed_at: num
  * Claims due work for `owner`: jobs whose time has come and that nobody holds (pending, or released
  * for retry after they posted), and jobs whose claim went stale (their process died). A row is only
  * ever claimed once due, so waiting for `due_at` costs a stale claim nothing and makes a released
- * job, posted or not, wait out its backoff. Each claim is a conditional update, so when processes
- * race for a row, exactly one wins it.
+ * job, posted or not, wait out its backoff. The claim is one conditional update of the earliest due
+ * rows, and the update checks each row again as it writes it, so when processes race for a row,
+ * exactly one wins it (on Postgres the loser re-reads the row the winner wrote, and passes it by).
  */
 export async function claimDueJobs(
   db: Db,
   options: { now: number; staleBefore: number; owner: string; limit: number; jobs?: string[] },
 ): Promise<ClaimedJob[]> {
-  const { now, staleBefore, owner, limit } = options;
-  let candidates = db
-    .selectFrom('scheduled_jobs')
-    .select(['id', 'state', 'claimed_at'])
-    .where('state', 'in', ['pending', 'claimed', 'sent'])
-    .where('due_at', '<=', now)
-    .where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', staleBefore)]))
-    .orderBy('due_at')
-    .limit(limit);
-  if (options.jobs) candidates = candidates.where('job', 'in', options.jobs);
-  const claimed: ClaimedJob[] = [];
-  for (const candidate of await candidates.execute()) {
-    const result = await db
-      .updateTable('scheduled_jobs')
-      .set({ state: candidate.state === 'sent' ? 'sent' : 'claimed', claimed_by: owner, claimed_at: now, attempts: sql<number>`attempts + 1`, updated_at: now })
-      .where('id', '=', candidate.id)
-      .where('state', '=', candidate.state)
-      .where((eb) => (candidate.claimed_at === null ? eb('claimed_at', 'is', null) : eb('claimed_at', '=', candidate.claimed_at)))
-      .returningAll()
-      .executeTakeFirst();
-    if (result) claimed.push({ ...result, claimed_by: owner, claimed_at: now });
-  }
-  return claimed;
+  const { now, staleBefore, owner, limit, jobs } = options;
+  if (jobs?.length === 0 || limit <= 0) return [];
+  const claimable = (eb: ExpressionBuilder<Database, 'scheduled_jobs'>) =>
+    eb.and([
+      eb('state', 'in', ['pending', 'claimed', 'sent']),
+      eb('due_at', '<=', now),
+      eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', staleBefore)]),
+      ...(jobs ? [eb('job', 'in', jobs)] : []),
+    ]);
+  const rows = await db
+    .updateTable('scheduled_jobs')
+    .set({
+      state: sql<JobState>`case when state = 'sent' then 'sent' else 'claimed' end`,
+      claimed_by: owner,
+      claimed_at: now,
+      attempts: sql<number>`attempts + 1`,
+      updated_at: now,
+    })
+    .where('id', 'in', (eb) => eb.selectFrom('scheduled_jobs').select('id').where(claimable).orderBy('due_at').orderBy('id').limit(limit))
+    .where(claimable)
+    .returningAll()
+    .execute();
+  return rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id).map((row) => ({ ...row, claimed_by: owner, claimed_at: now }));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { addDays, type LocalDate } from './local-date';
 
-export type PeriodName = 'week' | 'month' | 'all';
+export type PeriodName = 'week' | 'month' | 'year' | 'all';
 
 /** A span of local dates, inclusive. */
 export interface DateSpan {
@@ -32,11 +32,51 @@ export function monthOf(date: LocalDate): DateSpan {
   return { from, to: addDays(nextMonth, -1) };
 }
 
+/** The calendar year holding `date`. */
+export function yearOf(date: LocalDate): DateSpan {
+  return { from: `${date.slice(0, 4)}-01-01`, to: `${date.slice(0, 4)}-12-31` };
+}
+
+/** Where 'all' starts: before any date a log can have. */
+export const ALL_TIME_FROM: LocalDate = '0000-01-01';
+
 /** The named period holding `today`; 'all' is everything up to today. */
 export function periodOf(name: PeriodName, today: LocalDate, weekStart: number): DateSpan {
   if (name === 'week') return weekOf(today, weekStart);
   if (name === 'month') return monthOf(today);
-  return { from: '0000-01-01', to: today };
+  if (name === 'year') return yearOf(today);
+  return { from: ALL_TIME_FROM, to: today };
+}
+
+/**
+ * Running totals are kept per member and period, under these keys: 'all', 'week:<first day>',
+ * 'month:YYYY-MM' and 'year:YYYY'. A date counts toward one period of each kind; weeks begin on the
+ * group's `weekStart`, so a group that moves its week start has its week totals counted again.
+ */
+export type PeriodKey = string;
+
+export const ALL_TIME_KEY: PeriodKey = 'all';
+
+/** The keys of every period a date counts toward, all time first. */
+export function periodKeysOf(date: LocalDate, weekStart: number): PeriodKey[] {
+  return [ALL_TIME_KEY, `week:${startOfWeek(date, weekStart)}`, `month:${date.slice(0, 7)}`, `year:${date.slice(0, 4)}`];
+}
+
+/**
+ * The key of the kept totals that answer a span exactly, or undefined when none does (a span that is
+ * not one whole week, month or year). A span from the start of time is all time: its totals also
+ * hold the odd log dated after the group's today by a member in a zone ahead of it, which such a
+ * board counts a day later anyway.
+ */
+export function periodKeyOfSpan(span: DateSpan, weekStart: number): PeriodKey | undefined {
+  if (span.from === ALL_TIME_FROM) return ALL_TIME_KEY;
+  const week = weekOf(span.from, weekStart);
+  if (week.from === span.from && week.to === span.to) return `week:${span.from}`;
+  const month = monthOf(span.from);
+  if (month.from === span.from && month.to === span.to) return `month:${span.from.slice(0, 7)}`;
+  const year = yearOf(span.from);
+  if (year.from === span.from && year.to === span.to) return `year:${span.from.slice(0, 4)}`;
+  return undefined;
 }
 
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;

@@ -114,3 +114,14 @@ export function occurrencesBetween(expression: string, zone: string, after: numb
   }
   return all;
 }
+
+/** What was last planned for one schedule of a subject (a group's weekly digest, say), and when it next has anything to plan. */
+export interface PlannedSchedule {
+  job: string;
+  subject: string;
+  /** The schedule it was planned for: its cron expression and zone. */
+  schedule: string;
+  /** The latest occurrence planned, or '' for none yet. */
+  plannedKey: string;
+  nextAt: number;
+}

@@ -1,5 +1,4 @@
 import { textWidth } from './fonts';
-import { type SvgToPng, svgToPng } from './png';
 import { fit, svgDocument, text, THEME } from './svg';
 
 export interface ChartSeries {
@@ -251,8 +250,4 @@ export function followerChartAlt(data: FollowerChartData): string {
     .map((s) => `${s.name} ${[...s.values].reverse().find((v) => v !== null) ?? 0}`)
     .join(', ');
   return `Follower growth over ${data.weeks.length} weeks: the group went from ${firstTotal} to ${lastTotal} followers. Top members now: ${leaders || 'none yet'}.`;
-}
-
-export function renderFollowerChart(data: FollowerChartData, toPng: SvgToPng = svgToPng): { png: Uint8Array; alt: string } {
-  return { png: toPng(followerChartSvg(data)), alt: followerChartAlt(data) };
 }

@@ -1,5 +1,4 @@
 import { textWidth } from './fonts';
-import { type SvgToPng, svgToPng } from './png';
 import { fit, svgDocument, text, THEME } from './svg';
 
 export interface CardColumn {
@@ -50,8 +49,4 @@ export function leaderboardCardAlt(data: LeaderboardCardData): string {
   return `${data.title}. ${data.columns
     .map((c) => `${c.heading}: ${c.rows.length ? c.rows.slice(0, ROWS).map((r) => `${r.rank === null ? '' : `${r.rank}. `}${r.name} ${r.value}`).join(', ') : 'nobody yet'}`)
     .join('. ')}.`;
-}
-
-export function renderLeaderboardCard(data: LeaderboardCardData, toPng: SvgToPng = svgToPng): { png: Uint8Array; alt: string } {
-  return { png: toPng(leaderboardCardSvg(data)), alt: leaderboardCardAlt(data) };
 }

@@ -2,7 +2,6 @@ import { addDays, daysBetween, type LocalDate } from '../domain/local-date';
 import { startOfWeek } from '../domain/periods';
 import { plural } from '../core/format';
 import { textWidth } from './fonts';
-import { type SvgToPng, svgToPng } from './png';
 import { fit, svgDocument, text, THEME } from './svg';
 
 export const CALENDAR_WEEKS = 26;
@@ -126,9 +125,4 @@ export function streakCalendarAlt(data: CalendarData): string {
   const frozen = [...data.frozen].filter(inRange).length;
   const vacation = [...data.vacation].filter(inRange).length;
   return `Streak calendar for ${data.name}, the 26 weeks to ${data.today}: ${plural(logged, 'day')} logged, ${frozen} bridged by a freeze, ${vacation} on vacation. Current streak ${plural(data.current, 'day')}, longest ${data.longest}.`;
-}
-
-/** The calendar as a PNG, with its text alternative. */
-export function renderStreakCalendar(data: CalendarData, toPng: SvgToPng = svgToPng): { png: Uint8Array; alt: string } {
-  return { png: toPng(streakCalendarSvg(data)), alt: streakCalendarAlt(data) };
 }

@@ -7,6 +7,7 @@ import { type ClaimedJob, claimDueJobs, finishJob, markFailureNotified, markJobS
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
 import type { Logger } from '../logger';
 import { WakeTimers } from './wake-timers';
+import { yieldToLoop } from './yield-to-loop';
 
 /**
  * Runs one claimed job. `markSent` records the platform message it posted, so that a retry after a
@@ -54,10 +55,17 @@ export interface SchedulerOptions {
    * a new round; the old one finishes the jobs it holds and claims no more.
    */
   roundDeadlineMs?: number;
+  /**
+   * How many jobs run at once (default 4), so their network round trips overlap. Small, to stay well
+   * inside the platforms' limits (Discord: about 50 requests a second per bot; Slack: about one
+   * message a second per channel, which the send queue keeps to).
+   */
+  concurrency?: number;
 }
 
-/** Jobs claimed at once: a process takes no more than it is about to run. */
-const JOBS_PER_CLAIM = 50;
+const DEFAULT_JOB_CONCURRENCY = 4;
+/** Jobs claimed at once, per job that may run at once: a process takes no more than it is about to run. */
+const CLAIMS_PER_RUNNER = 5;
 const MAX_RETRY_MS = 3_600_000;
 const DEFAULT_JOB_DEADLINE_MS = 2 * 60_000;
 const DEFAULT_TASK_DEADLINE_MS = 2 * 60_000;
@@ -159,6 +167,7 @@ export class Scheduler {
     const { clock, logger, tasks = {}, taskDeadlineMs = DEFAULT_TASK_DEADLINE_MS } = this.options;
     for (const [name, task] of Object.entries(tasks)) {
       if (abandoned.aborted) return;
+      await yieldToLoop();
       await withinDeadline(taskDeadlineMs, (signal) => task(clock.now(), signal)).catch((error: unknown) => {
         if (error instanceof DeadlinePassed) logger.error({ task: name, deadlineMs: taskDeadlineMs }, 'scheduled task passed its deadline; the round goes on without it');
         else logger.error({ err: error, task: name }, 'scheduled task failed');
@@ -167,18 +176,51 @@ export class Scheduler {
     await this.runDueJobs(abandoned).catch((error: unknown) => logger.error({ err: error }, 'claiming scheduled jobs failed'));
   }
 
-  /** Claims and runs due jobs a batch at a time until none is left, so a thousand digests need not wait for more ticks. */
+  /**
+   * Claims and runs due jobs until none is left, so a thousand digests need not wait for more ticks.
+   * `concurrency` runners take jobs from what was claimed, and one of them claims more when it runs
+   * out, so a job that hangs holds up only its own runner, until its deadline. Each runner lets the
+   * event loop turn before its next job.
+   */
   private async runDueJobs(abandoned: AbortSignal): Promise<void> {
-    const { db, clock, jobDeadlineMs = DEFAULT_JOB_DEADLINE_MS } = this.options;
+    const { db, clock, logger, jobDeadlineMs = DEFAULT_JOB_DEADLINE_MS, concurrency = DEFAULT_JOB_CONCURRENCY } = this.options;
+    const runners = Math.max(1, Math.floor(concurrency));
     const handlers = new Map(this.options.jobs.map((job) => [job.name, job.run]));
     const staleClaimMs = this.options.staleClaimMs ?? jobDeadlineMs + 60_000;
-    for (;;) {
-      if (this.stopping || abandoned.aborted) return;
+    const limit = runners * CLAIMS_PER_RUNNER;
+    const waiting: ClaimedJob[] = [];
+    let exhausted = false;
+    let claimFailed: unknown;
+    let claiming: Promise<void> | undefined;
+    const claimMore = async () => {
       const now = clock.now();
-      const jobs = await claimDueJobs(db, { now, staleBefore: now - staleClaimMs, owner: this.owner, limit: JOBS_PER_CLAIM, jobs: [...handlers.keys()] });
-      for (const job of jobs) await this.run(job, handlers.get(job.job)!);
-      if (jobs.length < JOBS_PER_CLAIM) return;
-    }
+      try {
+        const jobs = await claimDueJobs(db, { now, staleBefore: now - staleClaimMs, owner: this.owner, limit, jobs: [...handlers.keys()] });
+        waiting.push(...jobs);
+        if (jobs.length < limit) exhausted = true;
+      } catch (error) {
+        claimFailed = error;
+        exhausted = true;
+      }
+    };
+    const runner = async () => {
+      for (;;) {
+        // The jobs claimed are run even by a round past its deadline; it only claims no more.
+        const job = waiting.shift();
+        if (job) {
+          await this.run(job, handlers.get(job.job)!).catch((error: unknown) =>
+            logger.error({ err: error, job: job.job, subject: job.subject, period: job.period }, 'recording a scheduled job failed'),
+          );
+          await yieldToLoop();
+          continue;
+        }
+        if (exhausted || this.stopping || abandoned.aborted) return;
+        claiming ??= claimMore().finally(() => (claiming = undefined));
+        await claiming;
+      }
+    };
+    await Promise.all(Array.from({ length: runners }, runner));
+    if (claimFailed !== undefined) throw claimFailed;
   }
 
   private async run(job: ClaimedJob, handler: JobHandler): Promise<void> {

@@ -1,15 +1,16 @@
 import type { Actor } from '../core/invocation';
 import { UserError } from '../core/user-error';
 import { countLogs, listLogs } from '../db/log.repository';
-import { removeAdminEverywhere } from '../db/group.repository';
+import { findGroupById, removeAdminEverywhere } from '../db/group.repository';
 import { deletePerson, findPerson, findPersonId, listMemberships, listMembershipsOf } from '../db/member.repository';
 import { listFeedsOf } from '../db/feed.repository';
 import { forgetWeekTotals, listFollowerSnapshots } from '../db/follower.repository';
 import { listMilestones } from '../db/milestone.repository';
-import { listPublicationsOf, listReadsBy } from '../db/publication.repository';
+import { deleteReadsOf, listPublicationsOf, listReadsBy, publicationIdsOf } from '../db/publication.repository';
 import { findStreaks } from '../db/streak.repository';
 import { listVacationRows } from '../db/vacation.repository';
 import type { MemberService } from './member-service';
+import { countReadsWithdrawn } from './running-totals';
 import type { ServiceDeps } from './service-deps';
 
 export interface MemberExport {
@@ -125,6 +126,10 @@ export class DataRightsService {
       throw new UserError('stale_button', 'That confirmation has expired. Run /forget again.');
     await this.deps.db.transaction().execute(async (trx) => {
       const groups = await listMembershipsOf(trx, personId);
+      // Reads others gave their announcements leave the readers' totals.
+      const withdrawn = await deleteReadsOf(trx, await publicationIdsOf(trx, groups.map((g) => g.id)));
+      const settings = new Map((await Promise.all(groups.map((g) => findGroupById(trx, g.group_id)))).flatMap((g) => (g ? [[g.id, g] as const] : [])));
+      await countReadsWithdrawn(trx, withdrawn, settings);
       await removeAdminEverywhere(trx, actor);
       // Their counts leave the groups' follower history too.
       await forgetWeekTotals(trx, groups.map((g) => g.group_id));

@@ -11,8 +11,8 @@ import { addDays, type LocalDate, localDateOf } from '../domain/local-date';
 import { type ListedMember, type Member, memberCalendar } from '../domain/member';
 import { type DateSpan, weekOf } from '../domain/periods';
 import { endedStreakBounds, streakEndedIn, streakOn } from '../domain/streak';
-import { followerChartAlt, renderFollowerChart } from '../render/follower-chart';
-import { leaderboardCardAlt, renderLeaderboardCard } from '../render/leaderboard-card';
+import { followerChartAlt, followerChartSvg } from '../render/follower-chart';
+import { leaderboardCardAlt, leaderboardCardSvg } from '../render/leaderboard-card';
 import { drawPicture, type Picture } from './draw-picture';
 import { platformName } from './follower-service';
 import { type BoardRow, type LeaderboardService, spanInstants } from './leaderboard-service';
@@ -129,7 +129,7 @@ export class DigestService {
       ],
     };
     const card = await drawPicture(this.deps.logger, { groupId: group.id, picture: 'leaders card' }, leaderboardCardAlt(cardData), () =>
-      renderLeaderboardCard(cardData, this.deps.settings.svgToPng),
+      this.deps.settings.svgToPng(leaderboardCardSvg(cardData)),
     );
     // A picture that cannot be drawn is left out, and its text alternative said instead.
     const images: ReplyImage[] = [];
@@ -160,7 +160,7 @@ export class DigestService {
       members: top.flatMap(({ memberId }) => (members.has(memberId) ? [{ name: members.get(memberId)!.displayName, values: history.members.get(memberId)! }] : [])),
       total: history.total,
     };
-    return drawPicture(this.deps.logger, { groupId: group.id, picture: 'follower chart' }, followerChartAlt(data), () => renderFollowerChart(data, this.deps.settings.svgToPng));
+    return drawPicture(this.deps.logger, { groupId: group.id, picture: 'follower chart' }, followerChartAlt(data), () => this.deps.settings.svgToPng(followerChartSvg(data)));
   }
 
   /** Who logged the day before the daily digest goes out. */

@@ -9,6 +9,7 @@ import {
   updateGroupSettings,
   upsertGroup,
 } from '../db/group.repository';
+import { recountTotals } from '../db/member-totals.repository';
 import type { Group } from '../domain/group';
 import { parseChannelReference } from '../domain/references';
 import { checkSettingRules, GROUP_SETTING_TABLE, type GroupSetting, requireZone, type SettingChecks } from './group-settings';
@@ -93,7 +94,15 @@ export class GroupService {
     };
     const changes = await GROUP_SETTING_TABLE[setting].read(value, checks);
     checkSettingRules({ ...group, ...changes });
-    await updateGroupSettings(db, group.id, changes, clock.now());
+    const next = { ...group, ...changes };
+    if (next.weekStart === group.weekStart && next.timezone === group.timezone) await updateGroupSettings(db, group.id, changes, clock.now());
+    else {
+      // Dates and reads now fall in other weeks (or, in another zone, other days): count the periods again.
+      await db.transaction().execute(async (trx) => {
+        await updateGroupSettings(trx, group.id, changes, clock.now());
+        await recountTotals(trx, next);
+      });
+    }
     this.forget(group);
     return this.get(group.id);
   }

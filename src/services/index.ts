@@ -1,5 +1,5 @@
 import { fetchPolicy } from '../net/safe-fetch';
-import { svgToPng } from '../render/png';
+import { DEFAULT_PICTURE_SETTINGS } from '../render/picture-pool';
 import { DataRightsService } from './data-rights-service';
 import { DigestService } from './digest-service';
 import { FollowerService } from './follower-service';
@@ -17,13 +17,14 @@ import { VacationService } from './vacation-service';
 
 export type { ServiceDeps, ServiceSettings } from './service-deps';
 
-export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = {
+/** Every setting but `svgToPng`, which the app fills in with its own picture threads. */
+export const DEFAULT_SERVICE_SETTINGS: Omit<ServiceSettings, 'svgToPng'> = {
   fetchPolicy: fetchPolicy(),
   feedPollMs: 5 * 60_000,
   announcementEditIntervalMs: 3000,
   lookupCacheMs: 5000,
   rateLimits: DEFAULT_RATE_LIMITS,
-  svgToPng,
+  pictures: DEFAULT_PICTURE_SETTINGS,
 };
 
 export interface Services {

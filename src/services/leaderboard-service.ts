@@ -1,5 +1,15 @@
-import { findWeekTotals, type FollowerStanding, type FollowerStandings, followerStandings, latestFollowerTotals, reportsSince, saveWeekTotal } from '../db/follower.repository';
-import { topFirstHourReaders, topWriters } from '../db/leaderboard.repository';
+import {
+  findWeekTotals,
+  type FollowerStanding,
+  type FollowerStandings,
+  followerStandings,
+  latestFollowerTotals,
+  reportsSince,
+  saveWeekTotal,
+  topFollowerTotals,
+} from '../db/follower.repository';
+import { type Places, topByTotals, topFirstHourReaders, topWriters } from '../db/leaderboard.repository';
+import { totalsSummary } from '../db/member-totals.repository';
 import { findListedMembers } from '../db/member.repository';
 import { topSprinters } from '../db/sprint.repository';
 import { streaksByLength } from '../db/streak.repository';
@@ -8,7 +18,7 @@ import type { Group } from '../domain/group';
 import { earliestInstant, type FollowerGain, followerGain, rank, totalsAsOf } from '../domain/leaderboard';
 import { dayEnd, dayStart, type LocalDate, localDateOf } from '../domain/local-date';
 import { type ListedMember, memberCalendar } from '../domain/member';
-import { type DateSpan, type PeriodName, periodOf } from '../domain/periods';
+import { ALL_TIME_FROM, type DateSpan, type PeriodName, periodKeyOfSpan, periodOf } from '../domain/periods';
 import { streakOn } from '../domain/streak';
 import type { ServiceDeps } from './service-deps';
 
@@ -46,7 +56,7 @@ const FIRST_STREAK_PAGE = 20;
 /** A span of local dates in the group's zone, as instants: [start of `from`, end of `to`). */
 export function spanInstants(group: Group, span: DateSpan): { start: number; end: number } {
   const calendar = { zone: group.timezone, rolloverHour: 0 };
-  return { start: span.from === '0000-01-01' ? 0 : dayStart(span.from, calendar), end: dayEnd(span.to, calendar) };
+  return { start: span.from === ALL_TIME_FROM ? 0 : dayStart(span.from, calendar), end: dayEnd(span.to, calendar) };
 }
 
 /** Leaderboards of a group over a period aligned to its zone and week start; hidden members left out. */
@@ -68,7 +78,7 @@ export class LeaderboardService {
     switch (name) {
       case 'words':
       case 'reads':
-        return this.scoredBoard(group, name, span, limit);
+        return { name, span, rows: await this.places(group, name, span, limit), newcomers: [], newcomerCount: 0 };
       case 'streaks':
         return { name, span, rows: await this.streakBoard(group, limit), newcomers: [], newcomerCount: 0 };
       case 'sprints': {
@@ -78,18 +88,41 @@ export class LeaderboardService {
         return { name, span, rows, newcomers: [], newcomerCount: 0 };
       }
       case 'followers': {
+        if (allTime) {
+          // Everyone is new over all time: the board is the latest totals, ranked.
+          const leaders = await topFollowerTotals(this.deps.db, group.id, limit);
+          return this.followerBoard(span, { gainers: [], newcomers: [], newcomerCount: 0, leaders }, { allTime });
+        }
         const { start, end } = spanInstants(group, span);
-        const standings = await followerStandings(this.deps.db, group.id, allTime ? 0 : start, Math.min(end, this.deps.clock.now() + 1), limit);
-        return this.followerBoard(span, standings, { allTime });
+        const standings = await followerStandings(this.deps.db, group.id, start, Math.min(end, this.deps.clock.now() + 1), limit);
+        return this.followerBoard(span, standings);
       }
     }
   }
 
-  /** Words logged on the dates of a span, or first-hour reads given in it: the first places, the count and the sum. */
+  /**
+   * Words logged on the dates of a span, or first-hour reads given in it: the first places, the count
+   * and the sum. A whole week, month, year or all time is read from the running totals; any other span
+   * is summed from its rows.
+   */
   async scoredBoard(group: Group, name: 'words' | 'reads', span: DateSpan, limit?: number): Promise<ScoredBoard> {
+    const { db } = this.deps;
+    const period = periodKeyOfSpan(span, group.weekStart);
+    if (period === undefined) return { name, span, ...(await this.summedFromRows(group, name, span, limit)), newcomers: [], newcomerCount: 0 };
+    const [rows, summary] = await Promise.all([topByTotals(db, group.id, period, name, limit), totalsSummary(db, group.id, period, name)]);
+    return { name, span, rows, ...summary, newcomers: [], newcomerCount: 0 };
+  }
+
+  /** The first places alone, which is all a board shows. */
+  private async places(group: Group, name: 'words' | 'reads', span: DateSpan, limit?: number): Promise<Places> {
+    const period = periodKeyOfSpan(span, group.weekStart);
+    if (period === undefined) return (await this.summedFromRows(group, name, span, limit)).rows;
+    return topByTotals(this.deps.db, group.id, period, name, limit);
+  }
+
+  private summedFromRows(group: Group, name: 'words' | 'reads', span: DateSpan, limit?: number) {
     const { start, end } = spanInstants(group, span);
-    const top = name === 'words' ? await topWriters(this.deps.db, group.id, span, limit) : await topFirstHourReaders(this.deps.db, group.id, start, end, limit);
-    return { name, span, ...top, newcomers: [], newcomerCount: 0 };
+    return name === 'words' ? topWriters(this.deps.db, group.id, span, limit) : topFirstHourReaders(this.deps.db, group.id, start, end, limit);
   }
 
   /**

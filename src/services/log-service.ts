@@ -2,6 +2,7 @@ import { plain } from '../core/format';
 import type { Actor } from '../core/invocation';
 import { channelReply } from '../core/reply';
 import { UserError } from '../core/user-error';
+import type { Db } from '../db/database';
 import { claimEvent } from '../db/handled-event.repository';
 import {
   deleteLog,
@@ -12,8 +13,8 @@ import {
   toLoggedEntry,
   updateLogEntry,
 } from '../db/log.repository';
-import type { Db } from '../db/database';
 import type { LogRow, LogSource } from '../db/log.table';
+import { lockTotals } from '../db/member-totals.repository';
 import { listVacations } from '../db/vacation.repository';
 import { readChatLog } from '../domain/chat-log';
 import { announceConversation, type Group } from '../domain/group';
@@ -22,6 +23,7 @@ import { chooseLogDate, isEmptyEntry, type LogEntryInput, type LoggedEntry, type
 import { type Member, memberCalendar } from '../domain/member';
 import { streakOn, type StreakToday } from '../domain/streak';
 import type { MemberService } from './member-service';
+import { type CountedLog, countLogAdded, countLogEdited, countLogRemoved } from './running-totals';
 import type { ServiceDeps } from './service-deps';
 import type { StreakService } from './streak-service';
 
@@ -82,6 +84,7 @@ export class LogService {
       const today = localDateOf(now, calendar);
       const choice = chooseLogDate(request.date, today, group.backfillDays);
       if (!choice.ok) throw new UserError('bad_argument', choice.reason);
+      await lockTotals(trx, { memberId: member.id, groupId: group.id });
       const id = await insertLog(trx, {
         member_id: member.id,
         group_id: group.id,
@@ -101,6 +104,8 @@ export class LogService {
       const { state, milestones, freezeEarned, freezeBridged } = await this.streaks.recordDay(trx, group, member, { date: choice.date, ...calendar });
       const vacations = state.lastDate !== null && state.lastDate >= today ? [] : await listVacations(trx, member.id);
       const dayTotals = await sumLogs(trx, member.id, { from: choice.date, to: choice.date });
+      const counted = { memberId: member.id, groupId: group.id, date: choice.date, words: request.words ?? 0, minutes: request.minutes ?? 0 };
+      await countLogAdded(trx, group, counted, dayTotals.entries === 1);
       return {
         duplicate: false,
         member,
@@ -128,6 +133,7 @@ export class LogService {
   async logSprintWords(trx: Db, group: Group, member: Member, entry: { words: number; minutes: number; endedAt: number; note: string; eventKey: string }): Promise<number[]> {
     const calendar = memberCalendar(member, group.timezone);
     const date = localDateOf(entry.endedAt, calendar);
+    await lockTotals(trx, { memberId: member.id, groupId: group.id });
     const id = await insertLog(trx, {
       member_id: member.id,
       group_id: group.id,
@@ -145,6 +151,8 @@ export class LogService {
     });
     if (id === undefined) return [];
     const { milestones } = await this.streaks.recordDay(trx, group, member, { date, ...calendar });
+    const dayTotals = await sumLogs(trx, member.id, { from: date, to: date });
+    await countLogAdded(trx, group, { memberId: member.id, groupId: group.id, date, words: entry.words, minutes: entry.minutes }, dayTotals.entries === 1);
     return milestones;
   }
 
@@ -158,9 +166,10 @@ export class LogService {
     return this.deps.db.transaction().execute(async (trx): Promise<UndoOutcome> => {
       if (!(await claimEvent(trx, eventKey, this.deps.clock.now()))) return { duplicate: true };
       const member = await this.members.find(group, actor, trx);
+      if (member) await lockTotals(trx, { memberId: member.id, groupId: group.id });
       const latest = member && (await findLatestLog(trx, member.id));
       if (!member || !latest) throw new UserError('not_found', 'There is nothing to undo: you have no logs in this group.');
-      await deleteLog(trx, latest.id);
+      await this.uncount(trx, group, await deleteLog(trx, latest.id));
       const state = await this.streaks.recompute(trx, member);
       const calendar = memberCalendar(member, group.timezone);
       const today = localDateOf(this.deps.clock.now(), calendar);
@@ -187,14 +196,17 @@ export class LogService {
     if (!existing) return this.logFromMessage(group, actor, message);
     const reading = readChatLog(message.text, group.logPattern);
     if (reading.kind !== 'log') {
-      await this.removeMessageLog(existing);
+      await this.removeMessageLog(group, existing);
       return { kind: 'removed' };
     }
-    await updateLogEntry(this.deps.db, existing.id, {
-      words: reading.words ?? 0,
-      minutes: reading.minutes ?? 0,
-      url: reading.url ?? null,
-      note: reading.note ?? null,
+    const fields = { words: reading.words ?? 0, minutes: reading.minutes ?? 0, url: reading.url ?? null, note: reading.note ?? null };
+    await this.deps.db.transaction().execute(async (trx) => {
+      await lockTotals(trx, { memberId: existing.member_id, groupId: group.id });
+      // Read again under the lock: the totals change by the difference from what the log holds now.
+      const current = await findLogByMessage(trx, group.id, message.messageId);
+      if (!current) return;
+      await updateLogEntry(trx, current.id, fields);
+      await countLogEdited(trx, group, countedLog(current), fields);
     });
     return { kind: 'updated' };
   }
@@ -203,15 +215,23 @@ export class LogService {
   async deleteFromMessage(group: Group, messageId: string): Promise<boolean> {
     const existing = await findLogByMessage(this.deps.db, group.id, messageId);
     if (!existing) return false;
-    await this.removeMessageLog(existing);
+    await this.removeMessageLog(group, existing);
     return true;
   }
 
-  private async removeMessageLog(log: LogRow): Promise<void> {
+  private async removeMessageLog(group: Group, log: LogRow): Promise<void> {
     await this.deps.db.transaction().execute(async (trx) => {
-      await deleteLog(trx, log.id);
+      await lockTotals(trx, { memberId: log.member_id, groupId: log.group_id });
+      await this.uncount(trx, group, await deleteLog(trx, log.id));
       await this.streaks.recompute(trx, { id: log.member_id, groupId: log.group_id });
     });
+  }
+
+  /** Takes a deleted log out of its member's totals (nothing if another change deleted it first). */
+  private async uncount(trx: Db, group: Group, deleted: LogRow | undefined): Promise<void> {
+    if (!deleted) return;
+    const left = await sumLogs(trx, deleted.member_id, { from: deleted.local_date, to: deleted.local_date });
+    await countLogRemoved(trx, group, countedLog(deleted), left.entries === 0);
   }
 
   private async announceMilestones(group: Group, member: Member, milestones: number[]): Promise<void> {
@@ -223,6 +243,10 @@ export class LogService {
         .catch((error: unknown) => this.deps.logger.warn({ err: error, group: group.id }, 'milestone announcement not posted'));
     }
   }
+}
+
+function countedLog(row: LogRow): CountedLog {
+  return { memberId: row.member_id, groupId: row.group_id, date: row.local_date, words: row.words, minutes: row.minutes };
 }
 
 function milestoneCheer(days: number): string {

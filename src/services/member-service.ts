@@ -48,7 +48,7 @@ export class MemberService {
     const key = cacheKey(group.id, actor.userId);
     const cached = this.cache.get(key);
     if (cached) return cached.value;
-    const member = await findMemberByUserId(db, group.id, actor.userId);
+    const member = await findMemberByUserId(db, group, actor.userId);
     if (member) this.cache.set(key, member);
     return member;
   }
@@ -75,7 +75,7 @@ export class MemberService {
     const newPerson = (await findPersonId(db, actor)) === undefined;
     const personId = await upsertPerson(db, actor, this.deps.clock.now());
     await insertMember(db, group.id, personId, this.deps.clock.now());
-    const member = await findMemberByUserId(db, group.id, actor.userId);
+    const member = await findMemberByUserId(db, group, actor.userId);
     if (!member) throw new Error(`membership of ${actor.userId} in group ${group.id} vanished while joining`);
     return { member, joined: true, newPerson };
   }
@@ -104,7 +104,7 @@ export class MemberService {
       else unknown.set(actor.userId, actor);
     }
     const lookUp = async (ids: string[], remember: boolean) => {
-      for (const member of await findMembersByUserIds(db, group.id, ids)) {
+      for (const member of await findMembersByUserIds(db, group, ids)) {
         found.set(member.userId, member);
         unknown.delete(member.userId);
         if (remember) this.cache.set(cacheKey(group.id, member.userId), member);
@@ -133,7 +133,7 @@ export class MemberService {
   /** A member of this group from a mention or a name typed on the console. */
   async resolve(group: Group, reference: string): Promise<Member> {
     const ref = parseMemberReference(reference);
-    const member = await findMemberByUserId(this.deps.db, group.id, 'userId' in ref ? ref.userId : ref.name);
+    const member = await findMemberByUserId(this.deps.db, group, 'userId' in ref ? ref.userId : ref.name);
     if (member) return member;
     if ('userId' in ref) throw new UserError('not_found', "That person isn't a member of this group.");
     return this.byName(group, ref.name);
@@ -200,7 +200,7 @@ export class MemberService {
       const { member } = await this.ensure(group, actor, trx);
       await updatePersonCalendar(trx, member.personId, calendar);
       for (const membership of await listMemberships(trx, member.personId)) await this.streaks.recompute(trx, membership);
-      return (await findMemberByUserId(trx, group.id, actor.userId))!;
+      return (await findMemberByUserId(trx, group, actor.userId))!;
     });
     this.forgetCached(actor.userId);
     return updated;

@@ -6,6 +6,7 @@ import {
   claimEditSlot,
   countReads,
   deletePublication,
+  deleteReadsOf,
   findPublication,
   findPublicationByCanonicalUrl,
   firstHourReaderNames,
@@ -35,6 +36,7 @@ import { jobPost } from './job-post';
 import type { GroupService } from './group-service';
 import type { Joining, MemberService } from './member-service';
 import { announcementReply, wrapUpReply } from './publication-messages';
+import { countReadsGiven, countReadsWithdrawn } from './running-totals';
 import type { ServiceDeps } from './service-deps';
 
 const READ_BALANCE_DAYS = 30;
@@ -140,6 +142,7 @@ export class PublicationService {
     } catch (error) {
       // Not announced means not published: take it back (and the author's first join with it) so it can be announced again once the channel works.
       await db.transaction().execute(async (trx) => {
+        await countReadsWithdrawn(trx, await deleteReadsOf(trx, [id]), new Map([[group.id, group]]));
         await deletePublication(trx, id);
         await deleteJob(trx, closeJobOf(id));
         await this.members.undoJoin(joining, trx);
@@ -212,7 +215,9 @@ export class PublicationService {
     const { members, counted } = await db.transaction().execute(async (trx) => {
       const members = await this.members.ensureMany(group, clicks.filter(inGroup).map((c) => c.actor), trx);
       const readers = [...members.values()].filter((m) => m.id !== publication.memberId).map((m) => m.id);
-      return { members, counted: await insertReads(trx, publication.id, readers, now, firstHour) };
+      const counted = await insertReads(trx, publication.id, readers, now, firstHour);
+      if (firstHour) await countReadsGiven(trx, group, counted, now);
+      return { members, counted };
     });
     if (counted.size > 0) void this.refreshAnnouncement(publication.id);
     const answered = new Set<number>();

@@ -4,7 +4,7 @@ import type { Db } from '../db/database';
 import type { Logger } from '../logger';
 import type { FetchPolicy } from '../net/safe-fetch';
 import type { RateLimitSettings } from './rate-limits';
-import type { SvgToPng } from '../render/png';
+import type { PictureSettings, SvgToPng } from '../render/picture-pool';
 
 /** Tunable behaviour of the services, with defaults in `DEFAULT_SERVICE_SETTINGS`. */
 export interface ServiceSettings {
@@ -18,7 +18,9 @@ export interface ServiceSettings {
   lookupCacheMs: number;
   /** How fast each member and each group may ask for pictures and fetches. */
   rateLimits: RateLimitSettings;
-  /** How pictures are rendered (resvg with the shipped fonts). */
+  /** How many threads draw pictures, how many may wait, and for how long. */
+  pictures: PictureSettings;
+  /** How pictures are drawn: by default the app's picture threads (resvg with the shipped fonts). */
   svgToPng: SvgToPng;
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database';
 import { listLoggedDays, sumLogs, wordsByDate } from '../db/log.repository';
-import { calendarStart, renderStreakCalendar, streakCalendarAlt } from '../render/streak-calendar';
+import { calendarStart, streakCalendarAlt, streakCalendarSvg } from '../render/streak-calendar';
 import { recordMilestone } from '../db/milestone.repository';
 import { findStreak, saveStreak } from '../db/streak.repository';
 import { listVacations } from '../db/vacation.repository';
@@ -123,7 +123,7 @@ export class StreakService {
       current: shown.current,
       longest: shown.longest,
     };
-    return drawPicture(this.deps.logger, { groupId: group.id, picture: 'streak calendar' }, streakCalendarAlt(data), () => renderStreakCalendar(data, this.deps.settings.svgToPng));
+    return drawPicture(this.deps.logger, { groupId: group.id, picture: 'streak calendar' }, streakCalendarAlt(data), () => this.deps.settings.svgToPng(streakCalendarSvg(data)));
   }
 
   async summary(group: Group, member: Member): Promise<StreakSummary> {

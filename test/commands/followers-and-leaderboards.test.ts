@@ -155,6 +155,30 @@ describe('/leaderboard', () => {
     expect((await board('/leaderboard words'))[1]).toBe('1. Bo: 1,300 words');
   });
 
+  it("GIVEN the same writer in two groups THEN each group's year and all-time boards count only its own logs", async () => {
+    await h.send({ ...admin, channel: 'poetry' }, '/setup Europe/London');
+    h.clock.set('2025-12-30T12:00:00Z');
+    await h.send('Bo', '/log 700');
+    h.clock.set('2026-03-10T12:00:00Z');
+    await h.send('Bo', '/log 300');
+    await h.send({ name: 'Bo', channel: 'poetry' }, '/log 5000');
+    await h.send({ name: 'Cy', channel: 'poetry' }, '/log 50');
+    expect(await board('/leaderboard words year')).toEqual(['🏆 Words: this year, Thu 1 Jan – Thu 31 Dec', '1. Bo: 300 words']);
+    expect(await board('/leaderboard words all')).toEqual(['🏆 Words: all time', '1. Bo: 1,000 words']);
+    const poetry = (await h.text({ ...admin, channel: 'poetry' }, '/leaderboard words all')).split('\n');
+    expect(poetry).toEqual(['🏆 Words: all time', '1. Bo: 5,000 words', '2. Cy: 50 words']);
+  });
+
+  it('ranks all-time followers by the latest totals, hidden members left out', async () => {
+    await h.send('Bo', '/followers 90');
+    await h.send('Cy', '/followers 400');
+    await h.send('Di', '/followers 900');
+    await h.send('Di', '/privacy leaderboard off');
+    h.clock.advance(DAY);
+    await h.send('Bo', '/followers 500');
+    expect(await board('/leaderboard followers all')).toEqual(['🏆 Followers: all time', '1. Bo: 500', '2. Cy: 400']);
+  });
+
   it('shows the first ten places of a longer board, ties sharing a rank in join order, hidden members left out', async () => {
     // Eleven writers for ten places, tied at the last one: the first to join keeps it.
     const words = [200, 200, 300, 300, 300, 400, 500, 600, 700, 800, 900];

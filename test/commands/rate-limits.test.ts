@@ -76,6 +76,13 @@ describe('rate limits on expensive work', () => {
     expect(hasPicture(await h.send('Writer30', '/streak'))).toBe(true);
   });
 
+  it("GIVEN a whole group's burst of pictures at the same moment THEN the picture queue holds it all, and another group asking then gets its picture too", async () => {
+    const writers = Array.from({ length: 30 }, (_, i) => `Writer${i}`);
+    for (const who of [...writers, cy]) await h.send(who, '/log 100');
+    const replies = await Promise.all([...writers, cy].map((who) => h.send(who, '/streak')));
+    expect(replies.map(hasPicture)).toEqual(replies.map(() => true));
+  });
+
   it('GIVEN /publish without a title too often THEN the page is not fetched and the member is told when to try again', async () => {
     for (let n = 1; n <= 3; n++) expect(await h.text('Bo', `/publish ${web.url(`/story-${n}`)}`)).toMatch(/^📣 Announced/);
     expect(await h.text('Bo', `/publish ${web.url('/story-4')}`)).toBe(FETCH_REFUSAL);

@@ -82,6 +82,8 @@ describe('sprints', () => {
     const streak = await h.text('Bo', '/streak');
     expect(streak).toMatch(/Current streak: 1 day/);
     expect(streak).toContain('Latest sprint: 300 words in 20 minutes, logged for Tue 10 Mar.');
+    // The words board counts sprint words like any other log.
+    expect(await h.text('Bo', '/leaderboard words')).toMatch(/\n1\. Di: 450 words\n2\. Bo: 300 words\n2\. Cy: 300 words/);
 
     // One result post, however many more rounds run; and the channel is free for the next sprint.
     await at(T0 + 30 * MINUTE);

@@ -223,7 +223,11 @@ describe('the Discord adapter on its own, with a scripted handler', () => {
       deferAfterMs: 50,
       logger: pino({ level: 'error' }, { write: (line: string) => logged.push(JSON.parse(line)) }),
     });
-    await adapter.start((invocation) => handler(invocation));
+    // A handler acknowledges once it has what it needs (the bot's inbox stores the invocation first), then answers by returning.
+    await adapter.start(async (invocation, delivery) => {
+      await delivery?.acknowledge();
+      return handler(invocation);
+    });
   });
   afterEach(() => {
     logged.length = 0;

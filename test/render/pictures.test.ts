@@ -2,16 +2,25 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
-import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/domain/local-date';
-import { CHART_LAYOUT, chartAxes, chartGeometry, type ChartLabel, chartLabels, type FollowerChartData, followerChartSvg, renderFollowerChart } from '../../src/render/follower-chart';
-import { CARD_LAYOUT, cardHeight, leaderboardCardSvg, renderLeaderboardCard } from '../../src/render/leaderboard-card';
-import { CALENDAR_LAYOUT, type CalendarData, calendarStart, cellCentre, renderStreakCalendar } from '../../src/render/streak-calendar';
+import { CHART_LAYOUT, chartAxes, chartGeometry, type ChartLabel, chartLabels, type FollowerChartData, followerChartAlt, followerChartSvg } from '../../src/render/follower-chart';
+import { CARD_LAYOUT, cardHeight, leaderboardCardAlt, type LeaderboardCardData, leaderboardCardSvg } from '../../src/render/leaderboard-card';
+import { PicturePool } from '../../src/render/picture-pool';
+import { CALENDAR_LAYOUT, type CalendarData, calendarStart, cellCentre, streakCalendarAlt, streakCalendarSvg } from '../../src/render/streak-calendar';
 import { PIXEL_RATIO } from '../../src/render/png';
 import { drawable, escapeXml, fit, THEME } from '../../src/render/svg';
 import { PROJECT_ROOT } from '../support/processes';
 
 const GOLDEN_DIR = join(PROJECT_ROOT, 'test/fixtures/golden');
+
+// Every picture here is drawn as the bot draws it: by a picture worker thread.
+const pool = new PicturePool({ threads: 1, queue: 1000, deadlineMs: 60_000 }, pino({ level: 'silent' }));
+afterAll(() => pool.close());
+const renderStreakCalendar = async (data: CalendarData) => ({ png: await pool.draw(streakCalendarSvg(data)), alt: streakCalendarAlt(data) });
+const renderFollowerChart = async (data: FollowerChartData) => ({ png: await pool.draw(followerChartSvg(data)), alt: followerChartAlt(data) });
+const renderLeaderboardCard = async (data: LeaderboardCardData) => ({ png: await pool.draw(leaderboardCardSvg(data)), alt: leaderboardCardAlt(data) });
 
 function decode(png: Uint8Array): PNG {
   return PNG.sync.read(Buffer.from(png));
@@ -59,8 +68,11 @@ function yearOfWriting(): CalendarData {
 
 describe('the streak calendar', () => {
   const data = yearOfWriting();
-  const { png, alt } = renderStreakCalendar(data);
-  const image = decode(png);
+  let png: Uint8Array, alt: string, image: PNG;
+  beforeAll(async () => {
+    ({ png, alt } = await renderStreakCalendar(data));
+    image = decode(png);
+  });
 
   it('is a small PNG of twice the laid-out size', () => {
     expect([image.width, image.height]).toEqual([CALENDAR_LAYOUT.width * 2, CALENDAR_LAYOUT.height * 2]);
@@ -113,8 +125,11 @@ describe('the follower growth chart', () => {
     ],
     total: [500, 500, 800, 810, 820, 1230, 1240, 1250, 1260, 1270, 1280, 1290],
   };
-  const { png, alt } = renderFollowerChart(data);
-  const image = decode(png);
+  let png: Uint8Array, alt: string, image: PNG;
+  beforeAll(async () => {
+    ({ png, alt } = await renderFollowerChart(data));
+    image = decode(png);
+  });
   const g = chartGeometry(data);
 
   /** The y of the series' line in a column: the pixel of its colour nearest where the value says. */
@@ -143,8 +158,8 @@ describe('the follower growth chart', () => {
 });
 
 describe('the leaderboard card', () => {
-  it('shows the leaders of each board and keeps its layout', () => {
-    const { png, alt } = renderLeaderboardCard({
+  it('shows the leaders of each board and keeps its layout', async () => {
+    const { png, alt } = await renderLeaderboardCard({
       title: 'Week of 16 Nov: leaders',
       columns: [
         { heading: 'Streaks', rows: [{ rank: 1, name: 'Bo', value: '45 days' }, { rank: 2, name: 'Cy', value: '12 days' }, { rank: 2, name: 'Di', value: '12 days' }] },
@@ -169,14 +184,14 @@ describe('text XML forbids', () => {
     expect(escapeXml('<b>"Tom" & \u{1f58b}\t\n</b>')).toBe('&lt;b&gt;&quot;Tom&quot; &amp; \u{1f58b}\t\n&lt;/b&gt;');
   });
 
-  it('draws each picture with such a name as it draws the clean name', () => {
-    const card = (name: string) =>
-      renderLeaderboardCard({ title: `Leaders ${name}`, columns: [{ heading: 'Words', rows: [{ rank: 1, name, value: '8,200' }] }] }).png;
-    const calendar = (name: string) => renderStreakCalendar({ ...yearOfWriting(), name }).png;
-    const chart = (name: string) => renderFollowerChart({ title: 'Followers', weeks: ['1 Nov', '8 Nov'], members: [{ name, values: [10, 20] }], total: [10, 20] }).png;
+  it('draws each picture with such a name as it draws the clean name', async () => {
+    const card = async (name: string) =>
+      (await renderLeaderboardCard({ title: `Leaders ${name}`, columns: [{ heading: 'Words', rows: [{ rank: 1, name, value: '8,200' }] }] })).png;
+    const calendar = async (name: string) => (await renderStreakCalendar({ ...yearOfWriting(), name })).png;
+    const chart = async (name: string) => (await renderFollowerChart({ title: 'Followers', weeks: ['1 Nov', '8 Nov'], members: [{ name, values: [10, 20] }], total: [10, 20] })).png;
     for (const draw of [card, calendar, chart]) {
-      const picture = decode(draw(dirty));
-      expect(picture.data.equals(decode(draw('Bo the Bard')).data)).toBe(true);
+      const picture = decode(await draw(dirty));
+      expect(picture.data.equals(decode(await draw('Bo the Bard')).data)).toBe(true);
     }
   });
 
@@ -202,8 +217,8 @@ function inkIn(image: PNG, box: { left: number; top: number; right: number; bott
 
 describe('names in every script', () => {
   // Only where the name itself is drawn (about 8 px a character at most): the words after it move with its width.
-  const nameInk = (name: string, drawnAs = name) =>
-    inkIn(decode(renderStreakCalendar({ ...yearOfWriting(), name }).png), { left: 16, top: 10, right: 16 + 8 * Array.from(drawable(drawnAs)).length, bottom: 34 });
+  const nameInk = async (name: string, drawnAs = name) =>
+    inkIn(decode((await renderStreakCalendar({ ...yearOfWriting(), name })).png), { left: 16, top: 10, right: 16 + 8 * Array.from(drawable(drawnAs)).length, bottom: 34 });
   // Hangul is in none of the shipped faces: a syllable per character draws the name as missing-glyph boxes.
   const boxesFor = (name: string) => nameInk(Array.from(drawable(name), (c) => (/\s/.test(c) ? c : '한')).join(''), name);
   const titleInk = nameInk;
@@ -219,23 +234,23 @@ describe('names in every script', () => {
     ['emoji', '🦄🎉'],
   ];
 
-  it.each(scripts)('draws a %s name in ink, not as missing-glyph boxes', (_, name) => {
-    const ink = titleInk(name);
+  it.each(scripts)('draws a %s name in ink, not as missing-glyph boxes', async (_, name) => {
+    const ink = await titleInk(name);
     expect(ink.filter(Boolean).length).toBeGreaterThan(100);
-    const boxes = boxesFor(name);
+    const boxes = await boxesFor(name);
     const differing = ink.filter((dark, i) => dark !== boxes[i]).length;
     expect(differing).toBeGreaterThan(100);
   });
 
-  it('draws each script differently (no two render the same shapes)', () => {
-    const inks = scripts.map(([, name]) => titleInk(name).map((d) => (d ? '1' : '0')).join(''));
+  it('draws each script differently (no two render the same shapes)', async () => {
+    const inks = await Promise.all(scripts.map(async ([, name]) => (await titleInk(name)).map((d) => (d ? '1' : '0')).join('')));
     expect(new Set(inks).size).toBe(scripts.length);
   });
 
-  it('draws an emoji sequence as its parts rather than boxes', () => {
-    const sequence = titleInk('👩‍💻👍🏽');
-    expect(sequence).toEqual(titleInk('👩💻👍'));
-    const boxes = boxesFor('👩💻👍');
+  it('draws an emoji sequence as its parts rather than boxes', async () => {
+    const sequence = await titleInk('👩‍💻👍🏽');
+    expect(sequence).toEqual(await titleInk('👩💻👍'));
+    const boxes = await boxesFor('👩💻👍');
     expect(sequence.filter((dark, i) => dark !== boxes[i]).length).toBeGreaterThan(150);
   });
 });
@@ -265,7 +280,7 @@ describe('the follower chart with realistic data', () => {
     for (const tick of ticks) expect(svg).toContain(`>${tick.text}</text>`);
   });
 
-  it('starts each line at its first report and the total at the first count: no segment from 0', () => {
+  it('starts each line at its first report and the total at the first count: no segment from 0', async () => {
     const data: FollowerChartData = {
       title: 'Followers',
       weeks: WEEKS,
@@ -275,7 +290,7 @@ describe('the follower chart with realistic data', () => {
       ],
       total: [0, 0, 0, 500, 510, 520, 830, 850, 870, 890, 910, 930],
     };
-    const image = decode(renderFollowerChart(data).png);
+    const image = decode((await renderFollowerChart(data)).png);
     const g = chartGeometry(data);
     const { top, bottom, totalTop, totalHeight } = CHART_LAYOUT;
     for (let x = CHART_LAYOUT.left + 3; x < g.x(3) - 3; x += 2) {
@@ -289,7 +304,7 @@ describe('the follower chart with realistic data', () => {
     expect(rowsOf(image, THEME.total, g.x(4), totalTop, totalTop + totalHeight).length).toBeGreaterThan(0);
   });
 
-  it('keeps members of about 100 apart when one has 100k (log scale)', () => {
+  it('keeps members of about 100 apart when one has 100k (log scale)', async () => {
     const small = [100, 130, 170];
     const data: FollowerChartData = {
       title: 'Followers',
@@ -297,7 +312,7 @@ describe('the follower chart with realistic data', () => {
       members: [{ name: 'Star', values: WEEKS.map(() => 100_000) }, ...small.map((n, k) => ({ name: `M${k}`, values: WEEKS.map(() => n) }))],
       total: WEEKS.map(() => 100_400),
     };
-    const image = decode(renderFollowerChart(data).png);
+    const image = decode((await renderFollowerChart(data)).png);
     const g = chartGeometry(data);
     expect(g.memberScale.kind).toBe('log');
     const x = g.x(5);
@@ -335,14 +350,14 @@ describe('the follower chart with realistic data', () => {
     }
   });
 
-  it('is twice its layout size and under 500 KB with five members in five scripts', () => {
+  it('is twice its layout size and under 500 KB with five members in five scripts', async () => {
     const data: FollowerChartData = {
       title: 'Followers, 12 weeks to 23 Nov',
       weeks: WEEKS,
       members: NAMES.map((name, k) => ({ name, values: WEEKS.map((_, i) => (i < k ? null : 200 * (k + 1) + i * 13)) })),
       total: WEEKS.map((_, i) => 3000 + i * 60),
     };
-    const { png } = renderFollowerChart(data);
+    const { png } = await renderFollowerChart(data);
     const image = decode(png);
     expect([image.width, image.height]).toEqual([CHART_LAYOUT.width * 2, CHART_LAYOUT.height * 2]);
     expect(png.length).toBeLessThan(500 * 1024);
@@ -352,17 +367,17 @@ describe('the follower chart with realistic data', () => {
 describe('the leaders card with realistic data', () => {
   const column = (heading: string, count: number) => ({ heading, rows: NAMES.slice(0, count).map((name, r) => ({ rank: r + 1, name, value: `${40 - r} days` })) });
 
-  it('is twice its layout size and under 500 KB with full columns in five scripts', () => {
+  it('is twice its layout size and under 500 KB with full columns in five scripts', async () => {
     const data = { title: 'Week of 16 Nov: leaders', columns: [column('Streaks', 5), column('Words', 5), column('Follower growth', 5)] };
-    const { png } = renderLeaderboardCard(data);
+    const { png } = await renderLeaderboardCard(data);
     const image = decode(png);
     expect([image.width, image.height]).toEqual([(32 + 3 * CARD_LAYOUT.columnWidth) * 2, cardHeight(data) * 2]);
     expect(png.length).toBeLessThan(500 * 1024);
   });
 
-  it('leaves no empty bottom third: with two rows the card ends below them', () => {
+  it('leaves no empty bottom third: with two rows the card ends below them', async () => {
     const data = { title: 'Week of 16 Nov: leaders', columns: [column('Streaks', 2), column('Words', 1)] };
-    const image = decode(renderLeaderboardCard(data).png);
+    const image = decode((await renderLeaderboardCard(data)).png);
     const height = image.height / PIXEL_RATIO;
     const width = image.width / PIXEL_RATIO;
     const lowestInk = [...Array(Math.floor(height)).keys()].reverse().find((y) => inkIn(image, { left: 12, top: y, right: width - 12, bottom: y + 1 }).some(Boolean))!;
@@ -380,7 +395,7 @@ describe('the leaders card with realistic data', () => {
   });
 
   it('shows a row without a rank (a newcomer) with its figure', () => {
-    const { alt } = renderLeaderboardCard({ title: 'Leaders', columns: [{ heading: 'Follower growth', rows: [{ rank: null, name: 'Nia', value: 'new 1,200' }] }] });
+    const alt = leaderboardCardAlt({ title: 'Leaders', columns: [{ heading: 'Follower growth', rows: [{ rank: null, name: 'Nia', value: 'new 1,200' }] }] });
     expect(alt).toBe('Leaders. Follower growth: Nia new 1,200.');
   });
 });

@@ -2,14 +2,20 @@ import { type Kysely, sql } from 'kysely';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index';
-import { openDatabase } from '../../src/db/database';
+import { type DatabaseHandle, openDatabase } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrate';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
 import { runTypeScript } from '../support/processes';
 
-async function tableNames(db: Kysely<any>): Promise<string[]> {
+/** The tables of this database, or on Postgres of the connection's own schema (other schemas share the server). */
+async function tableNames({ db, dialect }: DatabaseHandle): Promise<string[]> {
   const tables = await db.introspection.getTables();
-  return tables.map((t) => t.name).filter((name) => !name.startsWith('kysely_')).sort();
+  const own = dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  return tables
+    .filter((t) => own === undefined || t.schema === own)
+    .map((t) => t.name)
+    .filter((name) => !name.startsWith('kysely_'))
+    .sort();
 }
 
 for (const dialect of DIALECTS) {
@@ -30,9 +36,9 @@ for (const dialect of DIALECTS) {
         },
       };
       await expect(migrateToLatest(handle, broken)).rejects.toThrow(/Database migration 29990101000000_broken failed; nothing was changed/);
-      expect(await tableNames(handle.db)).toEqual([]);
+      expect(await tableNames(handle)).toEqual([]);
       expect(await migrateToLatest(handle)).toEqual(Object.keys(migrations));
-      expect(await tableNames(handle.db)).toContain('logs');
+      expect(await tableNames(handle)).toContain('logs');
       await handle.close();
     });
 
@@ -49,11 +55,33 @@ for (const dialect of DIALECTS) {
       const handle = openDatabase(testDb.config);
       await migrateToLatest(handle);
       for (const name of Object.keys(migrations).reverse()) await migrations[name]!.down!(handle.db);
-      expect(await tableNames(handle.db)).toEqual([]);
+      expect(await tableNames(handle)).toEqual([]);
       await handle.close();
     });
   });
 }
+
+describe.runIf(DIALECTS.includes('postgres'))('migrations in one schema of a shared Postgres database', () => {
+  const made: TestDatabase[] = [];
+  afterEach(async () => {
+    for (const db of made.splice(0)) await db.drop();
+  });
+
+  it("GIVEN another schema already migrated THEN a new schema still gets its own bookkeeping and every table", async () => {
+    const first = await createTestDatabase('postgres');
+    const second = await createTestDatabase('postgres');
+    made.push(first, second);
+    const one = openDatabase(first.config);
+    await migrateToLatest(one);
+    await one.close();
+    const two = openDatabase(second.config);
+    expect(await migrateToLatest(two)).toEqual(Object.keys(migrations));
+    expect(await tableNames(two)).toContain('logs');
+    const { rows } = await sql<{ schema: string }>`select table_schema as schema from information_schema.tables where table_name = 'kysely_migration' and table_schema = current_schema()`.execute(two.db);
+    expect(rows).toHaveLength(1);
+    await two.close();
+  });
+});
 
 describe('an unreachable database', () => {
   it('GIVEN no server at the address THEN says where it looked and why, without the password', async () => {

@@ -44,12 +44,14 @@ for (const dialect of DIALECTS) {
       groupId = await upsertGroup(handle.db, { platform: 'discord', workspaceId: actor.workspaceId, channelId: '42', announceChannelId: '42', timezone: 'UTC', createdBy: actor.userId }, NOW);
       const personId = await upsertPerson(handle.db, actor, NOW);
       await insertMember(handle.db, groupId, personId, NOW);
-      memberId = (await findMemberByUserId(handle.db, groupId, actor.userId))!.id;
+      memberId = (await findMemberByUserId(handle.db, groupKey(), actor.userId))!.id;
     });
     afterAll(async () => {
       await handle.close();
       await testDb.drop();
     });
+
+    const groupKey = () => ({ id: groupId, platform: actor.platform, workspaceId: actor.workspaceId });
 
     const log = (overrides: Partial<LogValues>): LogValues => ({
       member_id: memberId,
@@ -73,7 +75,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('keeps platform ids as exact text (snowflakes lose precision as numbers)', async () => {
-      const member = await findMemberByUserId(handle.db, groupId, '1234567890123456789');
+      const member = await findMemberByUserId(handle.db, groupKey(), '1234567890123456789');
       expect(member).toMatchObject({ userId: '1234567890123456789', displayName: 'Bo', timezone: null, rolloverHour: 0 });
       expect(await findMembersByName(handle.db, groupId, 'BO')).toHaveLength(1);
     });
@@ -140,14 +142,14 @@ for (const dialect of DIALECTS) {
       const newcomer: Actor = { ...actor, userId: '2234567890123456789', displayName: 'Nell' };
       const personId = await upsertPerson(handle.db, newcomer, NOW);
       await insertMember(handle.db, groupId, personId, NOW);
-      const member = (await findMemberByUserId(handle.db, groupId, newcomer.userId))!;
+      const member = (await findMemberByUserId(handle.db, groupKey(), newcomer.userId))!;
       const logId = await insertLog(handle.db, log({ member_id: member.id, words: 10 }));
       await deleteBareMember(handle.db, member.id);
       await deleteBarePerson(handle.db, personId);
-      expect(await findMemberByUserId(handle.db, groupId, newcomer.userId)).toEqual(member);
+      expect(await findMemberByUserId(handle.db, groupKey(), newcomer.userId)).toEqual(member);
       await deleteLog(handle.db, logId!);
       await deleteBareMember(handle.db, member.id);
-      expect(await findMemberByUserId(handle.db, groupId, newcomer.userId)).toBeUndefined();
+      expect(await findMemberByUserId(handle.db, groupKey(), newcomer.userId)).toBeUndefined();
       await updatePersonCalendar(handle.db, personId, { timezone: 'Asia/Kolkata' });
       await deleteBarePerson(handle.db, personId);
       expect(await findPersonId(handle.db, newcomer)).toBe(personId);

@@ -16,3 +16,15 @@ describe('configuration', () => {
     );
   });
 });
+
+describe('PICTURE_THREADS', () => {
+  it('GIVEN nothing THEN one picture thread; GIVEN a number THEN that many', () => {
+    expect(loadConfig({}).services.pictures?.threads).toBe(1);
+    expect(loadConfig({ PICTURE_THREADS: '3' }).services.pictures).toMatchObject({ threads: 3, queue: 64 });
+  });
+
+  it('GIVEN a count out of range or not a number THEN names the variable and what it accepts', () => {
+    expect(() => loadConfig({ PICTURE_THREADS: '0' })).toThrow(new ConfigError('Configuration error: PICTURE_THREADS must be from 1 to 16 threads.'));
+    expect(() => loadConfig({ PICTURE_THREADS: 'two' })).toThrow(new ConfigError('Configuration error: PICTURE_THREADS must be a whole number of threads.'));
+  });
+});

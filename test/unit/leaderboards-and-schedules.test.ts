@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { followerGain, rank, totalsAsOf } from '../../src/domain/leaderboard';
-import { monthOf, periodOf, startOfWeek, weekOf } from '../../src/domain/periods';
+import { monthOf, periodKeyOfSpan, periodKeysOf, periodOf, startOfWeek, weekOf } from '../../src/domain/periods';
 import { instantOfWallTime, latestOccurrence, nextOccurrences, occurrencesBetween, scheduleProblem } from '../../src/domain/schedule';
 
 const at = (iso: string) => Date.parse(iso);
@@ -78,6 +78,23 @@ describe('periods', () => {
     expect(weekOf('2026-03-08', 1)).toEqual({ from: '2026-03-02', to: '2026-03-08' });
     expect(monthOf('2028-02-10')).toEqual({ from: '2028-02-01', to: '2028-02-29' });
     expect(periodOf('all', '2026-03-11', 1)).toEqual({ from: '0000-01-01', to: '2026-03-11' });
+    expect(periodOf('year', '2026-03-11', 1)).toEqual({ from: '2026-01-01', to: '2026-12-31' });
+  });
+
+  it('GIVEN a date THEN it counts toward all time, its week by the group week start, its month and its year', () => {
+    expect(periodKeysOf('2026-03-01', 1)).toEqual(['all', 'week:2026-02-23', 'month:2026-03', 'year:2026']);
+    expect(periodKeysOf('2026-03-01', 7)).toEqual(['all', 'week:2026-03-01', 'month:2026-03', 'year:2026']);
+  });
+
+  it('GIVEN the span of a named period THEN its kept totals are found by key; any other span has none', () => {
+    for (const name of ['week', 'month', 'year', 'all'] as const) {
+      for (const weekStart of [1, 3, 7]) {
+        const span = periodOf(name, '2026-12-31', weekStart);
+        expect(periodKeysOf('2026-12-31', weekStart)).toContain(periodKeyOfSpan(span, weekStart));
+      }
+    }
+    expect(periodKeyOfSpan({ from: '2026-03-09', to: '2026-03-15' }, 7)).toBeUndefined();
+    expect(periodKeyOfSpan({ from: '2026-03-02', to: '2026-03-10' }, 1)).toBeUndefined();
   });
 });
 

@@ -4,6 +4,7 @@ import {
   DiscordAPIError,
   Events,
   GatewayIntentBits,
+  InteractionWebhook,
   type GuildMember,
   type Interaction,
   type Message,
@@ -17,7 +18,7 @@ import {
 } from 'discord.js';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import type { ChatAdapter, InvocationHandler, PostOnce, WorkspaceTarget } from '../../core/chat-adapter';
+import type { ChatAdapter, Delivery, InvocationHandler, PostOnce, ReplyAddress, WorkspaceTarget } from '../../core/chat-adapter';
 import type { CommandDefinition } from '../../router/command';
 import type { Actor, Conversation, Invocation } from '../../core/invocation';
 import { APOLOGY, type MessageRef, privateReply, type Reply } from '../../core/reply';
@@ -43,6 +44,9 @@ export interface DiscordAdapterOptions {
 }
 
 const EPHEMERAL = MessageFlags.Ephemeral;
+
+/** Discord takes answers through an interaction's token for 15 minutes; a little is left for the request itself. */
+const INTERACTION_TOKEN_WINDOW_MS = 14 * 60_000;
 
 /** Discord takes a nonce of at most 25 characters. */
 const NONCE_LENGTH = 25;
@@ -195,26 +199,47 @@ export class DiscordAdapter implements ChatAdapter {
     } else if (interaction.isButton()) {
       invocation = { ...base, kind: 'button', ...decodeCustomId(interaction.customId) };
     }
-    const pending = invocation ? this.handle!(invocation) : Promise.resolve(privateReply("I don't know what to do with that."));
-    await this.answer(interaction, pending);
+    if (!invocation) return this.complete(interaction, privateReply("I don't know what to do with that."));
+    // Discord's first response is the acknowledgement: it waits until the invocation is stored, then comes
+    // at once if the handler is quick, otherwise as a private deferral after deferAfterMs.
+    let deferral: Promise<unknown> | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let answered = false;
+    let acknowledged = false;
+    const delivery: Delivery = {
+      acknowledge: async () => {
+        acknowledged = true;
+        timer = setTimeout(() => {
+          deferral = interaction.deferReply({ flags: EPHEMERAL });
+        }, this.options.deferAfterMs ?? 2000);
+      },
+      answer: async (reply) => {
+        answered = true;
+        clearTimeout(timer);
+        await this.complete(interaction, reply ?? privateReply('Done.'), deferral);
+      },
+      replyTo: { applicationId: interaction.applicationId, token: interaction.token },
+    };
+    try {
+      // A handler that answers by returning a Reply (without the delivery) is answered for here; one that
+      // returns nothing has left the answer to another process.
+      const returned = await this.handle!(invocation, delivery);
+      if (!answered && returned) {
+        if (!acknowledged) await delivery.acknowledge();
+        await delivery.answer(returned);
+      }
+    } catch (error) {
+      this.options.logger.error({ err: error, interaction: interaction.id }, 'discord handler failed');
+      if (!answered) await delivery.answer(privateReply(APOLOGY));
+    }
   }
 
   /**
-   * Answers an interaction within Discord's 3 seconds: directly if the handler is quick, otherwise
-   * acknowledged privately first (defer) and completed when the handler is done. A public answer to
-   * a deferred interaction is posted as a follow-up and the private placeholder removed.
+   * Sends the answer: directly, or into the private deferral when there was one. A public answer to a
+   * deferred interaction is posted as a follow-up and the private placeholder removed. Rejects when
+   * Discord did not take it, so the inbox tries again later.
    */
-  private async answer(interaction: RepliableInteraction, pending: Promise<Reply | void>): Promise<void> {
-    let deferral: Promise<unknown> | undefined;
-    const timer = setTimeout(() => {
-      deferral = interaction.deferReply({ flags: EPHEMERAL });
-    }, this.options.deferAfterMs ?? 2000);
-    const reply =
-      (await pending.catch((error: unknown) => {
-        this.options.logger.error({ err: error, interaction: interaction.id }, 'discord handler failed');
-        return privateReply(APOLOGY);
-      })) ?? privateReply('Done.');
-    clearTimeout(timer);
+  private async complete(interaction: RepliableInteraction, reply: Reply, deferral?: Promise<unknown>): Promise<void> {
     const message = renderForDiscord(reply);
     const isPrivate = reply.visibility === 'private';
     try {
@@ -231,7 +256,24 @@ export class DiscordAdapter implements ChatAdapter {
       }
     } catch (error) {
       this.options.logger.error({ err: error, interaction: interaction.id }, 'discord reply lost');
+      throw error;
     }
+  }
+
+  /**
+   * Answers an interaction an earlier process received, while its token lasts (15 minutes): into the
+   * deferral it left loading. An interaction never acknowledged cannot be answered (Discord has already
+   * told the person it failed), and one already answered needs nothing more.
+   */
+  async answerLater(replyTo: ReplyAddress, ageMs: number, reply: Reply): Promise<boolean> {
+    const { applicationId, token } = replyTo;
+    if (!applicationId || !token || ageMs > INTERACTION_TOKEN_WINDOW_MS || !this.client.isReady()) return false;
+    const webhook = new InteractionWebhook(this.client, applicationId, token);
+    const original = await webhook.fetchMessage('@original').catch(hiddenAs(null));
+    if (!original) return false;
+    if (!original.flags.has(MessageFlags.Loading)) return true;
+    await webhook.editMessage('@original', renderForDiscord(reply));
+    return true;
   }
 
   private async onMessage(message: Message): Promise<void> {

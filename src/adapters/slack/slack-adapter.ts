@@ -3,7 +3,7 @@ import { WebAPIPlatformError, type WebClient, type WebClientOptions } from '@sla
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import type { ChatAdapter, InvocationHandler, PostOnce, WorkspaceTarget } from '../../core/chat-adapter';
+import type { ChatAdapter, Delivery, InvocationHandler, PostOnce, ReplyAddress, WorkspaceTarget } from '../../core/chat-adapter';
 import type { CommandDefinition } from '../../router/command';
 import type { Actor, Conversation, Invocation } from '../../core/invocation';
 import { type MessageRef, privateReply, type Reply } from '../../core/reply';
@@ -58,6 +58,12 @@ const keyedPost = z.object({ ts: z.string(), metadata: z.object({ event_type: z.
 const LOOK_BACK_PAGE_SIZE = 200;
 const LOOK_BACK_PAGES = 5;
 
+/** How long the lookup of who sent a command may take before its ack (Slack allows 3 seconds in all). */
+const ACTOR_LOOKUP_MS = 1500;
+
+/** Slack takes answers through a response_url for 30 minutes; a little is left for the request itself. */
+const RESPONSE_URL_WINDOW_MS = 29 * 60_000;
+
 /** Slack message events that are someone writing, editing or deleting a message (not joins, bots, etc.). */
 const HANDLED_SUBTYPES = new Set([undefined, 'message_changed', 'message_deleted', 'thread_broadcast', 'file_share']);
 
@@ -106,8 +112,7 @@ export class SlackAdapter implements ChatAdapter {
     // Every command, ours or one an outdated manifest still sends, goes to the router, which explains unknown ones.
     app.command(/^\/.+/, (args) => this.guard('command', this.onCommand(args)));
     app.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ ack, action, body, respond }) => {
-      await ack();
-      await this.guard('button', this.onButton(action, body, respond));
+      await this.guard('button', this.onButton(action, body, () => ack(), respond));
     });
     app.event('message', async ({ event, body, context }) => {
       await this.guard('message', this.onMessage(event as unknown as SlackMessageEvent, body.team_id ?? String(context.teamId), String(body.event_id)));
@@ -227,32 +232,91 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   private async onCommand({ command, ack, respond, client }: SlackCommandMiddlewareArgs & { client: WebClient }): Promise<void> {
-    await ack();
     const conversation = conversationOf(command.team_id, command.channel_id);
-    const reply = await this.handle!({
-      kind: 'command',
-      name: commandNameFromSlack(command.command, this.options.commands, this.options.commandPrefix),
-      args: { text: readSlackText(command.text) },
-      actor: await this.actor(client, command.team_id, command.user_id),
-      conversation,
-      idempotencyKey: `slack:command:${command.trigger_id}`,
-    });
-    await this.answer(client, respond, conversation, command.user_id, reply);
+    // The invocation is stored before the ack, so who is asking is looked up first, within a bound that keeps Slack's 3 seconds.
+    const actor = await this.actorBefore(client, command.team_id, command.user_id, command.user_name);
+    await this.handOver(
+      {
+        kind: 'command',
+        name: commandNameFromSlack(command.command, this.options.commands, this.options.commandPrefix),
+        args: { text: readSlackText(command.text) },
+        actor,
+        conversation,
+        idempotencyKey: `slack:command:${command.trigger_id}`,
+      },
+      { acknowledge: () => ack(), answer: (reply) => this.answer(client, respond, conversation, command.user_id, reply), replyTo: { responseUrl: command.response_url } },
+    );
   }
 
-  private async onButton(action: ButtonAction, body: BlockAction, respond: RespondFn): Promise<void> {
-    if (action.url) return; // a link button: Slack opened the link, nothing to do
+  private async onButton(action: ButtonAction, body: BlockAction, ack: () => Promise<void>, respond: RespondFn): Promise<void> {
+    if (action.url) return ack(); // a link button: Slack opened the link, nothing to do
     const teamId = body.team?.id ?? body.user.team_id ?? '';
     const conversation = conversationOf(teamId, body.channel?.id ?? body.user.id);
-    const reply = await this.handle!({
-      kind: 'button',
-      action: actionFromId(action.action_id),
-      payload: action.value ?? '',
-      actor: await this.actor(this.app.client, teamId, body.user.id),
-      conversation,
-      idempotencyKey: `slack:action:${body.trigger_id}:${action.action_ts}`,
+    const actor = await this.actorBefore(this.app.client, teamId, body.user.id, body.user.name);
+    await this.handOver(
+      {
+        kind: 'button',
+        action: actionFromId(action.action_id),
+        payload: action.value ?? '',
+        actor,
+        conversation,
+        idempotencyKey: `slack:action:${body.trigger_id}:${action.action_ts}`,
+      },
+      {
+        acknowledge: () => ack(),
+        answer: (reply) => this.answer(this.app.client, respond, conversation, body.user.id, reply),
+        ...(body.response_url && { replyTo: { responseUrl: body.response_url } }),
+      },
+    );
+  }
+
+  /**
+   * Hands a command or button to the handler, which stores it before it acknowledges (see Delivery).
+   * A handler that answers by returning a Reply, without the delivery, is acknowledged and answered for
+   * here; one that returns nothing has left the answer to another process.
+   */
+  private async handOver(invocation: Invocation, delivery: Delivery): Promise<void> {
+    let acknowledged = false;
+    let answered = false;
+    const tracked: Delivery = {
+      ...delivery,
+      acknowledge: async () => {
+        acknowledged = true;
+        await delivery.acknowledge();
+      },
+      answer: async (reply) => {
+        answered = true;
+        await delivery.answer(reply);
+      },
+    };
+    try {
+      const returned = await this.handle!(invocation, tracked);
+      if (!acknowledged) await tracked.acknowledge();
+      if (!answered && returned) await tracked.answer(returned);
+    } finally {
+      // Even a handler that failed is acknowledged, so Slack does not show a timeout on top.
+      if (!acknowledged) await tracked.acknowledge();
+    }
+  }
+
+  /**
+   * The actor, looked up before the ack: users.info is usually cached, and a lookup slower than
+   * ACTOR_LOOKUP_MS is not waited for (the person is taken as a member by the name Slack sent, as
+   * when users.info fails), so the ack is never late.
+   */
+  private async actorBefore(client: WebClient, teamId: string, userId: string, userName?: string): Promise<Actor> {
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<Actor>((resolve) => {
+      timer = setTimeout(() => {
+        this.options.logger.warn({ user: userId }, 'slack users.info is slow; treating as a member');
+        resolve({ platform: 'slack', workspaceId: teamId, userId, displayName: userName || userId, isAdmin: false });
+      }, ACTOR_LOOKUP_MS);
     });
-    await this.answer(this.app.client, respond, conversation, body.user.id, reply);
+    try {
+      return await Promise.race([this.actor(client, teamId, userId), slow]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async onMessage(event: SlackMessageEvent, teamId: string, eventId: string): Promise<void> {
@@ -301,7 +365,25 @@ export class SlackAdapter implements ChatAdapter {
       await respond({ response_type: isPrivate ? 'ephemeral' : 'in_channel', ...renderForSlack(reply) });
     } catch (error) {
       this.options.logger.error({ err: error, channel: conversation.channelId }, 'slack reply lost');
+      throw error;
     }
+  }
+
+  /**
+   * Answers a command an earlier process acknowledged, through its response_url while Slack still
+   * takes it (30 minutes). Files and pictures are left out: their text alternative is in the text.
+   */
+  async answerLater(replyTo: ReplyAddress, ageMs: number, reply: Reply): Promise<boolean> {
+    const responseUrl = replyTo.responseUrl;
+    if (!responseUrl || ageMs > RESPONSE_URL_WINDOW_MS) return false;
+    const response = await fetch(responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: reply.visibility === 'private' ? 'ephemeral' : 'in_channel', ...renderForSlack(reply) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) this.options.logger.warn({ status: response.status }, 'slack no longer takes the late answer');
+    return response.ok;
   }
 
   /** Uploads a private reply's files and pictures to the person's DM; false (logged) if Slack refuses (DMs closed, or an error). */

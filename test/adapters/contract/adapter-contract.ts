@@ -110,8 +110,14 @@ async function chatLogWords(db: Db, messageId: string): Promise<number | undefin
   return row?.words;
 }
 
-/** The group's data, table by table: a refused action must leave every count as it was. */
-const dataCounts = (db: Db) => rowCounts(db);
+/**
+ * The group's data, table by table: a refused action must leave every count as it was. The command
+ * inbox is left out: every acknowledged delivery is stored there first, refused or not.
+ */
+async function dataCounts(db: Db): Promise<Record<string, number>> {
+  const { command_inbox: _deliveries, ...data } = await rowCounts(db);
+  return data;
+}
 
 /** Mentions that would ping: the core markup `<@id>` or an unbroken @everyone/@here/@channel. */
 const PINGING_TEXT = /@(everyone|here|channel)\b/;

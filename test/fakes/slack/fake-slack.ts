@@ -295,6 +295,8 @@ export class FakeSlack {
   private readonly failures = new Map<string, InjectedFailure[]>();
   private readonly responseFailures: { status: number; body: string }[] = [];
   private readonly responseUses = new Map<string, number>();
+  private holdingResponses = false;
+  private readonly heldResponses: (() => void)[] = [];
   private readonly api: Record<string, ApiHandler>;
 
   private readonly socketTickets = new Set<string>();
@@ -403,6 +405,19 @@ export class FakeSlack {
   /** Makes the next response_url POST fail, e.g. 404 'expired_url' as Slack answers after 30 minutes. */
   failNextResponse(status = 404, body = 'expired_url'): void {
     this.responseFailures.push({ status, body });
+  }
+
+  /**
+   * From now on response_url POSTs are held: not answered and not recorded, as when Slack is slow to
+   * take them. The function returned stops holding and drops the held ones unrecorded (their sender
+   * is expected to be gone).
+   */
+  holdResponses(): () => void {
+    this.holdingResponses = true;
+    return () => {
+      this.holdingResponses = false;
+      for (const drop of this.heldResponses.splice(0)) drop();
+    };
   }
 
   // ----- response_url --------------------------------------------------------------------------------------------
@@ -553,6 +568,11 @@ export class FakeSlack {
   private async handleResponseUrl(id: string, url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const headers = lowerCaseHeaders(request);
     const { fields } = await parseBody(await readBody(request), headers['content-type']);
+    if (this.holdingResponses) {
+      await new Promise<void>((resolve) => this.heldResponses.push(resolve));
+      response.destroy();
+      return;
+    }
     const uses = (this.responseUses.get(id) ?? 0) + 1;
     this.responseUses.set(id, uses);
     const injected = this.responseFailures.shift();

@@ -1,0 +1,58 @@
+import type { Db } from '../db/database';
+import { addLogToPeriods, addToTotals } from '../db/member-totals.repository';
+import type { WithdrawnRead } from '../db/publication.repository';
+import type { Group } from '../domain/group';
+import { type LocalDate, localDateOf } from '../domain/local-date';
+import { periodKeysOf } from '../domain/periods';
+import { changesOn } from '../domain/running-totals';
+
+/**
+ * Keeps the members' running totals (member_totals) in step with the logs and reads they add up.
+ * Each function runs inside the transaction of the change it counts; a change to a member's logs
+ * takes `lockTotals` (db/member-totals.repository.ts) before it reads or writes them.
+ */
+
+/** A log's place in the totals: whose, which date, how much. */
+export interface CountedLog {
+  memberId: number;
+  groupId: number;
+  date: LocalDate;
+  words: number;
+  minutes: number;
+}
+
+
+/** A log was added; `firstOfDate` when the member had no other log of its date. */
+export function countLogAdded(db: Db, group: Pick<Group, 'weekStart'>, log: CountedLog, firstOfDate: boolean): Promise<void> {
+  return addLogToPeriods(db, log, periodKeysOf(log.date, group.weekStart), { words: log.words, minutes: log.minutes, days: firstOfDate ? 1 : 0 });
+}
+
+/** A log was removed; `lastOfDate` when no other log of its date is left. */
+export function countLogRemoved(db: Db, group: Pick<Group, 'weekStart'>, log: CountedLog, lastOfDate: boolean): Promise<void> {
+  return addLogToPeriods(db, log, periodKeysOf(log.date, group.weekStart), { words: -log.words, minutes: -log.minutes, days: lastOfDate ? -1 : 0 });
+}
+
+/** A log's words or minutes were changed (its date never is). */
+export function countLogEdited(db: Db, group: Pick<Group, 'weekStart'>, before: CountedLog, after: Pick<CountedLog, 'words' | 'minutes'>): Promise<void> {
+  return addLogToPeriods(db, before, periodKeysOf(before.date, group.weekStart), { words: after.words - before.words, minutes: after.minutes - before.minutes });
+}
+
+/** First-hour reads given at an instant, on the group's date of it. */
+export function countReadsGiven(db: Db, group: Pick<Group, 'id' | 'timezone' | 'weekStart'>, memberIds: Iterable<number>, readAt: number): Promise<void> {
+  const date = localDateOf(readAt, { zone: group.timezone, rolloverHour: 0 });
+  return addToTotals(db, [...memberIds].flatMap((memberId) => changesOn({ memberId, groupId: group.id }, date, group.weekStart, { reads: 1 })));
+}
+
+/** Reads deleted with their announcements; `groups` holds the settings of each group they were given in. */
+export function countReadsWithdrawn(db: Db, reads: WithdrawnRead[], groups: Map<number, Pick<Group, 'timezone' | 'weekStart'>>): Promise<void> {
+  return addToTotals(
+    db,
+    reads
+      .filter((r) => r.firstHour)
+      .flatMap((r) => {
+        const group = groups.get(r.groupId)!;
+        const date = localDateOf(r.readAt, { zone: group.timezone, rolloverHour: 0 });
+        return changesOn({ memberId: r.memberId, groupId: r.groupId }, date, group.weekStart, { reads: -1 });
+      }),
+  );
+}

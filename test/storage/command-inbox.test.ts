@@ -1,0 +1,231 @@
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ReplyAddress } from '../../src/core/chat-adapter';
+import type { Actor, Invocation, Platform } from '../../src/core/invocation';
+import { APOLOGY, privateReply, type Reply } from '../../src/core/reply';
+import { insertInboxEntry } from '../../src/db/command-inbox.repository';
+import { type DatabaseHandle, openDatabase } from '../../src/db/database';
+import { InboxEntryAlreadyDone, runForInboxEntry } from '../../src/db/inbox-scope';
+import { migrateToLatest } from '../../src/db/migrate';
+import { CommandInbox, type InboxSettings, type LateAnswers } from '../../src/router/command-inbox';
+import { FakeClock } from '../fakes/fake-clock';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+
+const SECOND = 1000;
+const HOUR = 3_600_000;
+
+function command(key: string, workspaceId = 'T1', text = '500'): Invocation {
+  return {
+    kind: 'command',
+    name: 'log',
+    args: { text },
+    actor: { platform: 'slack', workspaceId, userId: `U-${key}`, displayName: 'Ada', isAdmin: false },
+    conversation: { platform: 'slack', workspaceId, channelId: 'C1' },
+    idempotencyKey: key,
+  };
+}
+
+/** Where late answers went: through the platform (when it takes them) or by direct message. */
+class RecordingAnswers implements LateAnswers {
+  readonly platform: { key: string; text: string }[] = [];
+  readonly direct: { userId: string; text: string }[] = [];
+  /** How long the platform takes answers for. */
+  windowMs = 30 * 60_000;
+
+  async answerLater(_platform: Platform, replyTo: ReplyAddress, ageMs: number, reply: Reply): Promise<boolean> {
+    if (ageMs > this.windowMs) return false;
+    this.platform.push({ key: replyTo.key!, text: reply.text });
+    return true;
+  }
+
+  async directMessage(to: Actor, reply: Reply): Promise<boolean> {
+    this.direct.push({ userId: to.userId, text: reply.text });
+    return true;
+  }
+}
+
+for (const dialect of DIALECTS) {
+  describe(`the command inbox on ${dialect}`, () => {
+    let database: TestDatabase;
+    let handle: DatabaseHandle;
+    const clock = new FakeClock(Date.parse('2026-03-02T12:00:00Z'));
+
+    beforeEach(async () => {
+      database = await createTestDatabase(dialect);
+      handle = openDatabase(database.config);
+      await migrateToLatest(handle);
+    });
+    afterEach(async () => {
+      await handle.close();
+      await database.drop();
+    });
+
+    /** An inbox whose commands write a handled_events row named after their key (their "change"), and record each run. */
+    const inboxOf = (owner: string, answers: LateAnswers, runs: string[], settings: Partial<InboxSettings> = {}, run?: (invocation: Invocation) => Promise<Reply>) =>
+      new CommandInbox({
+        db: handle.db,
+        clock,
+        logger: pino({ level: 'silent' }),
+        owner,
+        answers,
+        settings,
+        run:
+          run ??
+          (async (invocation) => {
+            runs.push(invocation.idempotencyKey);
+            await handle.db.transaction().execute((trx) => trx.insertInto('handled_events').values({ event_key: `change:${invocation.idempotencyKey}`, handled_at: clock.now() }).execute());
+            return privateReply(`ran ${invocation.idempotencyKey}`);
+          }),
+      });
+
+    /** Entries a process stored and acknowledged, then died holding (its claim runs out with the clock). */
+    const leftBy = async (owner: string, invocations: Invocation[]) => {
+      for (const invocation of invocations)
+        await insertInboxEntry(handle.db, { invocation, replyTo: { key: invocation.idempotencyKey }, receivedAt: clock.now(), claimedBy: owner, claimedUntil: clock.now() + 10 * SECOND });
+    };
+
+    const changes = async () => (await handle.db.selectFrom('handled_events').select('event_key').orderBy('event_key').execute()).map((r) => r.event_key);
+
+    it('GIVEN two processes recovering at once THEN each left entry runs once and is answered once', async () => {
+      const keys = Array.from({ length: 30 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+      await leftBy('dead', keys.map((key) => command(key, `T${keys.indexOf(key) % 3}`)));
+      clock.advance(11 * SECOND);
+      const answers = new RecordingAnswers();
+      const runs: string[] = [];
+      const one = inboxOf('one', answers, runs, { batchSize: 4 });
+      const two = inboxOf('two', answers, runs, { batchSize: 4 });
+      // Rounds race until nothing is left (a batch that lost races comes back short and ends its round).
+      for (let round = 0; round < 10; round++) {
+        const taken = await Promise.all([one.recover(), two.recover(), one.recover(), two.recover()]);
+        if (taken.every((n) => n === 0)) break;
+      }
+      expect([...runs].sort()).toEqual(keys);
+      expect(answers.platform.map((a) => a.key).sort()).toEqual(keys);
+      expect(await changes()).toEqual(keys.map((key) => `change:${key}`));
+      // Nothing is left for a later round, and no finished entry keeps where to answer.
+      expect(await one.recover()).toBe(0);
+      expect(await handle.db.selectFrom('command_inbox').select('reply_to').where('reply_to', 'is not', null).execute()).toEqual([]);
+    });
+
+    it('GIVEN an entry still claimed by a live process THEN no other process takes it until the claim runs out', async () => {
+      await leftBy('alive', [command('k1')]);
+      const answers = new RecordingAnswers();
+      const runs: string[] = [];
+      const other = inboxOf('other', answers, runs);
+      clock.advance(9 * SECOND);
+      expect(await other.recover()).toBe(0);
+      clock.advance(2 * SECOND);
+      expect(await other.recover()).toBe(1);
+      expect(runs).toEqual(['k1']);
+    });
+
+    it('GIVEN an entry whose change went in before its process died THEN it is not run again, and is answered with what happened', async () => {
+      const invocation = command('k1');
+      await leftBy('dead', [invocation]);
+      await runForInboxEntry('k1', () => clock.now(), () => handle.db.transaction().execute((trx) => trx.insertInto('handled_events').values({ event_key: 'change:k1', handled_at: clock.now() }).execute()));
+      clock.advance(11 * SECOND);
+      const answers = new RecordingAnswers();
+      const runs: string[] = [];
+      await inboxOf('other', answers, runs).recover();
+      expect(runs).toEqual([]);
+      expect(await changes()).toEqual(['change:k1']);
+      expect(answers.platform).toEqual([{ key: 'k1', text: 'Your /log 500 went through, but my answer to it did not arrive.' }]);
+    });
+
+    it('GIVEN a second run of an entry already done THEN its transaction is rolled back', async () => {
+      await leftBy('dead', [command('k1')]);
+      const change = (name: string) => () => handle.db.transaction().execute((trx) => trx.insertInto('handled_events').values({ event_key: name, handled_at: clock.now() }).execute());
+      // A run's own later transactions commit as well.
+      await runForInboxEntry('k1', () => clock.now(), async () => {
+        await change('first')();
+        await change('first, again')();
+      });
+      await expect(runForInboxEntry('k1', () => clock.now(), change('second'))).rejects.toBeInstanceOf(InboxEntryAlreadyDone);
+      expect(await changes()).toEqual(['first', 'first, again']);
+    });
+
+    it('GIVEN a live command whose entry another process finished first THEN its change is rolled back and it does not answer', async () => {
+      const answered: (Reply | void)[] = [];
+      let acknowledged = 0;
+      const change = (name: string) => handle.db.transaction().execute((trx) => trx.insertInto('handled_events').values({ event_key: name, handled_at: clock.now() }).execute());
+      const live = inboxOf('live', new RecordingAnswers(), [], {}, async (invocation) => {
+        // Meanwhile another process took the entry over and made its change.
+        await runForInboxEntry(invocation.idempotencyKey, () => clock.now(), () => change('by the other process'));
+        // The router turns the refused commit into an apology, as it does every failure.
+        return change('by the live process').then(
+          () => privateReply('changed'),
+          () => privateReply(APOLOGY),
+        );
+      });
+      const returned = await live.handle(command('k1'), { acknowledge: async () => void acknowledged++, answer: async (reply) => void answered.push(reply), replyTo: { key: 'k1' } });
+      expect(returned).toBeUndefined();
+      expect(acknowledged).toBe(1);
+      expect(answered).toEqual([]);
+      expect(await changes()).toEqual(['by the other process']);
+    });
+
+    it('GIVEN an entry past the platform window THEN it is answered by a short direct message saying what happened', async () => {
+      await leftBy('dead', [command('k1', 'T1', '750')]);
+      clock.advance(31 * 60_000);
+      const answers = new RecordingAnswers();
+      const runs: string[] = [];
+      await inboxOf('other', answers, runs).recover();
+      expect(answers.platform).toEqual([]);
+      expect(answers.direct).toEqual([{ userId: 'U-k1', text: "I couldn't answer your /log 750 in <#C1> there in time, so here is what happened:\nran k1" }]);
+    });
+
+    it('GIVEN a command that now fails THEN it is answered with the apology and marked finished, never retried', async () => {
+      await leftBy('dead', [command('k1')]);
+      clock.advance(11 * SECOND);
+      const answers = new RecordingAnswers();
+      const failing = inboxOf('other', answers, [], {}, async () => privateReply(APOLOGY));
+      expect(await failing.recover()).toBe(1);
+      expect(answers.platform).toEqual([{ key: 'k1', text: APOLOGY }]);
+      clock.advance(HOUR);
+      expect(await failing.recover()).toBe(0);
+    });
+
+    it("GIVEN one workspace's backlog and a hung command THEN another workspace's entry is answered in the first batch, and the hung one with an apology at its deadline", async () => {
+      await leftBy('dead', Array.from({ length: 50 }, (_, i) => command(`busy-${String(i).padStart(2, '0')}`, 'T-BUSY')));
+      clock.advance(SECOND);
+      await leftBy('dead', [command('quiet-1', 'T-QUIET')]);
+      clock.advance(11 * SECOND);
+      const answers = new RecordingAnswers();
+      const runs: string[] = [];
+      const hung = new Promise<Reply>(() => undefined);
+      const inbox = inboxOf('other', answers, runs, { batchSize: 5, entryDeadlineMs: 200 }, async (invocation) => {
+        if (invocation.idempotencyKey === 'busy-00') return hung;
+        runs.push(invocation.idempotencyKey);
+        return privateReply(`ran ${invocation.idempotencyKey}`);
+      });
+      await inbox.recover();
+      // The first batch of five held the busy workspace's oldest and the quiet one's only entry.
+      expect(runs.slice(0, 4)).toContain('quiet-1');
+      expect(answers.platform.find((a) => a.key === 'busy-00')).toEqual({ key: 'busy-00', text: APOLOGY });
+      // A round is bounded: three batches of five, the rest wait for the next round.
+      expect(answers.platform).toHaveLength(15);
+    });
+
+    it('GIVEN a stored entry that cannot be read THEN it is finished without holding up the others', async () => {
+      await leftBy('dead', [command('broken'), command('fine')]);
+      await handle.db.updateTable('command_inbox').set({ invocation: '{"kind":"comm' }).where('idempotency_key', '=', 'broken').execute();
+      clock.advance(11 * SECOND);
+      const answers = new RecordingAnswers();
+      const runs: string[] = [];
+      const inbox = inboxOf('other', answers, runs);
+      expect(await inbox.recover()).toBe(1);
+      expect(runs).toEqual(['fine']);
+      clock.advance(HOUR);
+      expect(await inbox.recover()).toBe(0);
+    });
+
+    it('GIVEN entries older than a day THEN the prune removes them and keeps the newer ones', async () => {
+      await leftBy('dead', [command('old')]);
+      clock.advance(23 * HOUR);
+      await leftBy('dead', [command('new')]);
+      clock.advance(2 * HOUR);
+      await inboxOf('other', new RecordingAnswers(), []).prune(clock.now());
+      expect((await handle.db.selectFrom('command_inbox').select('idempotency_key').execute()).map((r) => r.idempotency_key)).toEqual(['new']);
+    });
+  });
+}

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/core/invocation';
+import { type DatabaseHandle, openDatabase } from '../../src/db/database';
+import { findGroupByChannel, upsertGroup } from '../../src/db/group.repository';
+import { findLogByMessage, insertLog } from '../../src/db/log.repository';
+import { findMemberByUserId, findMembersByUserIds, insertPeopleAndMembers } from '../../src/db/member.repository';
+import { followerStandings, topFollowerTotals } from '../../src/db/follower.repository';
+import { topByTotals } from '../../src/db/leaderboard.repository';
+import { addToTotals, totalsSummary } from '../../src/db/member-totals.repository';
+import { migrateToLatest } from '../../src/db/migrate';
+import { changesOn } from '../../src/domain/running-totals';
+import { refreshStatistics } from '../../src/db/statistics';
+import type { Group } from '../../src/domain/group';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+import { constrainedColumns, plansOf, type TableAccess } from '../support/query-plans';
+
+const NOW = Date.parse('2026-03-10T12:00:00Z');
+/** Tables that grow with a group's size or history: never read whole by a hot query. */
+const BIG_TABLES = ['people', 'members', 'logs', 'reads', 'publications', 'streaks', 'follower_snapshots', 'member_totals'];
+
+function scansOfBigTables(plans: TableAccess[][]): TableAccess[] {
+  return plans.flat().filter((a) => BIG_TABLES.includes(a.table) && a.kind === 'scan');
+}
+
+function accessOf(plans: TableAccess[][], table: string): TableAccess {
+  const found = plans.flat().find((a) => a.table === table);
+  if (!found) throw new Error(`no access to ${table} in ${JSON.stringify(plans)}`);
+  return found;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`query plans on ${dialect}`, () => {
+    let testDb: TestDatabase;
+    let handle: DatabaseHandle;
+    let group: Group;
+
+    beforeAll(async () => {
+      testDb = await createTestDatabase(dialect);
+      handle = openDatabase(testDb.config);
+      await migrateToLatest(handle);
+      // Two workspaces with people of the same user ids, so a lookup must say which workspace it means.
+      for (const workspaceId of ['W1', 'W2']) {
+        const groupId = await upsertGroup(handle.db, { platform: 'slack', workspaceId, channelId: 'C1', announceChannelId: 'C1', timezone: 'UTC', createdBy: 'U0' }, NOW);
+        const actors: Actor[] = Array.from({ length: 1000 }, (_, i) => ({ platform: 'slack', workspaceId, userId: `U${i}`, displayName: `Writer ${i}`, isAdmin: false }));
+        await insertPeopleAndMembers(handle.db, groupId, actors, NOW);
+      }
+      group = (await findGroupByChannel(handle.db, 'slack', 'W1', 'C1'))!;
+      const writers = await findMembersByUserIds(handle.db, group, Array.from({ length: 200 }, (_, i) => `U${i}`));
+      for (const [i, member] of writers.entries()) {
+        await insertLog(handle.db, {
+          member_id: member.id, group_id: group.id, local_date: '2026-03-10', zone: 'UTC', rollover_hour: 0, words: 100 + i, minutes: 0,
+          url: null, note: null, source: 'chat', event_key: `e${i}`, message_id: `M${i}`, logged_at: NOW,
+        });
+      }
+      await addToTotals(handle.db, writers.flatMap((member, i) => changesOn({ memberId: member.id, groupId: group.id }, '2026-03-10', group.weekStart, { words: 100 + i, days: 1, reads: i % 3 })));
+      for (const [i, member] of writers.entries()) await handle.db.updateTable('members').set({ follower_total: 10 * i }).where('id', '=', member.id).execute();
+      // As the daily refresh would: plans are judged with statistics, as they run in production.
+      await refreshStatistics(handle);
+    });
+    afterAll(async () => {
+      await handle.close();
+      await testDb.drop();
+    });
+
+    it('GIVEN a member looked up by user id THEN people are found by their unique key and members by theirs', async () => {
+      const plans = await plansOf(handle.db, dialect, (db) => findMemberByUserId(db, group, 'U7'));
+      expect(scansOfBigTables(plans)).toEqual([]);
+      expect(constrainedColumns(accessOf(plans, 'people'))).toEqual(expect.arrayContaining(['platform', 'workspace_id', 'user_id']));
+      expect(constrainedColumns(accessOf(plans, 'members'))).toContain('person_id');
+    });
+
+    it('GIVEN many user ids looked up at once THEN each is an index probe of people and of members', async () => {
+      const plans = await plansOf(handle.db, dialect, (db) => findMembersByUserIds(db, group, ['U1', 'U2', 'U3']));
+      expect(scansOfBigTables(plans)).toEqual([]);
+      expect(constrainedColumns(accessOf(plans, 'people'))).toEqual(expect.arrayContaining(['platform', 'workspace_id', 'user_id']));
+      expect(constrainedColumns(accessOf(plans, 'members'))).toContain('person_id');
+    });
+
+    it('GIVEN a lookup by user id THEN it finds the member of this workspace only', async () => {
+      const member = await findMemberByUserId(handle.db, group, 'U7');
+      expect(member).toMatchObject({ userId: 'U7', groupId: group.id });
+      expect(await findMembersByUserIds(handle.db, group, ['U7', 'U8', 'nobody'])).toHaveLength(2);
+      expect(await findMemberByUserId(handle.db, { ...group, workspaceId: 'W3' }, 'U7')).toBeUndefined();
+    });
+
+    it('GIVEN a chat message edited THEN its log is found by the message index', async () => {
+      const plans = await plansOf(handle.db, dialect, (db) => findLogByMessage(db, group.id, 'M1'));
+      expect(scansOfBigTables(plans)).toEqual([]);
+      expect(constrainedColumns(accessOf(plans, 'logs'))).toEqual(expect.arrayContaining(['group_id', 'message_id']));
+    });
+
+    for (const [board, period] of [['words', 'all'], ['words', 'week:2026-03-09'], ['reads', 'month:2026-03'], ['words', 'year:2026']] as const) {
+      it(`GIVEN the ${board} board of ${period} THEN its first places are one index range of the group's period, in score order`, async () => {
+        const plans = await plansOf(handle.db, dialect, (db) => topByTotals(db, group.id, period, board, 10));
+        expect(scansOfBigTables(plans)).toEqual([]);
+        const totals = accessOf(plans, 'member_totals');
+        expect(totals.index).toBe(`member_totals_${board}`);
+        expect(constrainedColumns(totals)).toEqual(expect.arrayContaining(['group_id', 'period']));
+        const places = await topByTotals(handle.db, group.id, period, board, 10);
+        expect(places.map((p) => p.score)).toEqual([...places.map((p) => p.score)].sort((a, b) => b - a));
+        expect(places.length).toBeGreaterThan(0);
+      });
+    }
+
+    it("GIVEN a digest's count and sum of writers THEN they are read from the period's index range alone", async () => {
+      const plans = await plansOf(handle.db, dialect, (db) => totalsSummary(db, group.id, 'week:2026-03-09', 'words'));
+      expect(scansOfBigTables(plans)).toEqual([]);
+      expect(constrainedColumns(accessOf(plans, 'member_totals'))).toEqual(expect.arrayContaining(['group_id', 'period']));
+      expect(await totalsSummary(handle.db, group.id, 'week:2026-03-09', 'words')).toEqual({ size: 200, total: 200 * 100 + (199 * 200) / 2 });
+    });
+
+    it('GIVEN the all-time followers board THEN it reads members off their follower index, not the reports', async () => {
+      const plans = await plansOf(handle.db, dialect, (db) => topFollowerTotals(db, group.id, 10));
+      expect(scansOfBigTables(plans)).toEqual([]);
+      expect(plans.flat().map((a) => a.table)).not.toContain('follower_snapshots');
+      expect(accessOf(plans, 'members').index).toBe('members_group_followers');
+      const leaders = await topFollowerTotals(handle.db, group.id, 3);
+      const standings = await followerStandings(handle.db, group.id, 0, NOW + 1, 3);
+      expect(leaders).toEqual(standings.leaders);
+    });
+  });
+}

@@ -1,0 +1,199 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Invocation } from '../../src/core/invocation';
+import type { Reply } from '../../src/core/reply';
+import type { Db } from '../../src/db/database';
+import { localDateOf } from '../../src/domain/local-date';
+import { monthOf, periodKeysOf, yearOf } from '../../src/domain/periods';
+import { addDays } from '../../src/domain/local-date';
+import * as runningTotals from '../../migrations/20261201000000_running_totals';
+import { DIALECTS } from '../support/databases';
+import { Harness, type Speaker } from '../support/harness';
+
+/** A small seeded random source (mulberry32), so a failing sequence can be replayed from its seed. */
+function randomFrom(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]! };
+}
+
+type Totals = { words: number; minutes: number; days: number; reads: number };
+const ZERO: Totals = { words: 0, minutes: 0, days: 0, reads: 0 };
+
+/** The dates a period key stands for, worked out from the key alone. */
+function spanOfKey(key: string): { from: string; to: string } {
+  if (key === 'all') return { from: '0000-01-01', to: '9999-12-31' };
+  const [kind, value] = key.split(':') as [string, string];
+  if (kind === 'week') return { from: value, to: addDays(value, 6) };
+  if (kind === 'month') return monthOf(`${value}-01`);
+  return yearOf(`${value}-01-01`);
+}
+
+/**
+ * Every kept total against its rows: for each member and period, the words, minutes, distinct dates
+ * and first-hour reads summed from logs and reads. Returns the differences (none when all agree).
+ */
+async function differences(db: Db): Promise<string[]> {
+  const groups = await db.selectFrom('groups').select(['id', 'timezone', 'week_start']).execute();
+  const logs = await db.selectFrom('logs').select(['member_id', 'group_id', 'local_date', 'words', 'minutes']).execute();
+  const reads = await db
+    .selectFrom('reads')
+    .innerJoin('publications', 'publications.id', 'reads.publication_id')
+    .select(['reads.member_id', 'publications.group_id', 'reads.read_at'])
+    .where('reads.first_hour', '=', 1)
+    .execute();
+  const kept = await db.selectFrom('member_totals').selectAll().execute();
+  const settings = new Map(groups.map((g) => [g.id, g]));
+  const expected = new Map<string, Totals>();
+  const dates = new Map<string, Set<string>>();
+  const add = (memberId: number, period: string, delta: Partial<Totals>, date?: string) => {
+    const key = `${memberId}|${period}`;
+    const totals = expected.get(key) ?? { ...ZERO };
+    totals.words += delta.words ?? 0;
+    totals.minutes += delta.minutes ?? 0;
+    totals.reads += delta.reads ?? 0;
+    if (date) dates.set(key, (dates.get(key) ?? new Set()).add(date));
+    totals.days = dates.get(key)?.size ?? totals.days;
+    expected.set(key, totals);
+  };
+  for (const log of logs) {
+    for (const period of periodKeysOf(log.local_date, settings.get(log.group_id)!.week_start)) add(log.member_id, period, { words: log.words, minutes: log.minutes }, log.local_date);
+  }
+  for (const read of reads) {
+    const group = settings.get(read.group_id)!;
+    const date = localDateOf(Number(read.read_at), { zone: group.timezone, rolloverHour: 0 });
+    for (const period of periodKeysOf(date, group.week_start)) add(read.member_id, period, { reads: 1 });
+  }
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const row of kept) {
+    const key = `${row.member_id}|${row.period}`;
+    seen.add(key);
+    const actual = { words: Number(row.words), minutes: Number(row.minutes), days: Number(row.days), reads: Number(row.reads) };
+    const want = expected.get(key) ?? ZERO;
+    if (JSON.stringify(actual) !== JSON.stringify(want)) problems.push(`${key}: kept ${JSON.stringify(actual)}, rows say ${JSON.stringify(want)}`);
+    // The key means the dates it says: its logs, summed over those dates directly, agree.
+    const span = spanOfKey(row.period);
+    const direct = logs.filter((l) => l.member_id === row.member_id && l.local_date >= span.from && l.local_date <= span.to).reduce((sum, l) => sum + l.words, 0);
+    if (direct !== actual.words) problems.push(`${key}: kept ${actual.words} words, its dates hold ${direct}`);
+  }
+  for (const [key, want] of expected) if (!seen.has(key) && JSON.stringify(want) !== JSON.stringify(ZERO)) problems.push(`${key}: missing, rows say ${JSON.stringify(want)}`);
+  return problems;
+}
+
+const admin: Speaker = { name: 'Ada', admin: true };
+const WRITERS: Speaker[] = [{ name: 'Bo' }, { name: 'Cy' }, { name: 'Di' }, { name: 'Ed', channel: 'poetry' }, { name: 'Bo', channel: 'poetry' }];
+const SEEDS = [1, 2, 3];
+const STEPS = 80;
+
+/** Plays a seeded random sequence of everything that changes logs and reads, checking the totals after each step. */
+async function playSequence(h: Harness, seed: number): Promise<void> {
+  await h.send(admin, '/setup Europe/London');
+  await h.send({ ...admin, channel: 'poetry' }, '/setup America/New_York');
+  for (const channel of ['general', 'poetry']) await h.send({ ...admin, channel }, '/config fair_reads 0');
+  const random = randomFrom(seed);
+  const messages: { speaker: Speaker; id: string }[] = [];
+  const announcements: Reply[] = [];
+  let n = 0;
+  const message = (kind: Invocation['kind'], speaker: Speaker, messageId: string, text: string): Invocation =>
+    ({ kind, messageId, text, actor: h.actor(speaker), conversation: h.conversation(speaker), idempotencyKey: `k${n++}` }) as Invocation;
+  const actions = {
+    log: async () => {
+      const speaker = random.pick(WRITERS);
+      const date = random.pick(['', ' date:yesterday', ` date:${localDateOf(h.clock.now() - 2 * 86_400_000, { zone: 'UTC', rolloverHour: 0 })}`]);
+      await h.send(speaker, `/log ${random.int(1, 2000)} ${random.int(1, 90)}${date}`);
+    },
+    chat: async () => {
+      const speaker = random.pick(WRITERS);
+      const id = `m${n}`;
+      messages.push({ speaker, id });
+      await h.deliver(message('message', speaker, id, `+${random.int(1, 900)} words`));
+    },
+    edit: async () => {
+      if (!messages.length) return;
+      const { speaker, id } = random.pick(messages);
+      await h.deliver(message('message-edited', speaker, id, random.next() < 0.3 ? 'never mind' : `+${random.int(1, 900)} words`));
+    },
+    delete: async () => {
+      if (!messages.length) return;
+      const { speaker, id } = random.pick(messages);
+      await h.deliver(message('message-deleted', speaker, id, ''));
+    },
+    undo: async () => {
+      await h.send(random.pick(WRITERS), '/undo');
+    },
+    publish: async () => {
+      const speaker = random.pick(WRITERS);
+      await h.send(speaker, `/publish https://example.com/${n++} Story ${n}`);
+      const post = h.adapter.posts.at(-1);
+      if (post?.reply.buttons?.some((b) => b.action === 'read')) announcements.push(post.reply);
+    },
+    read: async () => {
+      if (!announcements.length) return;
+      const announcement = random.pick(announcements);
+      await h.press(random.pick(WRITERS), announcement.buttons!.find((b) => b.action === 'read')!);
+    },
+    time: async () => {
+      // Mostly minutes (reads stay in their first hour), sometimes days (new dates, weeks, months).
+      h.clock.advance(random.next() < 0.7 ? random.int(1, 30) * 60_000 : random.int(1, 72) * 3_600_000);
+    },
+    settings: async () => {
+      const channel = random.pick(['general', 'poetry']);
+      if (random.next() < 0.5) await h.send({ ...admin, channel }, `/config week_start ${random.pick(['monday', 'sunday', 'wednesday'])}`);
+      else await h.send({ ...admin, channel }, `/config timezone ${random.pick(['Asia/Kolkata', 'Pacific/Kiritimati', 'Etc/GMT+12', 'Europe/London'])}`);
+    },
+    forget: async () => {
+      const speaker = random.pick(WRITERS);
+      const reply = await h.send(speaker, '/forget');
+      const confirm = reply && 'buttons' in reply ? reply.buttons?.[0] : undefined;
+      if (confirm) await h.press(speaker, confirm);
+    },
+  };
+  const weights: [keyof typeof actions, number][] = [['log', 6], ['chat', 4], ['edit', 3], ['delete', 2], ['undo', 2], ['publish', 3], ['read', 6], ['time', 5], ['settings', 1], ['forget', 1]];
+  const bag = weights.flatMap(([name, weight]) => Array<keyof typeof actions>(weight).fill(name));
+  const done: string[] = [];
+  for (let step = 0; step < STEPS; step++) {
+    const name = random.pick(bag);
+    done.push(name);
+    await actions[name]();
+    const problems = await differences(h.db);
+    expect(problems, `seed ${seed} after ${done.join(', ')}`).toEqual([]);
+  }
+  expect(h.errors).toEqual([]);
+  // The sequence did change things: some totals are kept.
+  expect(await h.db.selectFrom('member_totals').select('member_id').where('words', '>', 0).execute()).not.toEqual([]);
+  expect(await h.db.selectFrom('member_totals').select('member_id').where('reads', '>', 0).execute()).not.toEqual([]);
+}
+
+for (const dialect of DIALECTS) {
+  describe(`running totals on ${dialect}`, () => {
+    let h: Harness;
+    afterEach(() => h.close());
+
+    for (const seed of SEEDS) {
+      it(`GIVEN seeded sequence ${seed} of logs, undos, edits, deletes, backfills, reads, settings and forgets THEN every total equals the sum of its rows`, async () => {
+        h = await Harness.create({ dialect, now: '2026-03-02T10:00:00Z' });
+        await playSequence(h, seed);
+      });
+    }
+
+    it('GIVEN logs and reads kept before running totals existed WHEN the migration runs THEN it fills in totals equal to the rows', async () => {
+      h = await Harness.create({ dialect, now: '2026-03-02T10:00:00Z' });
+      await playSequence(h, 4);
+      const totals = () => h.db.selectFrom('member_totals').select(['member_id', 'period', 'words', 'minutes', 'days', 'reads']).orderBy('member_id').orderBy('period');
+      // Rows that went back to 0 (a log undone) are kept incrementally but not made by the migration.
+      const kept = await totals()
+        .where((eb) => eb.or([eb('words', '!=', 0), eb('minutes', '!=', 0), eb('days', '!=', 0), eb('reads', '!=', 0)]))
+        .execute();
+      await runningTotals.down(h.db);
+      await runningTotals.up(h.db);
+      expect(await differences(h.db)).toEqual([]);
+      expect(await totals().execute()).toEqual(kept);
+    });
+  });
+}
