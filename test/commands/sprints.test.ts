@@ -389,4 +389,13 @@ describe('sprints', () => {
     expect(await h.text('Bo', '/sprint join same')).toMatch(/^You're in with a starting count of 240\./);
     expect(await h.send(admin, '/sprint cancel')).toMatchObject({ visibility: 'channel', text: 'The sprint was cancelled by Ada. Nothing from it is counted.' });
   });
+
+  it('starts on the group clock across the spring-forward change, and tells a time already passed', async () => {
+    await h.send(admin, '/config timezone America/New_York');
+    h.clock.set('2026-03-08T06:50:00Z'); // 01:50 EST; clocks jump from 02:00 to 03:00
+    expect(await h.text('Bo', '/sprint start 15 at:03:15')).toBe(`You're in with a starting count of 0 (send /sprint words <total> as you go). It starts <t:${unix(Date.parse('2026-03-08T07:15:00Z'))}:R>.`);
+    expect(announcement().reply.text.split('\n')[1]).toBe(`Starts <t:${unix(Date.parse('2026-03-08T07:15:00Z'))}:R>, ends <t:${unix(Date.parse('2026-03-08T07:30:00Z'))}:R>.`);
+    await h.send('Bo', '/sprint cancel');
+    expect(await h.text('Bo', '/sprint start 15 at:01:00')).toBe('01:00 has already passed in America/New_York (it is 01:50 now). Pick a time within the next 12 hours, or use in:<minutes>.');
+  });
 });
