@@ -80,6 +80,25 @@ export async function addLogToPeriods(db: Db, member: { memberId: number; groupI
   await addLogQuery(db, { memberId, groupId, p0: periods[0]!, p1: periods[1]!, p2: periods[2]!, p3: periods[3]!, ...full });
 }
 
+type ReadInFourPeriods = { memberId: number; groupId: number; p0: string; p1: string; p2: string; p3: string; reads: number };
+
+// A first-hour read changes one member's four periods by one: compiled once too (a burst of clicks
+// runs it a thousand times), setting only the reads column, so the words index is left untouched.
+const addReadQuery = prepared((db: Db, a: ReadInFourPeriods) =>
+  db
+    .insertInto('member_totals')
+    .values([a.p0, a.p1, a.p2, a.p3].map((period) => ({ member_id: a.memberId, group_id: a.groupId, period, words: 0, minutes: 0, days: 0, reads: a.reads })))
+    .onConflict((oc) => oc.columns(['member_id', 'period']).doUpdateSet((eb) => ({ reads: eb('member_totals.reads', '+', eb.ref('excluded.reads')) }))),
+);
+
+/** Adds first-hour reads to a member's totals of each period their date counts toward (`periodKeysOf`). */
+export async function addReadsToPeriods(db: Db, member: { memberId: number; groupId: number }, periods: PeriodKey[], reads: number): Promise<void> {
+  if (!reads) return;
+  const { memberId, groupId } = member;
+  if (periods.length !== 4) return addToTotals(db, periods.map((period) => ({ memberId, groupId, period, words: 0, minutes: 0, days: 0, reads })));
+  await addReadQuery(db, { memberId, groupId, p0: periods[0]!, p1: periods[1]!, p2: periods[2]!, p3: periods[3]!, reads });
+}
+
 export type RankedColumn = 'words' | 'reads';
 
 /** A group's shown members' totals of a period in one column, above 0: the rows a board ranks. */
