@@ -56,14 +56,16 @@ export interface SchedulerOptions {
    */
   roundDeadlineMs?: number;
   /**
-   * How many jobs run at once (default 4), so their network round trips overlap. Small, to stay well
+   * How many jobs run at once (default 8), so their network round trips overlap. Small, to stay well
    * inside the platforms' limits (Discord: about 50 requests a second per bot; Slack: about one
-   * message a second per channel, which the send queue keeps to).
+   * message a second per channel, which the send queue keeps to) and to keep the digests in hand
+   * within the memory budget (16 at once cost about 10 MB more than 8, for a storm no shorter than
+   * the picture thread allows).
    */
   concurrency?: number;
 }
 
-const DEFAULT_JOB_CONCURRENCY = 4;
+const DEFAULT_JOB_CONCURRENCY = 8;
 /** Jobs claimed at once, per job that may run at once: a process takes no more than it is about to run. */
 const CLAIMS_PER_RUNNER = 5;
 const MAX_RETRY_MS = 3_600_000;
