@@ -59,8 +59,8 @@ export interface SchedulerOptions {
    * How many jobs run at once (default 8), so their network round trips overlap. Small, to stay well
    * inside the platforms' limits (Discord: about 50 requests a second per bot; Slack: about one
    * message a second per channel, which the send queue keeps to) and to keep the digests in hand
-   * within the memory budget (16 at once cost about 10 MB more than 8, for a storm no shorter than
-   * the picture thread allows).
+   * within the memory budget (16 at once held about 10 MB more than 8, and the one picture thread
+   * limits how much sooner a storm of digests could finish anyway).
    */
   concurrency?: number;
 }
