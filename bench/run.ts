@@ -15,6 +15,7 @@ import { growthBench } from './growth-bench';
 import { memoryBench } from './memory-bench';
 import { patternsBench } from './patterns-bench';
 import { readsBench } from './reads-bench';
+import { sprintBench } from './sprint-bench';
 import { stormBench } from './storm-bench';
 import { streakBench } from './streak-bench';
 
@@ -38,6 +39,7 @@ const benches: Bench[] = [
   ['acks, loop (acks)', acksBench],
   ['storm, loop (storm)', stormBench],
   ['streak', streakBench],
+  ['sprint', sprintBench],
   ['patterns', patternsBench],
   ['memory', memoryBench],
 ];

@@ -76,10 +76,11 @@ export default defineCommand({
     gap: z.number().int().min(SPRINT_GAP_MINUTES.min).max(SPRINT_GAP_MINUTES.max).optional().describe(`Chain: minutes between sprints, 1-60 (default ${SPRINT_GAP_MINUTES.default})`),
   }),
   // `/sprint start 30 5`: thirty minutes, starting in five. `/sprint chain 3 25 5`: three of 25 minutes, 5 apart.
-  positional: ['action', 'value', 'in', 'gap'],
+  positional: ['action', 'value', 'in'],
+  positionalFor: { chain: ['action', 'value', 'minutes', 'gap'] },
   moreHelp: [
     'start [minutes] [in]: a sprint in this channel (20 minutes, starting in 2, by default); at:14:30 or at::30 starts on the clock.',
-    'chain <count> [minutes] [gap]: several sprints back to back (2 to 10, 5 minutes apart by default), everyone carrying on from their count.',
+    'chain <count> [minutes] [gap]: several sprints back to back (2 to 10, 5 minutes apart by default), everyone carrying on from their count; in: or at: as for start.',
     'join [count|same|none], then words <total> or +<added> (or just +250 in the channel); status, leave, cancel; notify on|off.',
   ],
   run: async (ctx, args) => {
@@ -95,12 +96,9 @@ export default defineCommand({
         const length = Number(args.value?.trim());
         if (!args.value || !/^\d+$/.test(args.value.trim()) || length < SPRINT_CHAIN.min || length > SPRINT_CHAIN.max)
           throw new UserError('bad_argument', `/sprint chain takes how many sprints, ${SPRINT_CHAIN.min} to ${SPRINT_CHAIN.max}, then their minutes and the gap: /sprint chain 3 25 5.`);
-        // In `/sprint chain 3 25 5` the second number is the sprints' length (the slot start reads as its delay).
-        const minutes = args.minutes ?? args.in ?? SPRINT_MINUTES.default;
-        if (minutes < SPRINT_MINUTES.min || minutes > SPRINT_MINUTES.max)
-          throw new UserError('bad_argument', `A sprint lasts ${SPRINT_MINUTES.min} to ${SPRINT_MINUTES.max} minutes (got ${minutes}).`);
+        const minutes = args.minutes ?? SPRINT_MINUTES.default;
         const chain = { length, gapMinutes: args.gap ?? SPRINT_GAP_MINUTES.default };
-        const outcome = await sprints.start(ctx.group, ctx.actor, ctx.conversation, { minutes, at: args.at, chain }, ctx.idempotencyKey);
+        const outcome = await sprints.start(ctx.group, ctx.actor, ctx.conversation, { minutes, inMinutes: args.in, at: args.at, chain }, ctx.idempotencyKey);
         if (outcome.kind === 'busy') throw busy(outcome.current.endAt);
         return privateReply(`You're in a chain of ${length} sprints of ${plural(minutes, 'minute')}, ${plural(chain.gapMinutes, 'minute')} apart. The first starts <t:${unix(outcome.sprint.startAt)}:R>.`);
       }

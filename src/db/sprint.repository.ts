@@ -180,6 +180,35 @@ export async function earlierSprintEntries(db: Db, memberIds: number[], before: 
     .execute();
 }
 
+/** Every sprint the members took part in, with their counts, oldest first (for /export). */
+export async function listSprintEntriesOf(db: Db, memberIds: number[]) {
+  if (memberIds.length === 0) return [];
+  return db
+    .selectFrom('sprint_participants')
+    .innerJoin('sprints', 'sprints.id', 'sprint_participants.sprint_id')
+    .select([
+      'sprint_participants.member_id as memberId',
+      'sprints.id as sprintId',
+      'sprints.minutes',
+      'sprints.end_at as endAt',
+      'sprints.cancelled_at as cancelledAt',
+      'sprint_participants.start_count as startCount',
+      'sprint_participants.final_count as finalCount',
+      'sprint_participants.joined_at as joinedAt',
+    ])
+    .where('sprint_participants.member_id', 'in', memberIds)
+    .orderBy('sprints.start_at')
+    .orderBy('sprints.id')
+    .execute();
+}
+
+/** Which of the members are on their group's sprint list. */
+export async function watchingMembers(db: Db, memberIds: number[]): Promise<Set<number>> {
+  if (memberIds.length === 0) return new Set();
+  const rows = await db.selectFrom('sprint_watchers').select('member_id').where('member_id', 'in', memberIds).execute();
+  return new Set(rows.map((r) => r.member_id));
+}
+
 export async function setWatching(db: Db, groupId: number, memberId: number, on: boolean): Promise<void> {
   if (on) await db.insertInto('sprint_watchers').values({ member_id: memberId, group_id: groupId }).onConflict((oc) => oc.column('member_id').doNothing()).execute();
   else await db.deleteFrom('sprint_watchers').where('member_id', '=', memberId).execute();

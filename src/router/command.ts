@@ -34,6 +34,12 @@ interface CommandBase<S extends OptionsSchema> {
   options: S;
   /** Options that may be given without `name:`, in this order (Slack and console text). */
   positional?: readonly (keyof z.infer<S> & string)[];
+  /**
+   * Another positional order for some values of the first positional option (a choice), as a
+   * subcommand has its own: `/sprint chain 3 25 5` is count, minutes, gap where `/sprint start 30 5`
+   * is minutes, in. Each order starts with that option.
+   */
+  positionalFor?: Readonly<Record<string, readonly (keyof z.infer<S> & string)[]>>;
   adminOnly?: boolean;
   /** Lines /help <command> adds after the options (what each of a setting's values means). */
   moreHelp?: readonly string[];

@@ -116,7 +116,7 @@ function parseArguments(definition: CommandDefinition, options: OptionInfo[], ar
   if ('text' in args) {
     if (args.text.length > MAX_ARGUMENT_TEXT)
       throw new UserError('bad_argument', `That is too long: /${definition.name} takes at most ${MAX_ARGUMENT_TEXT} characters.`);
-    values = coerceTextValues(parseTextArgs(definition.name, args.text, options, definition.positional ?? []), options);
+    values = coerceTextValues(parseTextArgs(definition.name, args.text, options, definition.positional ?? [], definition.positionalFor), options);
   } else {
     values = args.values;
     const unknown = Object.keys(values).find((key) => !options.some((o) => o.name === key));

@@ -112,14 +112,27 @@ function firstFitting(open: OptionInfo[], value: string): OptionInfo | undefined
   return undefined;
 }
 
+/**
+ * The positional order a line follows: the one given for its first positional value (the choice
+ * named, or else the first loose value), or the default order.
+ */
+function chosenOrder(positional: readonly string[], orders: Readonly<Record<string, readonly string[]>>, named: Record<string, string>, loose: Token[]): readonly string[] {
+  const first = positional[0];
+  if (!first) return positional;
+  const choice = named[first] ?? (loose[0] && loose[0].quotedAt < 0 ? loose[0].text : undefined);
+  const order = choice === undefined ? undefined : Object.entries(orders).find(([value]) => value.toLowerCase() === choice.toLowerCase());
+  return order?.[1] ?? positional;
+}
+
 export function parseTextArgs(
   commandName: string,
   line: string,
   infos: OptionInfo[],
   positional: readonly string[],
+  /** Other orders for some values of the first positional option (see CommandBase.positionalFor). */
+  orders: Readonly<Record<string, readonly string[]>> = {},
 ): Record<string, string> {
   const byName = new Map(infos.map((o) => [o.name.toLowerCase(), o]));
-  const slots = positional.map((name) => byName.get(name.toLowerCase())!).filter(Boolean);
   const values: Record<string, string> = {};
   const setValue = (info: OptionInfo, value: string) => {
     if (info.name in values) throw new UserError('bad_argument', `${info.name} was given twice.`);
@@ -160,6 +173,7 @@ export function parseTextArgs(
     setValue(info, value);
   }
 
+  const slots = chosenOrder(positional, orders, values, loose).map((name) => byName.get(name.toLowerCase())!).filter(Boolean);
   const dateOption = infos.find((o) => o.type === 'date');
   let next = 0;
   let absorbing: OptionInfo | undefined;

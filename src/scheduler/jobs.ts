@@ -17,6 +17,8 @@ export interface JobDefinition extends SchedulerJob {
   name: JobName;
   /** The group whose admins are told the job keeps failing; none for a member's own job (a streak nudge). */
   groupOf(job: ScheduledJobRow): Promise<Group | undefined>;
+  /** The channel the job posts in, when it is not the group's announcement channel (a sprint's own). */
+  channelOf?(job: ScheduledJobRow): Promise<string | undefined>;
 }
 
 interface JobDeps {
@@ -74,10 +76,11 @@ function streakNudge(deps: JobDeps): JobDefinition {
 function sprintJobs(services: Services): JobDefinition[] {
   const { sprints } = services;
   const groupOf = (job: ScheduledJobRow) => sprints.groupOfJob(job);
+  const channelOf = (job: ScheduledJobRow) => sprints.channelOfJob(job);
   return [
-    { name: JOB_NAMES.sprintStart, groupOf, run: (job, markSent) => sprints.runStart(job, markSent) },
-    { name: JOB_NAMES.sprintEnd, groupOf, run: (job, markSent) => sprints.runEnd(job, markSent) },
-    { name: JOB_NAMES.sprintResults, groupOf, run: (job, markSent) => sprints.runResults(job, markSent) },
+    { name: JOB_NAMES.sprintStart, groupOf, channelOf, run: (job, markSent) => sprints.runStart(job, markSent) },
+    { name: JOB_NAMES.sprintEnd, groupOf, channelOf, run: (job, markSent) => sprints.runEnd(job, markSent) },
+    { name: JOB_NAMES.sprintResults, groupOf, channelOf, run: (job, markSent) => sprints.runResults(job, markSent) },
   ];
 }
 
@@ -104,17 +107,20 @@ export function jobRegistry(deps: JobDeps): JobDefinition[] {
 
 /**
  * Tells a group's setter-upper and admins, once, that one of its scheduled posts keeps failing: most
- * often the bot can no longer post in the announcement channel, which only they can fix.
+ * often the bot can no longer post in the channel (the announcement channel, or a sprint's own),
+ * which only they can fix.
  */
 export function reportRepeatedFailure(registry: readonly JobDefinition[], outbound: Outbound) {
   return async (job: ScheduledJobRow, error: string): Promise<void> => {
-    const group = await registry.find((entry) => entry.name === job.job)?.groupOf(job);
-    if (!group) return;
+    const entry = registry.find((candidate) => candidate.name === job.job);
+    const group = await entry?.groupOf(job);
+    if (!entry || !group) return;
     const people = new Set([group.createdBy, ...group.admins].filter((id): id is string => Boolean(id)));
     const what = job.job.replace(/-/g, ' ');
-    const reply = privateReply(
-      `I couldn't post the ${what} in <#${group.announceChannelId}> after several tries (${error}). Check that I can post there, or choose another channel with /config channel.`,
-    );
+    const ownChannel = await entry.channelOf?.(job);
+    // /config channel moves the announcements only; a sprint's channel is where it was started.
+    const fix = ownChannel ? 'Check that I can post there.' : 'Check that I can post there, or choose another channel with /config channel.';
+    const reply = privateReply(`I couldn't post the ${what} in <#${ownChannel ?? group.announceChannelId}> after several tries (${error}). ${fix}`);
     for (const userId of people) {
       await outbound.directMessage({ platform: group.platform, workspaceId: group.workspaceId, userId, displayName: userId }, reply);
     }

@@ -6,9 +6,11 @@ import { deletePerson, findPerson, findPersonId, listMemberships, listMembership
 import { listFeedsOf } from '../db/feed.repository';
 import { forgetWeekTotals, listFollowerSnapshots } from '../db/follower.repository';
 import { listMilestones } from '../db/milestone.repository';
+import { listSprintEntriesOf, watchingMembers } from '../db/sprint.repository';
 import { deleteReadsOf, listPublicationsOf, listReadsBy, publicationIdsOf } from '../db/publication.repository';
 import { findStreaks } from '../db/streak.repository';
 import { listVacationRows } from '../db/vacation.repository';
+import { wordsWritten } from '../domain/sprint';
 import type { MemberService } from './member-service';
 import { countReadsWithdrawn } from './running-totals';
 import type { ServiceDeps } from './service-deps';
@@ -46,7 +48,7 @@ export class DataRightsService {
     const memberships = await listMembershipsOf(db, personId);
     const memberIds = memberships.map((m) => m.id);
     const channelOf = new Map(memberships.map((m) => [m.id, m.channel_id]));
-    const [logs, vacations, milestones, streaks, publications, reads, feeds, followers] = await Promise.all([
+    const [logs, vacations, milestones, streaks, publications, reads, feeds, followers, sprints, watching] = await Promise.all([
       listLogs(db, memberIds),
       listVacationRows(db, memberIds),
       listMilestones(db, memberIds),
@@ -55,6 +57,8 @@ export class DataRightsService {
       listReadsBy(db, memberIds),
       listFeedsOf(db, memberIds),
       listFollowerSnapshots(db, memberIds),
+      listSprintEntriesOf(db, memberIds),
+      watchingMembers(db, memberIds),
     ]);
     const iso = (ms: number) => new Date(ms).toISOString();
     const data = {
@@ -97,6 +101,20 @@ export class DataRightsService {
         followers: followers
           .filter((f) => f.member_id === m.id)
           .map((f) => ({ platform: f.platform, count: f.count, recordedAt: iso(f.recorded_at) })),
+        sprintNotify: watching.has(m.id),
+        sprints: sprints
+          .filter((s) => s.memberId === m.id)
+          .map((s) => ({
+            sprint: s.sprintId,
+            minutes: s.minutes,
+            startCount: s.startCount,
+            finalCount: s.finalCount,
+            words: wordsWritten(s),
+            joinedAt: iso(s.joinedAt),
+            // A cancelled sprint ended when it was cancelled; any other at its end instant.
+            endedAt: iso(s.cancelledAt ?? s.endAt),
+            cancelled: s.cancelledAt !== null,
+          })),
       })),
     };
     const rows = logs.map((l) =>

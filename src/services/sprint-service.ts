@@ -339,6 +339,11 @@ export class SprintService {
     return sprint && this.groupOf(sprint);
   }
 
+  /** The channel a sprint job posts in, for failure reports. */
+  async channelOfJob(job: ScheduledJobRow): Promise<string | undefined> {
+    return (await findSprint(this.deps.db, Number(job.subject)))?.channelId;
+  }
+
   /**
    * The next sprint of a chain, made in the transaction that finishes this one, so it happens even if
    * the process stops in the break: everyone still in carries on, from the count they ended with.

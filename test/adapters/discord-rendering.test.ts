@@ -73,6 +73,15 @@ describe('rendering a Reply for Discord', () => {
     expect(message.allowedMentions).toMatchObject({ parse: [], users: ['1'], roles: ['2'] });
   });
 
+  it('names the pinged a plain text does not mention before it, since Discord notifies only mentions in the content', () => {
+    const message = renderForDiscord({ text: 'Sprint! Join with the button.', pings: { roles: ['2'] } });
+    expect(message.content).toBe('<@&2> Sprint! Join with the button.');
+    expect(message.allowedMentions).toEqual({ parse: [], users: [], roles: ['2'], repliedUser: false });
+    // Already mentioned in the text: not named twice.
+    expect(renderForDiscord({ text: 'Go! <@1> <@3>', pings: { users: ['1', '3'] } }).content).toBe('Go! <@1> <@3>');
+    expect(renderForDiscord({ text: 'Go! <@1>', pings: { users: ['1', '3'] } }).content).toBe('<@3> Go! <@1>');
+  });
+
   it('attaches pictures and files, showing the picture in the embed', () => {
     const message = renderForDiscord({
       text: 'Your calendar',

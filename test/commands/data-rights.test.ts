@@ -37,6 +37,49 @@ describe('/export and /forget', () => {
     expect(lines[1]).toMatch(/^general,2026-03-10,Europe\/London,500,0,,"'=SUM\(A1\), with a comma",command,/);
   });
 
+  it("includes the member's own sprints: counts, words, when they joined and when each ended", async () => {
+    const t0 = h.clock.now();
+    const minute = 60_000;
+    const at = async (instant: number) => {
+      h.clock.set(instant);
+      await h.tick();
+      await h.tick();
+    };
+    await h.send('Bo', '/sprint start 20');
+    await h.send('Cy', '/sprint join 5000');
+    await at(t0 + 12 * minute);
+    await h.send('Bo', '/sprint words 300');
+    await h.send('Cy', '/sprint words 5777');
+    await at(t0 + 24 * minute);
+    await h.send({ name: 'Bo', channel: 'poetry' }, '/sprint start 10 0');
+    h.clock.set(t0 + 26 * minute);
+    await h.send({ name: 'Bo', channel: 'poetry' }, '/sprint cancel');
+    await h.send({ name: 'Bo', channel: 'poetry' }, '/sprint notify on');
+
+    const data = JSON.parse(String((await h.send('Bo', '/export'))!.files![0]!.content));
+    const [general, poetry] = data.groups;
+    expect(general.sprints).toEqual([
+      {
+        sprint: expect.any(Number),
+        minutes: 20,
+        startCount: 0,
+        finalCount: 300,
+        words: 300,
+        joinedAt: new Date(t0).toISOString(),
+        endedAt: new Date(t0 + 22 * minute).toISOString(),
+        cancelled: false,
+      },
+    ]);
+    expect(poetry.sprints).toEqual([
+      expect.objectContaining({ minutes: 10, startCount: 0, finalCount: null, words: 0, endedAt: new Date(t0 + 26 * minute).toISOString(), cancelled: true }),
+    ]);
+    expect([general.sprintNotify, poetry.sprintNotify]).toEqual([false, true]);
+    // Cy's counts in the same sprint are Cy's.
+    expect(JSON.stringify(data)).not.toMatch(/5777|5000/);
+    const cy = JSON.parse(String((await h.send('Cy', '/export'))!.files![0]!.content));
+    expect(cy.groups[0].sprints).toEqual([expect.objectContaining({ sprint: general.sprints[0].sprint, startCount: 5000, finalCount: 5777, words: 777 })]);
+  });
+
   it('deletes everything only after the confirmation button, pressed by the same person', async () => {
     const reply = await h.send('Bo', '/forget');
     expect(reply && reply.text).toMatch(/2 logs in 2 groups/);

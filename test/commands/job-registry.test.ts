@@ -35,6 +35,20 @@ describe('the registry of scheduled jobs', () => {
     ]);
   });
 
+  it("names a sprint's own channel when its posts keep failing, not the announcement channel", async () => {
+    expect(await h.text('Bo', '/sprint start 20')).toMatch(/^You're in/);
+    h.adapter.brokenChannels.add('general');
+    for (let minute = 2; minute <= 12; minute++) {
+      h.clock.set(Date.parse('2026-03-10T12:00:00Z') + minute * MINUTE);
+      await h.tick();
+    }
+    const start = await h.db.selectFrom('scheduled_jobs').select('attempts').where('job', '=', JOB_NAMES.sprintStart).executeTakeFirstOrThrow();
+    expect(start.attempts).toBeGreaterThanOrEqual(3);
+    expect(h.adapter.directMessages.map((d) => [d.to.userId, d.reply.text])).toEqual([
+      ['ada', "I couldn't post the sprint start in <#general> after several tries (Missing Access). Check that I can post there."],
+    ]);
+  });
+
   it("reports nothing for a member's streak nudge, which has no group to tell", async () => {
     await h.send('Bo', '/publish https://example.com/a A');
     const wrapUp = await wrapUpRow();

@@ -273,6 +273,24 @@ describe('sprints', () => {
     }
   });
 
+  it('reads /sprint chain <count> [minutes] [gap] in that order, while /sprint start [minutes] [in] keeps its own', async () => {
+    const chainOf = (length: number, minutes: number, gap: number, startsAt: number) =>
+      `You're in a chain of ${length} sprints of ${minutes} minutes, ${gap} minutes apart. The first starts <t:${unix(startsAt)}:R>.`;
+    const lastSprint = () => h.db.selectFrom('sprints').select(['minutes', 'start_at', 'chain_length', 'chain_gap_minutes']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(await h.text('Bo', '/sprint chain 3 25 5')).toBe(chainOf(3, 25, 5, T0 + 2 * MINUTE));
+    expect(await lastSprint()).toEqual({ minutes: 25, start_at: T0 + 2 * MINUTE, chain_length: 3, chain_gap_minutes: 5 });
+    await h.send('Bo', '/sprint cancel');
+    expect(await h.text('Bo', '/sprint chain 2 30')).toBe(chainOf(2, 30, 5, T0 + 2 * MINUTE));
+    await h.send('Bo', '/sprint cancel');
+    // A named value takes its own slot; the rest follow in order. in: is the delay, as for start.
+    expect(await h.text('Bo', '/sprint chain 2 minutes:15 8 in:10')).toBe(chainOf(2, 15, 8, T0 + 10 * MINUTE));
+    await h.send('Bo', '/sprint cancel');
+    expect(await h.text('Bo', '/sprint chain 3 25 5 7')).toBe('Too many values for /sprint: "7". It takes: action, value, minutes, gap.');
+    expect(await h.text('Bo', '/sprint chain 3 200')).toBe('Bad value for minutes: "200". Expected a whole number from 1 to 180.');
+    expect(await h.text('Bo', '/sprint start 30 5')).toMatch(new RegExp(`It starts <t:${unix(T0 + 5 * MINUTE)}:R>\\.$`));
+    expect(await lastSprint()).toEqual({ minutes: 30, start_at: T0 + 5 * MINUTE, chain_length: 1, chain_gap_minutes: 0 });
+  });
+
   it('runs a chain of three with gaps, every sprint happening though the process restarts during a break', async () => {
     expect(await h.text('Bo', '/sprint chain 3 10 5')).toBe(`You're in a chain of 3 sprints of 10 minutes, 5 minutes apart. The first starts <t:${unix(T0 + 2 * MINUTE)}:R>.`);
     expect(announcement().reply.text.split('\n')[0]).toBe('🏃 Sprint! 10 minutes (a chain of 3, 5 minutes apart), started by Bo.');

@@ -386,3 +386,72 @@ describe('the Discord adapter with two servers: a group posts and pings only in 
     expect(bot.logs).toContainEqual(expect.objectContaining({ msg: 'ping dropped: the role is not in the workspace', workspace: guildA, role: readersB }));
   });
 });
+
+describe('a sprint announcement on Discord pings the sprint role when one is set, and nobody else', () => {
+  const guild = snowflake();
+  const writing = snowflake();
+  const sprinters = snowflake();
+  const elsewhere = snowflake();
+  const elsewhereRole = snowflake();
+  const clock = new FakeClock(Date.parse('2026-03-01T12:00:00Z'));
+  let fake: FakeDiscord;
+  let bot: TestBot;
+
+  beforeAll(async () => {
+    fake = await FakeDiscord.start({
+      guilds: [
+        {
+          id: guild,
+          name: 'Writers',
+          channels: [{ id: writing, name: 'writing' }],
+          roles: [{ id: sprinters, name: 'sprinters', mentionable: true }],
+          members: [{ user: ada }, { user: bo }],
+        },
+        { id: elsewhere, name: 'Elsewhere', channels: [{ id: snowflake(), name: 'general' }], roles: [{ id: elsewhereRole, name: 'sprinters', mentionable: true }], members: [] },
+      ],
+    });
+    bot = await startTestBot({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: guild }, { clock });
+    await slash(ada, 'setup', { timezone: 'UTC' });
+    await slash(bo, 'sprint', { action: 'notify', value: 'on' });
+  });
+  afterAll(async () => {
+    await bot?.close();
+    await fake?.stop();
+  });
+
+  async function slash(user: typeof ada, name: string, options: Record<string, string | number>) {
+    const sent = fake.slashCommand({ guildId: guild, channelId: writing, user, name, options, memberPermissions: user === ada ? MANAGE_GUILD : MEMBER });
+    return callbackBody(await fake.waitForCallback(sent)).data!;
+  }
+
+  /** Starts a sprint as Ada and returns the announcement Discord received, then cancels the sprint. */
+  async function announce(): Promise<{ content?: string; allowed_mentions?: unknown }> {
+    fake.clearRequests();
+    expect((await slash(ada, 'sprint', { action: 'start', value: '20' })).content).toMatch(/^You're in/);
+    const post = await fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${writing}/messages` && JSON.stringify(r.body).includes('Sprint!'));
+    await slash(ada, 'sprint', { action: 'cancel' });
+    return post.body as { content?: string; allowed_mentions?: unknown };
+  }
+
+  it('pings the members on the sprint list while no role is set', async () => {
+    const body = await announce();
+    expect(body.content).toContain(`<@${bo.id}>`);
+    expect(body.allowed_mentions).toMatchObject({ parse: [], users: [bo.id], roles: [] });
+  });
+
+  it("refuses another server's role as sprint_role and keeps none", async () => {
+    expect(await slash(ada, 'config', { setting: 'sprint_role', value: `<@&${elsewhereRole}>` })).toMatchObject({
+      flags: 64,
+      content: 'That role is not in this server: pick a role of this server, or none.',
+    });
+    expect(await bot.app.database.db.selectFrom('groups').select('sprint_role_id').executeTakeFirstOrThrow()).toEqual({ sprint_role_id: null });
+  });
+
+  it('with /config sprint_role set, pings exactly that role: not the sprint list, not anyone named', async () => {
+    expect((await slash(ada, 'config', { setting: 'sprint_role', value: `<@&${sprinters}>` })).flags).toBe(64);
+    const body = await announce();
+    expect(body.content).toContain(`<@&${sprinters}>`);
+    expect(body.content).not.toContain(`<@${bo.id}>`);
+    expect(body.allowed_mentions).toMatchObject({ parse: [], users: [], roles: [sprinters] });
+  });
+});

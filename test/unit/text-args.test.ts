@@ -16,6 +16,37 @@ const logOptions = describeOptions(
 const logPositional = ['words', 'minutes', 'url', 'note'];
 const parseLog = (line: string) => coerceTextValues(parseTextArgs('log', line, logOptions, logPositional), logOptions);
 
+const sprintOptions = describeOptions(
+  z.object({
+    action: z.enum(['start', 'chain']),
+    value: z.string().optional(),
+    minutes: z.number().int().optional(),
+    in: z.number().int().optional(),
+    gap: z.number().int().optional(),
+  }),
+);
+const parseSprint = (line: string) =>
+  coerceTextValues(parseTextArgs('sprint', line, sprintOptions, ['action', 'value', 'in'], { chain: ['action', 'value', 'minutes', 'gap'] }), sprintOptions);
+
+describe('positional orders by the first value', () => {
+  it('reads the values after a choice in the order given for it, and in the default order otherwise', () => {
+    expect(parseSprint('chain 3 25 5')).toEqual({ action: 'chain', value: '3', minutes: 25, gap: 5 });
+    expect(parseSprint('CHAIN 3 25')).toEqual({ action: 'chain', value: '3', minutes: 25 });
+    expect(parseSprint('start 30 5')).toEqual({ action: 'start', value: '30', in: 5 });
+  });
+
+  it('follows the choice when it is named, and fills only the slots not named', () => {
+    expect(parseSprint('action:chain 3 25 5')).toEqual({ action: 'chain', value: '3', minutes: 25, gap: 5 });
+    expect(parseSprint('chain 3 minutes:25 5')).toEqual({ action: 'chain', value: '3', minutes: 25, gap: 5 });
+    expect(parseSprint('chain 3 25 5 in:10')).toEqual({ action: 'chain', value: '3', minutes: 25, gap: 5, in: 10 });
+  });
+
+  it('says which values the chosen order takes when there are too many', () => {
+    expect(() => parseSprint('chain 3 25 5 7')).toThrow('Too many values for /sprint: "7". It takes: action, value, minutes, gap.');
+    expect(() => parseSprint('start 30 5 7')).toThrow('Too many values for /sprint: "7". It takes: action, value, in.');
+  });
+});
+
 describe('tokenize', () => {
   it('splits on spaces, keeps quoted text together, and leaves apostrophes inside words alone', () => {
     expect(tokenize(`a  "b c" note:"d e" it's ‘smart quotes’ “too”`).map((t) => t.text)).toEqual([

@@ -63,7 +63,9 @@ export function renderForDiscord(reply: Reply): DiscordMessage {
   ];
   const pings = [...(reply.pings?.users ?? []).map((id) => `<@${id}>`), ...(reply.pings?.roles ?? []).map((id) => `<@&${id}>`)];
   // Rich replies carry their text in the embed; the content line is left for the people pinged.
-  const content = rich ? pings.join(' ') : clip(reply.text, 2000);
+  // Discord notifies only mentions in the content, so a plain text names those it does not already.
+  const unnamed = pings.filter((mention) => !reply.text.includes(mention));
+  const content = rich ? pings.join(' ') : clip(unnamed.length ? `${unnamed.join(' ')} ${reply.text}` : reply.text, 2000);
   return {
     content,
     embeds,

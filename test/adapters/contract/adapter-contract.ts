@@ -70,6 +70,8 @@ export interface AdapterDriver {
   readonly tricksterAsShown: string;
   /** Runs a slash command and returns the answer the platform received for it. */
   command(person: Person, name: string, options?: Record<string, string | number>): Promise<Delivered>;
+  /** Where a command is one typed line (Slack, the console): runs it as written, values in order without names. */
+  commandLine?(person: Person, name: string, text: string): Promise<Delivered>;
   /** Everything the bot posted to channels (not answers), oldest first. */
   posts(): Promise<Delivered[]>;
   /** Everything the whole channel can see: posts and public answers. */
@@ -257,6 +259,21 @@ export function describeAdapterContract(name: string, capabilities: AdapterCapab
       const cancelled = await driver.command('writer', 'sprint', { action: 'cancel' });
       expect(cancelled).toMatchObject({ private: false, text: expect.stringMatching(/^The sprint was cancelled by /) });
       expect((await announcement.buttons[0]!.press('reader')).text).toBe('That sprint is over, so its buttons no longer work. Start another with /sprint start.');
+      expect(driver.errors()).toEqual([]);
+    });
+
+    it('reads a sprint chain as count, minutes and gap: in order on a typed line, as options where the platform types them', async () => {
+      const chained = driver.commandLine
+        ? await driver.commandLine('writer', 'sprint', 'chain 3 25 5')
+        : await driver.command('writer', 'sprint', { action: 'chain', value: '3', minutes: 25, gap: 5 });
+      expect(chained).toMatchObject({ private: true, text: expect.stringMatching(/^You're in a chain of 3 sprints of 25 minutes, 5 minutes apart\. The first starts/) });
+      await driver.command('writer', 'sprint', { action: 'cancel' });
+      // in: is the delay before the first, as for start, never the sprints' length.
+      const delayed = await driver.command('writer', 'sprint', { action: 'chain', value: '2', minutes: 15, gap: 8, in: 10 });
+      expect(delayed.text).toMatch(/^You're in a chain of 2 sprints of 15 minutes, 8 minutes apart\./);
+      const sprint = await driver.db.selectFrom('sprints').select(['minutes', 'start_at', 'created_at', 'chain_gap_minutes']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      expect({ minutes: sprint.minutes, delay: sprint.start_at - sprint.created_at, gap: sprint.chain_gap_minutes }).toEqual({ minutes: 15, delay: 10 * 60_000, gap: 8 });
+      await driver.command('writer', 'sprint', { action: 'cancel' });
       expect(driver.errors()).toEqual([]);
     });
   });

@@ -99,6 +99,7 @@ async function startConsoleDriver(): Promise<AdapterDriver> {
     // Printed as it is, with the @everyone broken and the mention made plain text.
     tricksterAsShown: '@\u200beveryone ‹@reed› & co',
     command: async (person, name, options = {}) => answerTo(await as(person, `/${name} ${optionText(options)}`.trim())),
+    commandLine: async (person, name, text) => answerTo(await as(person, `/${name} ${text}`)),
     posts: async () => printed.filter(isPost).map(delivered),
     public: async () => printed.filter((block) => !block.startsWith(FENCE)).map(delivered).filter((message) => !message.private),
     pressUnshownButton: async (person) => delivered((await as(person, '/click 99')).at(-1)!),

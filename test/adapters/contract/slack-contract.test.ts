@@ -104,6 +104,7 @@ async function startSlackDriver(): Promise<AdapterDriver> {
     // Slack's mrkdwn: the ampersand escaped as Slack requires.
     tricksterAsShown: `@\u200beveryone ‹@${USERS.reader}› &amp; co`,
     command: (person, name, options = {}) => respond((responseUrl) => slashCommand({ command: `/${name}`, text: textOf(options), userId: USERS[person], channelId: CHANNEL, responseUrl })),
+    commandLine: (person, name, text) => respond((responseUrl) => slashCommand({ command: `/${name}`, text, userId: USERS[person], channelId: CHANNEL, responseUrl })),
     posts: async () => channelPosts(),
     public: async () => [...channelPosts(), ...answers.filter((a) => !a.private)],
     chat: async (person, text) => {
