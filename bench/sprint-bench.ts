@@ -104,7 +104,17 @@ export async function sprintBench(): Promise<Figure[]> {
         ratio: null,
         target: '< 30 ms',
         met: p99 < 30,
-        notes: `due to reply, ${load}, after all ${MEMBERS} joined at once; p50 ${percentile(latencies, 50).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms; then one count from each of the ${MEMBERS} at the same moment: p50 ${percentile(burst, 50).toFixed(1)} ms, p99 ${percentile(burst, 99).toFixed(1)} ms (not in the figure)`,
+        notes: `due to reply, ${load}, after all ${MEMBERS} joined at once; p50 ${percentile(latencies, 50).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
+      },
+      {
+        name: 'sprint count p99 (all at once)',
+        value: percentile(burst, 99),
+        unit: 'ms',
+        baseline: null,
+        ratio: null,
+        target: '< 30 ms',
+        met: percentile(burst, 99) < 30,
+        notes: `due to reply, one count from each of the ${MEMBERS} members at the same moment, after the counts above; p50 ${percentile(burst, 50).toFixed(1)} ms`,
       },
       {
         name: 'sprint counts wrong',

@@ -1,6 +1,7 @@
 import type { ListedMember } from '../domain/member';
 import type { Sprint, SprintParticipant } from '../domain/sprint';
 import type { Db } from './database';
+import { prepared } from './prepared';
 import type { SprintParticipantRow, SprintRow } from './sprint.table';
 
 export function toSprint(row: SprintRow): Sprint {
@@ -62,8 +63,11 @@ export async function findSprintByEventKey(db: Db, eventKey: string): Promise<Sp
 }
 
 /** The sprint under way in a channel (not yet finished or cancelled), if any. */
+// The queries every count runs are compiled once: a sprint's last minute brings a count from everyone at once.
+const openSprintQuery = prepared((db: Db, a: { key: string }) => db.selectFrom('sprints').selectAll().where('open_in_channel', '=', a.key));
+
 export async function findOpenSprint(db: Db, groupId: number, channelId: string): Promise<Sprint | undefined> {
-  const row = await db.selectFrom('sprints').selectAll().where('open_in_channel', '=', channelKey(groupId, channelId)).executeTakeFirst();
+  const [row] = await openSprintQuery(db, { key: channelKey(groupId, channelId) });
   return row && toSprint(row);
 }
 
@@ -102,8 +106,13 @@ export async function listParticipants(db: Db, sprintId: number): Promise<Sprint
   return rows.map(toSprintParticipant);
 }
 
+const participantQuery = prepared((db: Db, a: { sprintId: number; memberId: number }) =>
+  db.selectFrom('sprint_participants').selectAll().where('sprint_id', '=', a.sprintId).where('member_id', '=', a.memberId),
+);
+
 export async function findParticipant(db: Db, sprintId: number, memberId: number): Promise<SprintParticipantRow | undefined> {
-  return db.selectFrom('sprint_participants').selectAll().where('sprint_id', '=', sprintId).where('member_id', '=', memberId).executeTakeFirst();
+  const [row] = await participantQuery(db, { sprintId, memberId });
+  return row;
 }
 
 /** Adds a participant; false if they were in already. */
@@ -127,14 +136,18 @@ export async function setFinalCount(db: Db, sprintId: number, memberId: number, 
 }
 
 /** Adds words to a participant's latest count in one statement, so counts sent together all add up; the new total. */
-export async function addToFinalCount(db: Db, sprintId: number, memberId: number, words: number, now: number): Promise<number> {
-  const row = await db
+const addToFinalCountQuery = prepared((db: Db, a: { sprintId: number; memberId: number; words: number; now: number }) =>
+  db
     .updateTable('sprint_participants')
-    .set((eb) => ({ final_count: eb(eb.fn.coalesce('final_count', 'start_count'), '+', words), counted_at: now }))
-    .where('sprint_id', '=', sprintId)
-    .where('member_id', '=', memberId)
-    .returning('final_count')
-    .executeTakeFirstOrThrow();
+    .set((eb) => ({ final_count: eb(eb.fn.coalesce('final_count', 'start_count'), '+', a.words), counted_at: a.now }))
+    .where('sprint_id', '=', a.sprintId)
+    .where('member_id', '=', a.memberId)
+    .returning('final_count'),
+);
+
+export async function addToFinalCount(db: Db, sprintId: number, memberId: number, words: number, now: number): Promise<number> {
+  const [row] = await addToFinalCountQuery(db, { sprintId, memberId, words, now });
+  if (!row) throw new Error(`sprint ${sprintId} has no participant ${memberId}`);
   return row.final_count ?? 0;
 }
 
