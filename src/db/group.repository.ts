@@ -1,6 +1,7 @@
 import type { Platform } from '../core/invocation';
 import type { Group, GroupSettings } from '../domain/group';
 import type { Db } from './database';
+import { prepared } from './prepared';
 import type { GroupRow, GroupUpdate } from './group.table';
 
 export function toGroup(row: GroupRow, admins: string[]): Group {
@@ -35,15 +36,15 @@ export async function findGroupByChannel(
   workspaceId: string,
   channelId: string,
 ): Promise<Group | undefined> {
-  const row = await db
-    .selectFrom('groups')
-    .selectAll()
-    .where('platform', '=', platform)
-    .where('workspace_id', '=', workspaceId)
-    .where('channel_id', '=', channelId)
-    .executeTakeFirst();
+  const [row] = await groupByChannelQuery(db, { platform, workspaceId, channelId });
   return row && toGroup(row, await listGroupAdmins(db, row.id));
 }
+
+// Every command in a channel not in the lookup cache runs these two: compiled once.
+const groupByChannelQuery = prepared((db: Db, a: { platform: Platform; workspaceId: string; channelId: string }) =>
+  db.selectFrom('groups').selectAll().where('platform', '=', a.platform).where('workspace_id', '=', a.workspaceId).where('channel_id', '=', a.channelId),
+);
+const groupAdminsQuery = prepared((db: Db, a: { groupId: number }) => db.selectFrom('group_admins').select('user_id').where('group_id', '=', a.groupId).orderBy('user_id'));
 
 export async function findGroupById(db: Db, id: number): Promise<Group | undefined> {
   const row = await db.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
@@ -118,7 +119,7 @@ export async function updateGroupSettings(db: Db, id: number, settings: Partial<
 }
 
 export async function listGroupAdmins(db: Db, groupId: number): Promise<string[]> {
-  const rows = await db.selectFrom('group_admins').select('user_id').where('group_id', '=', groupId).orderBy('user_id').execute();
+  const rows = await groupAdminsQuery(db, { groupId });
   return rows.map((r) => r.user_id);
 }
 

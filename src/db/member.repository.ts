@@ -2,6 +2,7 @@ import type { Actor } from '../core/invocation';
 import type { Group } from '../domain/group';
 import type { ListedMember, Member, Membership } from '../domain/member';
 import type { Database, Db } from './database';
+import { prepared } from './prepared';
 import type { PersonRow } from './person.table';
 
 const memberColumns = [
@@ -69,8 +70,13 @@ function membersByUserId(db: Db, group: GroupKey) {
     .where('people.workspace_id', '=', group.workspaceId);
 }
 
+// Every command of a member not in the lookup cache runs this one: compiled once.
+const memberByUserIdQuery = prepared((db: Db, a: { groupId: number; platform: GroupKey['platform']; workspaceId: string; userId: string }) =>
+  membersByUserId(db, { id: a.groupId, platform: a.platform, workspaceId: a.workspaceId }).where('people.user_id', '=', a.userId),
+);
+
 export async function findMemberByUserId(db: Db, group: GroupKey, userId: string): Promise<Member | undefined> {
-  const row = await membersByUserId(db, group).where('people.user_id', '=', userId).executeTakeFirst();
+  const [row] = await memberByUserIdQuery(db, { groupId: group.id, platform: group.platform, workspaceId: group.workspaceId, userId });
   return row && toMember(row);
 }
 
