@@ -13,6 +13,8 @@ export interface LoggedLine {
 export interface BotProcess {
   child: ChildProcessWithoutNullStreams;
   logs: LoggedLine[];
+  /** What the bot printed on stdout (the console's conversation), line by line. */
+  printed: string[];
   /** Resolves with the first logged line matching `msg` (already logged ones count). */
   waitForLog(msg: string, timeoutMs?: number): Promise<LoggedLine>;
   /** SIGKILL: no shutdown, no flush; resolves once the process is gone. */
@@ -26,10 +28,15 @@ export function databaseEnv(database: TestDatabase): Record<string, string> {
   return 'sqlitePath' in database.config ? { SQLITE_PATH: database.config.sqlitePath } : { DATABASE_URL: database.config.postgresUrl };
 }
 
-export function spawnBot(env: Record<string, string>): BotProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** Preloaded into the process to move its wall clock (Date.now) by CLOCK_SHIFT_MS, as `faketime` would. */
+const SHIFTED_CLOCK = './test/support/shifted-clock.ts';
+
+/** `clockShiftMs` starts the process with its wall clock that far ahead of the real one. */
+export function spawnBot(env: Record<string, string>, options: { clockShiftMs?: number } = {}): BotProcess {
+  const shift = options.clockShiftMs ? ['--import', SHIFTED_CLOCK] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...shift, 'src/main.ts'], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env, ...(options.clockShiftMs && { CLOCK_SHIFT_MS: String(options.clockShiftMs) }) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const logs: LoggedLine[] = [];
@@ -45,7 +52,13 @@ export function spawnBot(env: Record<string, string>): BotProcess {
       }
     }
   });
-  child.stdout.resume();
+  const printed: string[] = [];
+  let printing = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    const lines = (printing + chunk.toString()).split('\n');
+    printing = lines.pop()!;
+    printed.push(...lines);
+  });
   child.stdin.on('error', () => undefined);
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   const end = (signal: NodeJS.Signals) => {
@@ -55,6 +68,7 @@ export function spawnBot(env: Record<string, string>): BotProcess {
   return {
     child,
     logs,
+    printed,
     async waitForLog(msg, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../../src/core/invocation';
 import type { Db } from '../../../src/db/database';
+import type { FakeClock } from '../../fakes/fake-clock';
 import { rowCounts } from '../../support/row-counts';
 
 /**
@@ -66,6 +67,8 @@ export interface AdapterDriver {
   readonly db: Db;
   /** The platform's user id of a person, as it appears in pings. */
   userId(person: Person): string;
+  /** The name the bot shows for a person (not the trickster, whose name is escaped). */
+  userName(person: Exclude<Person, 'trickster'>): string;
   /** The trickster's display name as the platform must show it: harmless, and escaped for the platform's format. */
   readonly tricksterAsShown: string;
   /** Runs a slash command and returns the answer the platform received for it. */
@@ -82,6 +85,10 @@ export interface AdapterDriver {
   forgedButtons?: ForgedButtons;
   /** Where buttons cannot be forged: pressing one the adapter never showed. */
   pressUnshownButton?(person: Person): Promise<Delivered>;
+  /** The bot's clock: it moves only when the case moves it, and wake-up timers due by then run. */
+  readonly clock: FakeClock;
+  /** One round of the bot's scheduled jobs, as the running scheduler would run it. */
+  tick(): Promise<void>;
   /** Log entries at error level or above. */
   errors(): unknown[];
   stop(): Promise<void>;
@@ -123,6 +130,15 @@ async function dataCounts(db: Db): Promise<Record<string, number>> {
 
 /** Mentions that would ping: the core markup `<@id>` or an unbroken @everyone/@here/@channel. */
 const PINGING_TEXT = /@(everyone|here|channel)\b/;
+
+const MINUTE = 60_000;
+
+/** Moves the bot's clock and runs a round that began after it moved (one a wake-up timer began may still be running). */
+async function moveTo(driver: AdapterDriver, instant: number): Promise<void> {
+  driver.clock.set(instant);
+  await driver.tick();
+  await driver.tick();
+}
 
 export function describeAdapterContract(name: string, capabilities: AdapterCapabilities, start: () => Promise<AdapterDriver>): void {
   describe(`the ${name} adapter keeps the adapter contract`, () => {
@@ -249,6 +265,8 @@ export function describeAdapterContract(name: string, capabilities: AdapterCapab
       expect(started).toMatchObject({ private: true, text: expect.stringMatching(/^You're in with a starting count of 0/) });
       const announcement = await postMatching(driver, (post) => post.text.includes('🏃 Sprint!'));
       expect(announcement.buttons.map((b) => b.label)).toEqual(['Join', 'Leave']);
+      // The bot's clock moves only when told to: the reader joins a moment after the writer, as on a real clock.
+      driver.clock.advance(1000);
       expect((await announcement.buttons[0]!.press('reader')).text).toMatch(/^You're in with a starting count of 0/);
       const typed = await driver.command('reader', 'sprint', { action: 'words', value: '50' });
       expect(typed).toMatchObject({ private: true, text: expect.stringMatching(/^✅ 50 counted: 50 words this sprint/) });
@@ -259,6 +277,56 @@ export function describeAdapterContract(name: string, capabilities: AdapterCapab
       const cancelled = await driver.command('writer', 'sprint', { action: 'cancel' });
       expect(cancelled).toMatchObject({ private: false, text: expect.stringMatching(/^The sprint was cancelled by /) });
       expect((await announcement.buttons[0]!.press('reader')).text).toBe('That sprint is over, so its buttons no longer work. Start another with /sprint start.');
+      expect(driver.errors()).toEqual([]);
+    });
+
+    it('runs a whole sprint on the clock: start, Join, counts, time is up, a late count in the window, the window closing, ranked results', async () => {
+      const t0 = driver.clock.now();
+      const postsBefore = (await driver.posts()).length;
+      const postsSince = async () => (await driver.posts()).slice(postsBefore);
+      const started = await driver.command('writer', 'sprint', { action: 'start', value: '20', in: 0 });
+      expect(started.text).toMatch(/^You're in with a starting count of 0/);
+      const announcement = (await postsSince()).find((post) => post.text.includes('🏃 Sprint! 20 minutes'));
+      expect(announcement, JSON.stringify(await postsSince())).toBeDefined();
+      expect((await announcement!.buttons[0]!.press('reader')).text).toMatch(/^You're in with a starting count of 0/);
+
+      driver.clock.set(t0 + 10 * MINUTE);
+      expect((await driver.command('writer', 'sprint', { action: 'words', value: '300' })).text).toMatch(/^✅ 300 counted: 300 words this sprint/);
+      expect((await driver.command('reader', 'sprint', { action: 'words', value: '200' })).text).toMatch(/^✅ 200 counted: 200 words this sprint/);
+
+      await moveTo(driver, t0 + 20 * MINUTE);
+      const timesUp = (await postsSince()).filter((post) => post.text.includes("⏰ Time's up!"));
+      expect(timesUp.length, JSON.stringify(await postsSince())).toBe(1);
+      expect(timesUp[0]!.text).toMatch(/⏰ Time's up! Send your final count with \/sprint words /);
+      // It pings the two writers in the sprint, and only them.
+      const { everyone, users, roles } = timesUp[0]!.notifies;
+      expect({ everyone, users: [...users].sort(), roles }).toEqual({ everyone: false, users: [driver.userId('reader'), driver.userId('writer')].sort(), roles: [] });
+      expect((await postsSince()).filter((post) => post.text.includes('🏆'))).toEqual([]);
+
+      // Inside the submission window a count still goes in, and says the results are still to come.
+      driver.clock.set(t0 + 21 * MINUTE);
+      expect((await driver.command('reader', 'sprint', { action: 'words', value: '450' })).text).toBe(
+        '✅ 450 counted: 450 words this sprint. Final counts are taken until the results.',
+      );
+
+      // The window closes two minutes after the end: the results go out, ranked, and counts are no longer taken.
+      await moveTo(driver, t0 + 22 * MINUTE);
+      const results = await postMatching(driver, (post) => post.text.includes('🏆 Sprint results'));
+      expect(results.buttons).toEqual([]);
+      expect(results.text.trimEnd()).toBe(
+        [
+          '🏆 Sprint results (20 minutes)',
+          `1. ${driver.userName('reader')}: 450 words, 22.5 wpm`,
+          `2. ${driver.userName('writer')}: 300 words, 15 wpm`,
+          "Everyone's words are in their log for the day.",
+        ].join('\n'),
+      );
+      expect((await driver.command('reader', 'sprint', { action: 'words', value: '500' })).text).toMatch(/^There is no sprint in this channel right now/);
+
+      // Another round posts nothing more.
+      await moveTo(driver, t0 + 30 * MINUTE);
+      expect((await postsSince()).filter((post) => post.text.includes('🏆')).length).toBe(1);
+      expect((await postsSince()).filter((post) => post.text.includes("⏰ Time's up!")).length).toBe(1);
       expect(driver.errors()).toEqual([]);
     });
 

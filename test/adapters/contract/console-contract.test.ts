@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { ConsoleAdapter } from '../../../src/adapters/console/console-adapter';
+import { FakeClock } from '../../fakes/fake-clock';
 import { startTestBot } from '../../support/running-bot';
 import { type AdapterDriver, type Delivered, describeAdapterContract, type Person } from './adapter-contract';
 
@@ -32,7 +33,8 @@ async function startConsoleDriver(): Promise<AdapterDriver> {
       done();
     },
   });
-  const bot = await startTestBot({}, { schedule: false, fallback: () => new ConsoleAdapter({ input, output, user: NAMES.admin, fileDir }) });
+  const clock = new FakeClock(Date.now());
+  const bot = await startTestBot({}, { clock, schedule: false, fallback: () => new ConsoleAdapter({ input, output, user: NAMES.admin, fileDir }) });
   let speaker: Person = 'admin';
 
   /** Types lines and returns the blocks printed for them. */
@@ -96,6 +98,7 @@ async function startConsoleDriver(): Promise<AdapterDriver> {
     platform: 'console',
     db: bot.app.database.db,
     userId: (person) => NAMES[person].toLowerCase().replace(/\s+/g, '-'),
+    userName: (person) => NAMES[person],
     // Printed as it is, with the @everyone broken and the mention made plain text.
     tricksterAsShown: '@\u200beveryone ‹@reed› & co',
     command: async (person, name, options = {}) => answerTo(await as(person, `/${name} ${optionText(options)}`.trim())),
@@ -113,6 +116,8 @@ async function startConsoleDriver(): Promise<AdapterDriver> {
       const reactions = blocks.flatMap((block) => /^\[reacted ([^\]]+)\]/.exec(block)?.[1] ?? []);
       return { id, reactions: async () => reactions };
     },
+    clock,
+    tick: () => bot.app.scheduler.tick(),
     errors: () => bot.logs.filter((entry) => entry.level >= 50),
     async stop() {
       input.end();

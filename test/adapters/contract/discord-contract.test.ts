@@ -1,5 +1,6 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { ChannelKind, type DispatchedInteraction, FakeDiscord, type RecordedFile, type RecordedRequest, snowflake } from '../../fakes/discord/fake-discord';
+import { FakeClock } from '../../fakes/fake-clock';
 import { startTestBot } from '../../support/running-bot';
 import { type AdapterDriver, type Delivered, describeAdapterContract, type Person } from './adapter-contract';
 
@@ -46,7 +47,8 @@ async function startDiscordDriver(): Promise<AdapterDriver> {
       },
     ],
   });
-  const bot = await startTestBot({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: guildId }, { schedule: false });
+  const clock = new FakeClock(Date.now());
+  const bot = await startTestBot({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: guildId }, { clock, schedule: false });
   const answers: Delivered[] = [];
   const permissions = (person: Person) => (person === 'admin' ? ADMIN : MEMBER);
 
@@ -113,6 +115,7 @@ async function startDiscordDriver(): Promise<AdapterDriver> {
     platform: 'discord',
     db: bot.app.database.db,
     userId: (person) => users[person].id,
+    userName: (person) => users[person].globalName,
     tricksterAsShown: `@\u200beveryone ‹@${reader.id}› & co`,
     command: (person, name, options = {}) => answer(fake.slashCommand({ guildId, channelId, user: users[person], name, options, memberPermissions: permissions(person) })),
     posts: async () => channelPosts().map(post),
@@ -138,6 +141,8 @@ async function startDiscordDriver(): Promise<AdapterDriver> {
       press: (person, action, payload) =>
         answer(fake.buttonClick({ guildId, channelId, user: users[person], customId: `${action}:${payload}`, memberPermissions: permissions(person) })),
     },
+    clock,
+    tick: () => bot.app.scheduler.tick(),
     errors: () => [...bot.logs.filter((entry) => entry.level >= 50), ...fake.internalErrors],
     async stop() {
       await bot.close();

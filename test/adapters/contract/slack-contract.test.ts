@@ -13,6 +13,7 @@ import {
   sendSignedRequest,
   slashCommand,
 } from '../../fakes/slack/fake-slack';
+import { FakeClock } from '../../fakes/fake-clock';
 import { startTestBot } from '../../support/running-bot';
 import { type AdapterDriver, type Delivered, describeAdapterContract, type Person } from './adapter-contract';
 
@@ -20,6 +21,7 @@ const BOT_TOKEN = 'xoxb-1111-2222-fake';
 const SIGNING_SECRET = 'abcdef0123456789abcdef0123456789';
 const CHANNEL = 'C0WRITING';
 const USERS: Record<Person, string> = { admin: 'U0ADMIN', writer: 'U0WRITER', reader: 'U0READER', trickster: 'U0TRICK' };
+const SLACK_NAMES = { admin: 'ada', writer: 'wren', reader: 'reed' };
 
 /** A message body as Bolt sends it: chat.postMessage params or a response_url body. */
 interface MessageBody {
@@ -32,14 +34,15 @@ interface MessageBody {
 async function startSlackDriver(): Promise<AdapterDriver> {
   const fake = await FakeSlack.start({
     users: [
-      { id: USERS.admin, name: 'ada', isAdmin: true },
-      { id: USERS.writer, name: 'wren' },
-      { id: USERS.reader, name: 'reed' },
+      { id: USERS.admin, name: SLACK_NAMES.admin, isAdmin: true },
+      { id: USERS.writer, name: SLACK_NAMES.writer },
+      { id: USERS.reader, name: SLACK_NAMES.reader },
       // A display name that tries to ping everyone and the reader.
       { id: USERS.trickster, name: `@everyone <@${USERS.reader}> & co` },
     ],
   });
-  const bot = await startTestBot({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0' }, { schedule: false });
+  const clock = new FakeClock(Date.now());
+  const bot = await startTestBot({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0' }, { clock, schedule: false });
   const eventsUrl = `http://127.0.0.1:${(bot.adapters[0] as SlackAdapter).address!.port}/slack/events`;
   const answers: Delivered[] = [];
 
@@ -101,6 +104,7 @@ async function startSlackDriver(): Promise<AdapterDriver> {
     platform: 'slack',
     db: bot.app.database.db,
     userId: (person) => USERS[person],
+    userName: (person) => SLACK_NAMES[person],
     // Slack's mrkdwn: the ampersand escaped as Slack requires.
     tricksterAsShown: `@\u200beveryone ‹@${USERS.reader}› &amp; co`,
     command: (person, name, options = {}) => respond((responseUrl) => slashCommand({ command: `/${name}`, text: textOf(options), userId: USERS[person], channelId: CHANNEL, responseUrl })),
@@ -121,6 +125,8 @@ async function startSlackDriver(): Promise<AdapterDriver> {
     forgedButtons: {
       press: (person, action, payload) => respond((responseUrl) => blockAction({ actionId: `${action}#0`, value: payload, userId: USERS[person], channelId: CHANNEL, responseUrl })),
     },
+    clock,
+    tick: () => bot.app.scheduler.tick(),
     errors: () => bot.logs.filter((entry) => entry.level >= 50),
     async stop() {
       await bot.close();
