@@ -42,6 +42,13 @@ describe('Block Kit', () => {
     ]);
     expect(actionFromId('read#0')).toBe('read');
   });
+
+  it('writes each ping once: those the text names stay where they are, the others go in front', () => {
+    const { text, blocks } = renderForSlack({ text: "⏰ Time's up! <@U1> <@U2>", pings: { users: ['U1', 'U2', 'U3'] } });
+    expect(text).toBe("<@U3> ⏰ Time's up! <@U1> <@U2>");
+    expect(blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '<@U3>' } });
+    expect(JSON.stringify(blocks).match(/<@U1>/g)).toHaveLength(1);
+  });
 });
 
 describe('Slack command names', () => {

@@ -62,8 +62,12 @@ export function renderForSlack(reply: Reply): { text: string; blocks: SlackBlock
       })),
     });
   }
-  // Slack notifies the people mentioned in a message: the reply's pings, and only them.
-  const pings = (reply.pings?.users ?? []).map((id) => `<@${id}>`).join(' ');
+  // Slack notifies the people mentioned in a message: the reply's pings, and only them; those the
+  // text already names are not written twice.
+  const pings = (reply.pings?.users ?? [])
+    .map((id) => `<@${id}>`)
+    .filter((mention) => !reply.text.includes(mention))
+    .join(' ');
   if (pings) blocks.unshift({ type: 'section', text: { type: 'mrkdwn', text: pings } });
   return { text: clip(`${pings ? `${pings} ` : ''}${slackText(reply.text)}`, 3000), blocks };
 }
