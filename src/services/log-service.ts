@@ -121,7 +121,8 @@ export class LogService {
         milestones,
       };
     });
-    if (!outcome.duplicate) await this.announceMilestones(group, outcome.member, outcome.milestones);
+    // The cheer goes out beside the reply, not before it: a busy channel's send queue must not hold up /log.
+    if (!outcome.duplicate) void this.announceMilestones(group, outcome.member, outcome.milestones);
     return outcome;
   }
 

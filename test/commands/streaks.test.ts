@@ -34,6 +34,18 @@ describe('streaks through the router', () => {
     expect(announcements()).toHaveLength(1);
   });
 
+  it("answers the log that reaches a milestone without waiting for the channel to take the cheer", async () => {
+    await logDaily('2026-03-01', 6);
+    let answer!: () => void;
+    h.adapter.slowChannels.set('wins', new Promise((resolve) => (answer = resolve)));
+    h.at('2026-03-07 20:00', LONDON);
+    expect(await h.text('Bo', '/log 100')).toMatch(/7 days in a row 🎉/);
+    const cheers = () => h.adapter.posts.filter((p) => p.reply.text.includes('has written 7 days in a row'));
+    expect(cheers()).toHaveLength(0);
+    answer();
+    await expect.poll(() => cheers().length).toBe(1);
+  });
+
   it('writes the streak once a day: another log of a day already counted leaves it as it was', async () => {
     const stored = () => h.db.selectFrom('streaks').select(['current', 'updated_at']).executeTakeFirstOrThrow();
     h.at('2026-03-02 09:00', LONDON);

@@ -14,6 +14,8 @@ export class RecordingAdapter implements ChatAdapter {
   /** Channels that refuse posts (a deleted channel, a missing permission), and users with closed DMs. */
   readonly brokenChannels = new Set<string>();
   readonly closedDirectMessages = new Set<string>();
+  /** Channels whose posts wait for this promise (a platform that is slow to answer). */
+  readonly slowChannels = new Map<string, Promise<void>>();
   /**
    * Channels and roles (by id) that live in one workspace only. Any other id is in every workspace,
    * as the harness names channels ("general") the same way in each.
@@ -33,6 +35,7 @@ export class RecordingAdapter implements ChatAdapter {
 
   async post(to: Conversation, reply: Reply, once?: PostOnce): Promise<MessageRef> {
     if (this.brokenChannels.has(to.channelId)) throw new Error('Missing Access');
+    await this.slowChannels.get(to.channelId);
     const earlier = once && this.posts.find((post) => post.once?.key === once.key && post.to.channelId === to.channelId);
     if (once && earlier) {
       this.repeats.push({ to, messageId: earlier.messageId, once });
