@@ -91,12 +91,17 @@ const addReadQuery = prepared((db: Db, a: ReadInFourPeriods) =>
     .onConflict((oc) => oc.columns(['member_id', 'period']).doUpdateSet((eb) => ({ reads: eb('member_totals.reads', '+', eb.ref('excluded.reads')) }))),
 );
 
-/** Adds first-hour reads to a member's totals of each period their date counts toward (`periodKeysOf`). */
-export async function addReadsToPeriods(db: Db, member: { memberId: number; groupId: number }, periods: PeriodKey[], reads: number): Promise<void> {
-  if (!reads) return;
-  const { memberId, groupId } = member;
-  if (periods.length !== 4) return addToTotals(db, periods.map((period) => ({ memberId, groupId, period, words: 0, minutes: 0, days: 0, reads })));
-  await addReadQuery(db, { memberId, groupId, p0: periods[0]!, p1: periods[1]!, p2: periods[2]!, p3: periods[3]!, reads });
+/**
+ * Adds one first-hour read to each reader's totals of the periods the read's date counts toward
+ * (`periodKeysOf`). On SQLite, where a statement costs no round trip but building a big one does,
+ * each reader is one statement compiled once; on Postgres the readers of a burst are one statement.
+ */
+export async function addReadToPeriods(db: Db, groupId: number, memberIds: Iterable<number>, periods: PeriodKey[]): Promise<void> {
+  const readers = [...memberIds];
+  if (periods.length !== 4 || (db.getExecutor().adapter instanceof PostgresAdapter && readers.length > 1))
+    return addToTotals(db, readers.flatMap((memberId) => periods.map((period) => ({ memberId, groupId, period, words: 0, minutes: 0, days: 0, reads: 1 }))));
+  const [p0, p1, p2, p3] = periods as [PeriodKey, PeriodKey, PeriodKey, PeriodKey];
+  for (const memberId of readers) await addReadQuery(db, { memberId, groupId, p0, p1, p2, p3, reads: 1 });
 }
 
 export type RankedColumn = 'words' | 'reads';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database';
-import { addLogToPeriods, addReadsToPeriods, addToTotals } from '../db/member-totals.repository';
+import { addLogToPeriods, addReadToPeriods, addToTotals } from '../db/member-totals.repository';
 import type { WithdrawnRead } from '../db/publication.repository';
 import type { Group } from '../domain/group';
 import { type LocalDate, localDateOf } from '../domain/local-date';
@@ -39,10 +39,8 @@ export function countLogEdited(db: Db, group: Pick<Group, 'weekStart'>, before: 
 
 /** First-hour reads given at an instant, on the group's date of it. */
 export function countReadsGiven(db: Db, group: Pick<Group, 'id' | 'timezone' | 'weekStart'>, memberIds: Iterable<number>, readAt: number): Promise<void> {
-  const date = localDateOf(readAt, { zone: group.timezone, rolloverHour: 0 });
-  const readers = [...memberIds];
-  if (readers.length === 1) return addReadsToPeriods(db, { memberId: readers[0]!, groupId: group.id }, periodKeysOf(date, group.weekStart), 1);
-  return addToTotals(db, readers.flatMap((memberId) => changesOn({ memberId, groupId: group.id }, date, group.weekStart, { reads: 1 })));
+  const periods = periodKeysOf(localDateOf(readAt, { zone: group.timezone, rolloverHour: 0 }), group.weekStart);
+  return addReadToPeriods(db, group.id, memberIds, periods);
 }
 
 /** Reads deleted with their announcements; `groups` holds the settings of each group they were given in. */
