@@ -1,3 +1,4 @@
+import { userMention } from './format';
 import type { Conversation } from './invocation';
 
 export interface ReplyButton {
@@ -43,6 +44,16 @@ export interface Reply {
   reaction?: string;
   /** The only people (and Discord roles) this message may notify; everyone else is shown, never pinged. */
   pings?: { users?: string[]; roles?: string[] };
+}
+
+/**
+ * The reply's pings as mention markup (people, then roles where the platform has them) that its text
+ * does not already name: platforms notify only mentions they are shown, so a renderer puts these in
+ * front of the text, and writes none twice.
+ */
+export function unnamedPings(reply: Pick<Reply, 'text' | 'pings'>, withRoles = true): string[] {
+  const mentions = [...(reply.pings?.users ?? []).map(userMention), ...(withRoles ? (reply.pings?.roles ?? []).map((id) => `<@&${id}>`) : [])];
+  return mentions.filter((mention) => !reply.text.includes(mention));
 }
 
 /**

@@ -157,11 +157,6 @@ export class LogService {
     return milestones;
   }
 
-  /** Announces streak milestones reached by logs written elsewhere (a sprint's results). */
-  async announceMilestonesOf(group: Group, member: Member, milestones: number[]): Promise<void> {
-    await this.announceMilestones(group, member, milestones);
-  }
-
   /** Removes the member's most recent log entry and recounts their streak. */
   async undo(group: Group, actor: Actor, eventKey: string): Promise<UndoOutcome> {
     return this.deps.db.transaction().execute(async (trx): Promise<UndoOutcome> => {
@@ -235,7 +230,8 @@ export class LogService {
     await countLogRemoved(trx, group, countedLog(deleted), left.entries === 0);
   }
 
-  private async announceMilestones(group: Group, member: Member, milestones: number[]): Promise<void> {
+  /** Cheers each streak milestone in the group's channel: for a /log, or for logs written elsewhere (a sprint's results). */
+  async announceMilestones(group: Group, member: Member, milestones: number[]): Promise<void> {
     for (const days of milestones) {
       const text = `🎉 ${plain(member.displayName)} has written ${days} days in a row! ${milestoneCheer(days)}`;
       // The log itself succeeded; a channel that refuses the cheer is only worth a log line.

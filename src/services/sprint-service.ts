@@ -321,7 +321,7 @@ export class SprintService {
       });
       for (const { memberId, days } of reached) {
         const member = await findMemberById(db, memberId);
-        if (member) await this.logs.announceMilestonesOf(group, member, days);
+        if (member) await this.logs.announceMilestones(group, member, days);
       }
     }
     const next = await findSprintByEventKey(db, chainKey(sprint.id));

@@ -1,11 +1,11 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database';
 import { ChannelKind, FakeDiscord, snowflake } from '../fakes/discord/fake-discord';
 import { FakeSlack, sendSignedRequest, slashCommand } from '../fakes/slack/fake-slack';
-import { type BotProcess, databaseEnv, spawnBot, until } from '../support/bot-process';
+import { type BotProcess, cleanUpAfterEach, databaseEnv, spawnBot, until } from '../support/bot-process';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
 
 /** Commands in the burst, and how many the platform must have seen acknowledged when the process is killed. */
@@ -37,23 +37,15 @@ async function storedState(database: TestDatabase) {
 const allAnswered = async (database: TestDatabase) => (await storedState(database)).inbox.every((entry) => entry.answered_at !== null);
 
 describe.each(DIALECTS)('acknowledged commands survive a SIGKILL in the middle of a burst (%s)', (dialect) => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  const started = (bot: BotProcess) => {
-    cleanups.push(() => bot.kill());
-    return bot;
-  };
+  const { later, started } = cleanUpAfterEach();
 
   it('on Slack: each acknowledged /log is stored once and answered once through its response_url', async () => {
     const database = await createTestDatabase(dialect);
-    cleanups.push(() => database.drop());
+    later(() => database.drop());
     const admin = 'U0ADMIN';
     const writers = ['U0WRITER1', 'U0WRITER2', 'U0WRITER3'];
     const fake = await FakeSlack.start({ users: [{ id: admin, name: 'ada', isAdmin: true }, ...writers.map((id) => ({ id, name: id.toLowerCase() }))] });
-    cleanups.push(() => fake.stop());
+    later(() => fake.stop());
     const signingSecret = 'abcdef0123456789abcdef0123456789';
     const env = { SLACK_BOT_TOKEN: 'xoxb-1111-2222-fake', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: fake.apiUrl, PORT: '0', ...databaseEnv(database) };
     const eventsUrl = async (bot: BotProcess) => `http://127.0.0.1:${Number((await bot.waitForLog('slack connected')).port)}/slack/events`;
@@ -128,7 +120,7 @@ describe.each(DIALECTS)('acknowledged commands survive a SIGKILL in the middle o
 
   it('on Discord: each acknowledged /log is stored once and answered once through its interaction', async () => {
     const database = await createTestDatabase(dialect);
-    cleanups.push(() => database.drop());
+    later(() => database.drop());
     const guildId = snowflake();
     const writing = snowflake();
     const ada = { id: snowflake(), username: 'ada', globalName: 'Ada' };
@@ -136,13 +128,13 @@ describe.each(DIALECTS)('acknowledged commands survive a SIGKILL in the middle o
     const fake = await FakeDiscord.start({
       guilds: [{ id: guildId, name: 'Writers', channels: [{ id: writing, name: 'writing', type: ChannelKind.GuildText }], members: [ada, ...writers].map((user) => ({ user })) }],
     });
-    cleanups.push(() => fake.stop());
+    later(() => fake.stop());
     // Article pages that take a while to load, so /publish runs past Discord's 2 seconds and is deferred.
     const slowPages = createServer((request, response) => {
       setTimeout(() => response.writeHead(200, { 'content-type': 'text/html' }).end(`<title>Article ${request.url}</title>`), SLOW_PAGE_MS);
     });
     await new Promise<void>((resolve) => slowPages.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => slowPages.close(() => resolve())));
+    later(() => new Promise((resolve) => slowPages.close(() => resolve())));
     const pageUrl = (n: number) => `http://127.0.0.1:${(slowPages.address() as AddressInfo).port}/article-${n}`;
     const env = {
       DISCORD_TOKEN: 'test-token-for-the-fake-discord',

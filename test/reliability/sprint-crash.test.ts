@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database';
-import { type BotProcess, databaseEnv, spawnBot, until } from '../support/bot-process';
+import { type BotProcess, cleanUpAfterEach, databaseEnv, spawnBot, until } from '../support/bot-process';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
 
 const MINUTE = 60_000;
@@ -29,14 +29,7 @@ async function storedSprint(database: TestDatabase) {
 }
 
 describe.each(DIALECTS)('a sprint whose process was killed while it ran (%s)', (dialect) => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  const started = (bot: BotProcess) => {
-    cleanups.push(() => bot.kill());
-    return bot;
-  };
+  const { later, started } = cleanUpAfterEach();
 
   /** Types a line on the bot's console and waits for a printed line matching `answer` after it. */
   async function say(bot: BotProcess, line: string, answer: RegExp): Promise<string> {
@@ -49,7 +42,7 @@ describe.each(DIALECTS)('a sprint whose process was killed while it ran (%s)', (
 
   it('posts the results once after a restart past its end, over its true times, and logs each writer once', async () => {
     const database = await createTestDatabase(dialect);
-    cleanups.push(() => database.drop());
+    later(() => database.drop());
     const env = { CONSOLE_USER: 'Ada', ...databaseEnv(database) };
 
     const first = started(spawnBot(env));

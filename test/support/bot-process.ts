@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { afterEach } from 'vitest';
 import type { TestDatabase } from './databases';
 import { PROJECT_ROOT } from './processes';
 
@@ -91,4 +92,22 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/**
+ * What a test of bot processes leaves behind, undone after each test, last first: `later` takes any
+ * cleanup (a fake to stop, a database to drop), `started` a bot process to kill.
+ */
+export function cleanUpAfterEach(): { later(cleanup: () => Promise<void>): void; started(bot: BotProcess): BotProcess } {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    later: (cleanup) => void cleanups.push(cleanup),
+    started: (bot) => {
+      cleanups.push(() => bot.kill());
+      return bot;
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import { ButtonStyle, ComponentType } from 'discord.js';
-import { type Reply, type ReplyButton, richBody } from '../../core/reply';
+import { type Reply, type ReplyButton, richBody, unnamedPings } from '../../core/reply';
 import { clip } from '../../core/format';
 
 /** What discord.js send/reply/edit calls take; the same shape for channel posts and interaction replies. */
@@ -61,11 +61,9 @@ export function renderForDiscord(reply: Reply): DiscordMessage {
     ...images.map((image) => ({ attachment: Buffer.from(image.png), name: image.fileName, description: clip(image.alt, 1024) })),
     ...(reply.files ?? []).map((f) => ({ attachment: Buffer.from(f.content), name: f.fileName })),
   ];
-  const pings = [...(reply.pings?.users ?? []).map((id) => `<@${id}>`), ...(reply.pings?.roles ?? []).map((id) => `<@&${id}>`)];
   // Rich replies carry their text in the embed; the content line is left for the people pinged.
-  // Discord notifies only mentions in the content, so a plain text names those it does not already.
-  const unnamed = pings.filter((mention) => !reply.text.includes(mention));
-  const content = rich ? pings.join(' ') : clip(unnamed.length ? `${unnamed.join(' ')} ${reply.text}` : reply.text, 2000);
+  const pings = unnamedPings(rich ? { text: '', pings: reply.pings } : reply);
+  const content = rich ? pings.join(' ') : clip(pings.length ? `${pings.join(' ')} ${reply.text}` : reply.text, 2000);
   return {
     content,
     embeds,

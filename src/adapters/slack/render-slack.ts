@@ -1,4 +1,4 @@
-import { type Reply, type ReplyButton, richBody } from '../../core/reply';
+import { type Reply, type ReplyButton, richBody, unnamedPings } from '../../core/reply';
 import { clip } from '../../core/format';
 
 /** The core markup (`<@user>`, `<#channel>`, `<t:unix:R>`); anything else in angle brackets is literal text. */
@@ -62,12 +62,8 @@ export function renderForSlack(reply: Reply): { text: string; blocks: SlackBlock
       })),
     });
   }
-  // Slack notifies the people mentioned in a message: the reply's pings, and only them; those the
-  // text already names are not written twice.
-  const pings = (reply.pings?.users ?? [])
-    .map((id) => `<@${id}>`)
-    .filter((mention) => !reply.text.includes(mention))
-    .join(' ');
+  // Slack notifies the people mentioned in a message: the reply's pings, and only them (it has no roles).
+  const pings = unnamedPings(reply, false).join(' ');
   if (pings) blocks.unshift({ type: 'section', text: { type: 'mrkdwn', text: pings } });
   return { text: clip(`${pings ? `${pings} ` : ''}${slackText(reply.text)}`, 3000), blocks };
 }
