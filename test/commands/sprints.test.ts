@@ -92,6 +92,23 @@ describe('sprints', () => {
     expect(await h.text('Bo', '/sprint start 10 0')).toMatch(/^You're in/);
   });
 
+  it('shows a writer whose name tries to ping or carries control characters plainly, pings nobody for them, and refuses a huge count', async () => {
+    const actor = { ...h.actor({ name: 'Trick' }), displayName: '@everyone <@bo>\u0007\u202e' };
+    const command = (text: string, key: string) => h.deliver({ kind: 'command', name: 'sprint', args: { text }, actor, conversation: h.conversation({ name: 'Trick' }), idempotencyKey: key });
+    await command('start 5 in:0', 't1');
+    await command('words 100', 't2');
+    const huge = await command(`words ${'9'.repeat(20)}`, 't3');
+    expect(huge).toMatchObject({ visibility: 'private', text: 'A count is your total now, like 1200, or the words you added, like +250 (at most 10,000,000).' });
+    await at(T0 + 5 * MINUTE);
+    await at(T0 + 7 * MINUTE);
+    const results = h.adapter.posts.find((p) => p.reply.text.startsWith('🏆'))!;
+    expect(results.reply.text.split('\n')[1]).toBe('1. @\u200beveryone ‹@bo›: 100 words, 20 wpm');
+    for (const post of h.adapter.posts) {
+      expect(post.reply.text).not.toMatch(/[\u0007\u202e]/);
+      expect(post.reply.pings?.users ?? []).not.toContain('bo');
+    }
+  });
+
   it('posts the results at the end instant without waiting for the next tick', async () => {
     await h.send('Bo', '/sprint start 5 in:0');
     await h.send('Bo', '/sprint words 100');
