@@ -7,6 +7,7 @@ import type Pg from 'pg';
 import type { CommandInboxTable } from './command-inbox.table';
 import type { FeedItemTable, FeedTable } from './feed.table';
 import type { FollowerSnapshotTable, FollowerWeekTotalTable } from './follower.table';
+import type { FollowerPeriodTable } from './follower-period.table';
 import type { GroupAdminTable, GroupTable } from './group.table';
 import type { HandledEventTable } from './handled-event.table';
 import type { LogTable } from './log.table';
@@ -42,6 +43,7 @@ export interface Database {
   planned_schedules: PlannedScheduleTable;
   follower_snapshots: FollowerSnapshotTable;
   follower_week_totals: FollowerWeekTotalTable;
+  follower_periods: FollowerPeriodTable;
   member_totals: MemberTotalTable;
   command_inbox: CommandInboxTable;
   sprints: SprintTable;

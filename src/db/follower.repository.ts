@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { FOLLOWER_PLATFORMS, type FollowerReport, type FollowerSnapshot } from '../domain/leaderboard';
+import { countFollowerPeriods, type FollowerPeriodChange } from '../domain/follower-periods';
+import { ALL_TIME_KEY, type PeriodKey } from '../domain/periods';
 import type { Db } from './database';
 import type { FollowerSnapshotRow } from './follower.table';
 
@@ -95,60 +97,113 @@ export interface FollowerStandings {
   leaders: FollowerStanding[];
 }
 
+type StandingRow = { member_id: number; latest: number | string | null; at_start: number | string | null; at_end: number | string };
+
+function toStanding(row: StandingRow): FollowerStanding {
+  return { memberId: row.member_id, latest: Number(row.latest), atStart: row.at_start === null ? null : Number(row.at_start), atEnd: Number(row.at_end) };
+}
+
 /**
- * The follower rankings of a group's shown members over [start, end), worked out by the database,
- * which sends back only the first `limit` places of each (all of them without a limit).
- *
- * A member's total at an instant is their latest total less the changes reported since, which is
- * what each report's previous total makes cheap to add up: one pass over the period's reports. Before
- * their first report (the one with no previous total) they had none; nobody has one before the epoch.
+ * The follower rankings of a group's shown members over a kept period, first `limit` places of each
+ * (all of them without a limit). Gainers and newcomers are index ranges of the period's rows; leaders
+ * are the latest totals while the period runs (`endedAt` undefined), else the totals when it ended.
  */
-export async function followerStandings(db: Db, groupId: number, start: number, end: number, limit?: number): Promise<FollowerStandings> {
-  const change = sql`total - coalesce(previous_total, 0)`;
-  const atStart = start > 0 ? sql`case when changes.first_at is not null then null else members.follower_total - coalesce(changes.since_start, 0) end` : sql`cast(null as integer)`;
+export async function followerStandings(db: Db, groupId: number, period: PeriodKey, endedAt: number | undefined, limit?: number): Promise<FollowerStandings> {
+  const shownPeriod = db
+    .selectFrom('follower_periods')
+    .innerJoin('members', 'members.id', 'follower_periods.member_id')
+    .where('follower_periods.group_id', '=', groupId)
+    .where('follower_periods.period', '=', period)
+    .where('members.hidden', '=', 0);
+  // Each filter repeats its partial index's own terms, so the planner reads the rows off it in board order.
+  const gainers = shownPeriod.where('follower_periods.first_report', '=', 0).where('follower_periods.gain', '<>', 0);
+  const newcomers = shownPeriod.where('follower_periods.first_report', '=', 1);
+  const standing = ['follower_periods.member_id', 'members.follower_total as latest', 'follower_periods.end_total as at_end'] as const;
+  const first = <Q extends { limit(n: number): Q }>(q: Q) => (limit === undefined ? q : q.limit(limit));
+  const [gaining, joining, joined, leaders] = await Promise.all([
+    gainers
+      .select([...standing, sql<number>`follower_periods.end_total - follower_periods.gain`.as('at_start')])
+      .orderBy('follower_periods.gain', 'desc')
+      .orderBy('follower_periods.member_id')
+      .$call(first)
+      .execute(),
+    newcomers.select([...standing, sql<null>`null`.as('at_start')]).orderBy('follower_periods.member_id').$call(first).execute(),
+    newcomers.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
+    endedAt === undefined ? topFollowerTotals(db, groupId, limit) : followerLeadersAt(db, groupId, endedAt, limit),
+  ]);
+  return { gainers: gaining.map(toStanding), newcomers: joining.map(toStanding), newcomerCount: Number(joined.count), leaders };
+}
+
+/**
+ * Shown members by their total at an instant that is past, then join order. A member who reported
+ * nothing since has their latest total then, read off the follower index in order; the few who did
+ * have theirs worked out from the changes they reported since (none before their first report).
+ */
+async function followerLeadersAt(db: Db, groupId: number, at: number, limit?: number): Promise<FollowerStanding[]> {
   const first = limit === undefined ? sql`` : sql`limit ${limit}`;
-  // Each list is a short sort of the standings, worked out once (`place` sorts it: lowest first); a
-  // newcomer row also says how many newcomers there are.
-  const { rows } = await sql<{ list: 'gainers' | 'newcomers' | 'leaders'; member_id: number; latest: number; at_start: number | null; at_end: number | null; count: number }>`
-    with changes as (
-      select member_id,
-        sum(${change}) as since_start,
-        sum(case when recorded_at >= ${end} then ${change} else 0 end) as since_end,
-        min(case when previous_total is null then recorded_at end) as first_at
-      from follower_snapshots
-      where group_id = ${groupId} and recorded_at >= ${start}
-      group by member_id
-    ), standings as (
-      select members.id as member_id, members.follower_total as latest, ${atStart} as at_start,
-        case when changes.first_at >= ${end} then null else members.follower_total - coalesce(changes.since_end, 0) end as at_end
-      from members left join changes on changes.member_id = members.id
-      where members.group_id = ${groupId} and members.hidden = 0 and members.follower_total is not null
+  const { rows } = await sql<StandingRow>`
+    with since as (
+      select member_id, sum(total - coalesce(previous_total, 0)) as change, max(case when previous_total is null then 1 else 0 end) as began
+      from follower_snapshots where group_id = ${groupId} and recorded_at >= ${at} group by member_id
     )
-    select * from (select 'gainers' as list, standings.*, at_start - at_end as place, 0 as count from standings
-      where at_start is not null and at_end is not null and at_start <> at_end order by place, member_id ${first}) as gainers
+    select * from (
+      select id as member_id, follower_total as latest, null as at_start, follower_total as at_end from members
+      where group_id = ${groupId} and hidden = 0 and follower_total is not null and id not in (select member_id from since)
+      order by follower_total desc, id ${first}
+    ) as unchanged
     union all
-    select * from (select 'newcomers' as list, standings.*, 0 as place, count(*) over () as count from standings
-      where at_start is null and at_end is not null order by member_id ${first}) as newcomers
-    union all
-    select * from (select 'leaders' as list, standings.*, -at_end as place, 0 as count from standings
-      where at_end is not null order by place, member_id ${first}) as leaders
-    order by list, place, member_id
+    select members.id as member_id, members.follower_total as latest, null as at_start, members.follower_total - since.change as at_end
+    from since inner join members on members.id = since.member_id
+    where members.hidden = 0 and since.began = 0
+    order by at_end desc, member_id ${first}
   `.execute(db);
-  const list = (name: string): FollowerStanding[] =>
-    rows
-      .filter((row) => row.list === name)
-      .map((row) => ({
-        memberId: row.member_id,
-        latest: Number(row.latest),
-        atStart: row.at_start === null ? null : Number(row.at_start),
-        atEnd: row.at_end === null ? null : Number(row.at_end),
-      }));
-  return {
-    gainers: list('gainers'),
-    newcomers: list('newcomers'),
-    newcomerCount: Number(rows.find((row) => row.list === 'newcomers')?.count ?? 0),
-    leaders: list('leaders'),
-  };
+  return rows.map(toStanding);
+}
+
+/**
+ * Adds follower reports' changes to their members' periods (`reportChanges`, domain/follower-periods.ts):
+ * gains added, a first report marked, and the total after the latest report kept as the period's end.
+ */
+export async function addToFollowerPeriods(db: Db, changes: readonly FollowerPeriodChange[]): Promise<void> {
+  for (let i = 0; i < changes.length; i += BATCH_ROWS) {
+    await db
+      .insertInto('follower_periods')
+      .values(
+        changes.slice(i, i + BATCH_ROWS).map((c) => ({ member_id: c.memberId, group_id: c.groupId, period: c.period, gain: c.gain, first_report: c.firstReport, end_total: c.endTotal })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['member_id', 'period']).doUpdateSet((eb) => ({
+          gain: eb('follower_periods.gain', '+', eb.ref('excluded.gain')),
+          first_report: eb('follower_periods.first_report', '+', eb.ref('excluded.first_report')),
+          end_total: eb.ref('excluded.end_total'),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Rows per upsert: well under either dialect's limit on bound values. */
+const BATCH_ROWS = 500;
+/** Members counted again per query: their reports fit in memory at once. */
+const RECOUNT_MEMBERS = 200;
+
+/**
+ * Counts a group's week, month and year follower periods again from its reports, after its week start
+ * or zone changed (which moves reports between periods; all time stays). Reads the group's reports once.
+ */
+export async function recountFollowerPeriods(db: Db, group: { id: number; timezone: string; weekStart: number }): Promise<void> {
+  await db.deleteFrom('follower_periods').where('group_id', '=', group.id).where('period', '!=', ALL_TIME_KEY).execute();
+  const members = await db.selectFrom('members').select('id').where('group_id', '=', group.id).where('follower_total', 'is not', null).orderBy('id').execute();
+  for (let i = 0; i < members.length; i += RECOUNT_MEMBERS) {
+    const reports = await db
+      .selectFrom('follower_snapshots')
+      .select(['member_id', 'total', 'previous_total', 'recorded_at'])
+      .where('member_id', 'in', members.slice(i, i + RECOUNT_MEMBERS).map((m) => m.id))
+      .orderBy('recorded_at')
+      .orderBy('id')
+      .execute();
+    await addToFollowerPeriods(db, countFollowerPeriods(group, reports).filter((c) => c.period !== ALL_TIME_KEY));
+  }
 }
 
 /** Reports made at or after `since`, oldest first: of a whole group, or of some members. */

@@ -3,6 +3,7 @@ import { formatNumber, plain } from '../core/format';
 import { channelReply } from '../core/reply';
 import { UserError } from '../core/user-error';
 import { followerHistoryOf, insertFollowerSnapshot, latestCountsByPlatform } from '../db/follower.repository';
+import { countFollowerReport } from './running-totals';
 import { setMainPlatform } from '../db/member.repository';
 import { recordMilestone } from '../db/milestone.repository';
 import { announceConversation, type Group } from '../domain/group';
@@ -68,6 +69,7 @@ export class FollowerService {
       latest.set(platform, input.count);
       const snapshot = { memberId: member.id, groupId: group.id, platform, count: input.count, total: sum(), previousTotal, recordedAt: now, eventKey };
       if (!(await insertFollowerSnapshot(trx, snapshot))) return { duplicate: true };
+      await countFollowerReport(trx, group, { member_id: member.id, total: snapshot.total, previous_total: previousTotal, recorded_at: now });
       const reached: number[] = [];
       for (const value of FOLLOWER_MILESTONES) {
         if (input.count < value || (previous ?? 0) >= value) continue;

@@ -9,6 +9,7 @@ import {
   updateGroupSettings,
   upsertGroup,
 } from '../db/group.repository';
+import { recountFollowerPeriods } from '../db/follower.repository';
 import { recountTotals } from '../db/member-totals.repository';
 import type { Group } from '../domain/group';
 import { parseChannelReference } from '../domain/references';
@@ -101,6 +102,7 @@ export class GroupService {
       await db.transaction().execute(async (trx) => {
         await updateGroupSettings(trx, group.id, changes, clock.now());
         await recountTotals(trx, next);
+        await recountFollowerPeriods(trx, next);
       });
     }
     this.forget(group);

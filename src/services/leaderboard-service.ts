@@ -93,9 +93,7 @@ export class LeaderboardService {
           const leaders = await topFollowerTotals(this.deps.db, group.id, limit);
           return this.followerBoard(span, { gainers: [], newcomers: [], newcomerCount: 0, leaders }, { allTime });
         }
-        const { start, end } = spanInstants(group, span);
-        const standings = await followerStandings(this.deps.db, group.id, start, Math.min(end, this.deps.clock.now() + 1), limit);
-        return this.followerBoard(span, standings);
+        return this.followerBoard(span, await this.standings(group, span, limit));
       }
     }
   }
@@ -189,10 +187,12 @@ export class LeaderboardService {
     };
   }
 
-  /** The follower rankings of a group over a span of its dates, first places only. */
+  /** The follower rankings of a group over one of its weeks, months or years, first places only. */
   standings(group: Group, span: DateSpan, limit?: number): Promise<FollowerStandings> {
-    const { start, end } = spanInstants(group, span);
-    return followerStandings(this.deps.db, group.id, start, end, limit);
+    const period = periodKeyOfSpan(span, group.weekStart);
+    if (period === undefined) throw new Error(`follower rankings are kept per week, month and year, not for ${span.from} to ${span.to}`);
+    const { end } = spanInstants(group, span);
+    return followerStandings(this.deps.db, group.id, period, end <= this.deps.clock.now() ? end : undefined, limit);
   }
 
   /** The followers board: ranked gains, newcomers apart; over all time, when everyone is new, ranked totals. */

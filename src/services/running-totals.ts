@@ -1,13 +1,17 @@
 import type { Db } from '../db/database';
+import { addToFollowerPeriods } from '../db/follower.repository';
 import { addLogToPeriods, addReadToPeriods, addToTotals } from '../db/member-totals.repository';
 import type { WithdrawnRead } from '../db/publication.repository';
 import type { Group } from '../domain/group';
 import { type LocalDate, localDateOf } from '../domain/local-date';
 import { periodKeysOf } from '../domain/periods';
+import { reportChanges } from '../domain/follower-periods';
+import type { FollowerReport } from '../domain/leaderboard';
 import { changesOn } from '../domain/running-totals';
 
 /**
- * Keeps the members' running totals (member_totals) in step with the logs and reads they add up.
+ * Keeps the members' running totals (member_totals) in step with the logs and reads they add up, and
+ * their follower periods (follower_periods) with their reports.
  * Each function runs inside the transaction of the change it counts; a change to a member's logs
  * takes `lockTotals` (db/member-totals.repository.ts) before it reads or writes them.
  */
@@ -55,4 +59,9 @@ export function countReadsWithdrawn(db: Db, reads: WithdrawnRead[], groups: Map<
         return changesOn({ memberId: r.memberId, groupId: r.groupId }, date, group.weekStart, { reads: -1 });
       }),
   );
+}
+
+/** A follower report was recorded, on the group's date of it. */
+export function countFollowerReport(db: Db, group: Pick<Group, 'id' | 'timezone' | 'weekStart'>, report: FollowerReport): Promise<void> {
+  return addToFollowerPeriods(db, reportChanges(group, report));
 }

@@ -169,6 +169,31 @@ describe('/leaderboard', () => {
     expect(poetry).toEqual(['🏆 Words: all time', '1. Bo: 5,000 words', '2. Cy: 50 words']);
   });
 
+  it("GIVEN reports made after a week ended THEN that week's standings are as they stood when it ended", async () => {
+    h.clock.set('2026-02-25T12:00:00Z');
+    await h.send('Bo', '/followers 100');
+    await h.send('Cy', '/followers 300');
+    await h.send('Hid', '/followers 900');
+    await h.send('Hid', '/privacy leaderboard off');
+    h.clock.set('2026-03-04T12:00:00Z');
+    await h.send('Bo', '/followers 150');
+    await h.send('Di', '/followers 40');
+    // The next week: Bo overtakes Cy, Cy gains, and Ed reports for the first time.
+    h.clock.set('2026-03-10T12:00:00Z');
+    await h.send('Bo', '/followers 1000');
+    await h.send('Cy', '/followers 310');
+    await h.send('Ed', '/followers 5000');
+    const group = (await h.app.services.groups.find(h.conversation(admin)))!;
+    const standings = await h.app.services.leaderboards.standings(group, { from: '2026-03-02', to: '2026-03-08' });
+    const people = await h.db.selectFrom('members').innerJoin('people', 'people.id', 'members.person_id').select(['members.id', 'people.display_name']).execute();
+    const names = new Map(people.map((p) => [p.id, p.display_name]));
+    const shown = (list: { memberId: number; atStart: number | null; atEnd: number | null }[]) => list.map((s) => [names.get(s.memberId), s.atStart, s.atEnd]);
+    expect(shown(standings.gainers)).toEqual([['Bo', 100, 150]]);
+    expect(shown(standings.newcomers)).toEqual([['Di', null, 40]]);
+    expect(standings.newcomerCount).toBe(1);
+    expect(shown(standings.leaders)).toEqual([['Cy', null, 300], ['Bo', null, 150], ['Di', null, 40]]);
+  });
+
   it('ranks all-time followers by the latest totals, hidden members left out', async () => {
     await h.send('Bo', '/followers 90');
     await h.send('Cy', '/followers 400');

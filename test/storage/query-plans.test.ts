@@ -4,7 +4,8 @@ import { type DatabaseHandle, openDatabase } from '../../src/db/database';
 import { findGroupByChannel, upsertGroup } from '../../src/db/group.repository';
 import { findLogByMessage, insertLog } from '../../src/db/log.repository';
 import { findMemberByUserId, findMembersByUserIds, insertPeopleAndMembers } from '../../src/db/member.repository';
-import { followerStandings, topFollowerTotals } from '../../src/db/follower.repository';
+import { addToFollowerPeriods, followerStandings, topFollowerTotals } from '../../src/db/follower.repository';
+import { streaksByLength } from '../../src/db/streak.repository';
 import { topByTotals } from '../../src/db/leaderboard.repository';
 import { addToTotals, totalsSummary } from '../../src/db/member-totals.repository';
 import { migrateToLatest } from '../../src/db/migrate';
@@ -54,6 +55,15 @@ for (const dialect of DIALECTS) {
       }
       await addToTotals(handle.db, writers.flatMap((member, i) => changesOn({ memberId: member.id, groupId: group.id }, '2026-03-10', group.weekStart, { words: 100 + i, days: 1, reads: i % 3 })));
       for (const [i, member] of writers.entries()) await handle.db.updateTable('members').set({ follower_total: 10 * i }).where('id', '=', member.id).execute();
+      // This week, 150 writers gained i followers each and 50 reported for the first time; all have streaks of the same length.
+      await addToFollowerPeriods(
+        handle.db,
+        writers.map((member, i) => ({ memberId: member.id, groupId: group.id, period: 'week:2026-03-09', gain: i, firstReport: i < 50 ? 1 : 0, endTotal: 10 * i })),
+      );
+      await handle.db
+        .insertInto('streaks')
+        .values(writers.map((member) => ({ member_id: member.id, group_id: group.id, current: 7, longest: 7, freezes: 0, run: 7, start_date: '2026-03-04', last_date: '2026-03-10', covered_until: null, last_start: null, updated_at: NOW })))
+        .execute();
       // As the daily refresh would: plans are judged with statistics, as they run in production.
       await refreshStatistics(handle);
     });
@@ -109,13 +119,35 @@ for (const dialect of DIALECTS) {
       expect(await totalsSummary(handle.db, group.id, 'week:2026-03-09', 'words')).toEqual({ size: 200, total: 200 * 100 + (199 * 200) / 2 });
     });
 
+    it("GIVEN a period's followers board THEN gainers and newcomers are index ranges of the period, in board order", async () => {
+      const period = 'week:2026-03-09';
+      const plans = await plansOf(handle.db, dialect, (db) => followerStandings(db, group.id, period, undefined, 5));
+      expect(scansOfBigTables(plans)).toEqual([]);
+      const periods = plans.flat().filter((a) => a.table === 'follower_periods');
+      expect(periods.map((a) => a.index).sort()).toEqual(['follower_periods_gainers', 'follower_periods_newcomers', 'follower_periods_newcomers']);
+      for (const access of periods) expect(constrainedColumns(access)).toEqual(expect.arrayContaining(['group_id', 'period']));
+      expect(plans.filter((plan) => plan.some((a) => a.kind === 'sort'))).toEqual([]);
+      const standings = await followerStandings(handle.db, group.id, period, undefined, 5);
+      expect(standings.gainers.map((g) => g.atEnd! - g.atStart!)).toEqual([199, 198, 197, 196, 195]);
+      expect(standings.newcomerCount).toBe(50);
+      expect(standings.newcomers.map((n) => n.memberId)).toEqual([...standings.newcomers.map((n) => n.memberId)].sort((a, b) => a - b));
+    });
+
+    it('GIVEN the streaks board THEN it reads streaks off their index in board order, with no sort of ties', async () => {
+      const plans = await plansOf(handle.db, dialect, (db) => streaksByLength(db, group.id, { offset: 0, size: 10 }));
+      expect(scansOfBigTables(plans)).toEqual([]);
+      expect(accessOf(plans, 'streaks').index).toBe('streaks_group_rank');
+      expect(plans.flat().filter((a) => a.kind === 'sort')).toEqual([]);
+      expect((await streaksByLength(handle.db, group.id, { offset: 0, size: 10 })).map((s) => s.streak.current)).toEqual(Array(10).fill(7));
+    });
+
     it('GIVEN the all-time followers board THEN it reads members off their follower index, not the reports', async () => {
       const plans = await plansOf(handle.db, dialect, (db) => topFollowerTotals(db, group.id, 10));
       expect(scansOfBigTables(plans)).toEqual([]);
       expect(plans.flat().map((a) => a.table)).not.toContain('follower_snapshots');
       expect(accessOf(plans, 'members').index).toBe('members_group_followers');
       const leaders = await topFollowerTotals(handle.db, group.id, 3);
-      const standings = await followerStandings(handle.db, group.id, 0, NOW + 1, 3);
+      const standings = await followerStandings(handle.db, group.id, 'all', undefined, 3);
       expect(leaders).toEqual(standings.leaders);
     });
   });

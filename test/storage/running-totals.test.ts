@@ -6,6 +6,7 @@ import { localDateOf } from '../../src/domain/local-date';
 import { monthOf, periodKeysOf, yearOf } from '../../src/domain/periods';
 import { addDays } from '../../src/domain/local-date';
 import * as runningTotals from '../../migrations/20261201000000_running_totals';
+import * as followerPeriods from '../../migrations/20261201000350_follower_periods';
 import { DIALECTS } from '../support/databases';
 import { Harness, type Speaker } from '../support/harness';
 
@@ -86,6 +87,36 @@ async function differences(db: Db): Promise<string[]> {
   return problems;
 }
 
+/**
+ * Every kept follower period against the reports: for each member and period, the reports dated in it
+ * (on the group's dates) add up to its gain, one of them is the member's first or none is, and the
+ * last one's total is its end. Returns the differences (none when all agree).
+ */
+async function followerDifferences(db: Db): Promise<string[]> {
+  const groups = new Map((await db.selectFrom('groups').select(['id', 'timezone', 'week_start']).execute()).map((g) => [g.id, g]));
+  const reports = await db.selectFrom('follower_snapshots').select(['member_id', 'group_id', 'total', 'previous_total', 'recorded_at']).orderBy('recorded_at').orderBy('id').execute();
+  const kept = await db.selectFrom('follower_periods').selectAll().execute();
+  const problems: string[] = [];
+  const dated = reports.map((r) => ({ ...r, date: localDateOf(Number(r.recorded_at), { zone: groups.get(r.group_id)!.timezone, rolloverHour: 0 }) }));
+  for (const row of kept) {
+    const span = spanOfKey(row.period);
+    const inPeriod = dated.filter((r) => r.member_id === row.member_id && r.date >= span.from && r.date <= span.to);
+    const want = {
+      gain: inPeriod.reduce((sum, r) => sum + r.total - (r.previous_total ?? 0), 0),
+      first_report: inPeriod.some((r) => r.previous_total === null) ? 1 : 0,
+      end_total: inPeriod.at(-1)?.total,
+    };
+    const actual = { gain: Number(row.gain), first_report: Number(row.first_report), end_total: Number(row.end_total) };
+    if (JSON.stringify(actual) !== JSON.stringify(want)) problems.push(`${row.member_id}|${row.period}: kept ${JSON.stringify(actual)}, reports say ${JSON.stringify(want)}`);
+  }
+  // Every report is counted in each of its periods.
+  const keys = new Set(kept.map((row) => `${row.member_id}|${row.period}`));
+  for (const report of dated)
+    for (const period of periodKeysOf(report.date, groups.get(report.group_id)!.week_start))
+      if (!keys.has(`${report.member_id}|${period}`)) problems.push(`${report.member_id}|${period}: missing, a report is dated ${report.date}`);
+  return problems;
+}
+
 const admin: Speaker = { name: 'Ada', admin: true };
 const WRITERS: Speaker[] = [{ name: 'Bo' }, { name: 'Cy' }, { name: 'Di' }, { name: 'Ed', channel: 'poetry' }, { name: 'Bo', channel: 'poetry' }];
 const SEEDS = [1, 2, 3];
@@ -97,6 +128,7 @@ async function playSequence(h: Harness, seed: number): Promise<void> {
   await h.send({ ...admin, channel: 'poetry' }, '/setup America/New_York');
   for (const channel of ['general', 'poetry']) await h.send({ ...admin, channel }, '/config fair_reads 0');
   const random = randomFrom(seed);
+  const reporting = randomFrom(seed + 1000);
   const messages: { speaker: Speaker; id: string }[] = [];
   const announcements: Reply[] = [];
   let n = 0;
@@ -161,13 +193,19 @@ async function playSequence(h: Harness, seed: number): Promise<void> {
     const name = random.pick(bag);
     done.push(name);
     await actions[name]();
-    const problems = await differences(h.db);
+    // Follower reports come from a source of their own, so the rest of each sequence stays as it was.
+    if (reporting.next() < 0.15) {
+      done.push('followers');
+      await h.send(reporting.pick(WRITERS), `/followers ${reporting.int(0, 5000)} ${reporting.pick(['medium', 'substack'])}`);
+    }
+    const problems = [...(await differences(h.db)), ...(await followerDifferences(h.db))];
     expect(problems, `seed ${seed} after ${done.join(', ')}`).toEqual([]);
   }
   expect(h.errors).toEqual([]);
   // The sequence did change things: some totals are kept.
   expect(await h.db.selectFrom('member_totals').select('member_id').where('words', '>', 0).execute()).not.toEqual([]);
   expect(await h.db.selectFrom('member_totals').select('member_id').where('reads', '>', 0).execute()).not.toEqual([]);
+  expect(await h.db.selectFrom('follower_periods').select('member_id').where('gain', '<>', 0).execute()).not.toEqual([]);
 }
 
 for (const dialect of DIALECTS) {
@@ -176,7 +214,7 @@ for (const dialect of DIALECTS) {
     afterEach(() => h.close());
 
     for (const seed of SEEDS) {
-      it(`GIVEN seeded sequence ${seed} of logs, undos, edits, deletes, backfills, reads, settings and forgets THEN every total equals the sum of its rows`, async () => {
+      it(`GIVEN seeded sequence ${seed} of logs, undos, edits, deletes, backfills, reads, follower reports, settings and forgets THEN every total equals the sum of its rows`, async () => {
         h = await Harness.create({ dialect, now: '2026-03-02T10:00:00Z' });
         await playSequence(h, seed);
       });
@@ -194,6 +232,18 @@ for (const dialect of DIALECTS) {
       await runningTotals.up(h.db);
       expect(await differences(h.db)).toEqual([]);
       expect(await totals().execute()).toEqual(kept);
+    });
+
+    it('GIVEN follower reports kept before their periods were WHEN the migration runs THEN it fills in periods equal to the reports', async () => {
+      h = await Harness.create({ dialect, now: '2026-03-02T10:00:00Z' });
+      await playSequence(h, 5);
+      const periods = () => h.db.selectFrom('follower_periods').selectAll().orderBy('member_id').orderBy('period').execute();
+      const kept = await periods();
+      expect(kept.length).toBeGreaterThan(0);
+      await followerPeriods.down(h.db);
+      await followerPeriods.up(h.db);
+      expect(await followerDifferences(h.db)).toEqual([]);
+      expect(await periods()).toEqual(kept);
     });
   });
 }

@@ -1,10 +1,13 @@
 import { CompiledQuery, type KyselyPlugin, type QueryId, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import type { Db, Dialect } from '../../src/db/database';
 
-/** How one table of a query is read: a `search` uses an index with a condition, a `scan` reads it whole. */
+/**
+ * How one table of a query is read: a `search` uses an index with a condition, a `scan` reads it whole.
+ * A `sort` (table '') is a step that sorts rows the reads did not bring in order.
+ */
 export interface TableAccess {
   table: string;
-  kind: 'scan' | 'search';
+  kind: 'scan' | 'search' | 'sort';
   index: string | null;
   /** The indexed condition, as the database prints it ('' for a scan). */
   condition: string;
@@ -66,6 +69,7 @@ async function planOf(db: Db, dialect: Dialect, query: CompiledQuery): Promise<T
 const SQLITE_ACCESS = /^(SCAN|SEARCH) (\S+)(?: USING (?:COVERING )?(?:INDEX (\S+)|(INTEGER PRIMARY KEY)))?(?: \((.*)\))?/;
 
 function sqliteAccess(detail: string): TableAccess[] {
+  if (/^USE TEMP B-TREE FOR .*ORDER BY/.test(detail)) return [{ table: '', kind: 'sort', index: null, condition: detail }];
   const match = SQLITE_ACCESS.exec(detail);
   if (!match) return [];
   const [, verb, table, index, rowid, condition = ''] = match;
@@ -81,6 +85,7 @@ interface PgNode {
 }
 
 function walkPg(node: PgNode, into: TableAccess[]): void {
+  if (node['Node Type'].endsWith('Sort')) into.push({ table: '', kind: 'sort', index: null, condition: node['Node Type'] });
   const table = node['Relation Name'];
   if (table) {
     // A bitmap heap scan reads what its bitmap index scan child found.
