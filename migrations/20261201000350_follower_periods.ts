@@ -8,7 +8,8 @@ const ROWS_PER_INSERT = 500;
 /**
  * Follower gains per member and period, filled in here from the reports already kept, with two partial
  * indexes: a period's gainers in gain order, and its newcomers in join order. Streak boards read
- * streaks in the board's own order (current and longest down, then join order), so ties need no sort.
+ * streaks in the board's own order (current and longest down, then join order), so ties need no sort;
+ * a digest finds the streaks that began in its week, and those whose covered time ends in it, by index.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -35,6 +36,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.dropIndex('streaks_group_length').execute();
   await db.schema.createIndex('streaks_group_rank').on('streaks').columns(['group_id', 'current desc', 'longest desc', 'member_id']).execute();
+  await db.schema.createIndex('streaks_group_start').on('streaks').columns(['group_id', 'start_date']).execute();
+  await db.schema.createIndex('streaks_group_covered').on('streaks').columns(['group_id', 'covered_until']).execute();
 
   const groups = await db.selectFrom('groups').select(['id', 'timezone', 'week_start']).orderBy('id').execute();
   for (const group of groups) {
@@ -60,6 +63,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('streaks_group_covered').execute();
+  await db.schema.dropIndex('streaks_group_start').execute();
   await db.schema.dropIndex('streaks_group_rank').execute();
   await db.schema.createIndex('streaks_group_length').on('streaks').columns(['group_id', 'current', 'longest']).execute();
   await db.schema.dropTable('follower_periods').execute();

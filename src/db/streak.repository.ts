@@ -139,15 +139,18 @@ export async function streaksCoveredBetween(
   groupId: number,
   bounds: { minimum: number; lastBefore: LocalDate; coveredAfter: number; coveredAtMost: number },
 ): Promise<MemberStreak[]> {
-  const covered = shownStreaks(db, groupId)
-    .where('streaks.current', '>=', bounds.minimum)
-    .where('streaks.last_date', '<', bounds.lastBefore)
-    .where('streaks.covered_until', '<=', bounds.coveredAtMost)
-    .where((eb) =>
-      eb.or([
-        eb('streaks.covered_until', '>', bounds.coveredAfter),
-        eb.exists(eb.selectFrom('vacations').select('vacations.member_id').whereRef('vacations.member_id', '=', 'streaks.member_id')),
-      ]),
+  const candidates = () =>
+    shownStreaks(db, groupId).where('streaks.current', '>=', bounds.minimum).where('streaks.last_date', '<', bounds.lastBefore).where('streaks.covered_until', '<=', bounds.coveredAtMost);
+  // Two index ranges, not one filter over every streak: those whose covered time ends in the window,
+  // and those of the group's members with a vacation (union drops a streak found by both).
+  const covered = candidates()
+    .where('streaks.covered_until', '>', bounds.coveredAfter)
+    .union(
+      candidates().where(
+        'streaks.member_id',
+        'in',
+        db.selectFrom('vacations').innerJoin('members', 'members.id', 'vacations.member_id').select('vacations.member_id').where('members.group_id', '=', groupId),
+      ),
     );
   const rows = await withMembers(db, covered).orderBy('s.member_id').execute();
   return rows.map(toMemberStreak);

@@ -5,7 +5,8 @@ import { findGroupByChannel, upsertGroup } from '../../src/db/group.repository';
 import { findLogByMessage, insertLog } from '../../src/db/log.repository';
 import { findMemberByUserId, findMembersByUserIds, insertPeopleAndMembers } from '../../src/db/member.repository';
 import { addToFollowerPeriods, followerStandings, topFollowerTotals } from '../../src/db/follower.repository';
-import { streaksByLength } from '../../src/db/streak.repository';
+import { streaksBegunIn, streaksByLength, streaksCoveredBetween } from '../../src/db/streak.repository';
+import { endedStreakBounds } from '../../src/domain/streak';
 import { topByTotals } from '../../src/db/leaderboard.repository';
 import { addToTotals, totalsSummary } from '../../src/db/member-totals.repository';
 import { migrateToLatest } from '../../src/db/migrate';
@@ -62,7 +63,14 @@ for (const dialect of DIALECTS) {
       );
       await handle.db
         .insertInto('streaks')
-        .values(writers.map((member) => ({ member_id: member.id, group_id: group.id, current: 7, longest: 7, freezes: 0, run: 7, start_date: '2026-03-04', last_date: '2026-03-10', covered_until: null, last_start: null, updated_at: NOW })))
+        .values(
+          writers.map((member, i) => ({
+            member_id: member.id, group_id: group.id, current: 7, longest: 7, freezes: 0, run: 7,
+            // A few began or were last covered this week; most long before.
+            start_date: i < 20 ? '2026-03-04' : '2025-06-01', last_date: '2026-03-10', covered_until: Date.parse(i < 10 ? '2026-03-05T00:00:00Z' : '2026-01-01T00:00:00Z'),
+            last_start: null, updated_at: NOW,
+          })),
+        )
         .execute();
       // As the daily refresh would: plans are judged with statistics, as they run in production.
       await refreshStatistics(handle);
@@ -139,6 +147,19 @@ for (const dialect of DIALECTS) {
       expect(accessOf(plans, 'streaks').index).toBe('streaks_group_rank');
       expect(plans.flat().filter((a) => a.kind === 'sort')).toEqual([]);
       expect((await streaksByLength(handle.db, group.id, { offset: 0, size: 10 })).map((s) => s.streak.current)).toEqual(Array(10).fill(7));
+    });
+
+    it("GIVEN a digest's streaks begun and ended in its week THEN each is found by an index range of the group's streaks", async () => {
+      const week = { from: '2026-03-02', to: '2026-03-08' };
+      const plans = await plansOf(handle.db, dialect, async (db) => {
+        await streaksBegunIn(db, group.id, week, 5);
+        await streaksCoveredBetween(db, group.id, endedStreakBounds(week));
+      });
+      expect(scansOfBigTables(plans)).toEqual([]);
+      const indexes = plans.flat().filter((a) => a.table === 'streaks').map((a) => a.index);
+      expect(indexes).toEqual(expect.arrayContaining(['streaks_group_start', 'streaks_group_covered']));
+      expect(indexes).not.toContain('streaks_group_rank');
+      expect((await streaksBegunIn(handle.db, group.id, week, 5)).count).toBe(20);
     });
 
     it('GIVEN the all-time followers board THEN it reads members off their follower index, not the reports', async () => {
