@@ -33,15 +33,15 @@ export async function listVacationRows(db: Db, memberIds: number[]): Promise<Vac
   return db.selectFrom('vacations').selectAll().where('member_id', 'in', memberIds).orderBy('id').execute();
 }
 
-/** The vacations of every member of a group, by member. */
-export async function groupVacations(db: Db, groupId: number): Promise<Map<number, Vacation[]>> {
-  const rows = await db
-    .selectFrom('vacations')
-    .innerJoin('members', 'members.id', 'vacations.member_id')
-    .select(['vacations.member_id', 'vacations.start_date', 'vacations.end_date'])
-    .where('members.group_id', '=', groupId)
-    .execute();
+/** Ids bound per query: well under either dialect's limit. */
+const IDS_PER_QUERY = 500;
+
+/** The vacations of some members, by member: one index probe each, however big their group. */
+export async function vacationsOfMembers(db: Db, memberIds: number[]): Promise<Map<number, Vacation[]>> {
   const byMember = new Map<number, Vacation[]>();
+  const rows = [];
+  for (let i = 0; i < memberIds.length; i += IDS_PER_QUERY)
+    rows.push(...(await db.selectFrom('vacations').select(['member_id', 'start_date', 'end_date']).where('member_id', 'in', memberIds.slice(i, i + IDS_PER_QUERY)).orderBy('start_date').execute()));
   for (const row of rows) byMember.set(row.member_id, [...(byMember.get(row.member_id) ?? []), { start: row.start_date, end: row.end_date }]);
   return byMember;
 }

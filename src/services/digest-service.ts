@@ -5,7 +5,7 @@ import { membersWhoLogged, milestonesBetween, publicationsBetween } from '../db/
 import { findListedMembers, listMembers } from '../db/member.repository';
 import { countFinishedSprints } from '../db/sprint.repository';
 import { findStreak, streaksBegunIn, streaksCoveredBetween } from '../db/streak.repository';
-import { groupVacations, listVacations } from '../db/vacation.repository';
+import { listVacations, vacationsOfMembers } from '../db/vacation.repository';
 import type { Group } from '../domain/group';
 import { addDays, type LocalDate, localDateOf } from '../domain/local-date';
 import { type ListedMember, type Member, memberCalendar } from '../domain/member';
@@ -204,11 +204,8 @@ export class DigestService {
    */
   private async streakChanges(group: Group, week: DateSpan): Promise<{ started: { count: number; members: ListedMember[] }; ended: ListedMember[] }> {
     const { db } = this.deps;
-    const [started, candidates, vacations] = await Promise.all([
-      streaksBegunIn(db, group.id, week, NAMES_SHOWN),
-      streaksCoveredBetween(db, group.id, endedStreakBounds(week)),
-      groupVacations(db, group.id),
-    ]);
+    const [started, candidates] = await Promise.all([streaksBegunIn(db, group.id, week, NAMES_SHOWN), streaksCoveredBetween(db, group.id, endedStreakBounds(week))]);
+    const vacations = await vacationsOfMembers(db, candidates.map((c) => c.member.id));
     const ended = candidates.filter(({ member, streak }) => streakEndedIn(streak, week, memberCalendar(member, group.timezone), vacations.get(member.id) ?? []));
     return { started, ended: ended.map((c) => c.member) };
   }

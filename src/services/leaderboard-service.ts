@@ -13,7 +13,7 @@ import { totalsSummary } from '../db/member-totals.repository';
 import { findListedMembers } from '../db/member.repository';
 import { topSprinters } from '../db/sprint.repository';
 import { streaksByLength } from '../db/streak.repository';
-import { groupVacations } from '../db/vacation.repository';
+import { vacationsOfMembers } from '../db/vacation.repository';
 import type { Group } from '../domain/group';
 import { earliestInstant, type FollowerGain, followerGain, rank, totalsAsOf } from '../domain/leaderboard';
 import { dayEnd, dayStart, type LocalDate, localDateOf } from '../domain/local-date';
@@ -131,12 +131,12 @@ export class LeaderboardService {
   private async streakBoard(group: Group, limit = Number.POSITIVE_INFINITY): Promise<BoardRow[]> {
     const { db, clock } = this.deps;
     const now = clock.now();
-    const vacationsSoon = groupVacations(db, group.id);
     const scored: { member: ListedMember; current: number; longest: number }[] = [];
     const ranked = () => rank([...scored].sort((a, b) => a.member.id - b.member.id), (s) => [s.current, s.longest], limit);
     let page = Number.isFinite(limit) ? { offset: 0, size: Math.max(FIRST_STREAK_PAGE, 2 * limit) } : undefined;
     for (;;) {
-      const [rows, vacations] = await Promise.all([streaksByLength(db, group.id, page), vacationsSoon]);
+      const rows = await streaksByLength(db, group.id, page);
+      const vacations = await vacationsOfMembers(db, rows.map((r) => r.member.id));
       for (const { member, streak } of rows) {
         const calendar = memberCalendar(member, group.timezone);
         const shown = streakOn(streak, localDateOf(now, calendar), calendar, vacations.get(member.id) ?? []);
