@@ -33,7 +33,7 @@ describe('the built bot, as npm start runs it', () => {
     const files = join(dir, 'files');
     const child = spawn(process.execPath, [...start.flags, join(outdir, 'main.js')], {
       cwd: PROJECT_ROOT,
-      env: { ...start.env, PATH: process.env.PATH, SQLITE_PATH: join(dir, 'bot.sqlite'), CONSOLE_USER: 'Ada', CONSOLE_FILES_DIR: files },
+      env: { ...start.env, PATH: process.env.PATH, PORT: '0', SQLITE_PATH: join(dir, 'bot.sqlite'), CONSOLE_USER: 'Ada', CONSOLE_FILES_DIR: files },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
