@@ -36,7 +36,7 @@ export function figure(svg: string, alt: string, id: string): Html {
 export function pageDocument(options: { title: string; heading: string; crumbs?: Html; body: Html; indexable: boolean }): string {
   return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">${
     options.indexable ? '' : new Html('<meta name="robots" content="noindex, nofollow">')
-  }<title>${options.title}</title><link rel="stylesheet" href="/assets/page.css"></head><body><a class="skip" href="#main">Skip to content</a><header><p class="brand">✍️ Inkwell</p>${options.crumbs ?? ''}<h1>${options.heading}</h1></header><main id="main">${options.body}</main><footer><p>Members who chose /privacy are not shown. Numbers as of the page's last refresh.</p></footer></body></html>`.value}`;
+  }<title>${options.title}</title><link rel="icon" href="/assets/icon.svg" type="image/svg+xml"><link rel="stylesheet" href="/assets/page.css"></head><body><a class="skip" href="#main">Skip to content</a><header><p class="brand">✍️ Inkwell</p>${options.crumbs ?? ''}<h1>${options.heading}</h1></header><main id="main">${options.body}</main><footer><p>Members who chose /privacy are not shown. Numbers as of the page's last refresh.</p></footer></body></html>`.value}`;
 }
 
 /** The one page every refusal shows: it says nothing of whether a link ever existed. */

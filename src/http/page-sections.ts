@@ -37,6 +37,8 @@ interface BoardShown {
   value(row: BoardRow): string;
   /** Left out when empty (sprints in a group that runs none). */
   optional?: boolean;
+  /** As things stand now, not over the period (streaks). */
+  now?: boolean;
 }
 
 const signed = (n: number) => `${n >= 0 ? '+' : ''}${formatNumber(n)}`;
@@ -44,7 +46,7 @@ const signed = (n: number) => `${n >= 0 ? '+' : ''}${formatNumber(n)}`;
 const BOARDS_SHOWN: Record<'week' | 'month', BoardShown[]> = {
   week: [
     { name: 'words', title: 'Words', value: (r) => formatNumber(r.score) },
-    { name: 'streaks', title: 'Streaks now', value: (r) => `${plural(r.score, 'day')} (best ${formatNumber(r.detail?.longest ?? r.score)})` },
+    { name: 'streaks', title: 'Streaks now', now: true, value: (r) => `${plural(r.score, 'day')} (best ${formatNumber(r.detail?.longest ?? r.score)})` },
     { name: 'followers', title: 'Follower growth', value: followerValue },
     { name: 'reads', title: 'First-hour reads given', value: (r) => formatNumber(r.score) },
     { name: 'sprints', title: 'Sprint words', value: sprintValue, optional: true },
@@ -69,7 +71,7 @@ function sprintValue(row: BoardRow): string {
 async function boardTable(ctx: PageContext, shown: BoardShown, period: PeriodName, label: string): Promise<Html | undefined> {
   const rows = await ctx.pages.board(ctx.group, shown.name, period, PLACES);
   if (rows.length === 0 && shown.optional) return undefined;
-  const caption = `${shown.title}, ${label}`;
+  const caption = shown.now ? shown.title : `${shown.title}, ${label}`;
   if (rows.length === 0) return html`<div class="card"><h3>${caption}</h3><p class="muted">Nobody yet.</p></div>`;
   const body = await Promise.all(
     rows.map(async (row) => html`<tr><td class="num">${row.rank}</td><td><a href="${await ctx.memberHref(row.member.id)}">${row.member.displayName}</a></td><td class="num">${shown.value(row)}</td></tr>`),

@@ -27,6 +27,9 @@ const SECURITY_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
+/** The page's icon: a quill's nib, in the links' blue. */
+const ICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#0550ae"/><path d="M9 23 21 8c2 1 3 2 3 4L12 26l-4 1z" fill="#fff"/></svg>';
+
 /** How long a drawn page is served again before it is drawn anew (requests meanwhile share one drawing). */
 export const PAGE_FRESH_MS = 10_000;
 /** Requests per address: a burst of 60, then one every half second. */
@@ -52,6 +55,7 @@ const fontFile = (weight: string, file: string) => readFileSync(require.resolve(
 function assets(): Map<string, { body: Uint8Array; type: string; etag: string }> {
   const entries: [string, Uint8Array, string][] = [
     ['page.css', Buffer.from(PAGE_CSS), 'text/css; charset=utf-8'],
+    ['icon.svg', Buffer.from(ICON_SVG), 'image/svg+xml'],
     ['inter-400.ttf', fontFile('400Regular', 'Inter_400Regular.ttf'), 'font/ttf'],
     ['inter-600.ttf', fontFile('600SemiBold', 'Inter_600SemiBold.ttf'), 'font/ttf'],
   ];
