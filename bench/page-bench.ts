@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { HttpServer } from '../src/http/http-server';
-import { webPageListener } from '../src/http/web-page';
+import { PAGE_FRESH_MS, webPageListener } from '../src/http/web-page';
 import { addDays, type LocalDate } from '../src/domain/local-date';
 import { weekOf } from '../src/domain/periods';
 import { digestWeek } from '../src/services/digest-service';
@@ -34,7 +34,8 @@ export async function pageBench(): Promise<Figure[]> {
     await seedArticles(bench, groupId, seeded.members[0]!);
     const { pages } = bench.app.services;
     // A burst of 100 from one address is what this measures, not the allowance of one address.
-    const listener = (freshMs?: number) => webPageListener({ pages, clock: bench.clock, logger: pino({ level: 'silent' }), rate: { capacity: 1_000_000, refillEveryMs: 1 }, freshMs });
+    const listener = (freshMs?: number) =>
+      webPageListener({ pages, clock: bench.clock, logger: pino({ level: 'silent' }), rate: { capacity: 1_000_000, refillEveryMs: 1 }, freshMs, staleMs: freshMs });
     http.serveRest(listener());
     await http.listen(0, '127.0.0.1');
     pages.useAddress(http.localUrl);
@@ -69,10 +70,11 @@ export async function pageBench(): Promise<Figure[]> {
     }
     await drawings.close();
 
-    // 100 at once, each round after the page went stale (so every round draws it once).
+    // 100 at once, each round after the page went stale (so each round has it drawn again, once, while
+    // the stale one is served).
     const latencies: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      bench.clock.advance(60_000);
+      bench.clock.advance(PAGE_FRESH_MS);
       await Promise.all(
         Array.from({ length: CONCURRENT }, async () => {
           const sent = now();
@@ -93,7 +95,7 @@ export async function pageBench(): Promise<Figure[]> {
         ratio: null,
         target: '< 100 ms',
         met: p99 < 100,
-        notes: `p99 of ${ROUNDS} rounds of ${CONCURRENT} requests at once for the group page over HTTP (p50 ${percentile(latencies, 50).toFixed(1)} ms), the page stale before each round; ${MEMBERS} members, 365 days, ${ARTICLES} articles; the first look ever (counting the calendar's settled days) took ${firstLook.toFixed(0)} ms`,
+        notes: `p99 of ${ROUNDS} rounds of ${CONCURRENT} requests at once for the group page over HTTP (p50 ${percentile(latencies, 50).toFixed(1)} ms), the page stale (10 s old) before each round, so each round also draws it once; ${MEMBERS} members, 365 days, ${ARTICLES} articles; the first look ever (counting the calendar's settled days) took ${firstLook.toFixed(0)} ms`,
       },
       {
         name: 'page (one drawing)',

@@ -30,8 +30,10 @@ const SECURITY_HEADERS = {
 /** The page's icon: a quill's nib, in the links' blue. */
 const ICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#0550ae"/><path d="M9 23 21 8c2 1 3 2 3 4L12 26l-4 1z" fill="#fff"/></svg>';
 
-/** How long a drawn page is served again before it is drawn anew (requests meanwhile share one drawing). */
+/** How long a drawn page is served as it is; requests while it is being drawn share the one drawing. */
 export const PAGE_FRESH_MS = 10_000;
+/** Up to this age a stale page is still served at once while its next drawing is made; older, a request waits for a new one. */
+export const PAGE_STALE_MS = 60_000;
 /** Requests per address: a burst of 60, then one every half second. */
 export const PAGE_RATE: BucketSize = { capacity: 60, refillEveryMs: 500 };
 
@@ -41,11 +43,21 @@ export interface WebPageOptions {
   logger: Logger;
   rate?: BucketSize;
   freshMs?: number;
+  staleMs?: number;
 }
 
 interface Drawn {
   body: string;
   etag: string;
+}
+
+/** A page being drawn, or drawn: `done` once it is (undefined for a 404), `refreshing` while its successor is drawn. */
+interface Drawing {
+  at: number;
+  page: Promise<Drawn | undefined>;
+  done?: Drawn | undefined;
+  finished?: boolean;
+  refreshing?: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -90,9 +102,10 @@ export function webPageApp(options: WebPageOptions): Hono<{ Bindings: HttpBindin
   const { pages, clock, logger } = options;
   const rate = options.rate ?? PAGE_RATE;
   const freshMs = options.freshMs ?? PAGE_FRESH_MS;
+  const staleMs = Math.max(freshMs, options.staleMs ?? PAGE_STALE_MS);
   const files = assets();
   const buckets = new LruCache<number>(10_000);
-  const drawn = new LruCache<{ at: number; page: Promise<Drawn | undefined> }>(500);
+  const drawn = new LruCache<Drawing>(500);
   const app = new Hono<{ Bindings: HttpBindings }>();
 
   const problem = (c: Context, status: 404 | 405 | 414 | 429 | 500, extra: Record<string, string> = {}) => {
@@ -133,18 +146,36 @@ export function webPageApp(options: WebPageOptions): Hono<{ Bindings: HttpBindin
       if (!access) return problem(c, 404);
       const cacheKey = `${access.group.id}:${access.salt}:${key(access)}`;
       const now = clock.now();
-      let entry = drawn.get(cacheKey);
-      if (!entry || now - entry.at >= freshMs) {
+      const startDrawing = () => {
         const ctx = pageContext(c.req.param('token')!, access, pages, now);
         const page = draw(ctx).then((content) => {
           if (!content) return undefined;
           const body = pageDocument({ ...content, indexable: access.group.dashboard === 'public' });
           return { body, etag: etagOf(body) };
         });
-        entry = { at: now, page };
+        const fresh: Drawing = { at: now, page };
+        page.then(
+          (done) => {
+            fresh.done = done;
+            fresh.finished = true;
+            drawn.set(cacheKey, fresh);
+          },
+          // A drawing that failed is not served again.
+          () => {
+            if (drawn.get(cacheKey) === fresh) drawn.delete(cacheKey);
+          },
+        );
+        return fresh;
+      };
+      let entry = drawn.get(cacheKey);
+      if (!entry || now - entry.at >= staleMs) {
+        entry = startDrawing();
         drawn.set(cacheKey, entry);
-        // A drawing that failed is not served again.
-        page.catch(() => drawn.delete(cacheKey));
+      } else if (now - entry.at >= freshMs && entry.finished && !entry.refreshing) {
+        // Stale but recent: served as it is while the next drawing is made, once.
+        entry.refreshing = true;
+        const served = entry;
+        startDrawing().page.catch(() => (served.refreshing = false));
       }
       const page = await entry.page;
       if (!page) return problem(c, 404);

@@ -191,6 +191,21 @@ describe('the group web page over HTTP', () => {
     h.clock.advance(60_000);
     expect(withoutSvg(await (await fetch(f.link)).text())).toMatch(/>Cy</);
   });
+
+  it('GIVEN a new log THEN the page keeps its drawing 10 s, then serves it once more while drawing the next, which follows', async () => {
+    const { h } = f;
+    const cyWords = async () => /Words, this week.*?>Cy<\/a><\/td><td class="num">([\d,]+)/s.exec(await (await fetch(f.link)).text())?.[1];
+    h.clock.advance(60_000);
+    expect(await cyWords()).toBe('300');
+    await h.send('Cy', '/log 50');
+    h.clock.advance(5_000);
+    expect(await cyWords()).toBe('300');
+    h.clock.advance(6_000);
+    expect(await cyWords()).toBe('300');
+    let seen = await cyWords();
+    for (let i = 0; i < 100 && seen !== '350'; i++) seen = await cyWords();
+    expect(seen).toBe('350');
+  });
 });
 
 describe('the web page under a flood', () => {
