@@ -206,6 +206,16 @@ describe('the group web page over HTTP', () => {
     for (let i = 0; i < 100 && seen !== '350'; i++) seen = await cyWords();
     expect(seen).toBe('350');
   });
+
+  it('GIVEN a display name and a title made of markup THEN the page shows them as text', async () => {
+    const { h } = f;
+    await h.send({ name: '<img src=x onerror=alert(1)>' }, '/log 10');
+    h.clock.advance(60_000);
+    const body = await (await fetch(f.link)).text();
+    expect(body).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(body).not.toContain('<img');
+    expect(body).not.toMatch(/<script/i);
+  });
 });
 
 describe('the web page under a flood', () => {
