@@ -13,6 +13,7 @@ import type { Figure } from './figure';
 import { logBench } from './log-bench';
 import { growthBench } from './growth-bench';
 import { memoryBench } from './memory-bench';
+import { pageBench } from './page-bench';
 import { patternsBench } from './patterns-bench';
 import { readsBench } from './reads-bench';
 import { sprintBench } from './sprint-bench';
@@ -40,6 +41,7 @@ const benches: Bench[] = [
   ['storm, loop (storm)', stormBench],
   ['streak', streakBench],
   ['sprint', sprintBench],
+  ['page, page (one drawing)', pageBench],
   ['patterns', patternsBench],
   ['memory', memoryBench],
 ];

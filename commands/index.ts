@@ -1,5 +1,6 @@
 import type { CommandDefinition } from '../src/router/command';
 import config from './config';
+import dashboard from './dashboard';
 import exportData from './export';
 import feed from './feed';
 import followers from './followers';
@@ -35,6 +36,7 @@ export const commands: readonly CommandDefinition[] = [
   feed,
   followers,
   leaderboard,
+  dashboard,
   remind,
   privacy,
   join,

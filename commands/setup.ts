@@ -23,7 +23,11 @@ export default defineCommand({
       [
         `✍️ This channel is now a writing group. Days follow ${group.timezone} unless a member sets their own with /timezone; announcements go to ${where}.`,
         'Log your writing with /log 500 (or just post "+500 words"), and check your streak with /streak.',
-      ].join('\n'),
+        // The console is one person's terminal, so its page link can be shown at once; elsewhere /dashboard gives it privately.
+        ctx.conversation.platform === 'console' ? `The group's web page: ${await ctx.services.pages.link(group)}` : undefined,
+      ]
+        .filter(Boolean)
+        .join('\n'),
       { title: 'Writing group ready' },
     );
   },

@@ -2,19 +2,24 @@ import { platformAdapters } from './adapters/platforms';
 import { type App, createApp } from './app';
 import type { Config } from './config';
 import type { ChatAdapter } from './core/chat-adapter';
-import type { Clock } from './core/clock';
+import { type Clock, systemClock } from './core/clock';
+import { HttpServer } from './http/http-server';
+import { webPageListener } from './http/web-page';
 import type { Logger } from './logger';
 
 export interface RunningBot {
   app: App;
   adapters: ChatAdapter[];
-  /** Stops the adapters and closes the database. */
+  /** The one HTTP server on PORT: Slack's /slack/* and the group's web page. */
+  http: HttpServer;
+  /** Stops the HTTP server and the adapters, and closes the database. */
   stop(): Promise<void>;
 }
 
 /**
- * The whole bot as configured: database, services, router, and an adapter per configured platform
- * (or `fallback`, the terminal console, when none is). main.ts and the end-to-end tests both start it here.
+ * The whole bot as configured: database, services, router, the HTTP server, and an adapter per
+ * configured platform (or `fallback`, the terminal console, when none is). main.ts and the end-to-end
+ * tests both start it here.
  */
 export async function startBot(
   config: Config,
@@ -22,12 +27,20 @@ export async function startBot(
   options: { clock?: Clock; fallback?: () => ChatAdapter; schedule?: boolean } = {},
 ): Promise<RunningBot> {
   const app = await createApp({ database: config.database, logger, clock: options.clock, settings: config.services });
-  const adapters = await platformAdapters(config, logger);
+  const http = new HttpServer(logger);
+  http.serveRest(webPageListener({ pages: app.services.pages, clock: options.clock ?? systemClock, logger: logger.child({ part: 'web page' }) }));
+  const stop = async () => {
+    await http.close();
+    await app.close();
+  };
+  const adapters = await platformAdapters(config, logger, http);
   if (adapters.length === 0 && options.fallback) adapters.push(options.fallback());
   try {
+    await http.listen(config.http.port);
+    app.services.pages.useAddress(http.localUrl);
     for (const adapter of adapters) await app.attach(adapter);
   } catch (error) {
-    await app.close();
+    await stop();
     throw error;
   }
   if (options.schedule !== false) {
@@ -35,5 +48,5 @@ export async function startBot(
     // What a process before this one acknowledged and left unanswered; later ticks take up the rest.
     app.inbox.recover().catch((error: unknown) => logger.error({ err: error }, 'recovering stored commands failed'));
   }
-  return { app, adapters, stop: () => app.close() };
+  return { app, adapters, http, stop };
 }

@@ -67,6 +67,11 @@ const schema = z.object({
     .transform(Number)
     .refine((port) => port < 65536, 'must be a port number up to 65535 (0 picks a free one)')
     .default(3000),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://inkwell.example.org' })
+    .refine((url) => !/[?#]/.test(url) && /^https?:\/\/[^/]+\/?$/.test(url), 'must be an origin only, such as https://inkwell.example.org (no path, query or fragment)')
+    .optional(),
+  DASHBOARD_SECRET: z.string().min(32, 'must be at least 32 characters (for example the output of openssl rand -base64 32)').optional(),
 });
 
 /** The variables the bot reads, for documentation checks. */
@@ -91,6 +96,8 @@ export type Config = Readonly<{
   }>;
   /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: run the Slack adapter (Socket Mode with an app token). */
   slack?: Readonly<{ botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; port: number }>;
+  /** The bot's one HTTP server: Slack's events, the group's web page. */
+  http: Readonly<{ port: number; publicUrl?: string }>;
   /** Behaviour of the services: feed polling, how pages and feeds may be fetched, picture threads. */
   services: Readonly<Partial<ServiceSettings>>;
   /** Prepended to every Slack command name (and read by `npm run slack:manifest`, which needs no tokens). */
@@ -156,7 +163,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           })
         : undefined,
     slackCommandPrefix: e.SLACK_COMMAND_PREFIX,
+    http: Object.freeze({ port: e.PORT, publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') }),
     services: Object.freeze({
+      publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+      pageSecret: e.DASHBOARD_SECRET,
       feedPollMs: e.FEED_POLL_MINUTES * 60_000,
       fetchPolicy: fetchPolicy({ allowPrivateHosts: e.FEEDS_ALLOW_PRIVATE_HOSTS }),
       pictures: { ...DEFAULT_PICTURE_SETTINGS, threads: e.PICTURE_THREADS },

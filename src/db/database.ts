@@ -18,6 +18,7 @@ import type { PersonTable } from './person.table';
 import type { PlannedScheduleTable } from './planned-schedule.table';
 import type { PublicationTable, ReadTable } from './publication.table';
 import type { ScheduledJobTable } from './scheduled-job.table';
+import type { GroupCalendarDayTable, PageSecretTable, PageTokenTable } from './web-page.table';
 import type { SprintParticipantTable, SprintTable, SprintWatcherTable } from './sprint.table';
 import type { StreakTable } from './streak.table';
 import { preparingPool } from './postgres-pool';
@@ -49,6 +50,9 @@ export interface Database {
   sprints: SprintTable;
   sprint_participants: SprintParticipantTable;
   sprint_watchers: SprintWatcherTable;
+  page_tokens: PageTokenTable;
+  page_secrets: PageSecretTable;
+  group_calendar_days: GroupCalendarDayTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,5 +1,5 @@
 import type { Platform } from '../core/invocation';
-import type { Group, GroupSettings } from '../domain/group';
+import type { DashboardMode, Group, GroupSettings } from '../domain/group';
 import type { Db } from './database';
 import { prepared } from './prepared';
 import type { GroupRow, GroupUpdate } from './group.table';
@@ -25,6 +25,7 @@ export function toGroup(row: GroupRow, admins: string[]): Group {
     sprintWindowMinutes: row.sprint_window_minutes,
     sprintMaxWpm: row.sprint_max_wpm,
     sprintRoleId: row.sprint_role_id,
+    dashboard: row.dashboard as DashboardMode,
     createdBy: row.created_by,
     createdAt: row.created_at,
   };
@@ -113,6 +114,7 @@ export async function updateGroupSettings(db: Db, id: number, settings: Partial<
     sprint_window_minutes: settings.sprintWindowMinutes,
     sprint_max_wpm: settings.sprintMaxWpm,
     sprint_role_id: settings.sprintRoleId,
+    dashboard: settings.dashboard,
     updated_at: now,
   };
   await db.updateTable('groups').set(update).where('id', '=', id).execute();

@@ -29,6 +29,8 @@ export interface GroupTable {
   sprint_window_minutes: Generated<number>;
   sprint_max_wpm: Generated<number>;
   sprint_role_id: string | null;
+  /** Who may open the group's web page: public, private (link holders, the default) or off. */
+  dashboard: Generated<string>;
   /** Who ran /setup first: told when scheduled posts keep failing. */
   created_by: string | null;
   created_at: number;

@@ -217,7 +217,7 @@ export async function listMembershipsOf(db: Db, personId: number) {
     .execute();
 }
 
-export async function updateMemberPreferences(db: Db, memberId: number, preferences: { hidden?: number; remind_at?: string | null }): Promise<void> {
+export async function updateMemberPreferences(db: Db, memberId: number, preferences: { hidden?: number; page_hidden?: number; remind_at?: string | null }): Promise<void> {
   await db.updateTable('members').set(preferences).where('id', '=', memberId).execute();
 }
 

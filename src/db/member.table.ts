@@ -9,6 +9,8 @@ export interface MemberTable {
   first_hour_reader: Generated<number>;
   /** 1 when the member left the leaderboards (/privacy leaderboard off). */
   hidden: Generated<number>;
+  /** 1 when the member left the group's web page only (/privacy dashboard off). */
+  page_hidden: Generated<number>;
   /** Local 'HH:MM' of the streak-at-risk nudge, or null when it is off. */
   remind_at: string | null;
   /** Total followers at the latest report, or null before the first (kept with each report). */

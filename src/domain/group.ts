@@ -35,6 +35,8 @@ export interface Group {
   sprintMaxWpm: number;
   /** On Discord, a role pinged for sprints instead of the members on the sprint list. */
   sprintRoleId: string | null;
+  /** Who may open the group's web page: anyone with the link (public, cacheable), link holders only (private), or nobody (off). */
+  dashboard: DashboardMode;
   /** Who set the group up; told when scheduled posts keep failing. */
   createdBy: string | null;
   createdAt: number;
@@ -43,8 +45,11 @@ export interface Group {
 /** The settings of a group that /config changes (admins are a list of their own). */
 export type GroupSettings = Pick<
   Group,
-  'timezone' | 'announceChannelId' | 'backfillDays' | 'logPattern' | 'readWindowMinutes' | 'fairReads' | 'fairWindow' | 'readersRoleId' | 'digestCron' | 'dailyDigestCron' | 'weekStart' | 'sprintWindowMinutes' | 'sprintMaxWpm' | 'sprintRoleId'
+  'timezone' | 'announceChannelId' | 'backfillDays' | 'logPattern' | 'readWindowMinutes' | 'fairReads' | 'fairWindow' | 'readersRoleId' | 'digestCron' | 'dailyDigestCron' | 'weekStart' | 'sprintWindowMinutes' | 'sprintMaxWpm' | 'sprintRoleId' | 'dashboard'
 >;
+
+export const DASHBOARD_MODES = ['public', 'private', 'off'] as const;
+export type DashboardMode = (typeof DASHBOARD_MODES)[number];
 
 export const DEFAULT_DIGEST_CRON = '0 9 * * 1';
 export const DEFAULT_DAILY_DIGEST_CRON = '0 9 * * *';

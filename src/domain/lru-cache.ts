@@ -29,6 +29,10 @@ export class LruCache<V> {
     this.entries.set(key, value);
   }
 
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   has(key: string): boolean {
     return this.entries.has(key);
   }

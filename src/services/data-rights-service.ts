@@ -5,6 +5,7 @@ import { findGroupById, removeAdminEverywhere } from '../db/group.repository';
 import { deletePerson, findPerson, findPersonId, listMemberships, listMembershipsOf } from '../db/member.repository';
 import { listFeedsOf } from '../db/feed.repository';
 import { forgetWeekTotals, listFollowerSnapshots } from '../db/follower.repository';
+import { forgetCalendarDays } from '../db/web-page.repository';
 import { listMilestones } from '../db/milestone.repository';
 import { listSprintEntriesOf, watchingMembers } from '../db/sprint.repository';
 import { deleteReadsOf, listPublicationsOf, listReadsBy, publicationIdsOf } from '../db/publication.repository';
@@ -151,6 +152,7 @@ export class DataRightsService {
       await removeAdminEverywhere(trx, actor);
       // Their counts leave the groups' follower history too.
       await forgetWeekTotals(trx, groups.map((g) => g.group_id));
+      await forgetCalendarDays(trx, groups.map((g) => g.group_id));
       await deletePerson(trx, personId);
     });
     this.members.forgetCached(actor.userId);

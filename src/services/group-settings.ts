@@ -1,7 +1,7 @@
 import { channelMention, formatDate, plain, userMention } from '../core/format';
 import { UserError } from '../core/user-error';
 import { compileLogPattern } from '../domain/chat-log';
-import { DEFAULT_DAILY_DIGEST_CRON, DEFAULT_DIGEST_CRON, type Group, type GroupSettings, MAX_BACKFILL_DAYS } from '../domain/group';
+import { DASHBOARD_MODES, DEFAULT_DAILY_DIGEST_CRON, DEFAULT_DIGEST_CRON, type Group, type GroupSettings, MAX_BACKFILL_DAYS } from '../domain/group';
 import { canonicalZone, zoneForAbbreviation } from '../domain/local-date';
 import { WEEKDAYS } from '../domain/periods';
 import { parseChannelReference } from '../domain/references';
@@ -125,6 +125,15 @@ export const GROUP_SETTING_TABLE = {
       const sprintRoleId = readRole('sprint_role', value);
       await checks.requireOwnRole(sprintRoleId);
       return { sprintRoleId };
+    },
+  },
+  dashboard: {
+    accepts: "who may open the group's web page (/dashboard gives the link): private (anyone holding the link, the default), public (the same link, which shared caches and search engines may also keep) or off",
+    show: (g) => g.dashboard,
+    read: (value) => {
+      const mode = DASHBOARD_MODES.find((m) => isWord(value, m));
+      if (!mode) throw new UserError('bad_argument', `dashboard takes ${DASHBOARD_MODES.join(', ')} (got "${value}").`);
+      return { dashboard: mode };
     },
   },
   admin_add: {

@@ -14,6 +14,7 @@ import type { ServiceDeps, ServiceSettings } from './service-deps';
 import { SprintService } from './sprint-service';
 import { StreakService } from './streak-service';
 import { VacationService } from './vacation-service';
+import { WebPageService } from './web-page-service';
 
 export type { ServiceDeps, ServiceSettings } from './service-deps';
 
@@ -40,6 +41,8 @@ export interface Services {
   leaderboards: LeaderboardService;
   digests: DigestService;
   sprints: SprintService;
+  /** The group's web page: its link, and what its pages show. */
+  pages: WebPageService;
   /** Rate limits on pictures and fetches, per member and per group. */
   limits: RateLimits;
 }
@@ -64,6 +67,7 @@ export function createServices(deps: ServiceDeps): Services {
     leaderboards,
     digests: new DigestService(deps, leaderboards),
     sprints: new SprintService(deps, members, logs),
+    pages: new WebPageService(deps, groups, leaderboards, streaks),
     limits: new RateLimits(deps.clock, deps.settings.rateLimits),
   };
 }

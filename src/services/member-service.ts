@@ -178,6 +178,14 @@ export class MemberService {
     return { ...member, hidden };
   }
 
+  /** Leaves or rejoins the group's web page only (boards, calendar and lists there). */
+  async setHiddenFromPage(group: Group, actor: Actor, hidden: boolean): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const { member } = await this.ensure(group, actor, trx);
+      await updateMemberPreferences(trx, member.id, { page_hidden: hidden ? 1 : 0 });
+    });
+  }
+
   /** Turns the streak-at-risk nudge on ('auto' or 'HH:MM' local) or off (null). */
   async setReminder(group: Group, actor: Actor, remindAt: string | null): Promise<Member> {
     if (remindAt !== null && remindAt !== 'auto' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(remindAt))

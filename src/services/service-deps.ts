@@ -20,6 +20,10 @@ export interface ServiceSettings {
   rateLimits: RateLimitSettings;
   /** How many threads draw pictures, how many may wait, and for how long. */
   pictures: PictureSettings;
+  /** The address the group's web page links start with (PUBLIC_URL); unset, the address the server listens on. */
+  publicUrl?: string;
+  /** The key page links are derived with (DASHBOARD_SECRET); unset, a key made once and kept in the database. */
+  pageSecret?: string;
   /** How pictures are drawn: by default the app's picture threads (resvg with the shipped fonts). */
   svgToPng: SvgToPng;
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database';
 import { listLoggedDays, sumLogs, wordsByDate } from '../db/log.repository';
-import { calendarStart, streakCalendarAlt, streakCalendarSvg } from '../render/streak-calendar';
+import { type CalendarData, calendarStart, streakCalendarAlt, streakCalendarSvg } from '../render/streak-calendar';
 import { recordMilestone } from '../db/milestone.repository';
 import { findStreak, saveStreak } from '../db/streak.repository';
 import { listVacations } from '../db/vacation.repository';
@@ -97,6 +97,12 @@ export class StreakService {
    * outlined. Without its PNG when it could not be drawn (logged): the reply gives its text alternative.
    */
   async calendar(group: Group, member: Member): Promise<Picture> {
+    const data = await this.calendarData(group, member);
+    return drawPicture(this.deps.logger, { groupId: group.id, picture: 'streak calendar' }, streakCalendarAlt(data), () => this.deps.settings.svgToPng(streakCalendarSvg(data)));
+  }
+
+  /** What the calendar picture shows: the web page draws the same SVG inline. */
+  async calendarData(group: Group, member: Member): Promise<CalendarData> {
     const db = this.deps.db;
     const calendar = memberCalendar(member, group.timezone);
     const today = localDateOf(this.deps.clock.now(), calendar);
@@ -113,7 +119,7 @@ export class StreakService {
     for (const v of vacations) {
       for (let d = v.start > from ? v.start : from; d <= vacationEnd(v) && d <= today; d = addDays(d, 1)) vacationDates.add(d);
     }
-    const data = {
+    return {
       name: member.displayName,
       today,
       weekStart: group.weekStart,
@@ -123,7 +129,6 @@ export class StreakService {
       current: shown.current,
       longest: shown.longest,
     };
-    return drawPicture(this.deps.logger, { groupId: group.id, picture: 'streak calendar' }, streakCalendarAlt(data), () => this.deps.settings.svgToPng(streakCalendarSvg(data)));
   }
 
   async summary(group: Group, member: Member): Promise<StreakSummary> {

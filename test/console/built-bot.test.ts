@@ -1,19 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, startCommand } from '../support/processes';
-
-/** The esbuild command of `npm run build`, writing to `outdir` instead of dist/. */
-function buildInto(outdir: string): Promise<void> {
-  const script: string = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts.build;
-  const args = /\besbuild (.*)$/.exec(script)![1]!.split(' ').map((arg) => (arg.startsWith('--outdir=') ? `--outdir=${outdir}` : arg));
-  return new Promise((resolve, reject) =>
-    execFile(join(PROJECT_ROOT, 'node_modules/.bin/esbuild'), args, { cwd: PROJECT_ROOT }, (error, _stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve())),
-  );
-}
+import { buildInto, PROJECT_ROOT, startCommand } from '../support/processes';
 
 describe('the built bot, as npm start runs it', () => {
   // Inside the project, so the bundle finds the packages it leaves external, as dist/ does.
@@ -33,7 +24,7 @@ describe('the built bot, as npm start runs it', () => {
     const files = join(dir, 'files');
     const child = spawn(process.execPath, [...start.flags, join(outdir, 'main.js')], {
       cwd: PROJECT_ROOT,
-      env: { ...start.env, PATH: process.env.PATH, SQLITE_PATH: join(dir, 'bot.sqlite'), CONSOLE_USER: 'Ada', CONSOLE_FILES_DIR: files },
+      env: { ...start.env, PATH: process.env.PATH, PORT: '0', SQLITE_PATH: join(dir, 'bot.sqlite'), CONSOLE_USER: 'Ada', CONSOLE_FILES_DIR: files },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

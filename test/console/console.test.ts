@@ -16,7 +16,8 @@ interface Run {
 function startBot(env: NodeJS.ProcessEnv, input?: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, ...env },
+    // A free port: tests run side by side, and the page is served on it.
+    env: { PATH: process.env.PATH, PORT: '0', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -57,6 +58,7 @@ describe('the console group', () => {
     expect(run.stdout.split('\n')).toEqual([
       '✍️ This channel is now a writing group. Days follow Europe/London unless a member sets their own with /timezone; announcements go to #general.',
       'Log your writing with /log 500 (or just post "+500 words"), and check your streak with /streak.',
+      expect.stringMatching(/^The group's web page: http:\/\/127\.0\.0\.1:\d+\/g\/[\w-]{24}$/),
       'Welcome to the group, Ada! ✍️ Ada logged: 500 words and a link today · 🔥 1 day in a row',
       '✍️ Ada logged: 300 words today (800 words in all) · 🔥 1 day in a row',
       '[reacted ✅] (only you) ✍️ Ada logged: 200 words and the note “on chapter 3” today (1,000 words in all) · 🔥 1 day in a row',

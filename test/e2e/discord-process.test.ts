@@ -39,6 +39,7 @@ async function measure(count: number, dir: string): Promise<number> {
       env: {
         ...start.env,
         PATH: process.env.PATH,
+        PORT: '0',
         DISCORD_TOKEN: 'test-token-for-the-fake-discord',
         DISCORD_API_URL: fake.apiUrl,
         SQLITE_PATH: join(dir, `bot-${count}.sqlite`),

@@ -15,7 +15,7 @@ const MIGRATION_KILLS = 8;
 function startBot(sqlitePath: string): { child: ChildProcessWithoutNullStreams; lines: string[] } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, SQLITE_PATH: sqlitePath, CONSOLE_USER: 'Ada', LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH, PORT: '0', SQLITE_PATH: sqlitePath, CONSOLE_USER: 'Ada', LOG_LEVEL: 'warn' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

@@ -50,6 +50,8 @@ describe.runIf(process.env.TEST_POSTGRES_URL)('npm run db:copy', () => {
     await h.send('Cy', '/sprint notify on');
     h.clock.set(Date.parse('2026-03-16T09:05:00Z'));
     await h.tick();
+    // The group's page, looked at once: its link was made by /setup in the console, its calendar keeps its settled days.
+    await h.app.services.pages.calendar((await h.app.services.groups.find(h.conversation(admin)))!);
     // A command from a platform that acknowledges it, stored in the inbox first (after the tick, whose prune forgets old entries).
     const acknowledged = { kind: 'command', name: 'streak', args: { text: '' }, actor: h.actor({ name: 'Bo' }), conversation: h.conversation({ name: 'Bo' }), idempotencyKey: 'acknowledged' } as const;
     await h.app.inbox.handle(acknowledged, { acknowledge: async () => undefined, answer: async () => undefined });

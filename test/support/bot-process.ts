@@ -37,7 +37,7 @@ export function spawnBot(env: Record<string, string>, options: { clockShiftMs?: 
   const shift = options.clockShiftMs ? ['--import', SHIFTED_CLOCK] : [];
   const child = spawn(process.execPath, ['--import', 'tsx', ...shift, 'src/main.ts'], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env, ...(options.clockShiftMs && { CLOCK_SHIFT_MS: String(options.clockShiftMs) }) },
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', PORT: '0', ...env, ...(options.clockShiftMs && { CLOCK_SHIFT_MS: String(options.clockShiftMs) }) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const logs: LoggedLine[] = [];

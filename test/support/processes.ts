@@ -26,3 +26,12 @@ export function startCommand(projectRoot = PROJECT_ROOT): { env: Record<string, 
   const words = (text = '') => text.split(' ').filter(Boolean);
   return { env: Object.fromEntries(words(command[1]).map((setting) => setting.split('=') as [string, string])), flags: words(command[2]) };
 }
+
+/** The esbuild command of `npm run build`, writing to `outdir` instead of dist/. */
+export function buildInto(outdir: string): Promise<void> {
+  const script: string = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts.build;
+  const args = /\besbuild (.*)$/.exec(script)![1]!.split(' ').map((arg) => (arg.startsWith('--outdir=') ? `--outdir=${outdir}` : arg));
+  return new Promise((resolve, reject) =>
+    execFile(join(PROJECT_ROOT, 'node_modules/.bin/esbuild'), args, { cwd: PROJECT_ROOT }, (error, _stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve())),
+  );
+}

@@ -24,7 +24,7 @@ export async function startTestBot(
 ): Promise<TestBot> {
   const database: TestDatabase = options.sameDatabaseAs?.database ?? (await createTestDatabase('sqlite'));
   const sqlitePath = 'sqlitePath' in database.config ? database.config.sqlitePath : '';
-  const config = loadConfig({ SQLITE_PATH: sqlitePath, ...env });
+  const config = loadConfig({ SQLITE_PATH: sqlitePath, PORT: '0', ...env });
   const logs: TestBot['logs'] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => logs.push(JSON.parse(line)) });
   const bot = await startBot(config, logger, { clock: options.clock, schedule: options.schedule, fallback: options.fallback });

@@ -1,12 +1,12 @@
 import { App, type BlockAction, type ButtonAction, HTTPReceiver, type RespondFn, type SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { WebAPIPlatformError, type WebClient, type WebClientOptions } from '@slack/web-api';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { ChatAdapter, Delivery, InvocationHandler, PostOnce, ReplyAddress, WorkspaceTarget } from '../../core/chat-adapter';
 import type { CommandDefinition } from '../../router/command';
 import type { Actor, Conversation, Invocation } from '../../core/invocation';
 import { type MessageRef, privateReply, type Reply } from '../../core/reply';
+import { HttpServer, type HttpRoutes } from '../../http/http-server';
 import type { Logger } from '../../logger';
 import { ChannelSendQueue } from '../send-queue';
 import { boltLogger } from './bolt-logger';
@@ -17,8 +17,10 @@ import { commandNameFromSlack } from './slack-commands';
 export interface SlackAdapterOptions {
   botToken: string;
   signingSecret: string;
-  /** Set: Socket Mode (no public URL needed). Unset: Bolt's HTTP receiver on `port` at /slack/events. */
+  /** Set: Socket Mode (no public URL needed). Unset: Bolt's HTTP receiver at /slack/events. */
   appToken?: string;
+  /** The bot's HTTP server, where /slack/* is mounted; without one, the adapter serves its own on `port`. */
+  http?: HttpRoutes;
   port?: number;
   host?: string;
   /** Web API base URL: Slack's, a proxy, or a local fake in tests. */
@@ -77,7 +79,9 @@ export class SlackAdapter implements ChatAdapter {
   readonly platform = 'slack' as const;
   readonly app: App;
   private handle?: InvocationHandler;
-  private server?: Server;
+  /** Its own server, when the bot gave it none. */
+  private ownServer?: HttpServer;
+  private routes?: HttpRoutes;
   private readonly receiver?: HTTPReceiver;
   private readonly users = new Map<string, SlackUser>();
   /** The teams each channel belongs to (conversations.info, cached), for the check before every post. */
@@ -103,7 +107,7 @@ export class SlackAdapter implements ChatAdapter {
 
   /** Where the HTTP receiver listens (after start; undefined in Socket Mode). */
   get address(): AddressInfo | undefined {
-    return this.server?.address() as AddressInfo | undefined;
+    return this.routes?.address;
   }
 
   async start(onInvocation: InvocationHandler): Promise<void> {
@@ -119,7 +123,7 @@ export class SlackAdapter implements ChatAdapter {
     });
     app.error(async (error) => options.logger.error({ err: error }, 'slack app error'));
     if (this.receiver) {
-      this.server = await this.listen(this.receiver);
+      await this.serve(this.receiver);
     } else {
       await app.start();
     }
@@ -127,29 +131,30 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) {
+    if (!this.receiver) {
       await this.app.stop();
       return;
     }
-    this.server = undefined;
-    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    // The bot's server is the bot's to close; only one of the adapter's own is closed here.
+    const own = this.ownServer;
+    this.ownServer = undefined;
+    await own?.close();
   }
 
-  /** Serves Bolt's receiver on PORT, each request screened first. */
-  private listen(receiver: HTTPReceiver): Promise<Server> {
+  /** Serves Bolt's receiver at /slack/*, each request screened first: on the bot's server, or on one of its own on `port`. */
+  private async serve(receiver: HTTPReceiver): Promise<void> {
     const { options } = this;
-    const server = createServer(
-      guardSignedRequests(receiver.requestListener, { signingSecret: options.signingSecret, endpoint: EVENTS_PATH, now: () => Date.now(), logger: options.logger }),
-    );
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port: options.port ?? 3000, host: options.host }, () => {
-        server.off('error', reject);
-        server.on('error', (error) => options.logger.error({ err: error }, 'slack http server error'));
-        resolve(server);
-      });
-    });
+    const listener = guardSignedRequests(receiver.requestListener, { signingSecret: options.signingSecret, endpoint: EVENTS_PATH, now: () => Date.now(), logger: options.logger });
+    if (options.http) {
+      options.http.mount('/slack', listener);
+      this.routes = options.http;
+      return;
+    }
+    const own = new HttpServer(options.logger);
+    own.mount('/slack', listener);
+    await own.listen(options.port ?? 3000, options.host);
+    this.ownServer = own;
+    this.routes = own;
   }
 
   /**

@@ -1,0 +1,18 @@
+import { BenchApp } from '../bench/bench-app';
+import { seed } from '../bench/seed';
+import { vacationsOfMembers as groupVacations } from '../src/db/vacation.repository';
+import { streaksByLength } from '../src/db/streak.repository';
+const NOW = '2026-06-24T12:00:00Z';
+const bench = await BenchApp.create('sqlite', NOW);
+await seed(bench.db, { groups: 1, membersPerGroup: 30_000, days: 30, today: '2026-06-24', zone: 'UTC' }, Date.parse(NOW));
+const group = await bench.app.services.groups.get(1);
+const t = async (name: string, f: () => Promise<unknown>) => { await f(); const a = performance.now(); for (let i = 0; i < 10; i++) await f(); console.log(name, ((performance.now() - a) / 10).toFixed(2)); };
+await t('board', () => bench.app.services.leaderboards.board(group, 'streaks', 'week', 10));
+await t('vacations', () => groupVacations(bench.db, [1,2,3]));
+await t('page', () => streaksByLength(bench.db, group.id, { offset: 0, size: 20 }));
+await t('command', async () => { bench.expireLookups(); await bench.command(bench.actor('bench', 'm0-7'), bench.conversation('bench', 'g0'), '/leaderboard'); });
+const sqlite = bench.app.database.sqlite!;
+console.log(sqlite.prepare("explain query plan select vacations.member_id from vacations inner join members on members.id = vacations.member_id where members.group_id = 1").all().map((r: any) => r.detail));
+const rows = await streaksByLength(bench.db, group.id, { offset: 0, size: 3 });
+console.log(JSON.stringify(rows.map(r => r.streak)));
+await bench.close();
