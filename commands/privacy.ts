@@ -4,13 +4,21 @@ import { privateReply } from '../src/core/reply';
 
 export default defineCommand({
   name: 'privacy',
-  description: 'Show or hide yourself on leaderboards, digests and others’ /stats',
+  description: 'Show or hide yourself on leaderboards, digests and others’ /stats; take responses to your articles or not',
   options: z.object({
-    setting: z.enum(['leaderboard']).describe('What to change: leaderboard'),
-    value: z.enum(['on', 'off']).describe('on (shown) or off (hidden)'),
+    setting: z.enum(['leaderboard', 'responses']).describe('What to change: leaderboard or responses'),
+    value: z.enum(['on', 'off']).describe('on (shown, or responses taken) or off (hidden, or none taken)'),
   }),
   positional: ['setting', 'value'],
-  run: async (ctx, { value }) => {
+  run: async (ctx, { setting, value }) => {
+    if (setting === 'responses') {
+      await ctx.services.responses.setAccepting(ctx.group, ctx.actor, value === 'on');
+      return privateReply(
+        value === 'off'
+          ? 'Responses to your articles are off: readers no longer get the form. Responses already sent stay yours to read with /responses.'
+          : 'Responses to your articles are on: readers can tell you what stayed with them.',
+      );
+    }
     await ctx.services.members.setHidden(ctx.group, ctx.actor, value === 'off');
     return privateReply(
       value === 'off'

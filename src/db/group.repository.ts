@@ -25,6 +25,7 @@ export function toGroup(row: GroupRow, admins: string[]): Group {
     sprintWindowMinutes: row.sprint_window_minutes,
     sprintMaxWpm: row.sprint_max_wpm,
     sprintRoleId: row.sprint_role_id,
+    responsesEnabled: row.responses_enabled !== 0,
     createdBy: row.created_by,
     createdAt: row.created_at,
   };
@@ -113,6 +114,7 @@ export async function updateGroupSettings(db: Db, id: number, settings: Partial<
     sprint_window_minutes: settings.sprintWindowMinutes,
     sprint_max_wpm: settings.sprintMaxWpm,
     sprint_role_id: settings.sprintRoleId,
+    responses_enabled: settings.responsesEnabled === undefined ? undefined : settings.responsesEnabled ? 1 : 0,
     updated_at: now,
   };
   await db.updateTable('groups').set(update).where('id', '=', id).execute();

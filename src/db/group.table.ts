@@ -29,6 +29,8 @@ export interface GroupTable {
   sprint_window_minutes: Generated<number>;
   sprint_max_wpm: Generated<number>;
   sprint_role_id: string | null;
+  /** 0 when an admin turned responses off for the group. */
+  responses_enabled: Generated<number>;
   /** Who ran /setup first: told when scheduled posts keep failing. */
   created_by: string | null;
   created_at: number;

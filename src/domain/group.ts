@@ -35,6 +35,8 @@ export interface Group {
   sprintMaxWpm: number;
   /** On Discord, a role pinged for sprints instead of the members on the sprint list. */
   sprintRoleId: string | null;
+  /** Whether readers may respond to the group's articles. */
+  responsesEnabled: boolean;
   /** Who set the group up; told when scheduled posts keep failing. */
   createdBy: string | null;
   createdAt: number;
@@ -43,7 +45,7 @@ export interface Group {
 /** The settings of a group that /config changes (admins are a list of their own). */
 export type GroupSettings = Pick<
   Group,
-  'timezone' | 'announceChannelId' | 'backfillDays' | 'logPattern' | 'readWindowMinutes' | 'fairReads' | 'fairWindow' | 'readersRoleId' | 'digestCron' | 'dailyDigestCron' | 'weekStart' | 'sprintWindowMinutes' | 'sprintMaxWpm' | 'sprintRoleId'
+  'timezone' | 'announceChannelId' | 'backfillDays' | 'logPattern' | 'readWindowMinutes' | 'fairReads' | 'fairWindow' | 'readersRoleId' | 'digestCron' | 'dailyDigestCron' | 'weekStart' | 'sprintWindowMinutes' | 'sprintMaxWpm' | 'sprintRoleId' | 'responsesEnabled'
 >;
 
 export const DEFAULT_DIGEST_CRON = '0 9 * * 1';

@@ -8,11 +8,12 @@ import { forgetWeekTotals, listFollowerSnapshots } from '../db/follower.reposito
 import { listMilestones } from '../db/milestone.repository';
 import { listSprintEntriesOf, watchingMembers } from '../db/sprint.repository';
 import { deleteReadsOf, listPublicationsOf, listReadsBy, publicationIdsOf } from '../db/publication.repository';
+import { listResponsesReceivedBy, listResponsesWrittenBy, responsesToWithdraw } from '../db/response.repository';
 import { findStreaks } from '../db/streak.repository';
 import { listVacationRows } from '../db/vacation.repository';
 import { wordsWritten } from '../domain/sprint';
 import type { MemberService } from './member-service';
-import { countReadsWithdrawn } from './running-totals';
+import { countReadsWithdrawn, countResponsesWithdrawn } from './running-totals';
 import type { ServiceDeps } from './service-deps';
 
 export interface MemberExport {
@@ -48,6 +49,7 @@ export class DataRightsService {
     const memberships = await listMembershipsOf(db, personId);
     const memberIds = memberships.map((m) => m.id);
     const channelOf = new Map(memberships.map((m) => [m.id, m.channel_id]));
+    const [responsesWritten, responsesReceived] = await Promise.all([listResponsesWrittenBy(db, memberIds), listResponsesReceivedBy(db, memberIds)]);
     const [logs, vacations, milestones, streaks, publications, reads, feeds, followers, sprints, watching] = await Promise.all([
       listLogs(db, memberIds),
       listVacationRows(db, memberIds),
@@ -97,6 +99,12 @@ export class DataRightsService {
         reads: reads
           .filter((r) => r.member_id === m.id)
           .map((r) => ({ url: r.url, title: r.title, readAt: iso(r.read_at), firstHour: r.first_hour === 1 })),
+        responsesWritten: responsesWritten
+          .filter((r) => r.member_id === m.id)
+          .map((r) => ({ url: r.url, title: r.title, text: r.text, delivery: r.delivery, sentAt: iso(Number(r.first_sent_at)), lastChangedAt: iso(Number(r.sent_at)) })),
+        responsesReceived: responsesReceived
+          .filter((r) => r.member_id === m.id)
+          .map((r) => ({ url: r.url, title: r.title, from: r.display_name, text: r.text, delivery: r.delivery, sentAt: iso(Number(r.first_sent_at)) })),
         feeds: feeds.filter((f) => f.member_id === m.id).map((f) => ({ url: f.url, title: f.title, addedAt: iso(f.added_at) })),
         followers: followers
           .filter((f) => f.member_id === m.id)
@@ -145,9 +153,13 @@ export class DataRightsService {
     await this.deps.db.transaction().execute(async (trx) => {
       const groups = await listMembershipsOf(trx, personId);
       // Reads others gave their announcements leave the readers' totals.
-      const withdrawn = await deleteReadsOf(trx, await publicationIdsOf(trx, groups.map((g) => g.id)));
+      const publicationIds = await publicationIdsOf(trx, groups.map((g) => g.id));
+      const withdrawn = await deleteReadsOf(trx, publicationIds);
       const settings = new Map((await Promise.all(groups.map((g) => findGroupById(trx, g.group_id)))).flatMap((g) => (g ? [[g.id, g] as const] : [])));
       await countReadsWithdrawn(trx, withdrawn, settings);
+      // Responses they wrote leave the authors' totals, and responses to their articles the readers'.
+      const responses = await responsesToWithdraw(trx, { writtenBy: groups.map((g) => g.id), onPublications: publicationIds });
+      await countResponsesWithdrawn(trx, responses, settings);
       await removeAdminEverywhere(trx, actor);
       // Their counts leave the groups' follower history too.
       await forgetWeekTotals(trx, groups.map((g) => g.group_id));

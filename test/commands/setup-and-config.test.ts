@@ -57,6 +57,7 @@ describe('/setup and /config', () => {
       'sprint_window',
       'sprint_max_wpm',
       'sprint_role',
+      'responses',
       'admins',
     ]);
 
