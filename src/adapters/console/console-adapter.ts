@@ -25,7 +25,7 @@ const WORKSPACE = 'local';
 const CONSOLE_COMMANDS: Record<string, string> = {
   as: '/as <name>: speak as another member (console only), so one person can try a whole group. The first speaker is the admin.',
   channel: '/channel <name>: move to another channel (console only); each channel can be its own group.',
-  click: '/click <n>: press button number n of a reply (console only), such as the /forget confirmation.',
+  click: '/click <n>: press button number n of a reply (console only), such as the /forget confirmation. A button that opens a form (Respond) takes the next line that is not a command.',
   quit: '/quit: leave the console (Ctrl-D works too).',
 };
 
@@ -137,9 +137,12 @@ export class ConsoleAdapter implements ChatAdapter {
       conversation: { platform: 'console', workspaceId: WORKSPACE, channelId: this.channel } satisfies Conversation,
       idempotencyKey: `console:${this.session}:${this.lineNumber}`,
     };
+    // The next line that is not a command fills in an open form; a command runs and the form waits.
     const form = this.form;
-    this.form = undefined;
-    if (form) return { ...base, kind: 'form', action: form.action, payload: form.payload, values: formValues(form, line) };
+    if (form && !line.startsWith('/')) {
+      this.form = undefined;
+      return { ...base, kind: 'form', action: form.action, payload: form.payload, values: formValues(form, line) };
+    }
     if (!line.startsWith('/')) return { ...base, kind: 'message', messageId: `${this.session}-${this.lineNumber}`, text: line };
     const [, name = '', rest = ''] = /^\/(\S*)\s*(.*)$/.exec(line) ?? [];
     switch (name.toLowerCase()) {
