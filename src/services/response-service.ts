@@ -71,7 +71,7 @@ export class ResponseService {
     const { publication, group } = await this.target(actor, conversation, publicationId);
     const member = await this.members.find(group, actor);
     const existing = member && (await findResponse(this.deps.db, publication.id, member.id));
-    if (existing) this.requireReplaceable(existing);
+    if (existing) this.requireReplaceable(existing, group);
     return responseForm(publication, existing);
   }
 
@@ -94,7 +94,7 @@ export class ResponseService {
       const { member } = await this.members.ensure(group, actor, trx);
       const existing = await findResponse(trx, publication.id, member.id);
       if (existing) {
-        this.requireReplaceable(existing);
+        this.requireReplaceable(existing, group);
         await replaceResponse(trx, existing.id, { text, delivery, sentAt: now });
         return { member, id: existing.id, before: existing, read: false };
       }
@@ -145,9 +145,9 @@ export class ResponseService {
     return { publication, group };
   }
 
-  private requireReplaceable(existing: ArticleResponse): void {
+  private requireReplaceable(existing: ArticleResponse, group: Group): void {
     if (isReplaceable(existing.firstSentAt, this.deps.clock.now())) return;
-    const sent = formatDate(localDateOf(existing.firstSentAt, { zone: 'UTC', rolloverHour: 0 }));
+    const sent = formatDate(localDateOf(existing.firstSentAt, { zone: group.timezone, rolloverHour: 0 }));
     throw new UserError('refused', `You responded to this article on ${sent}; a response can be replaced only within 24 hours of sending it.`);
   }
 
