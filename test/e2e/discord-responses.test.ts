@@ -99,4 +99,14 @@ describe('responses on Discord: a modal from the announcement, a DM or a thread,
     const rows = await bot.app.database.db.selectFrom('responses').select('text').orderBy('id').execute();
     expect(rows.map((r) => r.text)).toEqual(['The second paragraph stayed with me.', 'On second thought: the ending.']);
   });
+
+  it('GIVEN the author has closed DMs THEN only the author is mentioned in the channel, pinged alone, and the words stay private', async () => {
+    fake.closeDirectMessages(bo.id);
+    const answer = await submit(ada, 'Private words for a closed inbox.', 'private');
+    expect(answer.data!.content).toMatch(/direct messages are closed: they were told in the group channel/);
+    const mention = fake.requestsTo('POST', `/channels/${writing}/messages`).at(-1)!;
+    const body = mention.body as { content: string; allowed_mentions: { parse: string[]; users: string[] } };
+    expect(body.content).toBe(`<@${bo.id}>, Ada sent you a private response to "My Story". I couldn't send it to your direct messages: open them to me, or read it with /responses.`);
+    expect(body.allowed_mentions).toMatchObject({ parse: [], users: [bo.id] });
+  });
 });
