@@ -221,3 +221,21 @@ export async function listResponsesReceivedBy(db: Db, memberIds: number[]) {
     .orderBy('responses.id')
     .execute();
 }
+
+/** Where the responses some members wrote were posted (a thread), with their group's platform and workspace. */
+export async function postedResponsesOf(db: Db, memberIds: number[]): Promise<{ platform: string; workspaceId: string; channelId: string; threadId: string | null; messageId: string }[]> {
+  if (memberIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('responses')
+    .innerJoin('publications', 'publications.id', 'responses.publication_id')
+    .innerJoin('groups', 'groups.id', 'publications.group_id')
+    .select(['groups.platform', 'groups.workspace_id', 'responses.message_channel_id', 'responses.message_thread_id', 'responses.message_id'])
+    .where('responses.member_id', 'in', memberIds)
+    .where('responses.message_id', 'is not', null)
+    .execute();
+  return rows.flatMap((r) =>
+    r.message_channel_id && r.message_id
+      ? [{ platform: r.platform, workspaceId: r.workspace_id, channelId: r.message_channel_id, threadId: r.message_thread_id, messageId: r.message_id }]
+      : [],
+  );
+}

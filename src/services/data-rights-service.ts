@@ -1,4 +1,5 @@
-import type { Actor } from '../core/invocation';
+import type { Actor, Platform } from '../core/invocation';
+import { channelReply } from '../core/reply';
 import { UserError } from '../core/user-error';
 import { countLogs, listLogs } from '../db/log.repository';
 import { findGroupById, removeAdminEverywhere } from '../db/group.repository';
@@ -8,7 +9,7 @@ import { forgetWeekTotals, listFollowerSnapshots } from '../db/follower.reposito
 import { listMilestones } from '../db/milestone.repository';
 import { listSprintEntriesOf, watchingMembers } from '../db/sprint.repository';
 import { deleteReadsOf, listPublicationsOf, listReadsBy, publicationIdsOf } from '../db/publication.repository';
-import { listResponsesReceivedBy, listResponsesWrittenBy, responsesToWithdraw } from '../db/response.repository';
+import { listResponsesReceivedBy, listResponsesWrittenBy, postedResponsesOf, responsesToWithdraw } from '../db/response.repository';
 import { findStreaks } from '../db/streak.repository';
 import { listVacationRows } from '../db/vacation.repository';
 import { wordsWritten } from '../domain/sprint';
@@ -150,8 +151,9 @@ export class DataRightsService {
     if (String(personId) !== idText) throw new UserError('refused', 'This button belongs to someone else. Run /forget yourself.');
     if (!expiresText || parseInt(expiresText, 36) < this.deps.clock.now())
       throw new UserError('stale_button', 'That confirmation has expired. Run /forget again.');
-    await this.deps.db.transaction().execute(async (trx) => {
+    const posted = await this.deps.db.transaction().execute(async (trx) => {
       const groups = await listMembershipsOf(trx, personId);
+      const posted = await postedResponsesOf(trx, groups.map((g) => g.id));
       // Reads others gave their announcements leave the readers' totals.
       const publicationIds = await publicationIdsOf(trx, groups.map((g) => g.id));
       const withdrawn = await deleteReadsOf(trx, publicationIds);
@@ -164,7 +166,13 @@ export class DataRightsService {
       // Their counts leave the groups' follower history too.
       await forgetWeekTotals(trx, groups.map((g) => g.group_id));
       await deletePerson(trx, personId);
+      return posted;
     });
     this.members.forgetCached(actor.userId);
+    // Their responses in announcements' threads are taken back on the platform too, after the commit.
+    for (const where of posted) {
+      const conversation = { platform: where.platform as Platform, workspaceId: where.workspaceId, channelId: where.channelId, ...(where.threadId && { threadId: where.threadId }) };
+      await this.deps.outbound.edit({ conversation, messageId: where.messageId }, channelReply('💬 This response was withdrawn by its writer.'));
+    }
   }
 }

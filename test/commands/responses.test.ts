@@ -208,6 +208,8 @@ describe('responses', () => {
     const confirm = await h.send('Cy', '/forget');
     await h.press('Cy', confirm!.buttons!.find((b) => b.action !== '')!);
     expect(await h.db.selectFrom('responses').selectAll().execute()).toEqual([]);
+    const threadPost = h.adapter.posts.find((p) => p.to.threadId)!;
+    expect(h.adapter.edits.find((e) => e.ref.messageId === threadPost.messageId)!.reply.text).toBe('💬 This response was withdrawn by its writer.');
     expect(await totalsOf('Bo')).toMatchObject({ received: 0 });
     expect(await h.text('Bo', '/responses')).toBe('No responses to your articles of the last 30 days yet.');
   });
