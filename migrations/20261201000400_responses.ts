@@ -25,6 +25,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('responses_member_sent').on('responses').columns(['member_id', 'sent_at']).execute();
 
   await db.schema.alterTable('publications').addColumn('response_thread_id', 'text').execute();
+  // /responses and the received side of the balance read an author's articles by member.
+  await db.schema.createIndex('publications_member_announced').on('publications').columns(['member_id', 'announced_at']).execute();
   await db.schema.alterTable('members').addColumn('responses_off', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema.alterTable('groups').addColumn('responses_enabled', 'integer', (c) => c.notNull().defaultTo(1)).execute();
   await db.schema.alterTable('member_totals').addColumn('responses_given', 'integer', (c) => c.notNull().defaultTo(0)).execute();
@@ -42,6 +44,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('member_totals').dropColumn('responses_given').execute();
   await db.schema.alterTable('groups').dropColumn('responses_enabled').execute();
   await db.schema.alterTable('members').dropColumn('responses_off').execute();
+  await db.schema.dropIndex('publications_member_announced').execute();
   await db.schema.alterTable('publications').dropColumn('response_thread_id').execute();
   await db.schema.dropTable('responses').execute();
 }

@@ -6,7 +6,8 @@ import { findLogByMessage, insertLog } from '../../src/db/log.repository';
 import { findMemberByUserId, findMembersByUserIds, insertPeopleAndMembers } from '../../src/db/member.repository';
 import { followerStandings, topFollowerTotals } from '../../src/db/follower.repository';
 import { topByTotals } from '../../src/db/leaderboard.repository';
-import { addToTotals, totalsSummary } from '../../src/db/member-totals.repository';
+import { addResponseTotals, addToTotals, totalsSummary } from '../../src/db/member-totals.repository';
+import { countSendingsSince, findResponse } from '../../src/db/response.repository';
 import { migrateToLatest } from '../../src/db/migrate';
 import { changesOn } from '../../src/domain/running-totals';
 import { refreshStatistics } from '../../src/db/statistics';
@@ -16,7 +17,7 @@ import { constrainedColumns, plansOf, type TableAccess } from '../support/query-
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 /** Tables that grow with a group's size or history: never read whole by a hot query. */
-const BIG_TABLES = ['people', 'members', 'logs', 'reads', 'publications', 'streaks', 'follower_snapshots', 'member_totals'];
+const BIG_TABLES = ['people', 'members', 'logs', 'reads', 'publications', 'streaks', 'follower_snapshots', 'member_totals', 'responses'];
 
 function scansOfBigTables(plans: TableAccess[][]): TableAccess[] {
   return plans.flat().filter((a) => BIG_TABLES.includes(a.table) && a.kind === 'scan');
@@ -107,6 +108,23 @@ for (const dialect of DIALECTS) {
       expect(scansOfBigTables(plans)).toEqual([]);
       expect(constrainedColumns(accessOf(plans, 'member_totals'))).toEqual(expect.arrayContaining(['group_id', 'period']));
       expect(await totalsSummary(handle.db, group.id, 'week:2026-03-09', 'words')).toEqual({ size: 200, total: 200 * 100 + (199 * 200) / 2 });
+    });
+
+    it('GIVEN the responses board of a week THEN its first places are one index range of its own', async () => {
+      const writers = await findMembersByUserIds(handle.db, group, Array.from({ length: 50 }, (_, i) => `U${i}`));
+      await addResponseTotals(handle.db, [...writers.values()].map((m, i) => ({ memberId: m.id, groupId: group.id, period: 'week:2026-03-09', given: 1 + (i % 4), received: 0 })));
+      const plans = await plansOf(handle.db, dialect, (db) => topByTotals(db, group.id, 'week:2026-03-09', 'responses_given', 10));
+      expect(scansOfBigTables(plans)).toEqual([]);
+      expect(accessOf(plans, 'member_totals').index).toBe('member_totals_responses');
+      expect((await topByTotals(handle.db, group.id, 'week:2026-03-09', 'responses_given', 3)).map((p) => p.score)).toEqual([4, 4, 4]);
+    });
+
+    it("GIVEN a response sent THEN the member's response and their sendings of the hour are index reads", async () => {
+      for (const plans of [
+        await plansOf(handle.db, dialect, (db) => findResponse(db, 1, 1)),
+        await plansOf(handle.db, dialect, (db) => countSendingsSince(db, 1, NOW - 3_600_000)),
+      ])
+        expect(scansOfBigTables(plans)).toEqual([]);
     });
 
     it('GIVEN the all-time followers board THEN it reads members off their follower index, not the reports', async () => {
