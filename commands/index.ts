@@ -13,6 +13,7 @@ import privacy from './privacy';
 import publish from './publish';
 import readers from './readers';
 import reads from './reads';
+import responses from './responses';
 import remind from './remind';
 import rollover from './rollover';
 import setup from './setup';
@@ -32,6 +33,7 @@ export const commands: readonly CommandDefinition[] = [
   sprint,
   publish,
   reads,
+  responses,
   readers,
   feed,
   followers,

@@ -24,6 +24,8 @@ function value(board: Board, row: BoardRow): string {
       return plural(row.score, 'first-hour read');
     case 'sprints':
       return `${plural(row.score, 'word')} in ${plural(row.detail?.sprints ?? 0, 'sprint')}`;
+    case 'responses':
+      return plural(row.score, 'response');
   }
 }
 
@@ -31,9 +33,9 @@ const PERIOD_NAMES: Record<PeriodName, string> = { week: 'this week', month: 'th
 
 export default defineCommand({
   name: 'leaderboard',
-  description: 'Followers, streaks, words, first-hour reads or sprint words, ranked',
+  description: 'Followers, streaks, words, first-hour reads, sprint words or responses given, ranked',
   options: z.object({
-    board: z.enum(BOARDS).optional().describe('followers, streaks, words, reads or sprints (default: streaks)'),
+    board: z.enum(BOARDS).optional().describe('followers, streaks, words, reads, sprints or responses (default: streaks)'),
     period: z.enum(['week', 'month', 'year', 'all']).optional().describe('week, month, year or all (default: week)'),
   }),
   positional: ['board', 'period'],

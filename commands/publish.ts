@@ -3,6 +3,8 @@ import { defineCommand } from '../src/router/command';
 import { channelMention, formatNumber, plain } from '../src/core/format';
 import { privateReply } from '../src/core/reply';
 import { READ_ACTION } from '../src/services/publication-messages';
+import { RESPOND_ACTION } from '../src/services/response-messages';
+import type { ResponseOutcome } from '../src/services/response-service';
 import type { PublishOutcome, ReadOutcome } from '../src/services/publication-service';
 
 function publishReply(outcome: PublishOutcome) {
@@ -54,6 +56,19 @@ function readReply(outcome: ReadOutcome) {
   }
 }
 
+function responseReply(outcome: ResponseOutcome) {
+  const author = plain(outcome.publication.authorName);
+  const where = {
+    direct: `sent privately to ${author}`,
+    mention: `kept for ${author}, whose direct messages are closed: they were told in the group channel`,
+    thread: "posted in the announcement's thread",
+    undelivered: `saved, but I couldn't deliver it just now; ${author} can read it with /responses`,
+  }[outcome.reached];
+  const read = outcome.read ? (outcome.read.firstHour ? ' It also counts as your first-hour read. Thank you!' : ' It also counts as your read.') : '';
+  const lead = outcome.kind === 'replaced' ? '✏️ Response replaced' : '💬 Response';
+  return privateReply(`${lead}: ${where}.${read}`);
+}
+
 export default defineCommand({
   name: 'publish',
   description: 'Announce your new article so the group reads it in its first hour',
@@ -72,6 +87,13 @@ export default defineCommand({
       // The button lives in the announcement channel, which may not be the group's own channel.
       scope: 'anywhere',
       run: async (ctx, payload) => readReply(await ctx.services.publications.recordRead(ctx.actor, ctx.conversation, Number(payload))),
+    },
+    {
+      action: RESPOND_ACTION,
+      scope: 'anywhere',
+      run: (ctx, payload) => ctx.services.responses.openForm(ctx.actor, ctx.conversation, Number(payload)),
+      submit: async (ctx, payload, values) =>
+        responseReply(await ctx.services.responses.respond(ctx.actor, ctx.conversation, Number(payload), values, ctx.idempotencyKey)),
     },
   ],
 });

@@ -13,7 +13,7 @@ function balanceWords(balance: number, self: boolean): string {
 
 export default defineCommand({
   name: 'reads',
-  description: 'Reads given and received over the last 30 days, and the balance',
+  description: 'Reads and responses given and received over the last 30 days, and the balance',
   options: z.object({
     member: memberOption('Whose reads (default: yours)').optional(),
   }),
@@ -21,6 +21,7 @@ export default defineCommand({
   run: async (ctx, { member: reference }) => {
     const member = await ctx.services.members.target(ctx.group, ctx.actor, reference);
     const s = await ctx.services.publications.readsSummary(ctx.group, member);
+    const responses = await ctx.services.responses.balance(member);
     const tally = (t: { firstHour: number; late: number }) => `${formatNumber(t.firstHour + t.late)} (${formatNumber(t.firstHour)} in the first hour)`;
     const self = member.userId === ctx.actor.userId;
     const name = plain(member.displayName);
@@ -29,6 +30,8 @@ export default defineCommand({
       { label: 'Reads given', value: tally(s.given) },
       { label: 'Reads received', value: tally(s.received) },
       { label: 'Balance', value: balance },
+      { label: 'Responses given', value: formatNumber(responses.given) },
+      { label: 'Responses received', value: formatNumber(responses.received) },
     ];
     const title = `${self ? 'Your' : `${name}'s`} reads, last ${s.days} days`;
     return privateReply([title, ...fields.map((f) => `${f.label}: ${f.value}`)].join('\n'), { title, fields });

@@ -8,6 +8,7 @@ import * as commandInbox from './20261201000100_command_inbox';
 import * as schedulerNextRun from './20261201000200_scheduler_next_run';
 import * as sprints from './20261201000300_sprints';
 import * as followerPeriods from './20261201000350_follower_periods';
+import * as responses from './20261201000400_responses';
 import * as webPage from './20261201000600_web_page';
 
 /** Every migration, by name; names sort in the order they run. */
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '20261201000200_scheduler_next_run': schedulerNextRun,
   '20261201000300_sprints': sprints,
   '20261201000350_follower_periods': followerPeriods,
+  '20261201000400_responses': responses,
   '20261201000600_web_page': webPage,
 };

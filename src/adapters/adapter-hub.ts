@@ -67,6 +67,15 @@ export class AdapterHub implements Outbound {
     }
   }
 
+  async thread(ref: MessageRef, name: string): Promise<Conversation> {
+    const { conversation: to } = ref;
+    const adapter = this.adapters.get(to.platform);
+    if (!adapter) throw new Error(`no ${to.platform} adapter is running`);
+    if (!(await this.inWorkspace(to, { channelId: to.channelId }))) throw new OtherWorkspaceError(to);
+    if (adapter.openThread) return adapter.openThread(ref, name);
+    return { ...to, threadId: ref.messageId };
+  }
+
   /** Answers a stored command through the address its platform gave (CommandInbox); false when the platform no longer takes it. */
   async answerLater(platform: Platform, replyTo: ReplyAddress, ageMs: number, reply: Reply): Promise<boolean> {
     const adapter = this.adapters.get(platform);

@@ -52,6 +52,11 @@ export interface ChatAdapter {
   edit?(ref: MessageRef, reply: Reply): Promise<void>;
   directMessage?(to: Actor, reply: Reply): Promise<void>;
   /**
+   * The thread under a message, opened on platforms where a thread must be opened first (Discord);
+   * without it, a message's thread is addressed by the message's own id (Slack's thread_ts).
+   */
+  openThread?(ref: MessageRef, name: string): Promise<Conversation>;
+  /**
    * Answers a command received by an earlier process through the address it was given, if the
    * platform still takes it (the interaction or response_url has not expired); false when it does not.
    */
@@ -85,6 +90,8 @@ export interface Outbound {
   post(to: Conversation, reply: Reply, once?: PostOnce): Promise<MessageRef>;
   edit(ref: MessageRef, reply: Reply): Promise<boolean>;
   directMessage(to: Recipient, reply: Reply): Promise<boolean>;
+  /** The conversation of the thread under a message, opened if the platform needs that; throws when it cannot be. */
+  thread(ref: MessageRef, name: string): Promise<Conversation>;
   /** Whether a channel or role belongs to the workspace, as its platform says (false when it cannot say). */
   inWorkspace(where: Pick<Conversation, 'platform' | 'workspaceId'>, target: WorkspaceTarget): Promise<boolean>;
 }

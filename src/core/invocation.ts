@@ -26,6 +26,12 @@ export interface Actor {
  */
 export type CommandArgs = { text: string } | { values: Record<string, unknown> };
 
+/** What a form (`ReplyForm`) comes back with: its text field and the value of its choice. */
+export interface FormValues {
+  text: string;
+  choice: string;
+}
+
 interface InvocationBase {
   actor: Actor;
   conversation: Conversation;
@@ -37,6 +43,8 @@ interface InvocationBase {
 export type Invocation =
   | (InvocationBase & { kind: 'command'; name: string; args: CommandArgs })
   | (InvocationBase & { kind: 'button'; action: string; payload: string })
+  /** A form sent back (a Discord modal, a Slack view, the console's next line), with what was filled in. */
+  | (InvocationBase & { kind: 'form'; action: string; payload: string; values: FormValues })
   | (InvocationBase & { kind: 'message'; messageId: string; text: string })
   | (InvocationBase & { kind: 'message-edited'; messageId: string; text: string })
   | (InvocationBase & { kind: 'message-deleted'; messageId: string });

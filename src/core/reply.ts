@@ -17,6 +17,20 @@ export interface ReplyImage {
   alt: string;
 }
 
+/**
+ * A form a button opens instead of answering (a Discord modal, a Slack modal, the console's next
+ * line): one text field and one choice. It is sent back as a `form` invocation with `action` and
+ * `payload`, and the values filled in.
+ */
+export interface ReplyForm {
+  action: string;
+  payload: string;
+  title: string;
+  text: { label: string; placeholder?: string; minLength: number; maxLength: number; value?: string };
+  /** One of a few options; the first is the default. */
+  choice: { label: string; options: { value: string; label: string }[] };
+}
+
 export interface ReplyFile {
   fileName: string;
   mimeType: string;
@@ -40,6 +54,8 @@ export interface Reply {
   files?: ReplyFile[];
   /** private = ephemeral on Discord and Slack, shown only to the person who asked. */
   visibility?: 'private' | 'channel';
+  /** Opens this form for the person who pressed the button; `text` is what a platform without forms shows. */
+  form?: ReplyForm;
   /** For chat messages: acknowledge by reacting to the message with this emoji instead of answering. */
   reaction?: string;
   /** The only people (and Discord roles) this message may notify; everyone else is shown, never pinged. */

@@ -26,4 +26,5 @@ export type UserErrorCode =
   | 'conflict'
   | 'rate_limited'
   | 'stale_button'
+  | 'stale_form'
   | 'refused';

@@ -17,6 +17,7 @@ import type { MilestoneTable } from './milestone.table';
 import type { PersonTable } from './person.table';
 import type { PlannedScheduleTable } from './planned-schedule.table';
 import type { PublicationTable, ReadTable } from './publication.table';
+import type { ResponseTable } from './response.table';
 import type { ScheduledJobTable } from './scheduled-job.table';
 import type { GroupCalendarDayTable, PageSecretTable, PageTokenTable } from './web-page.table';
 import type { SprintParticipantTable, SprintTable, SprintWatcherTable } from './sprint.table';
@@ -38,6 +39,7 @@ export interface Database {
   handled_events: HandledEventTable;
   publications: PublicationTable;
   reads: ReadTable;
+  responses: ResponseTable;
   feeds: FeedTable;
   feed_items: FeedItemTable;
   scheduled_jobs: ScheduledJobTable;

@@ -26,6 +26,7 @@ export function toGroup(row: GroupRow, admins: string[]): Group {
     sprintMaxWpm: row.sprint_max_wpm,
     sprintRoleId: row.sprint_role_id,
     dashboard: row.dashboard as DashboardMode,
+    responsesEnabled: row.responses_enabled !== 0,
     createdBy: row.created_by,
     createdAt: row.created_at,
   };
@@ -115,6 +116,7 @@ export async function updateGroupSettings(db: Db, id: number, settings: Partial<
     sprint_max_wpm: settings.sprintMaxWpm,
     sprint_role_id: settings.sprintRoleId,
     dashboard: settings.dashboard,
+    responses_enabled: settings.responsesEnabled === undefined ? undefined : settings.responsesEnabled ? 1 : 0,
     updated_at: now,
   };
   await db.updateTable('groups').set(update).where('id', '=', id).execute();

@@ -31,6 +31,8 @@ export interface GroupTable {
   sprint_role_id: string | null;
   /** Who may open the group's web page: public, private (link holders, the default) or off. */
   dashboard: Generated<string>;
+  /** 0 when an admin turned responses off for the group. */
+  responses_enabled: Generated<number>;
   /** Who ran /setup first: told when scheduled posts keep failing. */
   created_by: string | null;
   created_at: number;

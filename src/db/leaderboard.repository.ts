@@ -109,6 +109,19 @@ export function topFirstHourReaders(db: Db, groupId: number, start: number, end:
   return topScores(db, groupId, reads, limit);
 }
 
+/** The members of a group who first sent the most responses between two instants. */
+export function topResponders(db: Db, groupId: number, start: number, end: number, limit?: number): Promise<TopScores> {
+  const responses = db
+    .selectFrom('responses')
+    .innerJoin('publications', 'publications.id', 'responses.publication_id')
+    .select((eb) => ['responses.member_id', eb.fn.countAll<number>().as('score')])
+    .where('publications.group_id', '=', groupId)
+    .where('responses.first_sent_at', '>=', start)
+    .where('responses.first_sent_at', '<', end)
+    .groupBy('responses.member_id');
+  return topScores(db, groupId, responses, limit);
+}
+
 function toPublicationReads(row: { id: number; title: string; url: string; display_name: string; first_hour_reads: number | string }): PublicationReads {
   return { id: row.id, title: row.title, url: row.url, authorName: row.display_name, firstHourReads: Number(row.first_hour_reads) };
 }

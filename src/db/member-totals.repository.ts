@@ -1,6 +1,7 @@
 import { PostgresAdapter } from 'kysely';
 import { countTotals, type LoggedDate, mergeChanges, type TotalsChange, type TotalsDelta } from '../domain/running-totals';
-import { ALL_TIME_KEY, type PeriodKey } from '../domain/periods';
+import { localDateOf } from '../domain/local-date';
+import { ALL_TIME_KEY, type PeriodKey, periodKeysOf } from '../domain/periods';
 import type { Db } from './database';
 import { prepared } from './prepared';
 
@@ -104,7 +105,58 @@ export async function addReadToPeriods(db: Db, groupId: number, memberIds: Itera
   for (const memberId of readers) await addReadQuery(db, { memberId, groupId, p0, p1, p2, p3, reads: 1 });
 }
 
-export type RankedColumn = 'words' | 'reads';
+export type RankedColumn = 'words' | 'reads' | 'responses_given';
+
+/** One member's change in the responses they gave and received, in one period. */
+export interface ResponseTotalsChange {
+  memberId: number;
+  groupId: number;
+  period: PeriodKey;
+  given: number;
+  received: number;
+}
+
+/**
+ * Adds changes to the responses given and received, creating a member's row of a period on its first
+ * change; only these two columns are written, so the other indexes stay untouched.
+ */
+export async function addResponseTotals(db: Db, changes: ResponseTotalsChange[]): Promise<void> {
+  const merged = new Map<string, ResponseTotalsChange>();
+  for (const change of changes) {
+    const key = `${change.memberId}|${change.period}`;
+    const kept = merged.get(key);
+    if (!kept) merged.set(key, { ...change });
+    else {
+      kept.given += change.given;
+      kept.received += change.received;
+    }
+  }
+  const rows = [...merged.values()].filter((c) => c.given || c.received);
+  for (let i = 0; i < rows.length; i += BATCH_ROWS) {
+    await db
+      .insertInto('member_totals')
+      .values(
+        rows.slice(i, i + BATCH_ROWS).map((c) => ({
+          member_id: c.memberId,
+          group_id: c.groupId,
+          period: c.period,
+          words: 0,
+          minutes: 0,
+          days: 0,
+          reads: 0,
+          responses_given: c.given,
+          responses_received: c.received,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['member_id', 'period']).doUpdateSet((eb) => ({
+          responses_given: eb('member_totals.responses_given', '+', eb.ref('excluded.responses_given')),
+          responses_received: eb('member_totals.responses_received', '+', eb.ref('excluded.responses_received')),
+        })),
+      )
+      .execute();
+  }
+}
 
 /** A group's shown members' totals of a period in one column, above 0: the rows a board ranks. */
 export function shownTotals(db: Db, groupId: number, period: PeriodKey, column: RankedColumn) {
@@ -174,4 +226,25 @@ export async function recountTotals(db: Db, group: { id: number; timezone: strin
     const changes = countTotals(group, dates, reads);
     await addToTotals(db, which === 'periods' ? changes.filter((c) => c.period !== ALL_TIME_KEY) : changes);
   }
+  await recountResponseTotals(db, group, which);
+}
+
+/** The responses given and received in a group, counted again from its rows (see `recountTotals`). */
+async function recountResponseTotals(db: Db, group: { id: number; timezone: string; weekStart: number }, which: 'periods' | 'everything'): Promise<void> {
+  const rows = await db
+    .selectFrom('responses')
+    .innerJoin('publications', 'publications.id', 'responses.publication_id')
+    .select(['responses.member_id', 'publications.member_id as author_id', 'responses.first_sent_at'])
+    .where('publications.group_id', '=', group.id)
+    .execute();
+  const calendar = { zone: group.timezone, rolloverHour: 0 };
+  const changes = rows.flatMap((r) =>
+    periodKeysOf(localDateOf(Number(r.first_sent_at), calendar), group.weekStart)
+      .filter((period) => which === 'everything' || period !== ALL_TIME_KEY)
+      .flatMap((period) => [
+        { memberId: r.member_id, groupId: group.id, period, given: 1, received: 0 },
+        { memberId: r.author_id, groupId: group.id, period, given: 0, received: 1 },
+      ]),
+  );
+  await addResponseTotals(db, changes);
 }

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * A member's running totals over one period (key as `periodKeysOf` in domain/periods.ts makes it),
  * kept in the transaction of every change to the rows they add up. One row per member and period;
@@ -14,4 +16,8 @@ export interface MemberTotalTable {
   days: number;
   /** First-hour reads the member gave, by the group's date of the read. */
   reads: number;
+  /** Responses the member gave, by the group's date of the first sending. */
+  responses_given: Generated<number>;
+  /** Responses the member's articles received, by the group's date of the first sending. */
+  responses_received: Generated<number>;
 }

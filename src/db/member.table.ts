@@ -15,5 +15,7 @@ export interface MemberTable {
   remind_at: string | null;
   /** Total followers at the latest report, or null before the first (kept with each report). */
   follower_total: number | null;
+  /** 1 when the member turned responses to their articles off (/privacy responses off). */
+  responses_off: Generated<number>;
 }
 

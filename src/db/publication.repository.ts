@@ -19,7 +19,7 @@ const publicationColumns = [
   'people.user_id',
 ] as const;
 
-type PublicationJoinRow = Omit<PublicationRow, 'last_edit_at'> & { display_name: string; user_id: string };
+type PublicationJoinRow = Omit<PublicationRow, 'last_edit_at' | 'response_thread_id'> & { display_name: string; user_id: string };
 
 function toPublication(row: PublicationJoinRow): Publication {
   return {

@@ -17,6 +17,8 @@ export interface PublicationTable {
   /** When the announcement was last edited: edits are throttled per message. */
   last_edit_at: number | null;
   closed_at: number | null;
+  /** The thread responses are posted in, once one was opened on the announcement. */
+  response_thread_id: Generated<string | null>;
 }
 
 /** One member's read of one publication. */

@@ -37,6 +37,8 @@ export interface Group {
   sprintRoleId: string | null;
   /** Who may open the group's web page: anyone with the link (public, cacheable), link holders only (private), or nobody (off). */
   dashboard: DashboardMode;
+  /** Whether readers may respond to the group's articles. */
+  responsesEnabled: boolean;
   /** Who set the group up; told when scheduled posts keep failing. */
   createdBy: string | null;
   createdAt: number;
@@ -45,7 +47,7 @@ export interface Group {
 /** The settings of a group that /config changes (admins are a list of their own). */
 export type GroupSettings = Pick<
   Group,
-  'timezone' | 'announceChannelId' | 'backfillDays' | 'logPattern' | 'readWindowMinutes' | 'fairReads' | 'fairWindow' | 'readersRoleId' | 'digestCron' | 'dailyDigestCron' | 'weekStart' | 'sprintWindowMinutes' | 'sprintMaxWpm' | 'sprintRoleId' | 'dashboard'
+  'timezone' | 'announceChannelId' | 'backfillDays' | 'logPattern' | 'readWindowMinutes' | 'fairReads' | 'fairWindow' | 'readersRoleId' | 'digestCron' | 'dailyDigestCron' | 'weekStart' | 'sprintWindowMinutes' | 'sprintMaxWpm' | 'sprintRoleId' | 'dashboard' | 'responsesEnabled'
 >;
 
 export const DASHBOARD_MODES = ['public', 'private', 'off'] as const;

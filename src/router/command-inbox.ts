@@ -217,5 +217,5 @@ function described(invocation: Invocation): string {
     const text = 'text' in invocation.args ? invocation.args.text : Object.entries(invocation.args.values).map(([name, value]) => `${name}:${String(value)}`).join(' ');
     return `Your /${invocation.name}${text ? ` ${plain(clip(text, 60))}` : ''}`;
   }
-  return 'Your click on a button';
+  return invocation.kind === 'form' ? 'Your form' : 'Your click on a button';
 }

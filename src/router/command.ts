@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Group } from '../domain/group';
 import type { Services } from '../services/index';
 import type { Clock } from '../core/clock';
-import type { Actor, Conversation } from '../core/invocation';
+import type { Actor, Conversation, FormValues } from '../core/invocation';
 import type { OptionsSchema } from './options';
 import type { Reply } from '../core/reply';
 import { UserError } from '../core/user-error';
@@ -113,6 +113,8 @@ export interface ButtonDefinition {
   action: string;
   scope?: 'group' | 'anywhere';
   run(ctx: CommandContext, payload: string): Promise<Reply>;
+  /** The handler of the form this button's answer opens (`Reply.form` with the same action). */
+  submit?(ctx: CommandContext, payload: string, values: FormValues): Promise<Reply>;
 }
 
 export interface ChatMessage {

@@ -100,6 +100,12 @@ export class Router {
         needGroup(button.scope, 'that button');
         return await button.run(ctx, invocation.payload);
       }
+      case 'form': {
+        const button = this.buttons.get(invocation.action);
+        if (!button?.submit) throw new UserError('stale_form', 'That form no longer works. Press the button again for a fresh one.');
+        needGroup(button.scope, 'that form');
+        return await button.submit(ctx, invocation.payload, invocation.values);
+      }
       case 'message':
         return group && this.deps.messages.onMessage({ ...ctx, group }, invocation);
       case 'message-edited':
@@ -170,6 +176,6 @@ function cleanActor(actor: Actor): Actor {
 
 function describe(invocation: Invocation) {
   const { kind, conversation, idempotencyKey } = invocation;
-  const what = invocation.kind === 'command' ? invocation.name : invocation.kind === 'button' ? invocation.action : undefined;
+  const what = invocation.kind === 'command' ? invocation.name : invocation.kind === 'button' || invocation.kind === 'form' ? invocation.action : undefined;
   return { kind, what, platform: conversation.platform, channel: conversation.channelId, key: idempotencyKey };
 }

@@ -1,4 +1,5 @@
-import type { Actor } from '../core/invocation';
+import type { Actor, Platform } from '../core/invocation';
+import { channelReply } from '../core/reply';
 import { UserError } from '../core/user-error';
 import { countLogs, listLogs } from '../db/log.repository';
 import { findGroupById, removeAdminEverywhere } from '../db/group.repository';
@@ -9,11 +10,12 @@ import { forgetCalendarDays } from '../db/web-page.repository';
 import { listMilestones } from '../db/milestone.repository';
 import { listSprintEntriesOf, watchingMembers } from '../db/sprint.repository';
 import { deleteReadsOf, listPublicationsOf, listReadsBy, publicationIdsOf } from '../db/publication.repository';
+import { listResponsesReceivedBy, listResponsesWrittenBy, postedResponsesOf, responsesToWithdraw } from '../db/response.repository';
 import { findStreaks } from '../db/streak.repository';
 import { listVacationRows } from '../db/vacation.repository';
 import { wordsWritten } from '../domain/sprint';
 import type { MemberService } from './member-service';
-import { countReadsWithdrawn } from './running-totals';
+import { countReadsWithdrawn, countResponsesWithdrawn } from './running-totals';
 import type { ServiceDeps } from './service-deps';
 
 export interface MemberExport {
@@ -49,6 +51,7 @@ export class DataRightsService {
     const memberships = await listMembershipsOf(db, personId);
     const memberIds = memberships.map((m) => m.id);
     const channelOf = new Map(memberships.map((m) => [m.id, m.channel_id]));
+    const [responsesWritten, responsesReceived] = await Promise.all([listResponsesWrittenBy(db, memberIds), listResponsesReceivedBy(db, memberIds)]);
     const [logs, vacations, milestones, streaks, publications, reads, feeds, followers, sprints, watching] = await Promise.all([
       listLogs(db, memberIds),
       listVacationRows(db, memberIds),
@@ -98,6 +101,12 @@ export class DataRightsService {
         reads: reads
           .filter((r) => r.member_id === m.id)
           .map((r) => ({ url: r.url, title: r.title, readAt: iso(r.read_at), firstHour: r.first_hour === 1 })),
+        responsesWritten: responsesWritten
+          .filter((r) => r.member_id === m.id)
+          .map((r) => ({ url: r.url, title: r.title, text: r.text, delivery: r.delivery, sentAt: iso(Number(r.first_sent_at)), lastChangedAt: iso(Number(r.sent_at)) })),
+        responsesReceived: responsesReceived
+          .filter((r) => r.member_id === m.id)
+          .map((r) => ({ url: r.url, title: r.title, from: r.display_name, text: r.text, delivery: r.delivery, sentAt: iso(Number(r.first_sent_at)) })),
         feeds: feeds.filter((f) => f.member_id === m.id).map((f) => ({ url: f.url, title: f.title, addedAt: iso(f.added_at) })),
         followers: followers
           .filter((f) => f.member_id === m.id)
@@ -143,18 +152,29 @@ export class DataRightsService {
     if (String(personId) !== idText) throw new UserError('refused', 'This button belongs to someone else. Run /forget yourself.');
     if (!expiresText || parseInt(expiresText, 36) < this.deps.clock.now())
       throw new UserError('stale_button', 'That confirmation has expired. Run /forget again.');
-    await this.deps.db.transaction().execute(async (trx) => {
+    const posted = await this.deps.db.transaction().execute(async (trx) => {
       const groups = await listMembershipsOf(trx, personId);
+      const posted = await postedResponsesOf(trx, groups.map((g) => g.id));
       // Reads others gave their announcements leave the readers' totals.
-      const withdrawn = await deleteReadsOf(trx, await publicationIdsOf(trx, groups.map((g) => g.id)));
+      const publicationIds = await publicationIdsOf(trx, groups.map((g) => g.id));
+      const withdrawn = await deleteReadsOf(trx, publicationIds);
       const settings = new Map((await Promise.all(groups.map((g) => findGroupById(trx, g.group_id)))).flatMap((g) => (g ? [[g.id, g] as const] : [])));
       await countReadsWithdrawn(trx, withdrawn, settings);
+      // Responses they wrote leave the authors' totals, and responses to their articles the readers'.
+      const responses = await responsesToWithdraw(trx, { writtenBy: groups.map((g) => g.id), onPublications: publicationIds });
+      await countResponsesWithdrawn(trx, responses, settings);
       await removeAdminEverywhere(trx, actor);
       // Their counts leave the groups' follower history too.
       await forgetWeekTotals(trx, groups.map((g) => g.group_id));
       await forgetCalendarDays(trx, groups.map((g) => g.group_id));
       await deletePerson(trx, personId);
+      return posted;
     });
     this.members.forgetCached(actor.userId);
+    // Their responses in announcements' threads are taken back on the platform too, after the commit.
+    for (const where of posted) {
+      const conversation = { platform: where.platform as Platform, workspaceId: where.workspaceId, channelId: where.channelId, ...(where.threadId && { threadId: where.threadId }) };
+      await this.deps.outbound.edit({ conversation, messageId: where.messageId }, channelReply('💬 This response was withdrawn by its writer.'));
+    }
   }
 }

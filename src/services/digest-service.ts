@@ -98,6 +98,8 @@ export class DigestService {
     const sprintLine = await this.sprintLine(group, week, start, end);
     if (sprintLine) lines.push(sprintLine);
     if (readers.rows.length) lines.push(`📚 Top readers: ${rankedLine(readers.rows, (r) => String(r.score))}`);
+    const responders = await this.leaderboards.boardFor(group, 'responses', week, { limit: TOP });
+    if (responders.rows.length) lines.push(`💬 The group's most generous readers: ${rankedLine(responders.rows, (r) => plural(r.score, 'response'))}`);
     const shownMilestones = milestones.filter((m) => !m.memberHidden);
     if (shownMilestones.length)
       lines.push(

@@ -136,6 +136,15 @@ export const GROUP_SETTING_TABLE = {
       return { dashboard: mode };
     },
   },
+  responses: {
+    accepts: 'on (readers may respond to articles from their announcements) or off',
+    show: (g) => (g.responsesEnabled ? 'on' : 'off'),
+    read: (value) => {
+      if (isWord(value, 'on')) return { responsesEnabled: true };
+      if (isWord(value, 'off')) return { responsesEnabled: false };
+      throw new UserError('bad_argument', `responses takes on or off (got "${value}").`);
+    },
+  },
   admin_add: {
     accepts: 'a member (a mention, or their name) who may change settings, besides the platform admins',
     show: showAdmins,

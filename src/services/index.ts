@@ -10,6 +10,7 @@ import { LogService } from './log-service';
 import { MemberService } from './member-service';
 import { PublicationService } from './publication-service';
 import { DEFAULT_RATE_LIMITS, RateLimits } from './rate-limits';
+import { ResponseService } from './response-service';
 import type { ServiceDeps, ServiceSettings } from './service-deps';
 import { SprintService } from './sprint-service';
 import { StreakService } from './streak-service';
@@ -36,6 +37,7 @@ export interface Services {
   vacations: VacationService;
   dataRights: DataRightsService;
   publications: PublicationService;
+  responses: ResponseService;
   feeds: FeedService;
   followers: FollowerService;
   leaderboards: LeaderboardService;
@@ -62,6 +64,7 @@ export function createServices(deps: ServiceDeps): Services {
     vacations: new VacationService(deps, members, streaks),
     dataRights: new DataRightsService(deps, members),
     publications,
+    responses: new ResponseService(deps, groups, members, publications),
     feeds: new FeedService(deps, groups, members, publications),
     followers: new FollowerService(deps, members),
     leaderboards,

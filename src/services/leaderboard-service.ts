@@ -8,7 +8,7 @@ import {
   saveWeekTotal,
   topFollowerTotals,
 } from '../db/follower.repository';
-import { type Places, topByTotals, topFirstHourReaders, topWriters } from '../db/leaderboard.repository';
+import { type Places, topByTotals, topFirstHourReaders, topResponders, topWriters } from '../db/leaderboard.repository';
 import { totalsSummary } from '../db/member-totals.repository';
 import { findListedMembers } from '../db/member.repository';
 import { topSprinters } from '../db/sprint.repository';
@@ -22,7 +22,7 @@ import { ALL_TIME_FROM, type DateSpan, type PeriodName, periodKeyOfSpan, periodO
 import { streakOn } from '../domain/streak';
 import type { ServiceDeps } from './service-deps';
 
-export const BOARDS = ['followers', 'streaks', 'words', 'reads', 'sprints'] as const;
+export const BOARDS = ['followers', 'streaks', 'words', 'reads', 'sprints', 'responses'] as const;
 export type BoardName = (typeof BOARDS)[number];
 
 export interface BoardRow {
@@ -79,6 +79,13 @@ export class LeaderboardService {
       case 'words':
       case 'reads':
         return { name, span, rows: await this.places(group, name, span, limit), newcomers: [], newcomerCount: 0 };
+      case 'responses': {
+        // Responses given: a whole period from the running totals, any other span from its rows.
+        const period = periodKeyOfSpan(span, group.weekStart);
+        const { start, end } = spanInstants(group, span);
+        const rows = period === undefined ? (await topResponders(this.deps.db, group.id, start, end, limit)).rows : await topByTotals(this.deps.db, group.id, period, 'responses_given', limit);
+        return { name, span, rows, newcomers: [], newcomerCount: 0 };
+      }
       case 'streaks':
         return { name, span, rows: await this.streakBoard(group, limit), newcomers: [], newcomerCount: 0 };
       case 'sprints': {

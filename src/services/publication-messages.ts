@@ -1,6 +1,7 @@
 import { plain, plural, shortList } from '../core/format';
 import { type Reply, channelReply } from '../core/reply';
 import type { Publication } from '../domain/publication';
+import { RESPOND_ACTION } from './response-messages';
 
 export const READ_ACTION = 'read';
 
@@ -31,13 +32,15 @@ export function announcementReply(
     buttons: [
       { action: '', label: 'Read it', url: publication.url },
       { action: READ_ACTION, payload: String(publication.id), label: 'I read it' },
+      { action: RESPOND_ACTION, payload: String(publication.id), label: 'Respond' },
     ],
     ...(options.pings && { pings: options.pings }),
   });
 }
 
 /** The short post when the window closes: how many read it in the first hour, and who (names, no pings). */
-export function wrapUpReply(publication: Publication, readers: string[]): Reply {
+export function wrapUpReply(publication: Publication, readers: string[], responses = 0): Reply {
   const who = readers.length ? `: ${shortList(readers, plain)}` : '. Next time, then!';
-  return channelReply(`⏱️ First hour over for "${plain(publication.title)}" by ${plain(publication.authorName)}: ${plural(readers.length, 'first-hour read')}${who}`);
+  const responded = responses ? `\n💬 ${plural(responses, 'reader')} responded.` : '';
+  return channelReply(`⏱️ First hour over for "${plain(publication.title)}" by ${plain(publication.authorName)}: ${plural(readers.length, 'first-hour read')}${who}${responded}`);
 }

@@ -22,6 +22,7 @@ import {
   setFirstHourReader,
   type ReadTally,
 } from '../db/publication.repository';
+import { countResponses } from '../db/response.repository';
 import { deleteJob, type JobKey, scheduleJob } from '../db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
 import { canonicalUrl, displayUrl } from '../domain/canonical-url';
@@ -273,7 +274,7 @@ export class PublicationService {
     const stale = clock.now() - publication.windowEndsAt > CATCH_UP_MS;
     if (!job.message_id && !stale) {
       const names = await firstHourReaderNames(db, publication.id);
-      const ref = await this.deps.outbound.post(announceConversation(group), wrapUpReply(publication, names), jobPost(job));
+      const ref = await this.deps.outbound.post(announceConversation(group), wrapUpReply(publication, names, await countResponses(db, publication.id)), jobPost(job));
       await markSent(ref.messageId);
     }
     if (publication.announcement) await this.editAnnouncement(publication, true);

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database';
 import { addToFollowerPeriods } from '../db/follower.repository';
-import { addLogToPeriods, addReadToPeriods, addToTotals } from '../db/member-totals.repository';
+import { addLogToPeriods, addReadToPeriods, addResponseTotals, addToTotals } from '../db/member-totals.repository';
+import type { WithdrawnResponse } from '../db/response.repository';
 import type { WithdrawnRead } from '../db/publication.repository';
 import type { Group } from '../domain/group';
 import { type LocalDate, localDateOf } from '../domain/local-date';
@@ -64,4 +65,31 @@ export function countReadsWithdrawn(db: Db, reads: WithdrawnRead[], groups: Map<
 /** A follower report was recorded, on the group's date of it. */
 export function countFollowerReport(db: Db, group: Pick<Group, 'id' | 'timezone' | 'weekStart'>, report: FollowerReport): Promise<void> {
   return addToFollowerPeriods(db, reportChanges(group, report));
+}
+
+/** A response first sent at an instant: one given by the reader and one received by the author, on the group's date of it. */
+export function countResponseGiven(db: Db, group: Pick<Group, 'id' | 'timezone' | 'weekStart'>, response: { readerId: number; authorId: number }, sentAt: number): Promise<void> {
+  const periods = periodKeysOf(localDateOf(sentAt, { zone: group.timezone, rolloverHour: 0 }), group.weekStart);
+  return addResponseTotals(
+    db,
+    periods.flatMap((period) => [
+      { memberId: response.readerId, groupId: group.id, period, given: 1, received: 0 },
+      { memberId: response.authorId, groupId: group.id, period, given: 0, received: 1 },
+    ]),
+  );
+}
+
+/** Responses deleted (by /forget, or with their articles); `groups` holds the settings of each group they were given in. */
+export function countResponsesWithdrawn(db: Db, responses: WithdrawnResponse[], groups: Map<number, Pick<Group, 'timezone' | 'weekStart'>>): Promise<void> {
+  return addResponseTotals(
+    db,
+    responses.flatMap((r) => {
+      const group = groups.get(r.groupId)!;
+      const periods = periodKeysOf(localDateOf(r.firstSentAt, { zone: group.timezone, rolloverHour: 0 }), group.weekStart);
+      return periods.flatMap((period) => [
+        { memberId: r.readerId, groupId: r.groupId, period, given: -1, received: 0 },
+        { memberId: r.authorId, groupId: r.groupId, period, given: 0, received: -1 },
+      ]);
+    }),
+  );
 }

@@ -36,6 +36,7 @@ describe('publications', () => {
     expect(post!.reply.buttons).toEqual([
       { action: '', label: 'Read it', url: web.url('/story') },
       { action: 'read', payload: expect.stringMatching(/^\d+$/), label: 'I read it' },
+      { action: 'respond', payload: expect.stringMatching(/^\d+$/), label: 'Respond' },
     ]);
     expect(post!.reply.pings).toBeUndefined();
   });
@@ -256,6 +257,8 @@ describe('publications', () => {
       { label: 'Reads given', value: '1 (0 in the first hour)' },
       { label: 'Reads received', value: '2 (2 in the first hour)' },
       { label: 'Balance', value: '-1: others read you more than you read them' },
+      { label: 'Responses given', value: '0' },
+      { label: 'Responses received', value: '0' },
     ]);
     expect(bo!.title).toBe('Your reads, last 30 days');
     expect((await h.send('Bo', '/reads Cy'))!.fields![2]!.value).toBe('0: even');

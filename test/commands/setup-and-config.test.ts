@@ -58,6 +58,7 @@ describe('/setup and /config', () => {
       'sprint_max_wpm',
       'sprint_role',
       'dashboard',
+      'responses',
       'admins',
     ]);
 

@@ -44,6 +44,9 @@ describe.runIf(process.env.TEST_POSTGRES_URL)('npm run db:copy', () => {
     expect(announced?.text).toContain('Announced');
     const announcement = h.adapter.posts.find((p) => p.reply.text.startsWith('📣'))!;
     await h.press('Ana', announcement.reply.buttons!.find((b) => b.label === 'I read it')!);
+    const respond = announcement.reply.buttons!.find((b) => b.label === 'Respond')!;
+    const responder = { actor: h.actor({ name: 'Cy' }), conversation: h.conversation({ name: 'Cy' }), idempotencyKey: 'response' };
+    await h.deliver({ ...responder, kind: 'form', action: respond.action, payload: respond.payload!, values: { text: 'The ending stayed with me.', choice: 'thread' } });
     web.serve('/feed', mediumFeed('bo', [{ id: 'a1', title: 'Old', link: 'https://medium.com/@bo/old-a1', published: new Date('2026-03-01T00:00:00Z') }]));
     await h.send('Bo', `/feed add ${web.url('/feed')}`);
     await h.send('Bo', '/sprint start 5 0');

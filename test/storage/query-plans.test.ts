@@ -8,7 +8,8 @@ import { addToFollowerPeriods, followerStandings, topFollowerTotals } from '../.
 import { streaksBegunIn, streaksByLength, streaksCoveredBetween } from '../../src/db/streak.repository';
 import { endedStreakBounds } from '../../src/domain/streak';
 import { topByTotals } from '../../src/db/leaderboard.repository';
-import { addToTotals, totalsSummary } from '../../src/db/member-totals.repository';
+import { addResponseTotals, addToTotals, totalsSummary } from '../../src/db/member-totals.repository';
+import { countSendingsSince, findResponse } from '../../src/db/response.repository';
 import { migrateToLatest } from '../../src/db/migrate';
 import { changesOn } from '../../src/domain/running-totals';
 import { refreshStatistics } from '../../src/db/statistics';
@@ -18,7 +19,7 @@ import { constrainedColumns, plansOf, type TableAccess } from '../support/query-
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 /** Tables that grow with a group's size or history: never read whole by a hot query. */
-const BIG_TABLES = ['people', 'members', 'logs', 'reads', 'publications', 'streaks', 'follower_snapshots', 'member_totals'];
+const BIG_TABLES = ['people', 'members', 'logs', 'reads', 'publications', 'streaks', 'follower_snapshots', 'member_totals', 'responses'];
 
 function scansOfBigTables(plans: TableAccess[][]): TableAccess[] {
   return plans.flat().filter((a) => BIG_TABLES.includes(a.table) && a.kind === 'scan');
@@ -160,6 +161,23 @@ for (const dialect of DIALECTS) {
       expect(indexes).toEqual(expect.arrayContaining(['streaks_group_start', 'streaks_group_covered']));
       expect(indexes).not.toContain('streaks_group_rank');
       expect((await streaksBegunIn(handle.db, group.id, week, 5)).count).toBe(20);
+    });
+
+    it('GIVEN the responses board of a week THEN its first places are one index range of its own', async () => {
+      const writers = await findMembersByUserIds(handle.db, group, Array.from({ length: 50 }, (_, i) => `U${i}`));
+      await addResponseTotals(handle.db, [...writers.values()].map((m, i) => ({ memberId: m.id, groupId: group.id, period: 'week:2026-03-09', given: 1 + (i % 4), received: 0 })));
+      const plans = await plansOf(handle.db, dialect, (db) => topByTotals(db, group.id, 'week:2026-03-09', 'responses_given', 10));
+      expect(scansOfBigTables(plans)).toEqual([]);
+      expect(accessOf(plans, 'member_totals').index).toBe('member_totals_responses');
+      expect((await topByTotals(handle.db, group.id, 'week:2026-03-09', 'responses_given', 3)).map((p) => p.score)).toEqual([4, 4, 4]);
+    });
+
+    it("GIVEN a response sent THEN the member's response and their sendings of the hour are index reads", async () => {
+      for (const plans of [
+        await plansOf(handle.db, dialect, (db) => findResponse(db, 1, 1)),
+        await plansOf(handle.db, dialect, (db) => countSendingsSince(db, 1, NOW - 3_600_000)),
+      ])
+        expect(scansOfBigTables(plans)).toEqual([]);
     });
 
     it('GIVEN the all-time followers board THEN it reads members off their follower index, not the reports', async () => {

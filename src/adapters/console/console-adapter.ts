@@ -5,7 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import { cleanText } from '../../core/clean-text';
 import type { ChatAdapter, InvocationHandler } from '../../core/chat-adapter';
 import type { Actor, Conversation, Invocation } from '../../core/invocation';
-import type { MessageRef, Reply, ReplyButton } from '../../core/reply';
+import type { MessageRef, Reply, ReplyButton, ReplyForm } from '../../core/reply';
 import { consoleText, renderReply } from './render-text';
 
 export interface ConsoleAdapterOptions {
@@ -25,9 +25,19 @@ const WORKSPACE = 'local';
 const CONSOLE_COMMANDS: Record<string, string> = {
   as: '/as <name>: speak as another member (console only), so one person can try a whole group. The first speaker is the admin.',
   channel: '/channel <name>: move to another channel (console only); each channel can be its own group.',
-  click: '/click <n>: press button number n of a reply (console only), such as the /forget confirmation.',
+  click: '/click <n>: press button number n of a reply (console only), such as the /forget confirmation. A button that opens a form (Respond) takes the next line that is not a command.',
   quit: '/quit: leave the console (Ctrl-D works too).',
 };
+
+/**
+ * A form filled in on one line: its text, and the choice named by a leading "<option>:" (the first
+ * option when none is named), as `thread: loved the ending` picks "thread".
+ */
+export function formValues(form: ReplyForm, line: string): { text: string; choice: string } {
+  const named = /^(\w+):\s*/.exec(line);
+  const option = named && form.choice.options.find((o) => o.value === named[1]!.toLowerCase());
+  return option ? { choice: option.value, text: line.slice(named[0].length) } : { choice: form.choice.options[0]?.value ?? '', text: line };
+}
 
 /**
  * A chat group in the terminal: each line is a command (`/log 500`) or a chat message. `/as <name>`
@@ -42,6 +52,8 @@ export class ConsoleAdapter implements ChatAdapter {
   private readonly session = Date.now().toString(36);
   private lineNumber = 0;
   private buttons: ReplyButton[] = [];
+  /** A form a button opened: the next line typed fills it in. */
+  private form?: ReplyForm;
   private postCount = 0;
   /** Waiting at the prompt for the person to type (interactive only). */
   private prompting = false;
@@ -125,6 +137,12 @@ export class ConsoleAdapter implements ChatAdapter {
       conversation: { platform: 'console', workspaceId: WORKSPACE, channelId: this.channel } satisfies Conversation,
       idempotencyKey: `console:${this.session}:${this.lineNumber}`,
     };
+    // The next line that is not a command fills in an open form; a command runs and the form waits.
+    const form = this.form;
+    if (form && !line.startsWith('/')) {
+      this.form = undefined;
+      return { ...base, kind: 'form', action: form.action, payload: form.payload, values: formValues(form, line) };
+    }
     if (!line.startsWith('/')) return { ...base, kind: 'message', messageId: `${this.session}-${this.lineNumber}`, text: line };
     const [, name = '', rest = ''] = /^\/(\S*)\s*(.*)$/.exec(line) ?? [];
     switch (name.toLowerCase()) {
@@ -167,6 +185,7 @@ export class ConsoleAdapter implements ChatAdapter {
   }
 
   private printReply(reply: Reply, prefix = ''): void {
+    if (reply.form) this.form = reply.form;
     const numbers = (reply.buttons ?? []).map((button) => (button.url ? 0 : this.buttons.push(button)));
     const lines = renderReply(reply, numbers);
     lines[0] = prefix + lines[0];

@@ -10,22 +10,24 @@ import {
   type Message,
   MessageFlags,
   Options,
+  type ModalSubmitFields,
   type PartialMessage,
   Partials,
   PermissionFlagsBits,
   type RepliableInteraction,
+  Routes,
   type User,
 } from 'discord.js';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { ChatAdapter, Delivery, InvocationHandler, PostOnce, ReplyAddress, WorkspaceTarget } from '../../core/chat-adapter';
 import type { CommandDefinition } from '../../router/command';
-import type { Actor, Conversation, Invocation } from '../../core/invocation';
+import type { Actor, Conversation, FormValues, Invocation } from '../../core/invocation';
 import { APOLOGY, type MessageRef, privateReply, type Reply } from '../../core/reply';
 import type { Logger } from '../../logger';
 import { registerCommands } from './application-commands';
-import { decodeCustomId, renderForDiscord } from './render-discord';
-import { channelMention, userMention } from '../../core/format';
+import { decodeCustomId, FORM_CHOICE_ID, FORM_TEXT_ID, renderForDiscord, renderModal } from './render-discord';
+import { channelMention, clip, userMention } from '../../core/format';
 
 export interface DiscordAdapterOptions {
   token: string;
@@ -47,6 +49,9 @@ const EPHEMERAL = MessageFlags.Ephemeral;
 
 /** Discord takes answers through an interaction's token for 15 minutes; a little is left for the request itself. */
 const INTERACTION_TOKEN_WINDOW_MS = 14 * 60_000;
+
+/** Discord's answer when a message already has a thread. */
+const THREAD_ALREADY_CREATED = 160004;
 
 /** Discord takes a nonce of at most 25 characters. */
 const NONCE_LENGTH = 25;
@@ -155,6 +160,20 @@ export class DiscordAdapter implements ChatAdapter {
     await channel.messages.edit(ref.messageId, { ...message, ...(files.length && { files }) });
   }
 
+  /**
+   * The thread on a message, started with this name the first time: Discord gives a thread started
+   * from a message the message's own id, so one started earlier (by another process) is found by it.
+   */
+  async openThread(ref: MessageRef, name: string): Promise<Conversation> {
+    const thread = { ...ref.conversation, threadId: ref.messageId };
+    try {
+      await this.client.rest.post(Routes.threads(ref.conversation.channelId, ref.messageId), { body: { name: clip(name, 100), auto_archive_duration: 1440 } });
+    } catch (error) {
+      if (!(error instanceof DiscordAPIError && error.code === THREAD_ALREADY_CREATED)) throw error;
+    }
+    return thread;
+  }
+
   async directMessage(to: Actor, reply: Reply): Promise<void> {
     const user = await this.client.users.fetch(to.userId);
     await user.send(renderForDiscord(reply));
@@ -198,6 +217,8 @@ export class DiscordAdapter implements ChatAdapter {
       invocation = { ...base, kind: 'command', name: interaction.commandName, args: { values: optionValues(interaction) } };
     } else if (interaction.isButton()) {
       invocation = { ...base, kind: 'button', ...decodeCustomId(interaction.customId) };
+    } else if (interaction.isModalSubmit()) {
+      invocation = { ...base, kind: 'form', ...decodeCustomId(interaction.customId), values: modalValues(interaction.fields) };
     }
     if (!invocation) return this.complete(interaction, privateReply("I don't know what to do with that."));
     // Discord's first response is the acknowledgement: it waits until the invocation is stored, then comes
@@ -243,6 +264,16 @@ export class DiscordAdapter implements ChatAdapter {
     const message = renderForDiscord(reply);
     const isPrivate = reply.visibility === 'private';
     try {
+      // A form opens as the interaction's first answer; one already deferred can only say to press again.
+      if (reply.form && !deferral && 'showModal' in interaction) {
+        await interaction.showModal(renderModal(reply.form));
+        return;
+      }
+      if (reply.form) {
+        await deferral;
+        await interaction.editReply(renderForDiscord(privateReply('That took me too long to open the form. Please press the button again.')));
+        return;
+      }
       if (!deferral) {
         await interaction.reply({ ...message, ...(isPrivate && { flags: EPHEMERAL }) });
       } else {
@@ -374,6 +405,13 @@ function conversationOf(source: { guildId: string | null; channelId: string | nu
   return thread
     ? { platform: 'discord', workspaceId: source.guildId, channelId: thread, threadId: channelId }
     : { platform: 'discord', workspaceId: source.guildId, channelId };
+}
+
+/** A modal's values as a form's: the text field, and the first chosen option of the choice. */
+function modalValues(fields: ModalSubmitFields): FormValues {
+  const text = fields.fields.has(FORM_TEXT_ID) ? fields.getTextInputValue(FORM_TEXT_ID) : '';
+  const choice = fields.fields.has(FORM_CHOICE_ID) ? (fields.getStringSelectValues(FORM_CHOICE_ID)[0] ?? '') : '';
+  return { text, choice };
 }
 
 /** Slash-command option values as the router expects them: people and channels as mentions. */

@@ -1,6 +1,6 @@
-import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
-import { ButtonStyle, ComponentType } from 'discord.js';
-import { type Reply, type ReplyButton, richBody, unnamedPings } from '../../core/reply';
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIModalInteractionResponseCallbackData } from 'discord.js';
+import { ButtonStyle, ComponentType, TextInputStyle } from 'discord.js';
+import { type Reply, type ReplyButton, type ReplyForm, richBody, unnamedPings } from '../../core/reply';
 import { clip } from '../../core/format';
 
 /** What discord.js send/reply/edit calls take; the same shape for channel posts and interaction replies. */
@@ -70,5 +70,47 @@ export function renderForDiscord(reply: Reply): DiscordMessage {
     components,
     files,
     allowedMentions: { parse: [], users: reply.pings?.users ?? [], roles: reply.pings?.roles ?? [], repliedUser: false },
+  };
+}
+
+/** The custom ids of a form's two fields in its modal. */
+export const FORM_TEXT_ID = 'text';
+export const FORM_CHOICE_ID = 'choice';
+
+/**
+ * A form as a Discord modal: its text field and its choice (a select, the first option chosen), each
+ * in a label component; the modal's custom_id carries the form's action and payload, as a button's does.
+ */
+export function renderModal(form: ReplyForm): APIModalInteractionResponseCallbackData {
+  return {
+    custom_id: encodeCustomId(form.action, form.payload),
+    title: clip(form.title, 45),
+    components: [
+      {
+        type: ComponentType.Label,
+        label: clip(form.text.label, 45),
+        component: {
+          type: ComponentType.TextInput,
+          custom_id: FORM_TEXT_ID,
+          style: TextInputStyle.Paragraph,
+          min_length: form.text.minLength,
+          max_length: Math.min(form.text.maxLength, 4000),
+          required: true,
+          ...(form.text.placeholder && { placeholder: clip(form.text.placeholder, 100) }),
+          ...(form.text.value && { value: form.text.value.slice(0, form.text.maxLength) }),
+        },
+      },
+      {
+        type: ComponentType.Label,
+        label: clip(form.choice.label, 45),
+        component: {
+          type: ComponentType.StringSelect,
+          custom_id: FORM_CHOICE_ID,
+          min_values: 1,
+          max_values: 1,
+          options: form.choice.options.slice(0, 25).map((o, i) => ({ label: clip(o.label, 100), value: o.value, default: i === 0 })),
+        },
+      },
+    ],
   };
 }

@@ -1,4 +1,4 @@
-import { type Reply, type ReplyButton, richBody, unnamedPings } from '../../core/reply';
+import { type Reply, type ReplyButton, type ReplyForm, richBody, unnamedPings } from '../../core/reply';
 import { clip } from '../../core/format';
 
 /** The core markup (`<@user>`, `<#channel>`, `<t:unix:R>`); anything else in angle brackets is literal text. */
@@ -82,4 +82,47 @@ export function readSlackText(text: string): string {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
+}
+
+/** The block and action ids of a form's two inputs in its modal. */
+export const FORM_TEXT_ID = 'text';
+export const FORM_CHOICE_ID = 'choice';
+
+/**
+ * A form as a Slack modal (views.open): a multi-line text input and the choice as radio buttons, the
+ * first chosen. The callback_id carries the form's action and payload; `metadata` (private_metadata)
+ * says where the button was pressed, which the submission does not.
+ */
+export function renderSlackModal(form: ReplyForm, metadata: string): SlackBlock {
+  const options = form.choice.options.slice(0, 10).map((o) => ({ text: { type: 'plain_text', text: clip(o.label, 75) }, value: o.value }));
+  return {
+    type: 'modal',
+    callback_id: `${form.action}:${form.payload}`.slice(0, 255),
+    private_metadata: metadata,
+    title: { type: 'plain_text', text: clip(form.title, 24) },
+    submit: { type: 'plain_text', text: 'Send' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: FORM_TEXT_ID,
+        label: { type: 'plain_text', text: clip(form.text.label, 2000) },
+        element: {
+          type: 'plain_text_input',
+          action_id: FORM_TEXT_ID,
+          multiline: true,
+          min_length: form.text.minLength,
+          max_length: Math.min(form.text.maxLength, 3000),
+          ...(form.text.placeholder && { placeholder: { type: 'plain_text', text: clip(form.text.placeholder, 150) } }),
+          ...(form.text.value && { initial_value: form.text.value }),
+        },
+      },
+      {
+        type: 'input',
+        block_id: FORM_CHOICE_ID,
+        label: { type: 'plain_text', text: clip(form.choice.label, 2000) },
+        element: { type: 'radio_buttons', action_id: FORM_CHOICE_ID, options, ...(options[0] && { initial_option: options[0] }) },
+      },
+    ],
+  };
 }

@@ -1,16 +1,16 @@
-import { App, type BlockAction, type ButtonAction, HTTPReceiver, type RespondFn, type SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { App, type BlockAction, type ButtonAction, HTTPReceiver, type RespondFn, type SlackCommandMiddlewareArgs, type ViewSubmitAction } from '@slack/bolt';
 import { WebAPIPlatformError, type WebClient, type WebClientOptions } from '@slack/web-api';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { ChatAdapter, Delivery, InvocationHandler, PostOnce, ReplyAddress, WorkspaceTarget } from '../../core/chat-adapter';
 import type { CommandDefinition } from '../../router/command';
 import type { Actor, Conversation, Invocation } from '../../core/invocation';
-import { type MessageRef, privateReply, type Reply } from '../../core/reply';
+import { type MessageRef, privateReply, type Reply, type ReplyForm } from '../../core/reply';
 import { HttpServer, type HttpRoutes } from '../../http/http-server';
 import type { Logger } from '../../logger';
 import { ChannelSendQueue } from '../send-queue';
 import { boltLogger } from './bolt-logger';
-import { actionFromId, readSlackText, renderForSlack, slackReactionName } from './render-slack';
+import { actionFromId, FORM_CHOICE_ID, FORM_TEXT_ID, readSlackText, renderForSlack, renderSlackModal, slackReactionName } from './render-slack';
 import { guardSignedRequests } from './signed-request-guard';
 import { commandNameFromSlack } from './slack-commands';
 
@@ -117,6 +117,9 @@ export class SlackAdapter implements ChatAdapter {
     app.command(/^\/.+/, (args) => this.guard('command', this.onCommand(args)));
     app.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ ack, action, body, respond }) => {
       await this.guard('button', this.onButton(action, body, () => ack(), respond));
+    });
+    app.view<ViewSubmitAction>({ type: 'view_submission' }, async ({ ack, body }) => {
+      await this.guard('form', this.onViewSubmission(body, () => ack()));
     });
     app.event('message', async ({ event, body, context }) => {
       await this.guard('message', this.onMessage(event as unknown as SlackMessageEvent, body.team_id ?? String(context.teamId), String(body.event_id)));
@@ -269,10 +272,54 @@ export class SlackAdapter implements ChatAdapter {
       },
       {
         acknowledge: () => ack(),
-        answer: (reply) => this.answer(this.app.client, respond, conversation, body.user.id, reply),
+        // A form opens as a modal, through the click's trigger_id (good for 3 seconds).
+        answer: (reply) =>
+          reply?.form ? this.openForm(body.trigger_id, reply.form, conversation, respond) : this.answer(this.app.client, respond, conversation, body.user.id, reply),
         ...(body.response_url && { replyTo: { responseUrl: body.response_url } }),
       },
     );
+  }
+
+  private async openForm(triggerId: string, form: ReplyForm, conversation: Conversation, respond: RespondFn): Promise<void> {
+    try {
+      await this.app.client.views.open({ trigger_id: triggerId, view: renderSlackModal(form, JSON.stringify({ channel: conversation.channelId })) as never });
+    } catch (error) {
+      this.options.logger.warn({ err: error, channel: conversation.channelId }, 'slack form not opened');
+      await respond({ response_type: 'ephemeral', ...renderForSlack(privateReply('I could not open the form in time. Please press the button again.')) });
+    }
+  }
+
+  /**
+   * A modal sent back: its values as a form's, in the channel its button was pressed in (kept in the
+   * view's private_metadata). The view is acknowledged (closed) once stored; the answer is an
+   * ephemeral message there.
+   */
+  private async onViewSubmission(body: ViewSubmitAction, ack: () => Promise<void>): Promise<void> {
+    const { view } = body;
+    const at = view.callback_id.indexOf(':');
+    const [action, payload] = at < 0 ? [view.callback_id, ''] : [view.callback_id.slice(0, at), view.callback_id.slice(at + 1)];
+    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const channel = readMetadataChannel(view.private_metadata);
+    const conversation = conversationOf(teamId, channel);
+    const actor = await this.actorBefore(this.app.client, teamId, body.user.id, body.user.name);
+    const state = view.state.values;
+    const text = state[FORM_TEXT_ID]?.[FORM_TEXT_ID]?.value ?? '';
+    const choice = state[FORM_CHOICE_ID]?.[FORM_CHOICE_ID]?.selected_option?.value ?? '';
+    await this.handOver(
+      { kind: 'form', action, payload, values: { text, choice }, actor, conversation, idempotencyKey: `slack:view:${view.id}` },
+      { acknowledge: () => ack(), answer: (reply) => this.answerPrivately(conversation, body.user.id, reply ?? privateReply('Done.')) },
+    );
+  }
+
+  /** An ephemeral answer in the channel; where that fails (the bot is not in it), in the person's direct messages. */
+  private async answerPrivately(conversation: Conversation, userId: string, reply: Reply): Promise<void> {
+    try {
+      await this.app.client.chat.postEphemeral({ channel: conversation.channelId, user: userId, ...renderForSlack(reply) });
+    } catch (error) {
+      this.options.logger.warn({ err: error, channel: conversation.channelId }, 'slack ephemeral answer failed; sending it directly');
+      const opened = await this.app.client.conversations.open({ users: userId });
+      await this.send(this.app.client, opened.channel!.id!, reply);
+    }
   }
 
   /**
@@ -481,6 +528,17 @@ function attachmentsOf(reply: Reply): string {
   if (images) parts.push(images === 1 ? 'the picture' : 'the pictures');
   if (files) parts.push(files === 1 ? 'the file' : 'the files');
   return parts.join(' and ');
+}
+
+/** The channel a modal's button was pressed in, from the private_metadata the bot gave the view. */
+function readMetadataChannel(metadata: string | undefined): string {
+  try {
+    const parsed: unknown = JSON.parse(metadata ?? '');
+    const channel = typeof parsed === 'object' && parsed !== null && 'channel' in parsed ? parsed.channel : undefined;
+    return typeof channel === 'string' && /^[A-Z0-9]{1,30}$/.test(channel) ? channel : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function conversationOf(teamId: string, channelId: string): Conversation {

@@ -19,6 +19,15 @@ export interface DeliveredButton {
   press(person: Person): Promise<Delivered>;
 }
 
+/** A form the platform opened for a person (a modal, or the console's next line): its text field's bounds and its choices, default first. */
+export interface DeliveredForm {
+  minLength: number;
+  maxLength: number;
+  choices: string[];
+  /** Sends the form back as the person filled it in; resolves with the answer they got. */
+  submit(person: Person, text: string, choice: string): Promise<Delivered>;
+}
+
 /** A file or picture the platform received, with its text alternative when it is a picture. */
 export interface DeliveredFile {
   name: string;
@@ -38,6 +47,8 @@ export interface Delivered {
   notifies: { everyone: boolean; users: string[]; roles: string[] };
   /** The platform's own record, for failure messages. */
   raw: unknown;
+  /** Set when the answer opened a form instead of showing text. */
+  form?: DeliveredForm;
 }
 
 /** A chat message a person posted in the group channel. */
@@ -220,6 +231,29 @@ export function describeAdapterContract(name: string, capabilities: AdapterCapab
         expect(driver.errors()).toEqual([]);
       });
     }
+
+    it('opens the Respond form of an announcement and takes it back: a short text refused in one line writing nothing, a good one sent to the author privately', async () => {
+      const article = { url: 'https://writer.example/stays-with-you', title: 'Stays With You' };
+      await driver.command('writer', 'publish', article);
+      const announcement = await postMatching(driver, (post) => post.text.includes(article.title));
+      const respond = announcement.buttons.find((b) => b.label === 'Respond');
+      expect(respond, JSON.stringify(announcement.raw)).toBeDefined();
+      const opened = await respond!.press('reader');
+      expect(opened.form, JSON.stringify(opened.raw)).toMatchObject({ minLength: 10, maxLength: 1000, choices: ['private', 'thread'] });
+
+      const before = await dataCounts(driver.db);
+      const short = await opened.form!.submit('reader', 'Too short', 'private');
+      expect(short).toMatchObject({ private: true, text: 'Your response is too short (9 characters): write 10 to 1000 characters.' });
+      expect(await dataCounts(driver.db)).toEqual(before);
+
+      const again = await respond!.press('reader');
+      const sent = await again.form!.submit('reader', 'The last line stayed with me all week.', 'private');
+      expect(sent).toMatchObject({ private: true, text: `💬 Response: sent privately to ${driver.userName('writer')}. It also counts as your first-hour read. Thank you!` });
+      expect(sent.notifies).toMatchObject({ everyone: false });
+      const rows = await driver.db.selectFrom('responses').select(['text', 'delivery']).execute();
+      expect(rows).toEqual([{ text: 'The last line stayed with me all week.', delivery: 'private' }]);
+      expect(driver.errors()).toEqual([]);
+    });
 
     it('answers a personal command (/reads) privately and never posts it to the channel', async () => {
       const answer = await driver.command('reader', 'reads');

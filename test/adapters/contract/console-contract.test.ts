@@ -18,6 +18,8 @@ const BUTTON_LINE = /^ {2}\[(.+)\] type \/click (\d+)$/;
 const PICTURE_LINE = /^ {2}picture saved (\S+): (.*)$/;
 const FILE_LINE = /^ {2}saved (\S+)$/;
 const PINGING_LINE = /^ {2}\(pinging (.+)\)$/;
+/** How the console asks for a form: the next line, its bounds, and the prefix that picks the thread. */
+const FORM_TEXT = /on the next line.* (\d+) to (\d+) characters;.*Start it with "thread:"/s;
 
 /** The console saves a file as <session>-<n>-<file name>. */
 const savedName = (path: string) => basename(path).replace(/^[^-]+-\d+-/, '');
@@ -77,8 +79,18 @@ async function startConsoleDriver(): Promise<AdapterDriver> {
     const first = text[0]!.replace(/^\[#[^\]]*\] /, '').replace(/^\[reacted [^\]]*\] /, '');
     const isPrivate = first.startsWith('(only you) ');
     text[0] = first.replace(/^\(only you\) /, '');
+    // A form is the next line typed: its bounds and the choice's prefix are in its words.
+    const bounds = FORM_TEXT.exec(text.join('\n'));
+    const form: Delivered['form'] = bounds
+      ? {
+          minLength: Number(bounds[1]),
+          maxLength: Number(bounds[2]),
+          choices: ['private', 'thread'],
+          submit: async (person, value, choice) => answerTo(await as(person, choice === 'private' ? value : `${choice}: ${value}`)),
+        }
+      : undefined;
     // The console notifies nobody: it prints, and names who a post would ping.
-    return { text: text.join('\n'), private: isPrivate, buttons, files, notifies: { everyone: false, users, roles: [] }, raw: block };
+    return { text: text.join('\n'), private: isPrivate, buttons, files, notifies: { everyone: false, users, roles: [] }, raw: block, ...(form && { form }) };
   }
 
   /** The answer to a line: the last block that is not a post. */

@@ -21,6 +21,13 @@ interface MessageBody {
   allowed_mentions?: { parse?: string[]; users?: string[]; roles?: string[] };
 }
 
+/** A modal as discord.js sends it: label components, each holding a text input (4) or a select (3). */
+interface Modal {
+  custom_id: string;
+  title: string;
+  components: { component: { type: number; custom_id: string; min_length?: number; max_length?: number; options?: { value: string }[] } }[];
+}
+
 async function startDiscordDriver(): Promise<AdapterDriver> {
   const guildId = snowflake();
   const channelId = snowflake();
@@ -95,7 +102,9 @@ async function startDiscordDriver(): Promise<AdapterDriver> {
     const callback = await fake.waitForCallback(sent);
     const body = callback.body as { type: number; data?: MessageBody };
     let result: Delivered;
-    if (body.type !== 5) {
+    if (body.type === 9) {
+      result = modal(body.data as unknown as Modal);
+    } else if (body.type !== 5) {
       result = delivered(body.data ?? {}, callback.files, ((body.data?.flags ?? 0) & EPHEMERAL) !== 0);
     } else {
       const webhook = `/webhooks/${fake.applicationId}/${sent.token}`;
@@ -106,6 +115,27 @@ async function startDiscordDriver(): Promise<AdapterDriver> {
     }
     answers.push(result);
     return result;
+  }
+
+  /** A modal the bot opened (callback type 9): its text field, its select's options, and how to send it back. */
+  function modal(data: Modal): Delivered {
+    const text = data.components.find((c) => c.component.type === 4)!.component;
+    const select = data.components.find((c) => c.component.type === 3)!.component;
+    return {
+      text: data.title,
+      private: true,
+      buttons: [],
+      files: [],
+      notifies: { everyone: false, users: [], roles: [] },
+      raw: data,
+      form: {
+        minLength: text.min_length ?? 0,
+        maxLength: text.max_length ?? 4000,
+        choices: (select.options ?? []).map((o) => o.value),
+        submit: (person, value, choice) =>
+          answer(fake.modalSubmit({ guildId, channelId, user: users[person], customId: data.custom_id, values: { [text.custom_id]: value, [select.custom_id]: [choice] }, memberPermissions: permissions(person) })),
+      },
+    };
   }
 
   const channelPosts = () => fake.requestsTo('POST', `/channels/${channelId}/messages`).filter((r) => r.status < 300);

@@ -12,6 +12,8 @@ import {
   type SlackDelivery,
   sendSignedRequest,
   slashCommand,
+  triggerId,
+  viewSubmission,
 } from '../../fakes/slack/fake-slack';
 import { FakeClock } from '../../fakes/fake-clock';
 import { startTestBot } from '../../support/running-bot';
@@ -66,7 +68,7 @@ async function startSlackDriver(): Promise<AdapterDriver> {
       .filter((element) => !element.url)
       .map((element) => ({
         label: element.text?.text ?? '',
-        press: (person: Person) => respond((responseUrl) => blockAction({ actionId: element.action_id, value: element.value, userId: USERS[person], channelId: CHANNEL, responseUrl, ...(messageTs && { messageTs }) })),
+        press: (person: Person) => press((responseUrl, trigger) => blockAction({ actionId: element.action_id, value: element.value, userId: USERS[person], channelId: CHANNEL, responseUrl, triggerId: trigger, ...(messageTs && { messageTs }) })),
       }));
     return { text: body.text ?? '', private: isPrivate, buttons, files, notifies: notifies(body), raw: body };
   }
@@ -85,6 +87,55 @@ async function startSlackDriver(): Promise<AdapterDriver> {
     const result = delivered(body, body.response_type !== 'in_channel', undefined, files);
     answers.push(result);
     return result;
+  }
+
+  /** A button press: answered through its response_url, or by a modal opened with its trigger_id. */
+  async function press(build: (responseUrl: string, trigger: string) => SlackDelivery): Promise<Delivered> {
+    const responseUrl = fake.responseUrl();
+    const trigger = triggerId();
+    await send(build(responseUrl, trigger));
+    let found: Delivered | undefined;
+    await expect
+      .poll(() => {
+        const opened = fake.calls.find((c) => c.method === 'views.open' && c.params.trigger_id === trigger && c.response.ok);
+        if (opened) return (found = modal((opened.response as { view: JsonObject }).view));
+        const answered = fake.responses.find((r) => r.url === responseUrl);
+        if (answered) return (found = delivered(answered.body as MessageBody, (answered.body as MessageBody).response_type !== 'in_channel'));
+        return undefined;
+      })
+      .toBeDefined();
+    return found!;
+  }
+
+  /** A modal the bot opened: its input's bounds, the radio options, and its submission, answered ephemerally. */
+  function modal(view: JsonObject): Delivered {
+    const blocks = view.blocks as { block_id: string; element: { type: string; action_id: string; min_length?: number; max_length?: number; options?: { value: string }[] } }[];
+    const input = blocks.find((b) => b.element.type === 'plain_text_input')!;
+    const choice = blocks.find((b) => b.element.type === 'radio_buttons')!;
+    return {
+      text: String((view.title as { text: string }).text),
+      private: true,
+      buttons: [],
+      files: [],
+      notifies: { everyone: false, users: [], roles: [] },
+      raw: view,
+      form: {
+        minLength: input.element.min_length ?? 0,
+        maxLength: input.element.max_length ?? 3000,
+        choices: (choice.element.options ?? []).map((o) => o.value),
+        submit: async (person, text, value) => {
+          const before = fake.ephemerals.length;
+          const values = {
+            [input.block_id]: { [input.element.action_id]: { type: 'plain_text_input', value: text } },
+            [choice.block_id]: { [choice.element.action_id]: { type: 'radio_buttons', selected_option: { value } } },
+          };
+          await send(viewSubmission({ view, values, userId: USERS[person] }));
+          await expect.poll(() => fake.ephemerals.slice(before).find((e) => e.user === USERS[person])).toBeDefined();
+          const ephemeral = fake.ephemerals.slice(before).find((e) => e.user === USERS[person])!;
+          return delivered({ text: ephemeral.text, blocks: ephemeral.blocks as MessageBody['blocks'] }, true);
+        },
+      },
+    };
   }
 
   const uploadUrlCall = (fileId: string): RecordedCall | undefined =>

@@ -176,7 +176,7 @@ export const CommandOptionKind = {
   Attachment: 11,
 } as const;
 
-export const ComponentKind = { ActionRow: 1, Button: 2, StringSelect: 3, TextInput: 4 } as const;
+export const ComponentKind = { ActionRow: 1, Button: 2, StringSelect: 3, TextInput: 4, Label: 18 } as const;
 
 /** JSON error codes Discord answers with; https://discord.com/developers/docs/topics/opcodes-and-status-codes#json */
 export const ErrorCode = {

@@ -36,7 +36,7 @@ import {
   type CompiledPattern,
   type FakeResponse,
 } from './http';
-import { buildButtonInteraction, buildCommandInteraction } from './interaction-payloads';
+import { buildButtonInteraction, buildCommandInteraction, buildModalSubmitInteraction } from './interaction-payloads';
 import { FakeRestApi } from './rest-api';
 import { discordTimestamp, snowflake } from './snowflake';
 import type {
@@ -48,6 +48,7 @@ import type {
   GatewaySessionInfo,
   IdentifyRecord,
   InteractionView,
+  ModalSubmitInvocation,
   MessageDeleteInput,
   MessageUpdateInput,
   PathPattern,
@@ -275,6 +276,7 @@ export class FakeDiscord {
       responseType: state.responseType,
       original: state.originalMessageId ? this.world.messages.get(state.originalMessageId)?.message : undefined,
       followUps: state.followUpIds.map((messageId) => this.world.messages.get(messageId)!.message),
+      modal: state.modal,
     };
   }
 
@@ -348,6 +350,16 @@ export class FakeDiscord {
   /** A member presses a button on a message. */
   buttonClick(input: ButtonInvocation): DispatchedInteraction {
     return this.dispatchInteraction(buildButtonInteraction(this.world, input));
+  }
+
+  /** A member sends back a modal the bot opened. */
+  modalSubmit(input: ModalSubmitInvocation): DispatchedInteraction {
+    return this.dispatchInteraction(buildModalSubmitInteraction(this.world, input));
+  }
+
+  /** Threads the bot started from messages. */
+  get threadsStarted(): readonly { id: string; parentId: string; name: string }[] {
+    return this.rest.threadsStarted;
   }
 
   /** A user posts a message in a guild channel, or in their DM with the bot when no guild is given. */

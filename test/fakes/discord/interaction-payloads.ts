@@ -7,7 +7,7 @@ import {
   InteractionKind,
 } from './constants';
 import { interactionToken, snowflake } from './snowflake';
-import type { ButtonInvocation, CommandInvocation, RawCommandOption } from './types';
+import type { ButtonInvocation, CommandInvocation, ModalSubmitInvocation, RawCommandOption } from './types';
 import { toPermissions, type DiscordWorld, type InteractionState } from './world';
 
 type Json = Record<string, unknown>;
@@ -222,6 +222,28 @@ function buttonMessage(world: DiscordWorld, input: ButtonInvocation, channelId: 
     components: [{ type: ComponentKind.ActionRow, components: [{ type: ComponentKind.Button, style: 1, label: 'Press', custom_id: input.customId }] }],
   });
   return world.storeMessage(made).message;
+}
+
+/** INTERACTION_CREATE data for a modal sent back: each value in a label component, as Discord sends them. */
+export function buildModalSubmitInteraction(world: DiscordWorld, input: ModalSubmitInvocation): InteractionState {
+  const user = world.user(input.user);
+  const message = input.message ? world.messages.get(input.message)?.message : undefined;
+  const where = resolveWhere(world, { ...input, channelId: input.channelId ?? message?.channel_id }, user.id);
+  const components = Object.entries(input.values).map(([customId, value], i) => ({
+    type: ComponentKind.Label,
+    id: i + 1,
+    component: Array.isArray(value)
+      ? { type: ComponentKind.StringSelect, id: 100 + i, custom_id: customId, values: value }
+      : { type: ComponentKind.TextInput, id: 100 + i, custom_id: customId, value },
+  }));
+  const payload: Json = {
+    id: snowflake(),
+    type: InteractionKind.ModalSubmit,
+    data: { custom_id: input.customId, components },
+    ...(message ? { message } : {}),
+    ...interactionEnvelope(world, where, user.id, input),
+  };
+  return register(world, payload, { type: InteractionKind.ModalSubmit, ...(message && { componentMessageId: message.id }) }, where, user.id);
 }
 
 /** INTERACTION_CREATE data for a button press on a message. */

@@ -147,6 +147,7 @@ export class FakeRestApi {
     }, false);
 
     this.on('GET', '/channels/:channelId', ({ params }) => ok(world.channelPayload(this.channel(params.channelId!).id)));
+    this.on('POST', '/channels/:channelId/messages/:messageId/threads', (context) => this.startThread(context));
     this.on('GET', '/channels/:channelId/messages', ({ params, query }) => {
       this.channel(params.channelId!);
       const limit = Math.min(Number(query.limit ?? 50), 100);
@@ -385,6 +386,32 @@ export class FakeRestApi {
     }
   }
 
+  /** A public thread started from a message: it takes the message's id, and a message holds one thread at most (160004). */
+  private startThread({ params, body }: RestContext): FakeResponse {
+    const parent = this.channel(params.channelId!);
+    const stored = this.world.messages.get(params.messageId!);
+    if (!stored || stored.deleted || stored.message.channel_id !== parent.id) throw notFound(ErrorCode.UnknownMessage, 'Unknown Message');
+    if (parent.type !== ChannelKind.GuildText && parent.type !== ChannelKind.GuildAnnouncement) throw new DiscordHttpError(400, 50024, 'Cannot execute action on this channel type');
+    if (!(this.world.botPermissionsIn(parent.id) & Permission.CreatePublicThreads)) throw forbidden(ErrorCode.MissingPermissions, 'Missing Permissions');
+    if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 100) throw invalidForm(['name'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
+    if (this.world.channels.has(stored.message.id)) throw new DiscordHttpError(400, 160004, 'A thread has already been created for this message');
+    this.world.channels.set(stored.message.id, {
+      id: stored.message.id,
+      type: ChannelKind.PublicThread,
+      name: body.name,
+      guildId: parent.guildId,
+      topic: null,
+      position: 0,
+      parentId: parent.id,
+      lastMessageId: null,
+    });
+    this.threadsStarted.push({ id: stored.message.id, parentId: parent.id, name: body.name });
+    return ok(this.world.channelPayload(stored.message.id));
+  }
+
+  /** Threads the bot started from messages, in order. */
+  readonly threadsStarted: { id: string; parentId: string; name: string }[] = [];
+
   private createChannelMessage({ params, body, files }: RestContext): FakeResponse {
     const channel = this.channel(params.channelId!);
     if (!TEXT_BASED_CHANNEL_KINDS.has(channel.type)) {
@@ -575,10 +602,13 @@ export class FakeRestApi {
         if (typeof data.custom_id !== 'string' || data.custom_id.length === 0) errors.add(['data', 'custom_id'], 'BASE_TYPE_REQUIRED', 'This field is required');
         if (typeof data.title !== 'string' || data.title.length === 0) errors.add(['data', 'title'], 'BASE_TYPE_REQUIRED', 'This field is required');
         else if (data.title.length > 45) errors.add(['data', 'title'], 'BASE_TYPE_MAX_LENGTH', 'Must be 45 or fewer in length.');
+        if (!Array.isArray(data.components) || data.components.length === 0 || data.components.length > 5)
+          errors.add(['data', 'components'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 5 in length.');
         if (errors.count > 0) {
           const error = errors.toBody();
           throw new DiscordHttpError(400, error.code, error.message, { errors: error.errors });
         }
+        interaction.modal = data;
         break;
       }
       default:

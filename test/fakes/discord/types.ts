@@ -171,6 +171,18 @@ export interface ButtonInvocation {
   locale?: string;
 }
 
+/** A member sends a modal back: the modal's custom_id, and each field's value by its custom_id (a select's as a list). */
+export interface ModalSubmitInvocation {
+  guildId?: string;
+  channelId?: string;
+  user: UserRef;
+  customId: string;
+  values: Record<string, string | string[]>;
+  /** The message whose button opened the modal. */
+  message?: string;
+  memberPermissions?: PermissionsInput;
+}
+
 export interface UserMessageInput {
   /** Leave out for a DM to the bot. */
   guildId?: string;
@@ -210,4 +222,6 @@ export interface InteractionView {
   responseType: number | undefined;
   original: APIMessage | undefined;
   followUps: APIMessage[];
+  /** The modal the bot opened in answer, as it sent it. */
+  modal: Record<string, unknown> | undefined;
 }

@@ -83,6 +83,8 @@ export interface InteractionState {
   componentMessageId?: string;
   followUpIds: string[];
   payload: Record<string, unknown>;
+  /** The modal the bot answered with (callback type 9), as it sent it. */
+  modal?: Record<string, unknown>;
 }
 
 export function toPermissions(input: PermissionsInput | undefined, fallback: bigint): bigint {
@@ -355,6 +357,14 @@ export class DiscordWorld {
     }
     if (channel.type === ChannelKind.GuildText || channel.type === ChannelKind.GuildAnnouncement || channel.type === ChannelKind.GuildForum) {
       Object.assign(base, { topic: channel.topic, default_auto_archive_duration: 4320 });
+    }
+    if (channel.type === ChannelKind.PublicThread || channel.type === ChannelKind.PrivateThread) {
+      Object.assign(base, {
+        owner_id: this.botUserId,
+        message_count: this.channelMessageIds.get(channel.id)?.length ?? 0,
+        member_count: 1,
+        thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false },
+      });
     }
     if (channel.type === ChannelKind.GuildVoice || channel.type === ChannelKind.GuildStageVoice) {
       Object.assign(base, { bitrate: 64_000, user_limit: 0, rtc_region: null });

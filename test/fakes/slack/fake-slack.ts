@@ -288,6 +288,8 @@ export class FakeSlack {
   readonly reactions: FakeReaction[] = [];
   readonly uploads: FakeUpload[] = [];
   readonly socketAcks: SocketAck[] = [];
+  /** Modals opened with views.open, as Slack holds them (with id, hash and team). */
+  readonly views: JsonObject[] = [];
 
   private readonly users = new Map<string, FakeSlackUser>();
   private readonly channels = new Map<string, FakeSlackChannel>();
@@ -335,6 +337,7 @@ export class FakeSlack {
       'files.getUploadURLExternal': (p) => this.filesGetUploadUrlExternal(p),
       'files.completeUploadExternal': (p) => this.filesCompleteUploadExternal(p),
       'apps.connections.open': () => this.appsConnectionsOpen(),
+      'views.open': (p) => this.viewsOpen(p),
     };
   }
 
@@ -662,6 +665,36 @@ export class FakeSlack {
     return id;
   }
 
+  /**
+   * A modal opened for the person whose click gave the trigger_id: Slack's checks on the view (a
+   * modal with a title of at most 24 characters, at most 100 blocks, callback_id and private_metadata
+   * within their limits, inputs with a label and an element), each trigger used once.
+   */
+  private viewsOpen(params: JsonObject): ApiResult {
+    const trigger = stringParam(params, 'trigger_id');
+    if (!trigger) return fail('invalid_trigger_id');
+    if (this.usedTriggers.has(trigger)) return fail('expired_trigger_id');
+    const view = isJsonObject(params.view) ? params.view : undefined;
+    if (!view || view.type !== 'modal') return fail('invalid_arguments');
+    const title = isJsonObject(view.title) ? view.title : undefined;
+    if (!title || title.type !== 'plain_text' || typeof title.text !== 'string' || title.text.length === 0 || title.text.length > 24) return fail('invalid_arguments');
+    const blocks = Array.isArray(view.blocks) ? (view.blocks as unknown[]) : [];
+    if (blocks.length === 0 || blocks.length > 100) return fail('invalid_arguments');
+    for (const block of blocks) {
+      if (!isJsonObject(block)) return fail('invalid_arguments');
+      if (block.type === 'input' && (!isJsonObject(block.label) || !isJsonObject(block.element) || typeof block.block_id !== 'string')) return fail('invalid_arguments');
+    }
+    if (typeof view.callback_id === 'string' && view.callback_id.length > 255) return fail('invalid_arguments');
+    if (typeof view.private_metadata === 'string' && view.private_metadata.length > 3000) return fail('invalid_arguments');
+    if (blocks.some((b) => isJsonObject(b) && b.type === 'input') && !isJsonObject(view.submit)) return fail('invalid_arguments');
+    this.usedTriggers.add(trigger);
+    const opened = { ...view, id: slackId('V', 10), hash: `${nowSeconds()}.${slackId('', 8)}`, team_id: this.teamId, app_id: this.appId, bot_id: this.botId, state: { values: {} } };
+    this.views.push(opened);
+    return ok({ view: opened });
+  }
+
+  private readonly usedTriggers = new Set<string>();
+
   private chatPostMessage(params: JsonObject): ApiResult {
     const channel = this.resolveChannel(params);
     if (!channel) return fail('channel_not_found');
@@ -670,6 +703,7 @@ export class FakeSlack {
     const message: FakeMessage = { channel, ts: messageTs(), text: text ?? '', deleted: false };
     if (params.blocks !== undefined) message.blocks = params.blocks;
     const threadTs = stringParam(params, 'thread_ts');
+    if (threadTs && !this.messages.some((m) => m.channel === channel && m.ts === threadTs && !m.deleted)) return fail('thread_not_found');
     if (threadTs) message.threadTs = threadTs;
     if (params.metadata !== undefined) {
       const metadata = isJsonObject(params.metadata) ? params.metadata : undefined;

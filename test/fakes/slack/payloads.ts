@@ -152,6 +152,36 @@ export function blockAction(options: BlockActionOptions): SlackDelivery {
   return formDelivery(interaction, { payload: JSON.stringify(interaction) });
 }
 
+export interface ViewSubmissionOptions {
+  /** The view as views.open answered it (`fake.views`). */
+  view: JsonObject;
+  /** What was filled in, by block_id then action_id: `{ type: 'plain_text_input', value }` or `{ type: 'static_select', selected_option: { value } }`. */
+  values: Record<string, Record<string, JsonObject>>;
+  userId?: string;
+  userName?: string;
+  teamId?: string;
+  triggerId?: string;
+}
+
+/** A modal submitted: form-encoded `payload=<json>` over HTTP, the JSON object itself over Socket Mode. */
+export function viewSubmission(options: ViewSubmissionOptions): SlackDelivery {
+  const userId = options.userId ?? D.userId;
+  const teamId = options.teamId ?? D.teamId;
+  const interaction: JsonObject = {
+    type: 'view_submission',
+    team: { id: teamId, domain: D.teamDomain },
+    user: { id: userId, username: options.userName ?? D.userName, name: options.userName ?? D.userName, team_id: teamId },
+    api_app_id: D.appId,
+    token: D.verificationToken,
+    trigger_id: options.triggerId ?? triggerId(),
+    view: { ...options.view, state: { values: options.values } },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return formDelivery(interaction, { payload: JSON.stringify(interaction) });
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Events API
 // ---------------------------------------------------------------------------------------------------------------
