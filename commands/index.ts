@@ -4,6 +4,7 @@ import exportData from './export';
 import feed from './feed';
 import followers from './followers';
 import forget from './forget';
+import goal from './goal';
 import help from './help';
 import join from './join';
 import leaderboard from './leaderboard';
@@ -28,6 +29,7 @@ export const commands: readonly CommandDefinition[] = [
   log,
   undo,
   streak,
+  goal,
   sprint,
   publish,
   reads,

@@ -41,7 +41,9 @@ export function logReply(outcome: LogOutcome): Reply {
     freezeEarned && `🧊 a week in a row earned a freeze (${streak.freezes} of ${MAX_FREEZES})`,
   ].filter(Boolean);
   const streakText = `${streakPhrase(streak)}${milestones.length ? ' 🎉' : ''}`;
-  return channelReply([`${welcome}✍️ ${plain(member.displayName)} logged: ${addedText(added)} ${day}${dayTotalText(dayTotals)}`, streakText, ...freezes].join(' · '));
+  const text = [`${welcome}✍️ ${plain(member.displayName)} logged: ${addedText(added)} ${day}${dayTotalText(dayTotals)}`, streakText, ...freezes].join(' · ');
+  // Goals and projects add a line of their own.
+  return channelReply([text, ...(outcome.notes?.lines ?? [])].join('\n'));
 }
 
 export default defineCommand({

@@ -7,6 +7,7 @@ import type Pg from 'pg';
 import type { CommandInboxTable } from './command-inbox.table';
 import type { FeedItemTable, FeedTable } from './feed.table';
 import type { FollowerSnapshotTable, FollowerWeekTotalTable } from './follower.table';
+import type { GoalTable } from './goal.table';
 import type { GroupAdminTable, GroupTable } from './group.table';
 import type { HandledEventTable } from './handled-event.table';
 import type { LogTable } from './log.table';
@@ -47,6 +48,7 @@ export interface Database {
   sprints: SprintTable;
   sprint_participants: SprintParticipantTable;
   sprint_watchers: SprintWatcherTable;
+  goals: GoalTable;
 }
 
 export type Db = Kysely<Database>;

@@ -5,6 +5,7 @@ import { findGroupById, removeAdminEverywhere } from '../db/group.repository';
 import { deletePerson, findPerson, findPersonId, listMemberships, listMembershipsOf } from '../db/member.repository';
 import { listFeedsOf } from '../db/feed.repository';
 import { forgetWeekTotals, listFollowerSnapshots } from '../db/follower.repository';
+import { listGoalRows } from '../db/goal.repository';
 import { listMilestones } from '../db/milestone.repository';
 import { listSprintEntriesOf, watchingMembers } from '../db/sprint.repository';
 import { deleteReadsOf, listPublicationsOf, listReadsBy, publicationIdsOf } from '../db/publication.repository';
@@ -48,7 +49,7 @@ export class DataRightsService {
     const memberships = await listMembershipsOf(db, personId);
     const memberIds = memberships.map((m) => m.id);
     const channelOf = new Map(memberships.map((m) => [m.id, m.channel_id]));
-    const [logs, vacations, milestones, streaks, publications, reads, feeds, followers, sprints, watching] = await Promise.all([
+    const [logs, vacations, milestones, streaks, publications, reads, feeds, followers, sprints, watching, goals] = await Promise.all([
       listLogs(db, memberIds),
       listVacationRows(db, memberIds),
       listMilestones(db, memberIds),
@@ -59,6 +60,7 @@ export class DataRightsService {
       listFollowerSnapshots(db, memberIds),
       listSprintEntriesOf(db, memberIds),
       watchingMembers(db, memberIds),
+      listGoalRows(db, memberIds),
     ]);
     const iso = (ms: number) => new Date(ms).toISOString();
     const data = {
@@ -115,6 +117,9 @@ export class DataRightsService {
             endedAt: iso(s.cancelledAt ?? s.endAt),
             cancelled: s.cancelledAt !== null,
           })),
+        goals: goals
+          .filter((g) => g.member_id === m.id)
+          .map((g) => ({ kind: g.kind, period: g.period, target: Number(g.target), by: g.by_date, since: g.start_date, setAt: iso(Number(g.created_at)) })),
       })),
     };
     const rows = logs.map((l) =>

@@ -5,7 +5,9 @@ import { DigestService } from './digest-service';
 import { FollowerService } from './follower-service';
 import { LeaderboardService } from './leaderboard-service';
 import { FeedService } from './feed-service';
+import { GoalService } from './goal-service';
 import { GroupService } from './group-service';
+import { WritingFollowUp } from './log-follow-up';
 import { LogService } from './log-service';
 import { MemberService } from './member-service';
 import { PublicationService } from './publication-service';
@@ -40,6 +42,7 @@ export interface Services {
   leaderboards: LeaderboardService;
   digests: DigestService;
   sprints: SprintService;
+  goals: GoalService;
   /** Rate limits on pictures and fetches, per member and per group. */
   limits: RateLimits;
 }
@@ -50,7 +53,8 @@ export function createServices(deps: ServiceDeps): Services {
   const groups = new GroupService(deps, members);
   const publications = new PublicationService(deps, groups, members);
   const leaderboards = new LeaderboardService(deps);
-  const logs = new LogService(deps, members, streaks);
+  const goals = new GoalService(deps, members);
+  const logs = new LogService(deps, members, streaks, new WritingFollowUp(goals));
   return {
     groups,
     members,
@@ -62,8 +66,9 @@ export function createServices(deps: ServiceDeps): Services {
     feeds: new FeedService(deps, groups, members, publications),
     followers: new FollowerService(deps, members),
     leaderboards,
-    digests: new DigestService(deps, leaderboards),
+    digests: new DigestService(deps, leaderboards, goals),
     sprints: new SprintService(deps, members, logs),
+    goals,
     limits: new RateLimits(deps.clock, deps.settings.rateLimits),
   };
 }

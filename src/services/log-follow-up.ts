@@ -1,0 +1,20 @@
+import type { Db } from '../db/database';
+import type { Group } from '../domain/group';
+import type { Member } from '../domain/member';
+import type { GoalService } from './goal-service';
+import type { LogFollowUp, LoggedWriting, LogNotes } from './log-service';
+
+/** What a log does besides itself, in its transaction: its goals' progress (a sprint's words wait for the next look). */
+export class WritingFollowUp implements LogFollowUp {
+  constructor(private readonly goals: GoalService) {}
+
+  async inTransaction(trx: Db, group: Group, member: Member, log: LoggedWriting): Promise<LogNotes> {
+    if (log.source === 'sprint') return { lines: [], achieved: [], celebrations: [] };
+    const goals = await this.goals.afterLog(trx, group, member, { date: log.date, today: log.today, todayWords: log.todayWords, streak: log.streak });
+    return { lines: goals.line ? [goals.line] : [], achieved: goals.achieved, celebrations: goals.celebrations };
+  }
+
+  afterCommit(group: Group, member: Member, notes: LogNotes): Promise<void> {
+    return this.goals.deliver(group, member, notes);
+  }
+}

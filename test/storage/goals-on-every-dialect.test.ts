@@ -1,0 +1,32 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases';
+import { Harness } from '../support/harness';
+
+const admin = { name: 'Ada', admin: true };
+const DAY = 86_400_000;
+
+for (const dialect of DIALECTS) {
+  describe(`goals, projects and challenges on ${dialect}`, () => {
+    let h: Harness;
+    afterEach(() => h.close());
+
+    it('keeps goals with their progress from the running totals, acknowledged once', async () => {
+      h = await Harness.create({ dialect, now: '2026-03-10T12:00:00Z' });
+      await h.send(admin, '/setup UTC');
+      await h.send('Bo', '/goal set words 3000 week');
+      await h.send('Bo', '/goal set days 2 week');
+      await h.send('Bo', '/goal set streak 2');
+      expect(await h.text('Bo', '/log 1000')).toMatch(/🎯 2,000 words to this week's 3,000 · 1 of 2 days this week · 1 of 2 days in a row$/);
+      h.clock.advance(DAY);
+      expect(await h.text('Bo', '/log 2500')).toMatch(/🎯 this week's 3,000 words done ✔ · 2 of 2 days this week ✔ · 2-day streak reached ✔$/);
+      expect(await h.text('Bo', '/goal')).toMatch(/week streak: 1 week/);
+      const goals = await h.db.selectFrom('goals').select(['kind', 'achieved_key']).orderBy('kind').execute();
+      expect(goals).toEqual([
+        { kind: 'days', achieved_key: 'week:2026-03-09' },
+        { kind: 'streak', achieved_key: null },
+        { kind: 'words', achieved_key: 'week:2026-03-09' },
+      ]);
+      expect(h.errors).toEqual([]);
+    });
+  });
+}
