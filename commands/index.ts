@@ -10,6 +10,7 @@ import join from './join';
 import leaderboard from './leaderboard';
 import log from './log';
 import privacy from './privacy';
+import project from './project';
 import publish from './publish';
 import readers from './readers';
 import reads from './reads';
@@ -30,6 +31,7 @@ export const commands: readonly CommandDefinition[] = [
   undo,
   streak,
   goal,
+  project,
   sprint,
   publish,
   reads,

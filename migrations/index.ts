@@ -8,6 +8,7 @@ import * as commandInbox from './20261201000100_command_inbox';
 import * as schedulerNextRun from './20261201000200_scheduler_next_run';
 import * as sprints from './20261201000300_sprints';
 import * as goals from './20261201000500_goals';
+import * as projects from './20261201000510_projects';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '20261201000200_scheduler_next_run': schedulerNextRun,
   '20261201000300_sprints': sprints,
   '20261201000500_goals': goals,
+  '20261201000510_projects': projects,
 };

@@ -15,6 +15,7 @@ import type { MemberTable } from './member.table';
 import type { MemberTotalTable } from './member-totals.table';
 import type { MilestoneTable } from './milestone.table';
 import type { PersonTable } from './person.table';
+import type { ProjectLogTable, ProjectTable } from './project.table';
 import type { PlannedScheduleTable } from './planned-schedule.table';
 import type { PublicationTable, ReadTable } from './publication.table';
 import type { ScheduledJobTable } from './scheduled-job.table';
@@ -49,6 +50,8 @@ export interface Database {
   sprint_participants: SprintParticipantTable;
   sprint_watchers: SprintWatcherTable;
   goals: GoalTable;
+  projects: ProjectTable;
+  project_logs: ProjectLogTable;
 }
 
 export type Db = Kysely<Database>;

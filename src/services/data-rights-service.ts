@@ -7,6 +7,7 @@ import { listFeedsOf } from '../db/feed.repository';
 import { forgetWeekTotals, listFollowerSnapshots } from '../db/follower.repository';
 import { listGoalRows } from '../db/goal.repository';
 import { listMilestones } from '../db/milestone.repository';
+import { listProjectRows, projectWords } from '../db/project.repository';
 import { listSprintEntriesOf, watchingMembers } from '../db/sprint.repository';
 import { deleteReadsOf, listPublicationsOf, listReadsBy, publicationIdsOf } from '../db/publication.repository';
 import { findStreaks } from '../db/streak.repository';
@@ -49,7 +50,7 @@ export class DataRightsService {
     const memberships = await listMembershipsOf(db, personId);
     const memberIds = memberships.map((m) => m.id);
     const channelOf = new Map(memberships.map((m) => [m.id, m.channel_id]));
-    const [logs, vacations, milestones, streaks, publications, reads, feeds, followers, sprints, watching, goals] = await Promise.all([
+    const [logs, vacations, milestones, streaks, publications, reads, feeds, followers, sprints, watching, goals, projects] = await Promise.all([
       listLogs(db, memberIds),
       listVacationRows(db, memberIds),
       listMilestones(db, memberIds),
@@ -61,7 +62,9 @@ export class DataRightsService {
       listSprintEntriesOf(db, memberIds),
       watchingMembers(db, memberIds),
       listGoalRows(db, memberIds),
+      listProjectRows(db, memberIds),
     ]);
+    const wordsOf = await projectWords(db, projects.map((p) => p.id));
     const iso = (ms: number) => new Date(ms).toISOString();
     const data = {
       exportedAt: iso(this.deps.clock.now()),
@@ -120,6 +123,17 @@ export class DataRightsService {
         goals: goals
           .filter((g) => g.member_id === m.id)
           .map((g) => ({ kind: g.kind, period: g.period, target: Number(g.target), by: g.by_date, since: g.start_date, setAt: iso(Number(g.created_at)) })),
+        projects: projects
+          .filter((p) => p.member_id === m.id)
+          .map((p) => ({
+            name: p.name,
+            targetWords: p.target_words,
+            deadline: p.deadline,
+            started: p.start_date,
+            words: wordsOf.get(p.id) ?? 0,
+            current: p.is_current === 1,
+            archivedAt: p.archived_at === null ? null : iso(Number(p.archived_at)),
+          })),
       })),
     };
     const rows = logs.map((l) =>

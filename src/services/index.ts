@@ -10,6 +10,7 @@ import { GroupService } from './group-service';
 import { WritingFollowUp } from './log-follow-up';
 import { LogService } from './log-service';
 import { MemberService } from './member-service';
+import { ProjectService } from './project-service';
 import { PublicationService } from './publication-service';
 import { DEFAULT_RATE_LIMITS, RateLimits } from './rate-limits';
 import type { ServiceDeps, ServiceSettings } from './service-deps';
@@ -43,6 +44,7 @@ export interface Services {
   digests: DigestService;
   sprints: SprintService;
   goals: GoalService;
+  projects: ProjectService;
   /** Rate limits on pictures and fetches, per member and per group. */
   limits: RateLimits;
 }
@@ -54,7 +56,8 @@ export function createServices(deps: ServiceDeps): Services {
   const publications = new PublicationService(deps, groups, members);
   const leaderboards = new LeaderboardService(deps);
   const goals = new GoalService(deps, members);
-  const logs = new LogService(deps, members, streaks, new WritingFollowUp(goals));
+  const projects = new ProjectService(deps, members);
+  const logs = new LogService(deps, members, streaks, new WritingFollowUp(goals, projects));
   return {
     groups,
     members,
@@ -69,6 +72,7 @@ export function createServices(deps: ServiceDeps): Services {
     digests: new DigestService(deps, leaderboards, goals),
     sprints: new SprintService(deps, members, logs),
     goals,
+    projects,
     limits: new RateLimits(deps.clock, deps.settings.rateLimits),
   };
 }

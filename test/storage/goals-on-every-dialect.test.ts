@@ -28,5 +28,21 @@ for (const dialect of DIALECTS) {
       ]);
       expect(h.errors).toEqual([]);
     });
+
+    it('sends logs to projects and counts their words from the logs, edits and undos included', async () => {
+      h = await Harness.create({ dialect, now: '2026-11-01T12:00:00Z' });
+      await h.send(admin, '/setup UTC');
+      await h.send('Bo', '/project create Novel 50000 2026-11-30');
+      await h.send('Bo', '/project create Poems');
+      await h.send('Bo', '+800 words on chapter one', 'chat-1');
+      await h.send('Bo', '/log 300 project:poems');
+      await h.send('Bo', '/log 5');
+      await h.send('Bo', '/undo');
+      await h.deliver({ kind: 'message-edited', messageId: 'chat-1', text: '+900 words on chapter one', actor: h.actor({ name: 'Bo' }), conversation: h.conversation({ name: 'Bo' }), idempotencyKey: 'edit-1' });
+      expect(await h.text('Bo', '/project list')).toBe(
+        'Your projects\n• Novel (current): 900 of 50,000 words by Mon 30 Nov · 1,637 a day to stay on pace · 767 behind par (1,667)\n• Poems: 300 words',
+      );
+      expect(h.errors).toEqual([]);
+    });
   });
 }
