@@ -1,4 +1,5 @@
 import type { CommandDefinition } from '../src/router/command';
+import challenge from './challenge';
 import config from './config';
 import exportData from './export';
 import feed from './feed';
@@ -32,6 +33,7 @@ export const commands: readonly CommandDefinition[] = [
   streak,
   goal,
   project,
+  challenge,
   sprint,
   publish,
   reads,

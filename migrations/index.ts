@@ -9,6 +9,7 @@ import * as schedulerNextRun from './20261201000200_scheduler_next_run';
 import * as sprints from './20261201000300_sprints';
 import * as goals from './20261201000500_goals';
 import * as projects from './20261201000510_projects';
+import * as challenges from './20261201000520_challenges';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '20261201000300_sprints': sprints,
   '20261201000500_goals': goals,
   '20261201000510_projects': projects,
+  '20261201000520_challenges': challenges,
 };

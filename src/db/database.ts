@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import type Pg from 'pg';
+import type { ChallengeMemberTable, ChallengeTable } from './challenge.table';
 import type { CommandInboxTable } from './command-inbox.table';
 import type { FeedItemTable, FeedTable } from './feed.table';
 import type { FollowerSnapshotTable, FollowerWeekTotalTable } from './follower.table';
@@ -52,6 +53,8 @@ export interface Database {
   goals: GoalTable;
   projects: ProjectTable;
   project_logs: ProjectLogTable;
+  challenges: ChallengeTable;
+  challenge_members: ChallengeMemberTable;
 }
 
 export type Db = Kysely<Database>;

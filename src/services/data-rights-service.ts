@@ -3,6 +3,7 @@ import { UserError } from '../core/user-error';
 import { countLogs, listLogs } from '../db/log.repository';
 import { findGroupById, removeAdminEverywhere } from '../db/group.repository';
 import { deletePerson, findPerson, findPersonId, listMemberships, listMembershipsOf } from '../db/member.repository';
+import { listChallengeEntriesOf } from '../db/challenge.repository';
 import { listFeedsOf } from '../db/feed.repository';
 import { forgetWeekTotals, listFollowerSnapshots } from '../db/follower.repository';
 import { listGoalRows } from '../db/goal.repository';
@@ -50,7 +51,7 @@ export class DataRightsService {
     const memberships = await listMembershipsOf(db, personId);
     const memberIds = memberships.map((m) => m.id);
     const channelOf = new Map(memberships.map((m) => [m.id, m.channel_id]));
-    const [logs, vacations, milestones, streaks, publications, reads, feeds, followers, sprints, watching, goals, projects] = await Promise.all([
+    const [logs, vacations, milestones, streaks, publications, reads, feeds, followers, sprints, watching, goals, projects, challenges] = await Promise.all([
       listLogs(db, memberIds),
       listVacationRows(db, memberIds),
       listMilestones(db, memberIds),
@@ -63,6 +64,7 @@ export class DataRightsService {
       watchingMembers(db, memberIds),
       listGoalRows(db, memberIds),
       listProjectRows(db, memberIds),
+      listChallengeEntriesOf(db, memberIds),
     ]);
     const wordsOf = await projectWords(db, projects.map((p) => p.id));
     const iso = (ms: number) => new Date(ms).toISOString();
@@ -134,6 +136,9 @@ export class DataRightsService {
             current: p.is_current === 1,
             archivedAt: p.archived_at === null ? null : iso(Number(p.archived_at)),
           })),
+        challenges: challenges
+          .filter((c) => c.member_id === m.id)
+          .map((c) => ({ name: c.name, kind: c.kind, target: Number(c.target), start: c.start_date, end: c.end_date, joinedOn: c.joined_on })),
       })),
     };
     const rows = logs.map((l) =>

@@ -14,6 +14,7 @@ import { endedStreakBounds, streakEndedIn, streakOn } from '../domain/streak';
 import { followerChartAlt, followerChartSvg } from '../render/follower-chart';
 import { leaderboardCardAlt, leaderboardCardSvg } from '../render/leaderboard-card';
 import { drawPicture, type Picture } from './draw-picture';
+import type { ChallengeService } from './challenge-service';
 import type { GoalService } from './goal-service';
 import { platformName } from './follower-service';
 import { type BoardRow, type LeaderboardService, spanInstants } from './leaderboard-service';
@@ -48,6 +49,7 @@ export class DigestService {
     private readonly deps: ServiceDeps,
     private readonly leaderboards: LeaderboardService,
     private readonly goals?: GoalService,
+    private readonly challenges?: ChallengeService,
   ) {}
 
   /** "🏃 Sprints: 3 run. Most words: 1. Cy 450 …", or nothing in a week without sprints. */
@@ -99,6 +101,7 @@ export class DigestService {
       );
     const sprintLine = await this.sprintLine(group, week, start, end);
     if (sprintLine) lines.push(sprintLine);
+    if (this.challenges) lines.push(...(await this.challenges.digestLines(group, week)));
     if (readers.rows.length) lines.push(`📚 Top readers: ${rankedLine(readers.rows, (r) => String(r.score))}`);
     const shownMilestones = milestones.filter((m) => !m.memberHidden);
     if (shownMilestones.length)

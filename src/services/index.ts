@@ -1,5 +1,6 @@
 import { fetchPolicy } from '../net/safe-fetch';
 import { DEFAULT_PICTURE_SETTINGS } from '../render/picture-pool';
+import { ChallengeService } from './challenge-service';
 import { DataRightsService } from './data-rights-service';
 import { DigestService } from './digest-service';
 import { FollowerService } from './follower-service';
@@ -45,6 +46,7 @@ export interface Services {
   sprints: SprintService;
   goals: GoalService;
   projects: ProjectService;
+  challenges: ChallengeService;
   /** Rate limits on pictures and fetches, per member and per group. */
   limits: RateLimits;
 }
@@ -57,6 +59,7 @@ export function createServices(deps: ServiceDeps): Services {
   const leaderboards = new LeaderboardService(deps);
   const goals = new GoalService(deps, members);
   const projects = new ProjectService(deps, members);
+  const challenges = new ChallengeService(deps, members);
   const logs = new LogService(deps, members, streaks, new WritingFollowUp(goals, projects));
   return {
     groups,
@@ -69,10 +72,11 @@ export function createServices(deps: ServiceDeps): Services {
     feeds: new FeedService(deps, groups, members, publications),
     followers: new FollowerService(deps, members),
     leaderboards,
-    digests: new DigestService(deps, leaderboards, goals),
+    digests: new DigestService(deps, leaderboards, goals, challenges),
     sprints: new SprintService(deps, members, logs),
     goals,
     projects,
+    challenges,
     limits: new RateLimits(deps.clock, deps.settings.rateLimits),
   };
 }

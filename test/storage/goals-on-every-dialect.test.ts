@@ -44,5 +44,26 @@ for (const dialect of DIALECTS) {
       );
       expect(h.errors).toEqual([]);
     });
+
+    it('ranks a challenge board from the running totals (a whole month) and from the logs (any other span), and wraps it up once', async () => {
+      h = await Harness.create({ dialect, now: '2026-11-01T12:00:00Z' });
+      await h.send(admin, '/setup UTC');
+      await h.send(admin, '/challenge create november');
+      await h.send(admin, '/challenge create fortnight 2026-11-01 2026-11-14 days 10');
+      for (const who of ['Bo', 'Cy']) for (const name of ['november', 'fortnight']) await h.send(who, `/challenge join ${name}`);
+      for (let day = 0; day < 3; day++) {
+        await h.send('Bo', '/log 1000');
+        if (day > 0) await h.send('Cy', '/log 400');
+        h.clock.advance(DAY);
+      }
+      h.clock.advance(-DAY);
+      expect(await h.text('Bo', '/challenge board november')).toMatch(/\n2 writers, 3,800 words in all\n1\. Bo: 3,000 words \(60% of par\)\n2\. Cy: 800 words \(16% of par\)$/);
+      expect(await h.text('Bo', '/challenge board fortnight')).toMatch(/\n2 writers, 5 days in all\n1\. Bo: 3 days \(150% of par\)\n2\. Cy: 2 days \(100% of par\)$/);
+      h.clock.set(Date.parse('2026-11-15T00:10:00Z'));
+      await h.tick();
+      await h.tick();
+      expect(h.adapter.posts.filter((p) => p.reply.text.startsWith('🏁 fortnight is over'))).toHaveLength(1);
+      expect(h.errors).toEqual([]);
+    });
   });
 }
