@@ -11,6 +11,7 @@ import { boardsBench } from './boards-bench';
 import { digestBench } from './digest-bench';
 import type { Figure } from './figure';
 import { logBench } from './log-bench';
+import { goalsBench } from './goals-bench';
 import { growthBench } from './growth-bench';
 import { memoryBench } from './memory-bench';
 import { patternsBench } from './patterns-bench';
@@ -40,6 +41,7 @@ const benches: Bench[] = [
   ['storm, loop (storm)', stormBench],
   ['streak', streakBench],
   ['sprint', sprintBench],
+  ['goals /log, goals challenge board', goalsBench],
   ['patterns', patternsBench],
   ['memory', memoryBench],
 ];

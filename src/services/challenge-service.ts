@@ -1,4 +1,4 @@
-import { formatDate, formatNumber, plain, plural, shortList } from '../core/format';
+import { formatDate, plain, plural, shortList } from '../core/format';
 import type { Actor } from '../core/invocation';
 import { channelReply, type Reply } from '../core/reply';
 import { UserError } from '../core/user-error';
@@ -52,7 +52,7 @@ export interface ChallengeBoard {
   mine?: BoardRow;
 }
 
-const unknown = (name: string) => new UserError('not_found', `This group has no challenge called "${name}". /challenge list shows them.`);
+const unknown = (name: string) => new UserError('not_found', `This group has no challenge called "${plain(name)}". /challenge list shows them.`);
 
 /** Group challenges: created by admins, joined by members, ranked by progress against par, wrapped up once at the end. */
 export class ChallengeService {
@@ -74,11 +74,11 @@ export class ChallengeService {
   async create(group: Group, actor: Actor, isAdmin: boolean, input: { name?: string; start?: string; end?: string; kind?: string; target?: number }): Promise<Challenge> {
     if (!isAdmin) throw new UserError('refused', 'Only admins can create a challenge. Members join one with /challenge join.');
     const checked = checkChallenge(input, this.groupToday(group));
-    if (!checked.ok) throw new UserError('bad_argument', checked.reason);
+    if (!checked.ok) throw new UserError('bad_argument', plain(checked.reason));
     const now = this.deps.clock.now();
     return this.deps.db.transaction().execute(async (trx) => {
       const id = await insertChallenge(trx, group.id, checked.value, actor.userId, now);
-      if (id === undefined) throw new UserError('conflict', `This group already has a challenge called "${checked.value.name}": pick another name.`);
+      if (id === undefined) throw new UserError('conflict', `This group already has a challenge called "${plain(checked.value.name)}": pick another name.`);
       await scheduleJob(trx, { job: JOB_NAMES.challengeWrapUp, subject: String(id), period: checked.value.endDate }, this.instants(group, checked.value).end, now);
       return (await findChallenge(trx, id))!;
     });
@@ -101,7 +101,7 @@ export class ChallengeService {
   async join(group: Group, actor: Actor, name: string | undefined): Promise<{ challenge: Challenge; joined: boolean }> {
     const challenge = await this.pick(group, name);
     const today = this.groupToday(group);
-    if (challenge.endDate < today) throw new UserError('refused', `"${challenge.name}" ended on ${formatDate(challenge.endDate)}: there is nothing left to join.`);
+    if (challenge.endDate < today) throw new UserError('refused', `"${plain(challenge.name)}" ended on ${formatDate(challenge.endDate)}: there is nothing left to join.`);
     return this.deps.db.transaction().execute(async (trx) => {
       const { member } = await this.members.ensure(group, actor, trx);
       const joinedOn = localDateOf(this.deps.clock.now(), memberCalendar(member, group.timezone));

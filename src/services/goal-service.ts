@@ -1,3 +1,4 @@
+import { plain } from '../core/format';
 import type { Actor } from '../core/invocation';
 import { channelReply, privateReply } from '../core/reply';
 import { UserError } from '../core/user-error';
@@ -54,7 +55,7 @@ export class GoalService {
     const existing = await this.members.find(group, actor);
     const today = localDateOf(this.deps.clock.now(), memberCalendar(existing ?? { timezone: null, rolloverHour: 0 }, group.timezone));
     const checked = checkGoal(input.kind.toLowerCase(), input.target, input.period, input.by, today);
-    if (!checked.ok) throw new UserError('bad_argument', checked.reason);
+    if (!checked.ok) throw new UserError('bad_argument', plain(checked.reason));
     const member = await this.deps.db.transaction().execute(async (trx) => {
       const { member } = await this.members.ensure(group, actor, trx);
       await saveGoal(trx, member, checked.value, this.today(group, member), this.deps.clock.now());

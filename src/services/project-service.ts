@@ -1,3 +1,4 @@
+import { plain } from '../core/format';
 import type { Actor } from '../core/invocation';
 import { UserError } from '../core/user-error';
 import type { Db } from '../db/database';
@@ -33,7 +34,7 @@ export interface ProjectStanding {
 }
 
 const unknown = (name: string) =>
-  new UserError('not_found', `You have no project called "${name}". /project list shows yours; /project create <name> starts one.`);
+  new UserError('not_found', `You have no project called "${plain(name)}". /project list shows yours; /project create <name> starts one.`);
 
 /** Members' writing projects: words from the logs that went to them, pace toward a deadline, a progress chart. */
 export class ProjectService {
@@ -51,14 +52,14 @@ export class ProjectService {
     const existing = await this.members.find(group, actor);
     const today = this.today(group, existing);
     const name = checkProjectName(input.name);
-    if (!name.ok) throw new UserError('bad_argument', name.reason);
+    if (!name.ok) throw new UserError('bad_argument', plain(name.reason));
     const plan = checkProjectPlan(input.target, input.deadline, today);
-    if (!plan.ok) throw new UserError('bad_argument', plan.reason);
+    if (!plan.ok) throw new UserError('bad_argument', plain(plan.reason));
     const project = await this.deps.db.transaction().execute(async (trx) => {
       if (existing && (await countProjects(trx, existing.id)) >= MAX_PROJECTS)
         throw new UserError('refused', `You have ${MAX_PROJECTS} projects, the most kept; archived ones count too.`);
       if (existing && (await findProjectByName(trx, existing.id, name.value.key)))
-        throw new UserError('conflict', `You already have a project called "${name.value.name}": pick another name, or /project switch to it.`);
+        throw new UserError('conflict', `You already have a project called "${plain(name.value.name)}": pick another name, or /project switch to it.`);
       const { member } = await this.members.ensure(group, actor, trx);
       const current = await findCurrentProject(trx, member.id);
       const id = await insertProject(trx, {
@@ -72,7 +73,7 @@ export class ProjectService {
         is_current: current ? 0 : 1,
         created_at: this.deps.clock.now(),
       });
-      if (id === undefined) throw new UserError('conflict', `You already have a project called "${name.value.name}".`);
+      if (id === undefined) throw new UserError('conflict', `You already have a project called "${plain(name.value.name)}".`);
       return (await findProjectByName(trx, member.id, name.value.key))!;
     });
     return { project, words: 0, pace: projectPace(project, today, 0), today };
@@ -89,7 +90,7 @@ export class ProjectService {
 
   private async named(group: Group, actor: Actor, name: string | undefined): Promise<{ member: Member; project: Project }> {
     const checked = checkProjectName(name);
-    if (!checked.ok) throw new UserError('bad_argument', checked.reason);
+    if (!checked.ok) throw new UserError('bad_argument', plain(checked.reason));
     const member = await this.members.find(group, actor);
     const project = member && (await findProjectByName(this.deps.db, member.id, checked.value.key));
     if (!member || !project) throw unknown(checked.value.name);
@@ -98,14 +99,14 @@ export class ProjectService {
 
   async switchTo(group: Group, actor: Actor, name: string | undefined): Promise<Project> {
     const { member, project } = await this.named(group, actor, name);
-    if (project.archived) throw new UserError('refused', `"${project.name}" is archived: its words are kept, but it takes no more logs.`);
+    if (project.archived) throw new UserError('refused', `"${plain(project.name)}" is archived: its words are kept, but it takes no more logs.`);
     await makeCurrent(this.deps.db, member.id, project.id);
     return { ...project, current: true };
   }
 
   async archive(group: Group, actor: Actor, name: string | undefined): Promise<Project> {
     const { project } = await this.named(group, actor, name);
-    if (project.archived) throw new UserError('refused', `"${project.name}" is archived already.`);
+    if (project.archived) throw new UserError('refused', `"${plain(project.name)}" is archived already.`);
     await archiveProject(this.deps.db, project.id, this.deps.clock.now());
     return { ...project, current: false, archived: true };
   }
@@ -148,10 +149,10 @@ export class ProjectService {
   async assign(trx: Db, member: Member, logId: number, name: string | undefined): Promise<void> {
     if (name === undefined) return assignToCurrent(trx, member.id, logId);
     const checked = checkProjectName(name);
-    if (!checked.ok) throw new UserError('bad_argument', checked.reason);
+    if (!checked.ok) throw new UserError('bad_argument', plain(checked.reason));
     const project = await findProjectByName(trx, member.id, checked.value.key);
     if (!project) throw unknown(checked.value.name);
-    if (project.archived) throw new UserError('refused', `"${project.name}" is archived: its words are kept, but it takes no more logs.`);
+    if (project.archived) throw new UserError('refused', `"${plain(project.name)}" is archived: its words are kept, but it takes no more logs.`);
     await assignToProject(trx, project.id, logId);
   }
 }

@@ -124,4 +124,15 @@ describe('projects', () => {
     expect(await h.db.selectFrom('projects').select('name').execute()).toEqual([{ name: 'Memoir' }]);
     expect(await h.db.selectFrom('project_logs').selectAll().execute()).toEqual([]);
   });
+
+  it('shows a hostile project or challenge name plainly: no mention, no @everyone', async () => {
+    await start();
+    const created = await h.text('Bo', '/project create "@everyone <@u1>"');
+    expect(created).toContain('@\u200beveryone ‹@u1›');
+    expect(created).not.toMatch(/<@|@everyone/);
+    expect(await h.text('Bo', '/log 5 project:"<@u2>"')).toBe('You have no project called "‹@u2›". /project list shows yours; /project create <name> starts one.');
+    const challenge = await h.text(admin, '/challenge create "@here <#c1>" 2026-11-01 2026-11-30');
+    expect(challenge).toContain('@\u200bhere ‹#c1›');
+    expect(challenge).not.toMatch(/<#|@here/);
+  });
 });
