@@ -125,7 +125,8 @@ export class ProjectService {
     const byDate = await projectWordsByDate(this.deps.db, project.id);
     const firstLogged = [...byDate.keys()].sort()[0];
     const from = firstLogged && firstLogged < project.startDate ? firstLogged : project.startDate;
-    const to = project.deadline && project.deadline > today ? project.deadline : today > from ? today : addDays(from, 1);
+    // The chart runs to the deadline (past or not), or without one to today.
+    const to = project.deadline ?? (today > from ? today : addDays(from, 1));
     const upTo = today < to ? today : to;
     const values = cumulativeWords(from, upTo, byDate);
     const words = [...byDate.values()].reduce((sum, w) => sum + w, 0);
