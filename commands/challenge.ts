@@ -13,7 +13,8 @@ function describe(challenge: Challenge): string {
 function rowLine(board: ChallengeBoard, row: BoardRow): string {
   const late = row.joinedOn > board.challenge.startDate ? `, joined ${formatDate(row.joinedOn)}` : '';
   const pace = row.par > 0 ? `${Math.round(row.progress * 100)}% of par` : 'par starts with the challenge';
-  return `${row.rank}. ${plain(row.member.displayName)}: ${challengeCount(board.challenge, row.done)} (${pace}${late})${row.reached ? ' ✔' : ''}`;
+  const ofTarget = Math.floor((100 * row.done) / board.challenge.target);
+  return `${row.rank}. ${plain(row.member.displayName)}: ${challengeCount(board.challenge, row.done)}, ${ofTarget}% of the target (${pace}${late})${row.reached ? ' ✔' : ''}`;
 }
 
 /** The board: places by progress against par, the group's total, and the asker's own place. */

@@ -43,9 +43,9 @@ describe('challenges', () => {
           [
             '🏁 november · 50,000 words each, Sun 1 Nov – Mon 30 Nov · day 20 of 30',
             '3 writers, 77,500 words in all',
-            '1. Bo: 40,000 words (120% of par)',
-            '2. Cy: 17,500 words (105% of par, joined Mon 16 Nov)',
-            '3. Di: 20,000 words (60% of par)',
+            '1. Bo: 40,000 words, 80% of the target (120% of par)',
+            '2. Cy: 17,500 words, 35% of the target (105% of par, joined Mon 16 Nov)',
+            '3. Di: 20,000 words, 40% of the target (60% of par)',
           ].join('\n'),
         );
       }
@@ -89,8 +89,8 @@ describe('challenges', () => {
       await h.send('Bo', '/log 100');
     }
     await h.send('Bo', '/publish https://example.com/a A');
-    expect(await h.text('Bo', '/challenge board six-months')).toMatch(/^🏁 six-months · 180 days each, Sun 1 Nov – Thu 29 Apr · day 3 of 180\n1 writer, 3 days in all\n1\. Bo: 3 days \(100% of par\)$/);
-    expect(await h.text('Bo', '/challenge board publish-weekly')).toMatch(/^🏁 publish-weekly · 12 articles each, Mon 2 Nov – Sun 24 Jan · day 2 of 84\n1 writer, 1 article in all\n1\. Bo: 1 article \(/);
+    expect(await h.text('Bo', '/challenge board six-months')).toMatch(/^🏁 six-months · 180 days each, Sun 1 Nov – Thu 29 Apr · day 3 of 180\n1 writer, 3 days in all\n1\. Bo: 3 days, 1% of the target \(100% of par\)$/);
+    expect(await h.text('Bo', '/challenge board publish-weekly')).toMatch(/^🏁 publish-weekly · 12 articles each, Mon 2 Nov – Sun 24 Jan · day 2 of 84\n1 writer, 1 article in all\n1\. Bo: 1 article, 8% of the target \(/);
   });
 
   it('lets only admins create, and refuses bad input with one private line, writing nothing', async () => {

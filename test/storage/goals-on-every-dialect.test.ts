@@ -57,8 +57,8 @@ for (const dialect of DIALECTS) {
         h.clock.advance(DAY);
       }
       h.clock.advance(-DAY);
-      expect(await h.text('Bo', '/challenge board november')).toMatch(/\n2 writers, 3,800 words in all\n1\. Bo: 3,000 words \(60% of par\)\n2\. Cy: 800 words \(16% of par\)$/);
-      expect(await h.text('Bo', '/challenge board fortnight')).toMatch(/\n2 writers, 5 days in all\n1\. Bo: 3 days \(150% of par\)\n2\. Cy: 2 days \(100% of par\)$/);
+      expect(await h.text('Bo', '/challenge board november')).toMatch(/\n2 writers, 3,800 words in all\n1\. Bo: 3,000 words, 6% of the target \(60% of par\)\n2\. Cy: 800 words, 1% of the target \(16% of par\)$/);
+      expect(await h.text('Bo', '/challenge board fortnight')).toMatch(/\n2 writers, 5 days in all\n1\. Bo: 3 days, 30% of the target \(150% of par\)\n2\. Cy: 2 days, 20% of the target \(100% of par\)$/);
       h.clock.set(Date.parse('2026-11-15T00:10:00Z'));
       await h.tick();
       await h.tick();
