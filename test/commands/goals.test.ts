@@ -64,6 +64,18 @@ describe('goals', () => {
     expect(directTo('bo')).toHaveLength(2);
   });
 
+  it('loses only the acknowledgement when the member’s direct messages are closed: the log and its line stand', async () => {
+    await start();
+    h.adapter.closedDirectMessages.add('bo');
+    await h.send('Bo', '/goal set words 100 day');
+    expect(await h.text('Bo', '/log 150')).toMatch(/🎯 today's 100 words done ✔$/);
+    await settle();
+    expect(h.adapter.directMessages).toEqual([]);
+    expect(h.errors).toEqual([]);
+    expect(await h.db.selectFrom('goals').select('achieved_key').execute()).toEqual([{ achieved_key: 'day:2026-03-10' }]);
+    expect(await h.text('Bo', '/log 10')).toMatch(/🎯 today's 100 words done ✔$/);
+  });
+
   it('celebrates a long goal in the group once: a streak reached, and a follower total reached', async () => {
     await start();
     await h.send('Bo', '/goal set streak 3');
