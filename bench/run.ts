@@ -11,6 +11,7 @@ import { boardsBench } from './boards-bench';
 import { digestBench } from './digest-bench';
 import type { Figure } from './figure';
 import { logBench } from './log-bench';
+import { goalsBench } from './goals-bench';
 import { growthBench } from './growth-bench';
 import { memoryBench } from './memory-bench';
 import { pageBench } from './page-bench';
@@ -42,6 +43,7 @@ const benches: Bench[] = [
   ['streak', streakBench],
   ['sprint', sprintBench],
   ['page, page (one drawing)', pageBench],
+  ['goals /log, goals challenge board', goalsBench],
   ['patterns', patternsBench],
   ['memory', memoryBench],
 ];

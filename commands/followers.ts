@@ -33,6 +33,8 @@ export default defineCommand({
     }
     const report = await followers.record(ctx.group, ctx.actor, { count, platform }, ctx.idempotencyKey);
     if (report.duplicate) return privateReply('Already recorded.');
+    // A followers goal reached is cheered in the group beside the reply.
+    void ctx.services.goals.afterReport(ctx.group, ctx.actor);
     const change = report.previous === null ? 'first count' : `${report.count - report.previous >= 0 ? '+' : ''}${formatNumber(report.count - report.previous)} since last time`;
     return channelReply(`👥 ${plain(report.member.displayName)}: ${formatNumber(report.count)} followers on ${platformName(report.platform)} (${change}).`);
   },

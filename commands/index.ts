@@ -1,15 +1,18 @@
 import type { CommandDefinition } from '../src/router/command';
+import challenge from './challenge';
 import config from './config';
 import dashboard from './dashboard';
 import exportData from './export';
 import feed from './feed';
 import followers from './followers';
 import forget from './forget';
+import goal from './goal';
 import help from './help';
 import join from './join';
 import leaderboard from './leaderboard';
 import log from './log';
 import privacy from './privacy';
+import project from './project';
 import publish from './publish';
 import readers from './readers';
 import reads from './reads';
@@ -30,6 +33,9 @@ export const commands: readonly CommandDefinition[] = [
   log,
   undo,
   streak,
+  goal,
+  project,
+  challenge,
   sprint,
   publish,
   reads,

@@ -4,6 +4,7 @@ import { clip, formatDate, formatNumber, plain, plural } from '../src/core/forma
 import { dateOption } from '../src/router/options';
 import { channelReply, privateReply, type Reply } from '../src/core/reply';
 import { type LogEntryInput, type LogTotals, MAX_MINUTES, MAX_NOTE_CHARS, MAX_WORDS } from '../src/domain/log-entry';
+import { MAX_PROJECT_NAME } from '../src/domain/projects';
 import { MAX_FREEZES, type StreakToday } from '../src/domain/streak';
 import type { LogOutcome } from '../src/services/log-service';
 
@@ -41,7 +42,9 @@ export function logReply(outcome: LogOutcome): Reply {
     freezeEarned && `🧊 a week in a row earned a freeze (${streak.freezes} of ${MAX_FREEZES})`,
   ].filter(Boolean);
   const streakText = `${streakPhrase(streak)}${milestones.length ? ' 🎉' : ''}`;
-  return channelReply([`${welcome}✍️ ${plain(member.displayName)} logged: ${addedText(added)} ${day}${dayTotalText(dayTotals)}`, streakText, ...freezes].join(' · '));
+  const text = [`${welcome}✍️ ${plain(member.displayName)} logged: ${addedText(added)} ${day}${dayTotalText(dayTotals)}`, streakText, ...freezes].join(' · ');
+  // Goals and projects add a line of their own.
+  return channelReply([text, ...(outcome.notes?.lines ?? [])].join('\n'));
 }
 
 export default defineCommand({
@@ -53,6 +56,7 @@ export default defineCommand({
     url: z.url({ protocol: /^https?$/ }).max(2000).optional().describe('Link to the draft or post'),
     note: z.string().min(1).max(MAX_NOTE_CHARS).optional().describe('What you worked on'),
     date: dateOption("For a day you forgot: 'yesterday' or YYYY-MM-DD").optional(),
+    project: z.string().min(1).max(MAX_PROJECT_NAME).optional().describe('The project the words go to (default: your current one)'),
   }),
   positional: ['words', 'minutes', 'url', 'note'],
   run: async (ctx, args) => {

@@ -79,7 +79,10 @@ export default defineCommand({
   positional: ['url', 'title'],
   run: async (ctx, args) => {
     if (!args.title?.trim()) ctx.services.limits.take('fetch', ctx.group, ctx.actor);
-    return publishReply(await ctx.services.publications.publish(ctx.group, ctx.actor, args, 'command'));
+    const reply = publishReply(await ctx.services.publications.publish(ctx.group, ctx.actor, args, 'command'));
+    // An articles goal reached is acknowledged beside the reply, not before it.
+    void ctx.services.goals.afterReport(ctx.group, ctx.actor);
+    return reply;
   },
   buttons: [
     {

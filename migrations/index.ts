@@ -9,6 +9,9 @@ import * as schedulerNextRun from './20261201000200_scheduler_next_run';
 import * as sprints from './20261201000300_sprints';
 import * as followerPeriods from './20261201000350_follower_periods';
 import * as responses from './20261201000400_responses';
+import * as goals from './20261201000500_goals';
+import * as projects from './20261201000510_projects';
+import * as challenges from './20261201000520_challenges';
 import * as webPage from './20261201000600_web_page';
 
 /** Every migration, by name; names sort in the order they run. */
@@ -23,5 +26,8 @@ export const migrations: Record<string, Migration> = {
   '20261201000300_sprints': sprints,
   '20261201000350_follower_periods': followerPeriods,
   '20261201000400_responses': responses,
+  '20261201000500_goals': goals,
+  '20261201000510_projects': projects,
+  '20261201000520_challenges': challenges,
   '20261201000600_web_page': webPage,
 };

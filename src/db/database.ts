@@ -4,10 +4,12 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import type Pg from 'pg';
+import type { ChallengeMemberTable, ChallengeTable } from './challenge.table';
 import type { CommandInboxTable } from './command-inbox.table';
 import type { FeedItemTable, FeedTable } from './feed.table';
 import type { FollowerSnapshotTable, FollowerWeekTotalTable } from './follower.table';
 import type { FollowerPeriodTable } from './follower-period.table';
+import type { GoalTable } from './goal.table';
 import type { GroupAdminTable, GroupTable } from './group.table';
 import type { HandledEventTable } from './handled-event.table';
 import type { LogTable } from './log.table';
@@ -15,6 +17,7 @@ import type { MemberTable } from './member.table';
 import type { MemberTotalTable } from './member-totals.table';
 import type { MilestoneTable } from './milestone.table';
 import type { PersonTable } from './person.table';
+import type { ProjectLogTable, ProjectTable } from './project.table';
 import type { PlannedScheduleTable } from './planned-schedule.table';
 import type { PublicationTable, ReadTable } from './publication.table';
 import type { ResponseTable } from './response.table';
@@ -55,6 +58,11 @@ export interface Database {
   page_tokens: PageTokenTable;
   page_secrets: PageSecretTable;
   group_calendar_days: GroupCalendarDayTable;
+  goals: GoalTable;
+  projects: ProjectTable;
+  project_logs: ProjectLogTable;
+  challenges: ChallengeTable;
+  challenge_members: ChallengeMemberTable;
 }
 
 export type Db = Kysely<Database>;

@@ -153,7 +153,7 @@ export async function insertMember(db: Db, groupId: number, personId: number, no
 }
 
 /** The tables that hold a member's own data: a membership with a row in none of them holds nothing yet. */
-export const MEMBER_DATA_TABLES = ['logs', 'streaks', 'vacations', 'milestones', 'publications', 'reads', 'feeds', 'follower_snapshots', 'follower_periods', 'member_totals', 'sprint_participants', 'sprint_watchers', 'responses'] as const satisfies readonly (keyof Database)[];
+export const MEMBER_DATA_TABLES = ['logs', 'streaks', 'vacations', 'milestones', 'publications', 'reads', 'feeds', 'follower_snapshots', 'follower_periods', 'member_totals', 'sprint_participants', 'sprint_watchers', 'responses', 'goals', 'projects', 'challenge_members'] as const satisfies readonly (keyof Database)[];
 
 /** Deletes a membership that holds nothing: no data in any table and every preference at its default. */
 export async function deleteBareMember(db: Db, memberId: number): Promise<void> {

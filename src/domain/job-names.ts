@@ -11,6 +11,7 @@ export const JOB_NAMES = {
   sprintStart: 'sprint-start',
   sprintEnd: 'sprint-end',
   sprintResults: 'sprint-results',
+  challengeWrapUp: 'challenge-wrap-up',
 } as const;
 
 export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];

@@ -102,6 +102,11 @@ export function jobRegistry(deps: JobDeps): JobDefinition[] {
     groupPost(deps, JOB_NAMES.followersReminder, (group, key) => services.digests.followersReminder(group, key)),
     streakNudge(deps),
     ...sprintJobs(services),
+    {
+      name: JOB_NAMES.challengeWrapUp,
+      groupOf: (job) => services.challenges.groupOfJob(job),
+      run: (job, markSent) => services.challenges.runWrapUp(job, markSent),
+    },
   ];
 }
 

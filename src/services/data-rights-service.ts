@@ -4,10 +4,13 @@ import { UserError } from '../core/user-error';
 import { countLogs, listLogs } from '../db/log.repository';
 import { findGroupById, removeAdminEverywhere } from '../db/group.repository';
 import { deletePerson, findPerson, findPersonId, listMemberships, listMembershipsOf } from '../db/member.repository';
+import { listChallengeEntriesOf } from '../db/challenge.repository';
 import { listFeedsOf } from '../db/feed.repository';
 import { forgetWeekTotals, listFollowerSnapshots } from '../db/follower.repository';
 import { forgetCalendarDays } from '../db/web-page.repository';
+import { listGoalRows } from '../db/goal.repository';
 import { listMilestones } from '../db/milestone.repository';
+import { listProjectRows, projectWords } from '../db/project.repository';
 import { listSprintEntriesOf, watchingMembers } from '../db/sprint.repository';
 import { deleteReadsOf, listPublicationsOf, listReadsBy, publicationIdsOf } from '../db/publication.repository';
 import { listResponsesReceivedBy, listResponsesWrittenBy, postedResponsesOf, responsesToWithdraw } from '../db/response.repository';
@@ -52,7 +55,7 @@ export class DataRightsService {
     const memberIds = memberships.map((m) => m.id);
     const channelOf = new Map(memberships.map((m) => [m.id, m.channel_id]));
     const [responsesWritten, responsesReceived] = await Promise.all([listResponsesWrittenBy(db, memberIds), listResponsesReceivedBy(db, memberIds)]);
-    const [logs, vacations, milestones, streaks, publications, reads, feeds, followers, sprints, watching] = await Promise.all([
+    const [logs, vacations, milestones, streaks, publications, reads, feeds, followers, sprints, watching, goals, projects, challenges] = await Promise.all([
       listLogs(db, memberIds),
       listVacationRows(db, memberIds),
       listMilestones(db, memberIds),
@@ -63,7 +66,11 @@ export class DataRightsService {
       listFollowerSnapshots(db, memberIds),
       listSprintEntriesOf(db, memberIds),
       watchingMembers(db, memberIds),
+      listGoalRows(db, memberIds),
+      listProjectRows(db, memberIds),
+      listChallengeEntriesOf(db, memberIds),
     ]);
+    const wordsOf = await projectWords(db, projects.map((p) => p.id));
     const iso = (ms: number) => new Date(ms).toISOString();
     const data = {
       exportedAt: iso(this.deps.clock.now()),
@@ -125,6 +132,23 @@ export class DataRightsService {
             endedAt: iso(s.cancelledAt ?? s.endAt),
             cancelled: s.cancelledAt !== null,
           })),
+        goals: goals
+          .filter((g) => g.member_id === m.id)
+          .map((g) => ({ kind: g.kind, period: g.period, target: Number(g.target), by: g.by_date, since: g.start_date, setAt: iso(Number(g.created_at)) })),
+        projects: projects
+          .filter((p) => p.member_id === m.id)
+          .map((p) => ({
+            name: p.name,
+            targetWords: p.target_words,
+            deadline: p.deadline,
+            started: p.start_date,
+            words: wordsOf.get(p.id) ?? 0,
+            current: p.is_current === 1,
+            archivedAt: p.archived_at === null ? null : iso(Number(p.archived_at)),
+          })),
+        challenges: challenges
+          .filter((c) => c.member_id === m.id)
+          .map((c) => ({ name: c.name, kind: c.kind, target: Number(c.target), start: c.start_date, end: c.end_date, joinedOn: c.joined_on })),
       })),
     };
     const rows = logs.map((l) =>

@@ -14,6 +14,8 @@ import { endedStreakBounds, streakEndedIn, streakOn } from '../domain/streak';
 import { followerChartAlt, followerChartSvg } from '../render/follower-chart';
 import { leaderboardCardAlt, leaderboardCardSvg } from '../render/leaderboard-card';
 import { drawPicture, type Picture } from './draw-picture';
+import type { ChallengeService } from './challenge-service';
+import type { GoalService } from './goal-service';
 import { platformName } from './follower-service';
 import { type BoardRow, type LeaderboardService, spanInstants } from './leaderboard-service';
 import type { ServiceDeps } from './service-deps';
@@ -46,6 +48,8 @@ export class DigestService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly leaderboards: LeaderboardService,
+    private readonly goals?: GoalService,
+    private readonly challenges?: ChallengeService,
   ) {}
 
   /** "🏃 Sprints: 3 run. Most words: 1. Cy 450 …", or nothing in a week without sprints. */
@@ -97,6 +101,7 @@ export class DigestService {
       );
     const sprintLine = await this.sprintLine(group, week, start, end);
     if (sprintLine) lines.push(sprintLine);
+    if (this.challenges) lines.push(...(await this.challenges.digestLines(group, week)));
     if (readers.rows.length) lines.push(`📚 Top readers: ${rankedLine(readers.rows, (r) => String(r.score))}`);
     const responders = await this.leaderboards.boardFor(group, 'responses', week, { limit: TOP });
     if (responders.rows.length) lines.push(`💬 The group's most generous readers: ${rankedLine(responders.rows, (r) => plural(r.score, 'response'))}`);
@@ -197,6 +202,8 @@ export class DigestService {
     const [state, vacations] = await Promise.all([findStreak(this.deps.db, member.id), listVacations(this.deps.db, member.id)]);
     const shown = streakOn(state, today, calendar, vacations);
     if (shown.current < 2 || !shown.atRisk) return undefined;
+    const goal = await this.goals?.nudge(group, member);
+    if (goal) return privateReply(`🔥 Your ${shown.current}-day writing streak is waiting for today's words: ${goal}. Log before your day ends: /log 250`);
     return privateReply(`🔥 Your ${shown.current}-day writing streak is waiting for today's words. Log before your day ends: /log 250`);
   }
 

@@ -1,13 +1,17 @@
 import { fetchPolicy } from '../net/safe-fetch';
 import { DEFAULT_PICTURE_SETTINGS } from '../render/picture-pool';
+import { ChallengeService } from './challenge-service';
 import { DataRightsService } from './data-rights-service';
 import { DigestService } from './digest-service';
 import { FollowerService } from './follower-service';
 import { LeaderboardService } from './leaderboard-service';
 import { FeedService } from './feed-service';
+import { GoalService } from './goal-service';
 import { GroupService } from './group-service';
+import { WritingFollowUp } from './log-follow-up';
 import { LogService } from './log-service';
 import { MemberService } from './member-service';
+import { ProjectService } from './project-service';
 import { PublicationService } from './publication-service';
 import { DEFAULT_RATE_LIMITS, RateLimits } from './rate-limits';
 import { ResponseService } from './response-service';
@@ -45,6 +49,9 @@ export interface Services {
   sprints: SprintService;
   /** The group's web page: its link, and what its pages show. */
   pages: WebPageService;
+  goals: GoalService;
+  projects: ProjectService;
+  challenges: ChallengeService;
   /** Rate limits on pictures and fetches, per member and per group. */
   limits: RateLimits;
 }
@@ -55,7 +62,10 @@ export function createServices(deps: ServiceDeps): Services {
   const groups = new GroupService(deps, members);
   const publications = new PublicationService(deps, groups, members);
   const leaderboards = new LeaderboardService(deps);
-  const logs = new LogService(deps, members, streaks);
+  const goals = new GoalService(deps, members);
+  const projects = new ProjectService(deps, members);
+  const challenges = new ChallengeService(deps, members);
+  const logs = new LogService(deps, members, streaks, new WritingFollowUp(goals, projects));
   return {
     groups,
     members,
@@ -68,9 +78,12 @@ export function createServices(deps: ServiceDeps): Services {
     feeds: new FeedService(deps, groups, members, publications),
     followers: new FollowerService(deps, members),
     leaderboards,
-    digests: new DigestService(deps, leaderboards),
+    digests: new DigestService(deps, leaderboards, goals, challenges),
     sprints: new SprintService(deps, members, logs),
     pages: new WebPageService(deps, groups, leaderboards, streaks),
+    goals,
+    projects,
+    challenges,
     limits: new RateLimits(deps.clock, deps.settings.rateLimits),
   };
 }

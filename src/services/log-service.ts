@@ -30,6 +30,33 @@ import type { StreakService } from './streak-service';
 export interface LogRequest extends LogEntryInput {
   /** 'today' (default), 'yesterday' or YYYY-MM-DD within the group's backfill window. */
   date?: string;
+  /** The project the words go to, by name (default: the member's current project). */
+  project?: string;
+}
+
+/** A log just written, as what follows it in its transaction (goals, projects) sees it. */
+export interface LoggedWriting {
+  logId: number;
+  source: LogSource;
+  project?: string;
+  date: LocalDate;
+  today: LocalDate;
+  /** The member's words of today, when the log was for today. */
+  todayWords?: number;
+  streak: { current: number; loggedToday: boolean };
+}
+
+/** What follows a log says: lines for its reply, and what is said once it committed. */
+export interface LogNotes {
+  lines: string[];
+  achieved: string[];
+  celebrations: string[];
+}
+
+/** What else a log does in its own transaction (goals, projects), and says after the commit. */
+export interface LogFollowUp {
+  inTransaction(trx: Db, group: Group, member: Member, log: LoggedWriting): Promise<LogNotes>;
+  afterCommit(group: Group, member: Member, notes: LogNotes): Promise<void>;
 }
 
 /** Where a log came from: its idempotency key, and for chat logs the message it follows. */
@@ -60,6 +87,8 @@ export type LogOutcome =
       /** A missed day this log's streak was carried across by spending a freeze. */
       freezeBridged: LocalDate | null;
       milestones: number[];
+      /** What goals and projects add to the reply. */
+      notes?: LogNotes;
     };
 
 export type ChatLogOutcome = { kind: 'not-a-log' } | { kind: 'unreadable'; reason: string } | { kind: 'logged'; outcome: LogOutcome };
@@ -71,6 +100,7 @@ export class LogService {
     private readonly deps: ServiceDeps,
     private readonly members: MemberService,
     private readonly streaks: StreakService,
+    private readonly followUp?: LogFollowUp,
   ) {}
 
   /** Logs a piece of writing in one transaction; a re-delivered event key logs nothing. */
@@ -106,6 +136,16 @@ export class LogService {
       const dayTotals = await sumLogs(trx, member.id, { from: choice.date, to: choice.date });
       const counted = { memberId: member.id, groupId: group.id, date: choice.date, words: request.words ?? 0, minutes: request.minutes ?? 0 };
       await countLogAdded(trx, group, counted, dayTotals.entries === 1);
+      const streak = streakOn(state, today, calendar, vacations);
+      const notes = await this.followUp?.inTransaction(trx, group, member, {
+        logId: id,
+        source: from.source,
+        project: request.project,
+        date: choice.date,
+        today,
+        todayWords: choice.date === today ? dayTotals.words : undefined,
+        streak,
+      });
       return {
         duplicate: false,
         member,
@@ -115,14 +155,16 @@ export class LogService {
         calendarDate: localDateOf(now, { zone: calendar.zone, rolloverHour: 0 }),
         added: { words: request.words, minutes: request.minutes, url: request.url, note: request.note },
         dayTotals,
-        streak: streakOn(state, today, calendar, vacations),
+        streak,
         freezeEarned,
         freezeBridged,
         milestones,
+        notes,
       };
     });
     // The cheer goes out beside the reply, not before it: a busy channel's send queue must not hold up /log.
     if (!outcome.duplicate) void this.announceMilestones(group, outcome.member, outcome.milestones);
+    if (!outcome.duplicate && outcome.notes) void this.followUp?.afterCommit(group, outcome.member, outcome.notes);
     return outcome;
   }
 
@@ -151,9 +193,11 @@ export class LogService {
       logged_at: this.deps.clock.now(),
     });
     if (id === undefined) return [];
-    const { milestones } = await this.streaks.recordDay(trx, group, member, { date, ...calendar });
+    const { state, milestones } = await this.streaks.recordDay(trx, group, member, { date, ...calendar });
     const dayTotals = await sumLogs(trx, member.id, { from: date, to: date });
     await countLogAdded(trx, group, { memberId: member.id, groupId: group.id, date, words: entry.words, minutes: entry.minutes }, dayTotals.entries === 1);
+    // The words go to the member's current project; goals are told on their next /log or /goal.
+    await this.followUp?.inTransaction(trx, group, member, { logId: id, source: 'sprint', date, today: date, streak: { current: state.current, loggedToday: true } });
     return milestones;
   }
 

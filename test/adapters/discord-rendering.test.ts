@@ -28,6 +28,7 @@ describe('Discord slash-command registration', () => {
       { name: 'url', description: 'Link to the draft or post', required: false, type: ApplicationCommandOptionType.String, max_length: 2000 },
       { name: 'note', description: 'What you worked on', required: false, type: ApplicationCommandOptionType.String, max_length: 500 },
       { name: 'date', description: "For a day you forgot: 'yesterday' or YYYY-MM-DD", required: false, type: ApplicationCommandOptionType.String, max_length: 10 },
+      { name: 'project', description: 'The project the words go to (default: your current one)', required: false, type: ApplicationCommandOptionType.String, max_length: 40 },
     ]);
     expect(byName.get('vacation')!.options![0]).toMatchObject({ type: ApplicationCommandOptionType.String, choices: [{ name: 'start', value: 'start' }, { name: 'end', value: 'end' }] });
     expect(byName.get('streak')!.options![0]).toMatchObject({ name: 'member', type: ApplicationCommandOptionType.User, required: false });

@@ -51,6 +51,11 @@ describe.runIf(process.env.TEST_POSTGRES_URL)('npm run db:copy', () => {
     await h.send('Bo', `/feed add ${web.url('/feed')}`);
     await h.send('Bo', '/sprint start 5 0');
     await h.send('Cy', '/sprint notify on');
+    await h.send('Bo', '/goal set words 500 day');
+    await h.send('Bo', '/project create Novel');
+    await h.send('Bo', '/log 100');
+    await h.send(admin, '/challenge create spring 2026-03-10 2026-03-31');
+    await h.send('Bo', '/challenge join spring');
     h.clock.set(Date.parse('2026-03-16T09:05:00Z'));
     await h.tick();
     // The group's page, looked at once: its link was made by /setup in the console, its calendar keeps its settled days.
