@@ -1,10 +1,12 @@
-import { formatNumber, plural } from '../core/format';
+import { formatDate, formatNumber, plural } from '../core/format';
 import type { Group } from '../domain/group';
 import type { PeriodName } from '../domain/periods';
 import type { PageArticle } from '../domain/web-page';
 import { followerChartAlt, followerChartSvg } from '../render/follower-chart';
 import { groupCalendarAlt, groupCalendarSvg } from '../render/group-calendar';
 import { streakCalendarAlt, streakCalendarSvg } from '../render/streak-calendar';
+import { type ChallengeBoard, challengeCount } from '../services/challenge-service';
+import { goalLine } from '../services/goal-messages';
 import type { BoardName, BoardRow } from '../services/leaderboard-service';
 import type { MemberPage, PageAccess, WebPageService } from '../services/web-page-service';
 import { figure, type Html, html } from './page-html';
@@ -109,8 +111,38 @@ const recentArticles: GroupSection = async (ctx) => {
   return html`<section aria-labelledby="articles"><h2 id="articles">Recent articles</h2>${await articleList(ctx, articles, true)}</section>`;
 };
 
+/** A bar of how far something has come, with its numbers in words beside it for those who cannot see the bar. */
+function progressBar(done: number, target: number, label: string): Html {
+  return html`<progress max="${target}" value="${Math.min(done, target)}" aria-label="${label}"></progress>`;
+}
+
+function challengeCard(ctx: PageContext, board: ChallengeBoard): Promise<Html> {
+  const { challenge } = board;
+  const rows = board.rows.map(
+    async (row) =>
+      html`<tr><td class="num">${row.rank}</td><td><a href="${await ctx.memberHref(row.member.id)}">${row.member.displayName}</a></td><td>${progressBar(row.done, challenge.target, `${row.member.displayName}: ${challengeCount(challenge, row.done)} of ${challengeCount(challenge, challenge.target)}`)}</td><td class="num">${challengeCount(challenge, row.done)}${row.reached ? ' ✔' : ''}</td><td class="num">${row.par > 0 ? `${Math.round(row.progress * 100)}%` : '–'}</td></tr>`,
+  );
+  return Promise.all(rows).then(
+    (body) =>
+      html`<div class="card"><table><caption>${challenge.name}: ${challengeCount(challenge, challenge.target)} each, ${formatDate(challenge.startDate)} – ${formatDate(challenge.endDate)}</caption><thead><tr><th scope="col" class="num">#</th><th scope="col">Member</th><th scope="col">Progress</th><th scope="col" class="num">Done</th><th scope="col" class="num">Of par</th></tr></thead><tbody>${body}</tbody></table><p class="muted">${plural(board.size, 'writer')}, ${challengeCount(challenge, board.total)} in all${board.reached ? `; ${board.reached} reached the target` : ''}.</p></div>`,
+  );
+}
+
+const runningChallenges: GroupSection = async (ctx) => {
+  const boards = await ctx.pages.runningChallenges(ctx.group);
+  if (boards.length === 0) return undefined;
+  const cards = await Promise.all(boards.map((board) => challengeCard(ctx, board)));
+  return html`<section aria-labelledby="challenges"><h2 id="challenges">Challenges</h2><div class="grid">${cards}</div></section>`;
+};
+
 /** The group's page, top to bottom. */
-export const GROUP_SECTIONS: readonly GroupSection[] = [boardsSection('week', 'This week', 'this week'), boardsSection('month', 'This month', 'this month'), writingCalendar, recentArticles];
+export const GROUP_SECTIONS: readonly GroupSection[] = [
+  boardsSection('week', 'This week', 'this week'),
+  boardsSection('month', 'This month', 'this month'),
+  runningChallenges,
+  writingCalendar,
+  recentArticles,
+];
 
 const memberFigures: MemberSection = async (_ctx, { summary }) => {
   const figures = [
@@ -134,8 +166,26 @@ const memberFollowers: MemberSection = async (_ctx, { followers }) => {
 const memberArticles: MemberSection = async (ctx, { articles }) =>
   html`<section aria-labelledby="articles"><h2 id="articles">Articles</h2>${await articleList(ctx, articles, false)}</section>`;
 
+const memberGoals: MemberSection = async (ctx, { member }) => {
+  const { goals, projects } = await ctx.pages.goalsAndProjects(ctx.group, member);
+  if (goals.length === 0 && projects.length === 0) return undefined;
+  const goalItems = goals.map((p) => {
+    const [done, target] = p.kind === 'period' ? [p.pace.done, p.goal.target] : p.kind === 'followers' ? [p.pace.current, p.pace.target] : [p.current, p.goal.target];
+    const line = goalLine(p);
+    return html`<li>${progressBar(done, target, line)} ${line}</li>`;
+  });
+  const projectItems = projects.map(({ project, words, pace }) => {
+    const target = project.targetWords;
+    const plan = target === null ? '' : ` of ${formatNumber(target)}${project.deadline ? ` by ${formatDate(project.deadline)}` : ''}`;
+    const onPace = pace && target !== null && words < target ? ` · ${formatNumber(pace.perDayNeeded)} a day to stay on pace · ${pace.ahead >= 0 ? `${formatNumber(pace.ahead)} ahead of` : `${formatNumber(-pace.ahead)} behind`} par` : '';
+    const line = `${project.name}${project.current ? ' (current)' : ''}: ${plural(words, 'word')}${plan}${target !== null && words >= target ? ' · done ✔' : ''}${onPace}`;
+    return html`<li>${target === null ? '' : progressBar(words, target, line)} ${line}</li>`;
+  });
+  return html`<section aria-labelledby="goals"><h2 id="goals">Goals and projects</h2>${goalItems.length ? html`<h3>Goals</h3><ul class="progress">${goalItems}</ul>` : ''}${projectItems.length ? html`<h3>Projects</h3><ul class="progress">${projectItems}</ul>` : ''}</section>`;
+};
+
 /** A member's page, top to bottom. */
-export const MEMBER_SECTIONS: readonly MemberSection[] = [memberFigures, memberCalendar, memberFollowers, memberArticles];
+export const MEMBER_SECTIONS: readonly MemberSection[] = [memberFigures, memberGoals, memberCalendar, memberFollowers, memberArticles];
 
 /** "2026-06-29 14:05" in the group's zone. */
 export function dateIn(group: Group, instant: number): string {

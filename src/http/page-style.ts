@@ -37,5 +37,9 @@ dl.figures div{background:var(--card);border:1px solid var(--line);border-radius
 dt{color:var(--muted);font-size:.85rem}
 dd{margin:0;font-size:1.25rem;font-weight:600}
 ul.plain{padding-left:1.2rem}
+ul.progress{list-style:none;padding:0}
+ul.progress li{margin:.35rem 0}
+progress{width:8rem;height:.8rem;vertical-align:middle;accent-color:var(--link)}
+td progress{width:100%;min-width:5rem}
 footer{border-top:1px solid var(--line);margin-top:2rem;font-size:.85rem}
 `;

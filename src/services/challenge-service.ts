@@ -113,6 +113,12 @@ export class ChallengeService {
     return latestChallenges(this.deps.db, group.id, 10);
   }
 
+  /** The group's challenges running today, latest first. */
+  async running(group: Group): Promise<Challenge[]> {
+    const today = this.groupToday(group);
+    return (await this.list(group)).filter((c) => c.startDate <= today && today <= c.endDate);
+  }
+
   /** The board: every participant ranked by progress against their par today, the first places named. */
   async board(group: Group, actor: Pick<Actor, 'userId'> | undefined, name: string | undefined, challenge?: Challenge, asOf?: LocalDate): Promise<ChallengeBoard> {
     const chosen = challenge ?? (await this.pick(group, name));

@@ -80,7 +80,7 @@ export function createServices(deps: ServiceDeps): Services {
     leaderboards,
     digests: new DigestService(deps, leaderboards, goals, challenges),
     sprints: new SprintService(deps, members, logs),
-    pages: new WebPageService(deps, groups, leaderboards, streaks),
+    pages: new WebPageService(deps, groups, leaderboards, streaks, { goals, projects, challenges }),
     goals,
     projects,
     challenges,

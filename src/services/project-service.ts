@@ -81,7 +81,11 @@ export class ProjectService {
 
   async list(group: Group, actor: Actor): Promise<ProjectStanding[]> {
     const member = await this.members.find(group, actor);
-    if (!member) return [];
+    return member ? this.standingsOf(group, member) : [];
+  }
+
+  /** A member's projects, each with its words and pace today. */
+  async standingsOf(group: Group, member: Member): Promise<ProjectStanding[]> {
     const projects = await listProjects(this.deps.db, member.id);
     const words = await projectWords(this.deps.db, projects.map((p) => p.id));
     const today = this.today(group, member);

@@ -16,6 +16,10 @@ import {
   recentArticles,
   savePageToken,
 } from '../db/web-page.repository';
+import type { ChallengeBoard, ChallengeService } from './challenge-service';
+import type { GoalService } from './goal-service';
+import type { ProjectService, ProjectStanding } from './project-service';
+import type { GoalProgress } from './goal-messages';
 import type { Group } from '../domain/group';
 import { rank } from '../domain/leaderboard';
 import { addDays, dayEnd, type LocalDate } from '../domain/local-date';
@@ -72,6 +76,7 @@ export class WebPageService {
     private readonly groups: GroupService,
     private readonly leaderboards: LeaderboardService,
     private readonly streaks: StreakService,
+    private readonly writing: { goals: GoalService; projects: ProjectService; challenges: ChallengeService },
   ) {
     if (deps.settings.publicUrl) this.baseUrl = deps.settings.publicUrl;
   }
@@ -173,6 +178,22 @@ export class WebPageService {
   }
 
   /** A member's page, if the member is in this group and shown on its page. */
+  /** A shown member's goals with their progress today, and their projects with their pace. */
+  async goalsAndProjects(group: Group, member: Member): Promise<{ goals: GoalProgress[]; projects: ProjectStanding[] }> {
+    const [goals, projects] = await Promise.all([
+      this.writing.goals.progress(this.deps.db, group, member, { weekStreaks: true }),
+      this.writing.projects.standingsOf(group, member),
+    ]);
+    return { goals, projects: projects.filter((p) => !p.project.archived) };
+  }
+
+  /** The boards of the group's challenges running today, members hidden from the page left out. */
+  async runningChallenges(group: Group): Promise<ChallengeBoard[]> {
+    const [running, hidden] = await Promise.all([this.writing.challenges.running(group), pageHiddenMembers(this.deps.db, group.id)]);
+    const boards = await Promise.all(running.map((challenge) => this.writing.challenges.board(group, undefined, undefined, challenge)));
+    return boards.map((board) => ({ ...board, rows: board.rows.filter((row) => !hidden.has(row.member.id)) }));
+  }
+
   async member(group: Group, memberId: number): Promise<MemberPage | undefined> {
     const { db } = this.deps;
     const member = await findMemberById(db, memberId);

@@ -58,6 +58,29 @@ describe('the group web page over HTTP', () => {
     expect(adaPage).toMatch(/Follower growth over 12 weeks: the group went from 100 to 150 followers/);
   });
 
+  it("GIVEN a running challenge THEN the group page shows its board with progress bars, the page-hidden and the other group's left out", async () => {
+    const body = withoutSvg(await (await fetch(f.link)).text());
+    const section = /<section aria-labelledby="challenges">([\s\S]*?)<\/section>/.exec(body)?.[1] ?? '';
+    expect(section).toContain('spring: 10,000 words each, Sun 1 Mar – Tue 31 Mar');
+    expect(section).toMatch(/Bo<\/a><\/td><td><progress max="10000" value="1200" aria-label="Bo: 1,200 words of 10,000 words"><\/progress><\/td><td class="num">1,200 words<\/td>/);
+    expect(section).toMatch(/Ada<\/a><\/td><td><progress max="10000" value="500"/);
+    // Ed wrote 4,000 words for it, but is hidden from the page; Zed's challenge is another group's.
+    expect(section).not.toMatch(/\bEd\b|4,000|zedathon|Zed/);
+    expect(section).toContain('3 writers, 5,700 words in all');
+  });
+
+  it("GIVEN a member with a goal and a project THEN their page shows each with its pace and a progress bar", async () => {
+    const page = await (await fetch(f.link)).text();
+    const bo = /href="(\/g\/[^"]+\/m\/[^"]+)">Bo</.exec(page)![1]!;
+    const body = withoutSvg(await (await fetch(f.origin + bo)).text());
+    const section = /<section aria-labelledby="goals">([\s\S]*?)<\/section>/.exec(body)?.[1] ?? '';
+    expect(section).toMatch(/<progress max="500" value="500"[^>]*><\/progress> Words: 1,200 of 500 today · reached ✔/);
+    expect(section).toMatch(/<progress max="50000" value="1200"[^>]*><\/progress> Novel \(current\): 1,200 words of 50,000 by Tue 30 Jun · [\d,]+ a day to stay on pace/);
+    // Ada has neither: her page leaves the section out.
+    const ada = /href="(\/g\/[^"]+\/m\/[^"]+)">Ada</.exec(page)![1]!;
+    expect(await (await fetch(f.origin + ada)).text()).not.toContain('aria-labelledby="goals"');
+  });
+
   it('GIVEN the article link THEN it names the shown readers, first hour and later, and no platform ids', async () => {
     const page = await (await fetch(f.link)).text();
     const [article] = hrefs(page, 'a');

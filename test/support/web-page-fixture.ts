@@ -28,6 +28,8 @@ export const otherAdmin = { name: 'Zed', admin: true, channel: 'elsewhere' };
  * (/privacy dashboard off). This week: Ada 500 words, Bo 1,200, Cy 300, Di 5,000, Ed 4,000. Ada's
  * followers went from 100 to 150. Bo's article was read in the first hour by Ada, Cy and Di, later by Ed.
  * Zed's group, in another channel, has Zed writing 777 words and an article of its own.
+ * The "spring" challenge (10,000 words in March) has Ada, Bo and Ed in it; Zed's group runs "zedathon".
+ * Bo has a goal of 500 words a day and a project, "Novel" (50,000 words by 30 June), that his log went to.
  */
 export async function pageFixture(options: Partial<Pick<WebPageOptions, 'rate' | 'freshMs'>> = {}): Promise<PageFixture> {
   const h = await Harness.create({ now: '2026-03-03T10:00:00Z' });
@@ -39,6 +41,12 @@ export async function pageFixture(options: Partial<Pick<WebPageOptions, 'rate' |
   await h.send(admin, '/followers 100 medium');
   h.clock.set(Date.parse('2026-03-10T10:00:00Z'));
   await h.send(admin, '/followers 150 medium');
+  await h.send(admin, '/challenge create spring 2026-03-01 2026-03-31 words 10000');
+  await h.send(otherAdmin, '/challenge create zedathon 2026-03-01 2026-03-31 words 10000');
+  for (const speaker of [admin, 'Bo', 'Ed']) await h.send(speaker, '/challenge join spring');
+  await h.send(otherAdmin, '/challenge join zedathon');
+  await h.send('Bo', '/goal set words 500 day');
+  await h.send('Bo', '/project create Novel 50000 2026-06-30');
   await h.send(admin, '/log 500');
   await h.send('Bo', '/log 1200');
   await h.send('Cy', '/log 300');
