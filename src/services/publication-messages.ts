@@ -14,7 +14,7 @@ const unix = (ms: number) => Math.floor(ms / 1000);
 export function announcementReply(
   publication: Publication,
   counts: { firstHour: number; late: number },
-  options: { closed: boolean; pings?: Reply['pings'] },
+  options: { closed: boolean; pings?: Reply['pings']; respond: boolean },
 ): Reply {
   const title = plain(publication.title);
   const author = plain(publication.authorName);
@@ -32,7 +32,8 @@ export function announcementReply(
     buttons: [
       { action: '', label: 'Read it', url: publication.url },
       { action: READ_ACTION, payload: String(publication.id), label: 'I read it' },
-      { action: RESPOND_ACTION, payload: String(publication.id), label: 'Respond' },
+      // Only where responses are taken: an author or a group that turned them off gets no form to refuse.
+      ...(options.respond ? [{ action: RESPOND_ACTION, payload: String(publication.id), label: 'Respond' }] : []),
     ],
     ...(options.pings && { pings: options.pings }),
   });

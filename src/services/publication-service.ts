@@ -36,6 +36,7 @@ import { readPageTitle } from '../net/page-title';
 import { jobPost } from './job-post';
 import type { GroupService } from './group-service';
 import type { Joining, MemberService } from './member-service';
+import { responsesOff } from '../db/response.repository';
 import { announcementReply, wrapUpReply } from './publication-messages';
 import { countReadsGiven, countReadsWithdrawn } from './running-totals';
 import type { ServiceDeps } from './service-deps';
@@ -139,7 +140,7 @@ export class PublicationService {
     const where = announceConversation(group);
     let ref: MessageRef;
     try {
-      ref = await this.deps.outbound.post(where, announcementReply(publication, { firstHour: 0, late: 0 }, { closed: false, pings: await this.pings(group, joining.member) }));
+      ref = await this.deps.outbound.post(where, announcementReply(publication, { firstHour: 0, late: 0 }, { closed: false, pings: await this.pings(group, joining.member), respond: await this.takesResponses(group, publication) }));
     } catch (error) {
       // Not announced means not published: take it back (and the author's first join with it) so it can be announced again once the channel works.
       await db.transaction().execute(async (trx) => {
@@ -301,7 +302,15 @@ export class PublicationService {
     const group = await this.groups.get(publication.groupId);
     const counts = await countReads(this.deps.db, publication.id);
     const where = { platform: group.platform, workspaceId: group.workspaceId, channelId: publication.announcement!.channelId };
-    await this.deps.outbound.edit({ conversation: where, messageId: publication.announcement!.messageId }, announcementReply(publication, counts, { closed }));
+    await this.deps.outbound.edit(
+      { conversation: where, messageId: publication.announcement!.messageId },
+      announcementReply(publication, counts, { closed, respond: await this.takesResponses(group, publication) }),
+    );
+  }
+
+  /** Whether readers may respond to an article: the group takes responses and its author has not turned them off. */
+  private async takesResponses(group: Group, publication: Publication): Promise<boolean> {
+    return group.responsesEnabled && !(await responsesOff(this.deps.db, publication.memberId));
   }
 
   /** Who an announcement pings: the readers' role on Discord if the group set one, else the opted-in readers. */

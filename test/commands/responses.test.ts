@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FormValues } from '../../src/core/invocation';
 import type { Reply } from '../../src/core/reply';
 import { findTotals } from '../../src/db/member-totals.repository';
@@ -151,6 +151,26 @@ describe('responses', () => {
     expect((await h.press(reading('Cy'), button('respond')))!.text).toBe("This group's admins have turned responses off.");
     await h.send(admin, '/config responses on');
     expect((await h.press(reading('Cy'), button('respond')))!.form).toBeDefined();
+  });
+
+  it('GIVEN responses off for the author or the group THEN their announcements carry no Respond button, and the next read takes it off an earlier one', async () => {
+    const labels = (reply: Reply) => reply.buttons!.map((b) => b.label);
+    const latest = () => h.adapter.posts.filter((p) => p.reply.text.startsWith('📣 New from')).at(-1)!.reply;
+    await publish('Bo');
+    await h.send('Bo', '/privacy responses off');
+    await publish('Bo');
+    expect(labels(latest())).toEqual(['Read it', 'I read it']);
+    // The first announcement loses its button with its next edit.
+    await h.press(reading('Cy'), button('read'));
+    await vi.waitFor(() => expect(h.adapter.edits.length).toBeGreaterThan(0));
+    expect(labels(h.adapter.edits.at(-1)!.reply)).toEqual(['Read it', 'I read it']);
+    await h.send('Bo', '/privacy responses on');
+    await h.send(admin, '/config responses off');
+    await publish('Di');
+    expect(labels(latest())).toEqual(['Read it', 'I read it']);
+    await h.send(admin, '/config responses on');
+    await publish('Di');
+    expect(labels(latest())).toEqual(['Read it', 'I read it', 'Respond']);
   });
 
   it('GIVEN 20 responses within an hour THEN the 21st is rate-limited with the reason, and an hour later it goes', async () => {
