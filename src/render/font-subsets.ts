@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import subsetFont from 'subset-font';
@@ -38,12 +38,7 @@ export async function latinSubsetOf(fontFile: string): Promise<string> {
   const hash = createHash('sha256').update(source).update(LATIN_CHARACTERS).update(JSON.stringify(SUBSET_OPTIONS)).digest('hex').slice(0, 20);
   const dir = join(tmpdir(), 'inkwell-fonts');
   const path = join(dir, `${hash}.ttf`);
-  try {
-    readFileSync(path, { flag: 'r' });
-    return path;
-  } catch {
-    // Not made yet on this machine.
-  }
+  if (existsSync(path)) return path;
   const subset = await subsetFont(source, LATIN_CHARACTERS, { ...SUBSET_OPTIONS, preserveNameIds: [...SUBSET_OPTIONS.preserveNameIds] });
   mkdirSync(dir, { recursive: true });
   // Written aside and renamed, so a thread or process that finds the file finds all of it.

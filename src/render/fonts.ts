@@ -60,7 +60,6 @@ export async function useLatinInter(): Promise<void> {
 
 /** Whether a picture's text holds a character whole Inter draws and its Latin cut lacks (Cyrillic, Greek, arrows). */
 function needsWholeInter(svg: string): boolean {
-  if (inLatinSubset(svg)) return false;
   for (const ch of svg) if (!inLatinSubset(ch) && metricsOf(400).advance(ch.codePointAt(0)!) !== undefined) return true;
   return false;
 }
