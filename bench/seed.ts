@@ -2,6 +2,7 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import type { Platform } from '../src/core/invocation';
 import type { Database } from '../src/db/database';
 import { recountTotals } from '../src/db/member-totals.repository';
+import { recountCalendar } from '../src/db/group-calendar.repository';
 import { addDays, type LocalDate } from '../src/domain/local-date';
 import { computeStreak } from '../src/domain/streak';
 
@@ -68,8 +69,11 @@ export async function seed(db: Kysely<Database>, spec: SeedSpec, now: number): P
     await withIndexesBuiltAfter(db, ['logs', 'follower_snapshots'], async () => {
       for (let g = 0; g < spec.groups; g++) await db.transaction().execute((trx) => seedGroup(trx, spec, g, place(g), dates, now, seeded));
     });
-    // Logs loaded in bulk skip the running totals the bot keeps with each log: count them once, by index.
-    for (const id of seeded.groupIds) await recountTotals(db, { id, timezone: spec.zone, weekStart: 1 }, 'everything');
+    // Logs loaded in bulk skip the running totals and calendars the bot keeps with each log: count them once, by index.
+    for (const id of seeded.groupIds) {
+      await recountTotals(db, { id, timezone: spec.zone, weekStart: 1 }, 'everything');
+      await recountCalendar(db, id);
+    }
   } finally {
     if (cacheSize !== undefined) await sql.raw(`pragma cache_size = ${Number(cacheSize)}`).execute(db);
   }

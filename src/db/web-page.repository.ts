@@ -1,6 +1,4 @@
-import { sql } from 'kysely';
-import type { CalendarDay, PageArticle, PageReader } from '../domain/web-page';
-import type { LocalDate } from '../domain/local-date';
+import type { PageArticle, PageReader } from '../domain/web-page';
 import type { Db } from './database';
 
 /** The salt a group's page link is derived from, if it has one yet. */
@@ -41,48 +39,6 @@ export async function pageHiddenMembers(db: Db, groupId: number): Promise<Set<nu
 export async function shownOnPage(db: Db, groupId: number, memberId: number): Promise<boolean> {
   const row = await db.selectFrom('members').select(['hidden', 'page_hidden']).where('id', '=', memberId).where('group_id', '=', groupId).executeTakeFirst();
   return row !== undefined && row.hidden === 0 && row.page_hidden === 0;
-}
-
-const toDays = (rows: { local_date: string; writers: number | string; words: number | string | null }[]) =>
-  new Map<LocalDate, CalendarDay>(rows.map((r) => [r.local_date, { writers: Number(r.writers), words: Number(r.words ?? 0) }]));
-
-/** The kept days of a group's calendar in a span of dates. */
-export async function keptCalendarDays(db: Db, groupId: number, from: LocalDate, to: LocalDate): Promise<Map<LocalDate, CalendarDay>> {
-  const rows = await db
-    .selectFrom('group_calendar_days')
-    .select(['local_date', 'writers', 'words'])
-    .where('group_id', '=', groupId)
-    .where('local_date', '>=', from)
-    .where('local_date', '<=', to)
-    .execute();
-  return toDays(rows);
-}
-
-/** A group's calendar counted from its logs: writers and words per date, hidden members included (no one is named). */
-export async function countCalendarDays(db: Db, groupId: number, from: LocalDate, to: LocalDate): Promise<Map<LocalDate, CalendarDay>> {
-  const rows = await db
-    .selectFrom('logs')
-    .select((eb) => ['local_date', sql<number>`count(distinct member_id)`.as('writers'), eb.fn.sum<number>('words').as('words')])
-    .where('group_id', '=', groupId)
-    .where('local_date', '>=', from)
-    .where('local_date', '<=', to)
-    .groupBy('local_date')
-    .execute();
-  return toDays(rows);
-}
-
-/** Keeps counted days (empty ones too, so they are not counted again). */
-export async function keepCalendarDays(db: Db, groupId: number, days: { date: LocalDate; day: CalendarDay }[]): Promise<void> {
-  for (let i = 0; i < days.length; i += 200) {
-    const values = days.slice(i, i + 200).map(({ date, day }) => ({ group_id: groupId, local_date: date, writers: day.writers, words: day.words }));
-    await db.insertInto('group_calendar_days').values(values).onConflict((oc) => oc.columns(['group_id', 'local_date']).doNothing()).execute();
-  }
-}
-
-/** Forgets the kept calendar of groups (a member's data left them). */
-export async function forgetCalendarDays(db: Db, groupIds: number[]): Promise<void> {
-  if (groupIds.length === 0) return;
-  await db.deleteFrom('group_calendar_days').where('group_id', 'in', groupIds).execute();
 }
 
 function articles(db: Db, groupId: number) {

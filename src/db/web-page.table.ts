@@ -12,7 +12,7 @@ export interface PageSecretTable {
   secret: string;
 }
 
-/** How many members wrote on a day of a group's calendar, and their words: kept once no log can be added to the day. */
+/** How many members wrote on a day of a group's calendar, and their words: kept in step with the logs, in each log's transaction. */
 export interface GroupCalendarDayTable {
   group_id: number;
   local_date: string;

@@ -18,6 +18,8 @@ export interface PageContext {
   pages: WebPageService;
   /** When the page was drawn. */
   now: number;
+  /** Members who left this group's page only, read once per drawing. */
+  pageHidden(): Promise<Set<number>>;
   memberHref(memberId: number): Promise<string>;
   articleHref(articleId: number): Promise<string>;
 }
@@ -71,7 +73,7 @@ function sprintValue(row: BoardRow): string {
 }
 
 async function boardTable(ctx: PageContext, shown: BoardShown, period: PeriodName, label: string): Promise<Html | undefined> {
-  const rows = await ctx.pages.board(ctx.group, shown.name, period, PLACES);
+  const rows = await ctx.pages.board(ctx.group, shown.name, period, PLACES, await ctx.pageHidden());
   if (rows.length === 0 && shown.optional) return undefined;
   const caption = shown.now ? shown.title : `${shown.title}, ${label}`;
   if (rows.length === 0) return html`<div class="card"><h3>${caption}</h3><p class="muted">Nobody yet.</p></div>`;
@@ -129,7 +131,7 @@ function challengeCard(ctx: PageContext, board: ChallengeBoard): Promise<Html> {
 }
 
 const runningChallenges: GroupSection = async (ctx) => {
-  const boards = await ctx.pages.runningChallenges(ctx.group);
+  const boards = await ctx.pages.runningChallenges(ctx.group, await ctx.pageHidden());
   if (boards.length === 0) return undefined;
   const cards = await Promise.all(boards.map((board) => challengeCard(ctx, board)));
   return html`<section aria-labelledby="challenges"><h2 id="challenges">Challenges</h2><div class="grid">${cards}</div></section>`;
@@ -187,9 +189,17 @@ const memberGoals: MemberSection = async (ctx, { member }) => {
 /** A member's page, top to bottom. */
 export const MEMBER_SECTIONS: readonly MemberSection[] = [memberFigures, memberGoals, memberCalendar, memberFollowers, memberArticles];
 
+/** A formatter per zone: making one costs far more than using it. Zones are a known, finite list. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** "2026-06-29 14:05" in the group's zone. */
 export function dateIn(group: Group, instant: number): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: group.timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(instant);
+  let format = dateFormats.get(group.timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone: group.timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    dateFormats.set(group.timezone, format);
+  }
+  const parts = format.formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }

@@ -232,14 +232,24 @@ function safeLink(url: string): string {
 }
 
 function pageContext(token: string, access: PageAccess, pages: WebPageService, now: number): PageContext {
+  // A member on several boards is linked to once.
+  const hrefs = new Map<string, Promise<string>>();
+  const href = (kind: 'member' | 'article', id: number) => {
+    const key = `${kind}:${id}`;
+    let known = hrefs.get(key);
+    // Paths from the root of this server, whatever PUBLIC_URL a proxy puts in front of it.
+    if (!known) hrefs.set(key, (known = pages.ref(access, kind, id).then((ref) => `/g/${token}/${kind[0]}/${ref}`)));
+    return known;
+  };
+  let hidden: Promise<Set<number>> | undefined;
   return {
     access,
     group: access.group,
     pages,
     now,
-    // Paths from the root of this server, whatever PUBLIC_URL a proxy puts in front of it.
-    memberHref: async (id) => `/g/${token}/m/${await pages.ref(access, 'member', id)}`,
-    articleHref: async (id) => `/g/${token}/a/${await pages.ref(access, 'article', id)}`,
+    pageHidden: () => (hidden ??= pages.pageHidden(access.group)),
+    memberHref: (id) => href('member', id),
+    articleHref: (id) => href('article', id),
   };
 }
 

@@ -7,7 +7,7 @@ import { deletePerson, findPerson, findPersonId, listMemberships, listMembership
 import { listChallengeEntriesOf } from '../db/challenge.repository';
 import { listFeedsOf } from '../db/feed.repository';
 import { forgetWeekTotals, listFollowerSnapshots } from '../db/follower.repository';
-import { forgetCalendarDays } from '../db/web-page.repository';
+import { subtractFromCalendars } from '../db/group-calendar.repository';
 import { listGoalRows } from '../db/goal.repository';
 import { listMilestones } from '../db/milestone.repository';
 import { listProjectRows, projectWords } from '../db/project.repository';
@@ -190,7 +190,7 @@ export class DataRightsService {
       await removeAdminEverywhere(trx, actor);
       // Their counts leave the groups' follower history too.
       await forgetWeekTotals(trx, groups.map((g) => g.group_id));
-      await forgetCalendarDays(trx, groups.map((g) => g.group_id));
+      await subtractFromCalendars(trx, groups.map((g) => g.id));
       await deletePerson(trx, personId);
       return posted;
     });

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database';
 import { addToFollowerPeriods } from '../db/follower.repository';
+import { addToCalendarDay } from '../db/group-calendar.repository';
 import { addLogToPeriods, addReadToPeriods, addResponseTotals, addToTotals } from '../db/member-totals.repository';
 import type { WithdrawnResponse } from '../db/response.repository';
 import type { WithdrawnRead } from '../db/publication.repository';
@@ -11,8 +12,9 @@ import type { FollowerReport } from '../domain/leaderboard';
 import { changesOn } from '../domain/running-totals';
 
 /**
- * Keeps the members' running totals (member_totals) in step with the logs and reads they add up, and
- * their follower periods (follower_periods) with their reports.
+ * Keeps the members' running totals (member_totals) and their groups' calendars (group_calendar_days)
+ * in step with the logs and reads they add up, and their follower periods (follower_periods) with
+ * their reports.
  * Each function runs inside the transaction of the change it counts; a change to a member's logs
  * takes `lockTotals` (db/member-totals.repository.ts) before it reads or writes them.
  */
@@ -28,18 +30,21 @@ export interface CountedLog {
 
 
 /** A log was added; `firstOfDate` when the member had no other log of its date. */
-export function countLogAdded(db: Db, group: Pick<Group, 'weekStart'>, log: CountedLog, firstOfDate: boolean): Promise<void> {
-  return addLogToPeriods(db, log, periodKeysOf(log.date, group.weekStart), { words: log.words, minutes: log.minutes, days: firstOfDate ? 1 : 0 });
+export async function countLogAdded(db: Db, group: Pick<Group, 'weekStart'>, log: CountedLog, firstOfDate: boolean): Promise<void> {
+  await addLogToPeriods(db, log, periodKeysOf(log.date, group.weekStart), { words: log.words, minutes: log.minutes, days: firstOfDate ? 1 : 0 });
+  await addToCalendarDay(db, { groupId: log.groupId, date: log.date, writers: firstOfDate ? 1 : 0, words: log.words });
 }
 
 /** A log was removed; `lastOfDate` when no other log of its date is left. */
-export function countLogRemoved(db: Db, group: Pick<Group, 'weekStart'>, log: CountedLog, lastOfDate: boolean): Promise<void> {
-  return addLogToPeriods(db, log, periodKeysOf(log.date, group.weekStart), { words: -log.words, minutes: -log.minutes, days: lastOfDate ? -1 : 0 });
+export async function countLogRemoved(db: Db, group: Pick<Group, 'weekStart'>, log: CountedLog, lastOfDate: boolean): Promise<void> {
+  await addLogToPeriods(db, log, periodKeysOf(log.date, group.weekStart), { words: -log.words, minutes: -log.minutes, days: lastOfDate ? -1 : 0 });
+  await addToCalendarDay(db, { groupId: log.groupId, date: log.date, writers: lastOfDate ? -1 : 0, words: -log.words });
 }
 
 /** A log's words or minutes were changed (its date never is). */
-export function countLogEdited(db: Db, group: Pick<Group, 'weekStart'>, before: CountedLog, after: Pick<CountedLog, 'words' | 'minutes'>): Promise<void> {
-  return addLogToPeriods(db, before, periodKeysOf(before.date, group.weekStart), { words: after.words - before.words, minutes: after.minutes - before.minutes });
+export async function countLogEdited(db: Db, group: Pick<Group, 'weekStart'>, before: CountedLog, after: Pick<CountedLog, 'words' | 'minutes'>): Promise<void> {
+  await addLogToPeriods(db, before, periodKeysOf(before.date, group.weekStart), { words: after.words - before.words, minutes: after.minutes - before.minutes });
+  await addToCalendarDay(db, { groupId: before.groupId, date: before.date, writers: 0, words: after.words - before.words });
 }
 
 /** First-hour reads given at an instant, on the group's date of it. */

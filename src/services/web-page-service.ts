@@ -1,16 +1,14 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { type Cipher, createCipheriv, createDecipheriv, createHash, createHmac, type Decipher, randomBytes } from 'node:crypto';
 import { formatDate } from '../core/format';
 import { followerHistoryOf } from '../db/follower.repository';
+import { calendarDays } from '../db/group-calendar.repository';
 import { findMemberById } from '../db/member.repository';
 import {
   articleReaders,
   articlesBy,
-  countCalendarDays,
   findByTokenHash,
   findPageArticle,
   findPageSalt,
-  keepCalendarDays,
-  keptCalendarDays,
   pageHiddenMembers,
   pageSecret,
   recentArticles,
@@ -22,16 +20,22 @@ import type { ProjectService, ProjectStanding } from './project-service';
 import type { GoalProgress } from './goal-messages';
 import type { Group } from '../domain/group';
 import { rank } from '../domain/leaderboard';
+import { LruCache } from '../domain/lru-cache';
 import { addDays, dayEnd, type LocalDate } from '../domain/local-date';
 import type { Member } from '../domain/member';
 import { type PeriodName, weekOf } from '../domain/periods';
-import { type CalendarDay, type GroupCalendar, PAGE_REF, PAGE_TOKEN, type PageArticle, type PageReader } from '../domain/web-page';
+import { type GroupCalendar, PAGE_REF, PAGE_TOKEN, type PageArticle, type PageReader } from '../domain/web-page';
 import type { FollowerChartData } from '../render/follower-chart';
 import { type CalendarData, calendarStart } from '../render/streak-calendar';
 import type { GroupService } from './group-service';
 import type { BoardName, BoardRow, LeaderboardService } from './leaderboard-service';
 import type { ServiceDeps } from './service-deps';
 import type { StreakService, StreakSummary } from './streak-service';
+
+interface RefCiphers {
+  seal: Cipher;
+  open: Decipher;
+}
 
 /** A page link that opened: its group, and the salt its member and article ids are sealed with. */
 export interface PageAccess {
@@ -69,6 +73,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  */
 export class WebPageService {
   private secret?: Promise<Buffer>;
+  private readonly ciphers = new LruCache<RefCiphers>(1000);
   private baseUrl = 'http://127.0.0.1:3000';
 
   constructor(
@@ -114,8 +119,7 @@ export class WebPageService {
     const block = Buffer.alloc(16);
     block[0] = REF_KIND[kind];
     block.writeBigUInt64BE(BigInt(id), 8);
-    const cipher = createCipheriv('aes-128-ecb', await this.refKey(access), null).setAutoPadding(false);
-    return base64url(Buffer.concat([cipher.update(block), cipher.final()]));
+    return base64url((await this.refCiphers(access)).seal.update(block));
   }
 
   /** The id an opaque id stands for, if it was made for this group's link and this kind. */
@@ -123,54 +127,30 @@ export class WebPageService {
     if (!PAGE_REF.test(ref)) return undefined;
     const sealed = Buffer.from(ref, 'base64url');
     if (sealed.length !== 16) return undefined;
-    const decipher = createDecipheriv('aes-128-ecb', await this.refKey(access), null).setAutoPadding(false);
-    const block = Buffer.concat([decipher.update(sealed), decipher.final()]);
+    const block = (await this.refCiphers(access)).open.update(sealed);
     if (block[0] !== REF_KIND[kind] || block.subarray(1, 8).some((b) => b !== 0)) return undefined;
     const id = block.readBigUInt64BE(8);
     return id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : undefined;
   }
 
+  /** Members of the group who left its page only: a drawing reads them once for all its boards. */
+  pageHidden(group: Group): Promise<Set<number>> {
+    return pageHiddenMembers(this.deps.db, group.id);
+  }
+
   /** A board's first places as the page shows them: members hidden from the page left out, places counted again. */
-  async board(group: Group, name: BoardName, period: PeriodName, limit: number): Promise<BoardRow[]> {
-    const hidden = await pageHiddenMembers(this.deps.db, group.id);
+  async board(group: Group, name: BoardName, period: PeriodName, limit: number, hidden?: Set<number>): Promise<BoardRow[]> {
+    hidden ??= await this.pageHidden(group);
     const board = await this.leaderboards.board(group, name, period, limit + hidden.size);
     const shown = board.rows.filter((row) => !hidden.has(row.member.id) && (name !== 'streaks' || row.score > 0 || (row.detail?.longest ?? 0) > 0));
     const key = (row: BoardRow) => [row.score, row.detail?.longest ?? 0, row.detail?.sprints ?? 0];
     return rank(shown, key, limit).map(({ rank: place, entry }) => ({ ...entry, rank: place }));
   }
 
-  /**
-   * How many wrote on each day of the last 26 weeks, and their words. Days no log can reach any more
-   * (older than the backfill allowance, with a day to spare for zones either side of the group's) are
-   * counted once and kept; the last few are counted from the logs on every look.
-   */
+  /** How many wrote on each day of the last 26 weeks, and their words (kept with the logs, so one read). */
   async calendar(group: Group): Promise<{ today: LocalDate; days: GroupCalendar }> {
-    const { db } = this.deps;
     const today = this.leaderboards.today(group);
-    const from = calendarStart(today, group.weekStart);
-    const settled = addDays(today, -(group.backfillDays + 2));
-    const days = await keptCalendarDays(db, group.id, from, settled);
-    let firstMissing: LocalDate | undefined;
-    for (let d = from; d <= settled; d = addDays(d, 1)) {
-      if (!days.has(d)) {
-        firstMissing = d;
-        break;
-      }
-    }
-    if (firstMissing) {
-      const counted = await countCalendarDays(db, group.id, firstMissing, settled);
-      const toKeep: { date: LocalDate; day: CalendarDay }[] = [];
-      for (let d = firstMissing; d <= settled; d = addDays(d, 1)) {
-        if (days.has(d)) continue;
-        const day = counted.get(d) ?? { writers: 0, words: 0 };
-        days.set(d, day);
-        toKeep.push({ date: d, day });
-      }
-      await keepCalendarDays(db, group.id, toKeep);
-    }
-    const recent = await countCalendarDays(db, group.id, addDays(settled, 1), today);
-    for (const [date, day] of recent) days.set(date, day);
-    return { today, days };
+    return { today, days: await calendarDays(this.deps.db, group.id, calendarStart(today, group.weekStart), today) };
   }
 
   recentArticles(group: Group, limit: number): Promise<PageArticle[]> {
@@ -188,10 +168,10 @@ export class WebPageService {
   }
 
   /** The boards of the group's challenges running today, members hidden from the page left out. */
-  async runningChallenges(group: Group): Promise<ChallengeBoard[]> {
-    const [running, hidden] = await Promise.all([this.writing.challenges.running(group), pageHiddenMembers(this.deps.db, group.id)]);
+  async runningChallenges(group: Group, hidden?: Set<number>): Promise<ChallengeBoard[]> {
+    const [running, left] = await Promise.all([this.writing.challenges.running(group), hidden ?? this.pageHidden(group)]);
     const boards = await Promise.all(running.map((challenge) => this.writing.challenges.board(group, undefined, undefined, challenge)));
-    return boards.map((board) => ({ ...board, rows: board.rows.filter((row) => !hidden.has(row.member.id)) }));
+    return boards.map((board) => ({ ...board, rows: board.rows.filter((row) => !left.has(row.member.id)) }));
   }
 
   async member(group: Group, memberId: number): Promise<MemberPage | undefined> {
@@ -250,8 +230,18 @@ export class WebPageService {
     return base64url(createHmac('sha256', await this.key()).update(`page:${groupId}:${salt}`).digest().subarray(0, 18));
   }
 
-  private async refKey(access: PageAccess): Promise<Buffer> {
-    return createHmac('sha256', await this.key()).update(`refs:${access.group.id}:${access.salt}`).digest().subarray(0, 16);
+  /**
+   * The AES-128 block ciphers a link's ids are sealed and opened with, kept per link. One block in,
+   * one block out, with no padding and no chaining, so one cipher serves every id.
+   */
+  private async refCiphers(access: PageAccess): Promise<RefCiphers> {
+    const name = `${access.group.id}:${access.salt}`;
+    const known = this.ciphers.get(name);
+    if (known) return known;
+    const key = createHmac('sha256', await this.key()).update(`refs:${name}`).digest().subarray(0, 16);
+    const ciphers = { seal: createCipheriv('aes-128-ecb', key, null).setAutoPadding(false), open: createDecipheriv('aes-128-ecb', key, null).setAutoPadding(false) };
+    this.ciphers.set(name, ciphers);
+    return ciphers;
   }
 
   /** DASHBOARD_SECRET, or the key kept in the database (made once). */

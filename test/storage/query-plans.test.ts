@@ -13,13 +13,14 @@ import { countSendingsSince, findResponse } from '../../src/db/response.reposito
 import { migrateToLatest } from '../../src/db/migrate';
 import { changesOn } from '../../src/domain/running-totals';
 import { refreshStatistics } from '../../src/db/statistics';
+import { addToCalendarDay, calendarDays } from '../../src/db/group-calendar.repository';
 import type { Group } from '../../src/domain/group';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
 import { constrainedColumns, plansOf, type TableAccess } from '../support/query-plans';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 /** Tables that grow with a group's size or history: never read whole by a hot query. */
-const BIG_TABLES = ['people', 'members', 'logs', 'reads', 'publications', 'streaks', 'follower_snapshots', 'member_totals', 'responses'];
+const BIG_TABLES = ['people', 'members', 'logs', 'reads', 'publications', 'streaks', 'follower_snapshots', 'member_totals', 'responses', 'group_calendar_days'];
 
 function scansOfBigTables(plans: TableAccess[][]): TableAccess[] {
   return plans.flat().filter((a) => BIG_TABLES.includes(a.table) && a.kind === 'scan');
@@ -73,6 +74,9 @@ for (const dialect of DIALECTS) {
           })),
         )
         .execute();
+      // Half a year of the group's calendar.
+      for (let day = 0; day < 182; day++)
+        await addToCalendarDay(handle.db, { groupId: group.id, date: new Date(NOW - day * 86_400_000).toISOString().slice(0, 10), writers: 1 + (day % 50), words: 1000 + day });
       // As the daily refresh would: plans are judged with statistics, as they run in production.
       await refreshStatistics(handle);
     });
@@ -100,6 +104,12 @@ for (const dialect of DIALECTS) {
       expect(member).toMatchObject({ userId: 'U7', groupId: group.id });
       expect(await findMembersByUserIds(handle.db, group, ['U7', 'U8', 'nobody'])).toHaveLength(2);
       expect(await findMemberByUserId(handle.db, { ...group, workspaceId: 'W3' }, 'U7')).toBeUndefined();
+    });
+
+    it("GIVEN the group page's calendar THEN it is one range of the group's days by key", async () => {
+      const plans = await plansOf(handle.db, dialect, async (db) => expect((await calendarDays(db, group.id, '2025-09-10', '2026-03-10')).size).toBe(182));
+      expect(scansOfBigTables(plans)).toEqual([]);
+      expect(constrainedColumns(accessOf(plans, 'group_calendar_days'))).toEqual(expect.arrayContaining(['group_id', 'local_date']));
     });
 
     it('GIVEN a chat message edited THEN its log is found by the message index', async () => {

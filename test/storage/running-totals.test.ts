@@ -8,6 +8,7 @@ import { addDays } from '../../src/domain/local-date';
 import * as runningTotals from '../../migrations/20261201000000_running_totals';
 import * as followerPeriods from '../../migrations/20261201000350_follower_periods';
 import * as responses from '../../migrations/20261201000400_responses';
+import * as calendarKeptWithLogs from '../../migrations/20261201000650_calendar_kept_with_logs';
 import { DIALECTS } from '../support/databases';
 import { Harness, type Speaker } from '../support/harness';
 
@@ -118,6 +119,31 @@ async function followerDifferences(db: Db): Promise<string[]> {
   return problems;
 }
 
+/**
+ * Every kept day of the groups' calendars against the logs: the members who logged on it and their
+ * words. Days that went back to nothing may stay as zero. Returns the differences (none when all agree).
+ */
+async function calendarDifferences(db: Db): Promise<string[]> {
+  const logs = await db.selectFrom('logs').select(['member_id', 'group_id', 'local_date', 'words']).execute();
+  const expected = new Map<string, { writers: Set<number>; words: number }>();
+  for (const log of logs) {
+    const key = `${log.group_id}|${log.local_date}`;
+    const day = expected.get(key) ?? { writers: new Set(), words: 0 };
+    day.writers.add(log.member_id);
+    day.words += log.words;
+    expected.set(key, day);
+  }
+  const kept = new Map((await db.selectFrom('group_calendar_days').selectAll().execute()).map((r) => [`${r.group_id}|${r.local_date}`, { writers: Number(r.writers), words: Number(r.words) }]));
+  const problems: string[] = [];
+  for (const key of new Set([...expected.keys(), ...kept.keys()])) {
+    const want = expected.get(key);
+    const actual = kept.get(key) ?? { writers: 0, words: 0 };
+    const wanted = { writers: want?.writers.size ?? 0, words: want?.words ?? 0 };
+    if (JSON.stringify(actual) !== JSON.stringify(wanted)) problems.push(`calendar ${key}: kept ${JSON.stringify(actual)}, logs say ${JSON.stringify(wanted)}`);
+  }
+  return problems;
+}
+
 const admin: Speaker = { name: 'Ada', admin: true };
 const WRITERS: Speaker[] = [{ name: 'Bo' }, { name: 'Cy' }, { name: 'Di' }, { name: 'Ed', channel: 'poetry' }, { name: 'Bo', channel: 'poetry' }];
 const SEEDS = [1, 2, 3];
@@ -199,7 +225,7 @@ async function playSequence(h: Harness, seed: number): Promise<void> {
       done.push('followers');
       await h.send(reporting.pick(WRITERS), `/followers ${reporting.int(0, 5000)} ${reporting.pick(['medium', 'substack'])}`);
     }
-    const problems = [...(await differences(h.db)), ...(await followerDifferences(h.db))];
+    const problems = [...(await differences(h.db)), ...(await followerDifferences(h.db)), ...(await calendarDifferences(h.db))];
     expect(problems, `seed ${seed} after ${done.join(', ')}`).toEqual([]);
   }
   expect(h.errors).toEqual([]);
@@ -207,6 +233,7 @@ async function playSequence(h: Harness, seed: number): Promise<void> {
   expect(await h.db.selectFrom('member_totals').select('member_id').where('words', '>', 0).execute()).not.toEqual([]);
   expect(await h.db.selectFrom('member_totals').select('member_id').where('reads', '>', 0).execute()).not.toEqual([]);
   expect(await h.db.selectFrom('follower_periods').select('member_id').where('gain', '<>', 0).execute()).not.toEqual([]);
+  expect(await h.db.selectFrom('group_calendar_days').select('group_id').where('writers', '>', 0).execute()).not.toEqual([]);
 }
 
 for (const dialect of DIALECTS) {
@@ -248,6 +275,19 @@ for (const dialect of DIALECTS) {
       await followerPeriods.up(h.db);
       expect(await followerDifferences(h.db)).toEqual([]);
       expect(await periods()).toEqual(kept);
+    });
+
+    it('GIVEN logs kept before the calendar was kept with them WHEN the migration runs THEN every day of it equals the logs', async () => {
+      h = await Harness.create({ dialect, now: '2026-03-02T10:00:00Z' });
+      await playSequence(h, 6);
+      const days = () => h.db.selectFrom('group_calendar_days').selectAll().where('writers', '>', 0).orderBy('group_id').orderBy('local_date').execute();
+      const kept = await days();
+      expect(kept.length).toBeGreaterThan(3);
+      await calendarKeptWithLogs.down(h.db);
+      expect(await days()).toEqual([]);
+      await calendarKeptWithLogs.up(h.db);
+      expect(await calendarDifferences(h.db)).toEqual([]);
+      expect((await days()).map((d) => ({ ...d, writers: Number(d.writers), words: Number(d.words) }))).toEqual(kept.map((d) => ({ ...d, writers: Number(d.writers), words: Number(d.words) })));
     });
   });
 }
