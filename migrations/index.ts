@@ -13,6 +13,7 @@ import * as goals from './20261201000500_goals';
 import * as projects from './20261201000510_projects';
 import * as challenges from './20261201000520_challenges';
 import * as webPage from './20261201000600_web_page';
+import * as slackInstallations from './20261201000700_slack_installations';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '20261201000510_projects': projects,
   '20261201000520_challenges': challenges,
   '20261201000600_web_page': webPage,
+  '20261201000700_slack_installations': slackInstallations,
 };
