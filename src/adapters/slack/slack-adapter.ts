@@ -1,4 +1,4 @@
-import { App, type BlockAction, type ButtonAction, HTTPReceiver, type RespondFn, type SlackCommandMiddlewareArgs, type ViewSubmitAction } from '@slack/bolt';
+import { App, type BlockAction, ErrorCode as BoltErrorCode, type ButtonAction, HTTPReceiver, type RespondFn, type SlackCommandMiddlewareArgs, type ViewSubmitAction } from '@slack/bolt';
 import { ErrorCode as OAuthErrorCode, type StateStore } from '@slack/oauth';
 import { WebAPIPlatformError, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { ServerResponse } from 'node:http';
@@ -192,7 +192,11 @@ export class SlackAdapter implements ChatAdapter {
         if (event.tokens.bot?.length) await this.guard('uninstall', this.uninstalled(body.team_id ?? String(context.teamId), 'tokens_revoked'));
       });
     }
-    app.error(async (error) => options.logger.error({ err: error }, 'slack app error'));
+    app.error(async (error) => {
+      // With OAuth, a request from a workspace without an installation (or whose token no longer opens) is not served.
+      if (error.code === BoltErrorCode.AuthorizationError) options.logger.warn({ reason: error.message }, 'slack request not served: no usable installation for its workspace');
+      else options.logger.error({ err: error }, 'slack app error');
+    });
     if (this.receiver) {
       await this.serve(this.receiver);
     } else {
