@@ -153,6 +153,10 @@ describe('Slack in two workspaces, each installed through OAuth, against a fake 
     expect((await finishInstall(fake.approveInstall(BETA.teamId), other.state)).status).toBe(400);
     const mine = await startInstall();
     expect((await finishInstall(fake.approveInstall(BETA.teamId), mine.state, other.cookie)).status).toBe(400);
+    // Cancelled on Slack's page: Slack sends the browser back with an error instead of a code.
+    const cancelled = await fetch(`${origin}/slack/oauth_redirect?error=access_denied&state=${encodeURIComponent(mine.state)}`, { headers: { cookie: mine.cookie } });
+    expect(cancelled.status).toBe(400);
+    expect(await cancelled.text()).toMatch(/cancelled/);
     // Only the one genuine completion reached Slack.
     expect(fake.calls.filter((c) => c.method === 'oauth.v2.access').length).toBe(exchangesBefore + 1);
   });

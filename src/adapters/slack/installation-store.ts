@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ClearStateStore, type Installation, type InstallationQuery, type InstallationStore, type InstallURLOptions, InvalidStateError, type StateStore } from '@slack/oauth';
+import { createRequire } from 'node:module';
+import type { ClearStateStore as SignedStateStore, Installation, InstallationQuery, InstallationStore, InstallURLOptions, StateStore } from '@slack/oauth';
+import { InvalidStateError } from '@slack/oauth';
 import type { Db } from '../../db/database';
 import { claimEvent } from '../../db/handled-event.repository';
 import { deleteSlackInstallation, findSlackInstallation, upsertSlackInstallation } from '../../db/slack-installation.repository';
@@ -95,13 +97,16 @@ export class SlackInstallationStore implements InstallationStore {
   }
 }
 
+// @slack/oauth re-exports ClearStateStore in a way Node's ESM loader cannot see as a named export.
+const { ClearStateStore } = createRequire(import.meta.url)('@slack/oauth') as typeof import('@slack/oauth');
+
 /**
  * The OAuth state parameter: signed with SLACK_STATE_SECRET and good for ten minutes (Bolt's own
  * ClearStateStore), and used once: a state seen before is refused, even with its cookie, by any
  * process on the same database (the key goes into handled_events).
  */
 export class SingleUseStateStore implements StateStore {
-  private readonly signed: ClearStateStore;
+  private readonly signed: SignedStateStore;
 
   constructor(
     secret: string,

@@ -13,7 +13,7 @@ import type { Logger } from '../../logger';
 import { ChannelSendQueue } from '../send-queue';
 import { boltLogger } from './bolt-logger';
 import { actionFromId, FORM_CHOICE_ID, FORM_TEXT_ID, readSlackText, renderForSlack, renderSlackModal, slackReactionName } from './render-slack';
-import type { SlackInstallationStore } from './installation-store';
+import { OrgInstallRefusedError, type SlackInstallationStore } from './installation-store';
 import { guardSignedRequests } from './signed-request-guard';
 import { commandNameFromSlack } from './slack-commands';
 
@@ -274,10 +274,9 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   private installFailed(error: Error & { code?: string }, response: ServerResponse): void {
-    const refused = [OAuthErrorCode.InvalidStateError, OAuthErrorCode.MissingStateError, OAuthErrorCode.MissingCodeError].some((code) => code === error.code);
     this.options.logger.warn({ reason: error.code ?? 'unknown', message: error.message }, 'slack installation not completed');
-    response.writeHead(refused ? 400 : 500, { 'content-type': 'text/html; charset=utf-8' });
-    const why = refused ? 'This installation link has expired or was already used.' : 'Slack did not complete the installation.';
+    const [status, why] = installFailure(error);
+    response.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
     response.end(installPage('Installation not completed', `${why} Please start again from <a href="${INSTALL_PATH}">Add to Slack</a>.`));
   }
 
@@ -664,6 +663,14 @@ function readMetadataChannel(metadata: string | undefined): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** The status and the sentence an installer sees when the installation did not complete. */
+function installFailure(error: Error & { code?: string }): [number, string] {
+  if (error instanceof OrgInstallRefusedError) return [400, 'Inkwell is installed workspace by workspace, not for a whole organization.'];
+  if (error.code === OAuthErrorCode.AuthorizationError) return [400, 'The installation was cancelled.'];
+  const refused = [OAuthErrorCode.InvalidStateError, OAuthErrorCode.MissingStateError, OAuthErrorCode.MissingCodeError].some((code) => code === error.code);
+  return refused ? [400, 'This installation link has expired or was already used.'] : [500, 'Slack did not complete the installation.'];
 }
 
 /** A small page of our own for the end of an installation (Bolt's says nothing about what to do next). */
