@@ -14,6 +14,7 @@ import * as projects from './20261201000510_projects';
 import * as challenges from './20261201000520_challenges';
 import * as webPage from './20261201000600_web_page';
 import * as calendarKeptWithLogs from './20261201000650_calendar_kept_with_logs';
+import * as slackInstallations from './20261201000700_slack_installations';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '20261201000520_challenges': challenges,
   '20261201000600_web_page': webPage,
   '20261201000650_calendar_kept_with_logs': calendarKeptWithLogs,
+  '20261201000700_slack_installations': slackInstallations,
 };

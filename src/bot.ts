@@ -33,7 +33,7 @@ export async function startBot(
     await http.close();
     await app.close();
   };
-  const adapters = await platformAdapters(config, logger, http);
+  const adapters = await platformAdapters(config, logger, http, app.database.db);
   if (adapters.length === 0 && options.fallback) adapters.push(options.fallback());
   try {
     await http.listen(config.http.port);

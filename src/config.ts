@@ -44,6 +44,14 @@ const schema = z.object({
   SLACK_SIGNING_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'must be the app signing secret (hex)').optional(),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-\S+$/, 'must be an app-level token starting with xapp-').optional(),
   SLACK_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  SLACK_CLIENT_ID: z.string().regex(/^\d+\.\d+$/, "must be the app's Client ID (digits, a dot, digits)").optional(),
+  SLACK_CLIENT_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, "must be the app's Client Secret (hex)").optional(),
+  SLACK_STATE_SECRET: z.string().min(32, 'must be at least 32 characters (for example the output of openssl rand -base64 32)').optional(),
+  TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .refine((key) => /^[A-Za-z0-9+/]{43}=?$/.test(key) && Buffer.from(key, 'base64').length === 32, 'must be 32 bytes in base64 (for example the output of openssl rand -base64 32)')
+    .transform((key) => Buffer.from(key, 'base64'))
+    .optional(),
   SLACK_COMMAND_PREFIX: z
     .string()
     .regex(/^[a-z0-9_-]{1,16}$/, 'must be lowercase letters, digits, - or _ (up to 16)')
@@ -94,14 +102,26 @@ export type Config = Readonly<{
     /** For `npm run start:sharded`; unset asks Discord for its recommendation. */
     shards?: number;
   }>;
-  /** Set when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are: run the Slack adapter (Socket Mode with an app token). */
-  slack?: Readonly<{ botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; port: number }>;
+  /**
+   * Set when SLACK_SIGNING_SECRET is, with SLACK_BOT_TOKEN (one workspace; Socket Mode with an app token)
+   * or with SLACK_CLIENT_ID (any number of workspaces, installed through OAuth): run the Slack adapter.
+   */
+  slack?: Readonly<{ signingSecret: string; appToken?: string; apiUrl?: string; port: number } & ({ botToken: string; oauth?: undefined } | { botToken?: undefined; oauth: SlackOAuthConfig })>;
   /** The bot's one HTTP server: Slack's events, the group's web page. */
   http: Readonly<{ port: number; publicUrl?: string }>;
   /** Behaviour of the services: feed polling, how pages and feeds may be fetched, picture threads. */
   services: Readonly<Partial<ServiceSettings>>;
   /** Prepended to every Slack command name (and read by `npm run slack:manifest`, which needs no tokens). */
   slackCommandPrefix?: string;
+}>;
+
+/** Slack's OAuth install flow: the app's credentials, the secret its state parameter is signed with, and the key tokens are sealed with. */
+export type SlackOAuthConfig = Readonly<{
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  /** AES-256-GCM key (32 bytes) for the tokens kept in the database. */
+  tokenKey: Buffer;
 }>;
 
 export class ConfigError extends Error {
@@ -131,7 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Configuration error: ${name} ${accepted}.`);
   }
   const e = parsed.data;
-  if (Boolean(e.SLACK_BOT_TOKEN) !== Boolean(e.SLACK_SIGNING_SECRET)) {
+  const oauth = slackOAuthOf(e);
+  if (!oauth && Boolean(e.SLACK_BOT_TOKEN) !== Boolean(e.SLACK_SIGNING_SECRET)) {
     const missing = e.SLACK_BOT_TOKEN ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN';
     throw new ConfigError(`Configuration error: ${missing} must be set too: Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.`);
   }
@@ -152,16 +173,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           shards: e.DISCORD_SHARDS,
         })
       : undefined,
-    slack:
-      e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
-        ? Object.freeze({
-            botToken: e.SLACK_BOT_TOKEN,
-            signingSecret: e.SLACK_SIGNING_SECRET,
-            appToken: e.SLACK_APP_TOKEN,
-            apiUrl: e.SLACK_API_URL,
-            port: e.PORT,
-          })
-        : undefined,
+    slack: e.SLACK_SIGNING_SECRET
+      ? oauth
+        ? Object.freeze({ oauth, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL, port: e.PORT })
+        : e.SLACK_BOT_TOKEN
+          ? Object.freeze({ botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, port: e.PORT })
+          : undefined
+      : undefined,
     slackCommandPrefix: e.SLACK_COMMAND_PREFIX,
     http: Object.freeze({ port: e.PORT, publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') }),
     services: Object.freeze({
@@ -172,6 +190,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pictures: { ...DEFAULT_PICTURE_SETTINGS, threads: e.PICTURE_THREADS },
     }),
   });
+}
+
+type Parsed = z.infer<typeof schema>;
+
+/**
+ * OAuth mode, when SLACK_CLIENT_ID is set: every variable it needs, and none of single-workspace mode's.
+ * Tokens are kept in the database, so they are never kept there in the clear: no key, no start.
+ */
+function slackOAuthOf(e: Parsed): SlackOAuthConfig | undefined {
+  const oauthOnly = (['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const).find((name) => e[name]);
+  if (!e.SLACK_CLIENT_ID) {
+    if (oauthOnly) throw new ConfigError(`Configuration error: SLACK_CLIENT_ID must be set too: ${oauthOnly} is only used to install the app in workspaces through OAuth.`);
+    return undefined;
+  }
+  const missing = (['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_SIGNING_SECRET', 'TOKEN_ENCRYPTION_KEY'] as const).find((name) => !e[name]);
+  if (missing === 'TOKEN_ENCRYPTION_KEY')
+    throw new ConfigError('Configuration error: TOKEN_ENCRYPTION_KEY must be set too: installing in workspaces through OAuth keeps their tokens in the database, encrypted with it (openssl rand -base64 32).');
+  if (missing) throw new ConfigError(`Configuration error: ${missing} must be set too: installing in workspaces through OAuth needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and SLACK_SIGNING_SECRET.`);
+  if (e.SLACK_BOT_TOKEN) throw new ConfigError('Configuration error: SLACK_BOT_TOKEN must be unset with SLACK_CLIENT_ID: each workspace that installs the app gets its own token.');
+  if (e.SLACK_APP_TOKEN) throw new ConfigError('Configuration error: SLACK_APP_TOKEN must be unset with SLACK_CLIENT_ID: installing through OAuth is served over HTTP, not Socket Mode.');
+  return Object.freeze({ clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET!, stateSecret: e.SLACK_STATE_SECRET!, tokenKey: e.TOKEN_ENCRYPTION_KEY! });
 }
 
 /** Loads ./.env into the environment if it exists; variables already set win. */

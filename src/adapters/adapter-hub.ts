@@ -1,4 +1,4 @@
-import { type ChatAdapter, type Outbound, OtherWorkspaceError, type PostOnce, type Recipient, type ReplyAddress, type WorkspaceTarget } from '../core/chat-adapter';
+import { type ChatAdapter, type Outbound, OtherWorkspaceError, type PostOnce, type Recipient, type ReplyAddress, WorkspaceNotInstalledError, type WorkspaceTarget } from '../core/chat-adapter';
 import type { Conversation, Platform } from '../core/invocation';
 import type { MessageRef, Reply } from '../core/reply';
 import type { Logger } from '../logger';
@@ -22,16 +22,32 @@ export class AdapterHub implements Outbound {
   }
 
   async inWorkspace(where: Pick<Conversation, 'platform' | 'workspaceId'>, target: WorkspaceTarget): Promise<boolean> {
+    try {
+      return await this.belongs(where, target);
+    } catch (error) {
+      if (error instanceof WorkspaceNotInstalledError) return false;
+      throw error;
+    }
+  }
+
+  /** As inWorkspace, but a workspace the bot is no longer installed in throws WorkspaceNotInstalledError, so a post says why it was not made. */
+  private async belongs(where: Pick<Conversation, 'platform' | 'workspaceId'>, target: WorkspaceTarget): Promise<boolean> {
     const adapter = this.adapters.get(where.platform);
     // An adapter that cannot say where a channel lives could be posting anywhere: it is never trusted with one.
     if (!adapter?.inWorkspace) return false;
     return adapter.inWorkspace(where.workspaceId, target);
   }
 
+  /** A workspace that removed the app is no failure of the bot's: said once at info level, not as a warning. */
+  private logNotDone(error: unknown, fields: Record<string, unknown>, what: string): void {
+    if (error instanceof WorkspaceNotInstalledError) this.logger.info({ ...fields, workspace: error.where.workspaceId }, `${what} skipped: the bot is no longer installed there`);
+    else this.logger.warn({ err: error, ...fields }, `${what} failed`);
+  }
+
   async post(to: Conversation, reply: Reply, once?: PostOnce): Promise<MessageRef> {
     const adapter = this.adapters.get(to.platform);
     if (!adapter) throw new Error(`no ${to.platform} adapter is running`);
-    if (!(await this.inWorkspace(to, { channelId: to.channelId, threadId: to.threadId }))) {
+    if (!(await this.belongs(to, { channelId: to.channelId, threadId: to.threadId }))) {
       this.logger.warn({ platform: to.platform, workspace: to.workspaceId, channel: to.channelId }, 'post refused: the channel is not in the workspace');
       throw new OtherWorkspaceError(to);
     }
@@ -50,7 +66,7 @@ export class AdapterHub implements Outbound {
       await adapter.edit(ref, await this.withoutOtherRoles(to, reply));
       return true;
     } catch (error) {
-      this.logger.warn({ err: error, platform: to.platform, message: ref.messageId }, 'edit failed');
+      this.logNotDone(error, { platform: to.platform, message: ref.messageId }, 'edit');
       return false;
     }
   }
@@ -62,7 +78,7 @@ export class AdapterHub implements Outbound {
       await adapter.directMessage({ ...to, isAdmin: false }, reply);
       return true;
     } catch (error) {
-      this.logger.warn({ err: error, platform: to.platform }, 'direct message failed');
+      this.logNotDone(error, { platform: to.platform }, 'direct message');
       return false;
     }
   }
@@ -71,7 +87,7 @@ export class AdapterHub implements Outbound {
     const { conversation: to } = ref;
     const adapter = this.adapters.get(to.platform);
     if (!adapter) throw new Error(`no ${to.platform} adapter is running`);
-    if (!(await this.inWorkspace(to, { channelId: to.channelId }))) throw new OtherWorkspaceError(to);
+    if (!(await this.belongs(to, { channelId: to.channelId }))) throw new OtherWorkspaceError(to);
     if (adapter.openThread) return adapter.openThread(ref, name);
     return { ...to, threadId: ref.messageId };
   }

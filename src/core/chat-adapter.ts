@@ -81,6 +81,18 @@ export class OtherWorkspaceError extends Error {
 }
 
 /**
+ * A post for a workspace the bot no longer serves: it removed the app (Slack's uninstall), so there is no
+ * token to post with until it installs the app again. Scheduled posts for it are skipped, not retried.
+ */
+export class WorkspaceNotInstalledError extends Error {
+  override readonly name = 'WorkspaceNotInstalledError';
+
+  constructor(readonly where: Pick<Conversation, 'platform' | 'workspaceId'>) {
+    super(`the bot is not installed in this ${workspaceNoun(where.platform)} any more`);
+  }
+}
+
+/**
  * How services and the scheduler reach a chat, without knowing which platform it is on.
  * `post` throws when the platform refuses (the caller decides whether that matters), and with
  * `OtherWorkspaceError`, before sending, when the channel is not in the conversation's workspace;

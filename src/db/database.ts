@@ -22,6 +22,7 @@ import type { PlannedScheduleTable } from './planned-schedule.table';
 import type { PublicationTable, ReadTable } from './publication.table';
 import type { ResponseTable } from './response.table';
 import type { ScheduledJobTable } from './scheduled-job.table';
+import type { SlackInstallationTable } from './slack-installation.table';
 import type { GroupCalendarDayTable, PageSecretTable, PageTokenTable } from './web-page.table';
 import type { SprintParticipantTable, SprintTable, SprintWatcherTable } from './sprint.table';
 import type { StreakTable } from './streak.table';
@@ -63,6 +64,7 @@ export interface Database {
   project_logs: ProjectLogTable;
   challenges: ChallengeTable;
   challenge_members: ChallengeMemberTable;
+  slack_installations: SlackInstallationTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
+import { WorkspaceNotInstalledError } from '../core/chat-adapter';
 import type { Clock } from '../core/clock';
 import type { Db } from '../db/database';
 import { type ClaimedJob, claimDueJobs, finishJob, markFailureNotified, markJobSent, releaseJob, renewClaim } from '../db/scheduled-job.repository';
@@ -237,6 +238,12 @@ export class Scheduler {
       const outcome = await withinDeadline(jobDeadlineMs, (signal) => handler(job, markSent, signal));
       await finishJob(db, job, outcome, clock.now());
     } catch (error) {
+      // A workspace that removed the app has no one to post to until it installs it again: no retries.
+      if (error instanceof WorkspaceNotInstalledError) {
+        this.options.logger.info({ job: job.job, subject: job.subject, period: job.period, workspace: error.where.workspaceId }, 'scheduled job skipped: the bot is no longer installed in its workspace');
+        await finishJob(db, job, 'skipped', clock.now());
+        return;
+      }
       await this.retryLater(job, error);
     }
   }

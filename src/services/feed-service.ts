@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { WorkspaceNotInstalledError } from '../core/chat-adapter';
 import type { Actor } from '../core/invocation';
 import { privateReply } from '../core/reply';
 import { UserError } from '../core/user-error';
@@ -112,6 +113,13 @@ export class FeedService {
         nextPollAt: clock.now() + settings.feedPollMs,
       });
     } catch (error) {
+      if (error instanceof WorkspaceNotInstalledError) {
+        // The feed is fine; its group's workspace removed the app. Its new items stay unseen (nor is the
+        // feed's ETag kept), so whatever is still recent is announced once the workspace installs it again.
+        logger.info({ feed: feed.id, workspace: error.where.workspaceId }, 'feed items not announced: the bot is no longer installed in the workspace');
+        await recordFeedSuccess(db, feed.id, { etag: feed.etag, lastModified: feed.last_modified, nextPollAt: clock.now() + settings.feedPollMs });
+        return;
+      }
       const now = clock.now();
       const failures = feed.failures + 1;
       const firstFailureAt = feed.first_failure_at ?? now;
@@ -150,6 +158,7 @@ export class FeedService {
     const recent = fresh.filter((i) => (i.publishedAt ?? now) >= now - NEW_ITEM_MAX_AGE_MS).sort((a, b) => (a.publishedAt ?? now) - (b.publishedAt ?? now));
     for (const item of recent) {
       const outcome = await this.publications.publish(group, member, { url: item.link, title: item.title }, 'feed').catch((error: unknown) => {
+        if (error instanceof WorkspaceNotInstalledError) throw error;
         this.deps.logger.warn({ err: error, feed: feed.id }, 'feed item not announced');
         return undefined;
       });

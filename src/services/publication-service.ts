@@ -1,3 +1,4 @@
+import { WorkspaceNotInstalledError } from '../core/chat-adapter';
 import type { Timer } from '../core/clock';
 import type { Actor, Conversation } from '../core/invocation';
 import type { MessageRef } from '../core/reply';
@@ -149,6 +150,8 @@ export class PublicationService {
         await deleteJob(trx, closeJobOf(id));
         await this.members.undoJoin(joining, trx);
       });
+      // Nothing to tell a workspace that removed the app; its caller decides (a feed keeps the item for later).
+      if (error instanceof WorkspaceNotInstalledError) throw error;
       this.deps.logger.warn({ err: error, group: group.id }, 'announcement not posted');
       throw new UserError('refused', `I couldn't post in the announcement channel (${(error as Error).message}). An admin can check my permissions there, or pick another channel with /config channel.`);
     }

@@ -160,6 +160,21 @@ describe('feeds', () => {
     await roomy.close();
   });
 
+  it("GIVEN the group's workspace removed the app THEN a new article waits unannounced, the feed counts no failure, and it is announced once the app is back", async () => {
+    web.serve('/away', mediumFeed('bo', [story(1, START - HOUR)]));
+    await h.send('Bo', `/feed add ${web.url('/away')}`);
+    h.adapter.uninstalled.add('w1');
+    web.serve('/away', mediumFeed('bo', [story(2, START + MINUTE), story(1, START - HOUR)]));
+    await poll();
+    expect(announced()).toEqual([]);
+    expect(await h.db.selectFrom('feeds').select(['failures', 'last_error']).execute()).toEqual([{ failures: 0, last_error: null }]);
+    expect(await h.db.selectFrom('publications').select('title').execute()).toEqual([]);
+    h.adapter.uninstalled.delete('w1');
+    await poll();
+    expect(announced()).toEqual(['📣 New from Bo: Story 2']);
+    expect(h.errors).toEqual([]);
+  });
+
   it('backs off a failing feed and tells the member once, after a day', async () => {
     web.serve('/flaky', rssFeed('ghost', 'Flaky', []));
     await h.send('Bo', `/feed add ${web.url('/flaky')}`);

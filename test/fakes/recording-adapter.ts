@@ -1,4 +1,4 @@
-import type { ChatAdapter, InvocationHandler, PostOnce, WorkspaceTarget } from '../../src/core/chat-adapter';
+import { type ChatAdapter, type InvocationHandler, type PostOnce, WorkspaceNotInstalledError, type WorkspaceTarget } from '../../src/core/chat-adapter';
 import type { Clock } from '../../src/core/clock';
 import type { Actor, Conversation, Invocation } from '../../src/core/invocation';
 import type { MessageRef, Reply } from '../../src/core/reply';
@@ -21,6 +21,8 @@ export class RecordingAdapter implements ChatAdapter {
    * as the harness names channels ("general") the same way in each.
    */
   readonly workspaceOf = new Map<string, string>();
+  /** Workspaces that removed the app: nothing is posted there (WorkspaceNotInstalledError), as with Slack after an uninstall. */
+  readonly uninstalled = new Set<string>();
   private handler?: InvocationHandler;
 
   constructor(private readonly clock?: Clock) {}
@@ -34,6 +36,7 @@ export class RecordingAdapter implements ChatAdapter {
   }
 
   async post(to: Conversation, reply: Reply, once?: PostOnce): Promise<MessageRef> {
+    this.refuseUninstalled(to.workspaceId);
     if (this.brokenChannels.has(to.channelId)) throw new Error('Missing Access');
     await this.slowChannels.get(to.channelId);
     const earlier = once && this.posts.find((post) => post.once?.key === once.key && post.to.channelId === to.channelId);
@@ -51,13 +54,19 @@ export class RecordingAdapter implements ChatAdapter {
   }
 
   async directMessage(to: Actor, reply: Reply): Promise<void> {
+    this.refuseUninstalled(to.workspaceId);
     if (this.closedDirectMessages.has(to.userId)) throw new Error('Cannot send messages to this user');
     this.directMessages.push({ to, reply, at: this.clock?.now() ?? Date.now() });
   }
 
   async inWorkspace(workspaceId: string, target: WorkspaceTarget): Promise<boolean> {
+    this.refuseUninstalled(workspaceId);
     const id = 'roleId' in target ? target.roleId : target.channelId;
     return (this.workspaceOf.get(id) ?? workspaceId) === workspaceId;
+  }
+
+  private refuseUninstalled(workspaceId: string): void {
+    if (this.uninstalled.has(workspaceId)) throw new WorkspaceNotInstalledError({ platform: this.platform, workspaceId });
   }
 
   deliver(invocation: Invocation): Promise<Reply | void> {

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackInstallationStore } from '../../src/adapters/slack/installation-store';
+import { TokenCipher } from '../../src/adapters/slack/token-cipher';
 import { createApp } from '../../src/app';
 import { FakeClock } from '../fakes/fake-clock';
 import { copySqliteToPostgres } from '../../src/db/copy-database';
@@ -12,6 +14,8 @@ import { Harness } from '../support/harness';
 import { WebServer } from '../support/web-server';
 
 const admin = { name: 'Ada', admin: true };
+const TOKEN_KEY = Buffer.alloc(32, 9);
+const installations = (db: Db) => new SlackInstallationStore({ db, cipher: new TokenCipher(TOKEN_KEY), now: () => Date.parse('2026-03-10T12:00:00Z'), logger: pino({ level: 'silent' }) });
 
 async function tables(db: Db): Promise<string[]> {
   return (await db.introspection.getTables()).map((t) => t.name).filter((name) => !name.startsWith('kysely_')).sort();
@@ -63,6 +67,15 @@ describe.runIf(process.env.TEST_POSTGRES_URL)('npm run db:copy', () => {
     // A command from a platform that acknowledges it, stored in the inbox first (after the tick, whose prune forgets old entries).
     const acknowledged = { kind: 'command', name: 'streak', args: { text: '' }, actor: h.actor({ name: 'Bo' }), conversation: h.conversation({ name: 'Bo' }), idempotencyKey: 'acknowledged' } as const;
     await h.app.inbox.handle(acknowledged, { acknowledge: async () => undefined, answer: async () => undefined });
+    // A Slack workspace installed through OAuth: its token is copied sealed, and opens under the same key.
+    await installations(h.db).storeInstallation({
+      team: { id: 'T0COPIED', name: 'Copied' },
+      enterprise: undefined,
+      user: { token: undefined, scopes: undefined, id: 'U0ADA' },
+      bot: { token: 'xoxb-copied-secret', scopes: ['commands'], id: 'B0COPIED', userId: 'U0COPIEDBOT' },
+      isEnterpriseInstall: false,
+      authVersion: 'v2',
+    });
     target = await createTestDatabase('postgres');
   });
 
@@ -89,6 +102,7 @@ describe.runIf(process.env.TEST_POSTGRES_URL)('npm run db:copy', () => {
     const copied = openDatabase(target.config);
     try {
       for (const name of names) expect(await rowsOf(copied.db, name), name).toEqual(await rowsOf(source, name));
+      expect(await installations(copied.db).botToken('T0COPIED')).toBe('xoxb-copied-secret');
     } finally {
       await copied.close();
     }

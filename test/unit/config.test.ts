@@ -28,3 +28,61 @@ describe('PICTURE_THREADS', () => {
     expect(() => loadConfig({ PICTURE_THREADS: 'two' })).toThrow(new ConfigError('Configuration error: PICTURE_THREADS must be a whole number of threads.'));
   });
 });
+
+describe('Slack installed through OAuth', () => {
+  const key = Buffer.alloc(32, 7).toString('base64');
+  const oauth = {
+    SLACK_CLIENT_ID: '1111111111.2222222222',
+    SLACK_CLIENT_SECRET: '0123456789abcdef0123456789abcdef',
+    SLACK_STATE_SECRET: 's'.repeat(32),
+    SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789',
+    TOKEN_ENCRYPTION_KEY: key,
+  };
+
+  it('GIVEN the client id, secrets and key THEN Slack runs in OAuth mode with the key as 32 bytes, and no bot token', () => {
+    const { slack } = loadConfig(oauth);
+    expect(slack?.botToken).toBeUndefined();
+    expect(slack?.oauth).toMatchObject({ clientId: oauth.SLACK_CLIENT_ID, clientSecret: oauth.SLACK_CLIENT_SECRET, stateSecret: oauth.SLACK_STATE_SECRET });
+    expect(slack?.oauth?.tokenKey).toEqual(Buffer.alloc(32, 7));
+  });
+
+  it('GIVEN no TOKEN_ENCRYPTION_KEY THEN start-up is refused in one line saying why', () => {
+    const { TOKEN_ENCRYPTION_KEY: _key, ...withoutKey } = oauth;
+    expect(() => loadConfig(withoutKey)).toThrow(
+      new ConfigError(
+        'Configuration error: TOKEN_ENCRYPTION_KEY must be set too: installing in workspaces through OAuth keeps their tokens in the database, encrypted with it (openssl rand -base64 32).',
+      ),
+    );
+  });
+
+  it('GIVEN a key that is not 32 bytes of base64 THEN it is named, and its value is not echoed', () => {
+    for (const bad of [Buffer.alloc(16).toString('base64'), Buffer.alloc(32).toString('hex'), 'not a key at all']) {
+      const error = (() => {
+        try {
+          loadConfig({ ...oauth, TOKEN_ENCRYPTION_KEY: bad });
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(error).toEqual(new ConfigError('Configuration error: TOKEN_ENCRYPTION_KEY must be 32 bytes in base64 (for example the output of openssl rand -base64 32).'));
+      expect(error?.message).not.toContain(bad);
+    }
+  });
+
+  it('GIVEN a piece missing or one of single-workspace mode beside it THEN the variable is named', () => {
+    const { SLACK_STATE_SECRET: _state, ...withoutState } = oauth;
+    expect(() => loadConfig(withoutState)).toThrow(/^Configuration error: SLACK_STATE_SECRET must be set too/);
+    const { SLACK_SIGNING_SECRET: _signing, ...withoutSigning } = oauth;
+    expect(() => loadConfig(withoutSigning)).toThrow(/^Configuration error: SLACK_SIGNING_SECRET must be set too/);
+    expect(() => loadConfig({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-1-2-3' })).toThrow(/^Configuration error: SLACK_BOT_TOKEN must be unset with SLACK_CLIENT_ID/);
+    expect(() => loadConfig({ ...oauth, SLACK_APP_TOKEN: 'xapp-1-2-3' })).toThrow(/^Configuration error: SLACK_APP_TOKEN must be unset with SLACK_CLIENT_ID/);
+    expect(() => loadConfig({ SLACK_CLIENT_SECRET: oauth.SLACK_CLIENT_SECRET })).toThrow(/^Configuration error: SLACK_CLIENT_ID must be set too/);
+    expect(() => loadConfig({ ...oauth, SLACK_CLIENT_ID: 'abc' })).toThrow(new ConfigError("Configuration error: SLACK_CLIENT_ID must be the app's Client ID (digits, a dot, digits)."));
+  });
+
+  it('GIVEN single-workspace settings THEN they work as before, with no OAuth', () => {
+    const { slack } = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-3', SLACK_SIGNING_SECRET: oauth.SLACK_SIGNING_SECRET });
+    expect(slack).toMatchObject({ botToken: 'xoxb-1-2-3', signingSecret: oauth.SLACK_SIGNING_SECRET });
+    expect(slack?.oauth).toBeUndefined();
+  });
+});

@@ -1,8 +1,10 @@
-import { App, type BlockAction, type ButtonAction, HTTPReceiver, type RespondFn, type SlackCommandMiddlewareArgs, type ViewSubmitAction } from '@slack/bolt';
-import { WebAPIPlatformError, type WebClient, type WebClientOptions } from '@slack/web-api';
+import { App, type BlockAction, ErrorCode as BoltErrorCode, type ButtonAction, HTTPReceiver, type RespondFn, type SlackCommandMiddlewareArgs, type ViewSubmitAction } from '@slack/bolt';
+import { ErrorCode as OAuthErrorCode, type StateStore } from '@slack/oauth';
+import { WebAPIPlatformError, WebClient, type WebClientOptions } from '@slack/web-api';
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import type { ChatAdapter, Delivery, InvocationHandler, PostOnce, ReplyAddress, WorkspaceTarget } from '../../core/chat-adapter';
+import { type ChatAdapter, type Delivery, type InvocationHandler, type PostOnce, type ReplyAddress, WorkspaceNotInstalledError, type WorkspaceTarget } from '../../core/chat-adapter';
 import type { CommandDefinition } from '../../router/command';
 import type { Actor, Conversation, Invocation } from '../../core/invocation';
 import { type MessageRef, privateReply, type Reply, type ReplyForm } from '../../core/reply';
@@ -11,11 +13,28 @@ import type { Logger } from '../../logger';
 import { ChannelSendQueue } from '../send-queue';
 import { boltLogger } from './bolt-logger';
 import { actionFromId, FORM_CHOICE_ID, FORM_TEXT_ID, readSlackText, renderForSlack, renderSlackModal, slackReactionName } from './render-slack';
+import { OrgInstallRefusedError, type SlackInstallationStore } from './installation-store';
 import { guardSignedRequests } from './signed-request-guard';
 import { commandNameFromSlack } from './slack-commands';
 
+/** Serving any number of workspaces, each installed through Slack's OAuth flow by Bolt's own installer. */
+export interface SlackOAuthOptions {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  /** Where installations (their tokens sealed) are kept; Bolt's authorize reads each request's workspace from it. */
+  installations: SlackInstallationStore;
+  /** How the state parameter is made and checked (SingleUseStateStore); Bolt signs its own with stateSecret without it. */
+  stateStore?: StateStore;
+  scopes: readonly string[];
+  /** PUBLIC_URL's /slack/oauth_redirect; unset, Slack uses the app's only redirect URL. */
+  redirectUri?: string;
+}
+
 export interface SlackAdapterOptions {
-  botToken: string;
+  /** One workspace, with its bot token; or `oauth`, for every workspace that installs the app. */
+  botToken?: string;
+  oauth?: SlackOAuthOptions;
   signingSecret: string;
   /** Set: Socket Mode (no public URL needed). Unset: Bolt's HTTP receiver at /slack/events. */
   appToken?: string;
@@ -43,6 +62,9 @@ interface SlackUser {
 
 /** Where Slack sends commands, buttons and events over HTTP. */
 const EVENTS_PATH = '/slack/events';
+/** Where "Add to Slack" starts (a redirect to Slack, with the state cookie), and where Slack sends the installer back. */
+export const INSTALL_PATH = '/slack/install';
+export const OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';
 
 /** How long a channel's teams are trusted (a channel is rarely shared or unshared). */
 const CHANNEL_TEAMS_CACHE_MS = 10 * 60_000;
@@ -84,21 +106,58 @@ export class SlackAdapter implements ChatAdapter {
   private routes?: HttpRoutes;
   private readonly receiver?: HTTPReceiver;
   private readonly users = new Map<string, SlackUser>();
-  /** The teams each channel belongs to (conversations.info, cached), for the check before every post. */
+  /**
+   * The teams each channel belongs to, as each workspace's token sees it (conversations.info, cached, by
+   * workspace and channel), for the check before every post.
+   */
   private readonly channelTeams = new Map<string, { teams: string[]; expires: number }>();
+  /** With OAuth: a client per installed workspace, made again when its token changes (a reinstall). */
+  private readonly workspaceClients = new Map<string, { token: string; client: WebClient }>();
+  private readonly clientOptions: WebClientOptions;
   private readonly queue: ChannelSendQueue;
 
   constructor(private readonly options: SlackAdapterOptions) {
+    if (Boolean(options.botToken) === Boolean(options.oauth)) throw new Error('the Slack adapter needs either a bot token or OAuth settings');
+    if (options.oauth && options.appToken) throw new Error('installing through OAuth is served over HTTP, not Socket Mode');
     this.queue = new ChannelSendQueue(options.postIntervalMs ?? 1000);
+    const logger = boltLogger(options.logger);
     const clientOptions: WebClientOptions = {
       ...(options.apiUrl && { slackApiUrl: options.apiUrl }),
       ...(options.retryConfig && { retryConfig: options.retryConfig }),
     };
-    const logger = boltLogger(options.logger);
-    // Over HTTP, Bolt's receiver is served by our own server, behind the guard (see start).
-    if (!options.appToken) this.receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: EVENTS_PATH, logger });
+    this.clientOptions = { ...clientOptions, logger };
+    const { oauth } = options;
+    // Over HTTP, Bolt's receiver is served by our own server, behind the guard (see start). With OAuth it
+    // holds Bolt's installer, whose authorize the App then answers every request with.
+    if (oauth) {
+      this.receiver = new HTTPReceiver({
+        signingSecret: options.signingSecret,
+        endpoints: EVENTS_PATH,
+        logger,
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        stateSecret: oauth.stateSecret,
+        scopes: [...oauth.scopes],
+        installationStore: oauth.installations,
+        ...(oauth.redirectUri && { redirectUri: oauth.redirectUri }),
+        installerOptions: {
+          installPath: INSTALL_PATH,
+          redirectUriPath: OAUTH_REDIRECT_PATH,
+          // /slack/install sends the browser straight on to Slack: the README's "Add to Slack" link points at it.
+          directInstall: true,
+          ...(oauth.stateStore && { stateStore: oauth.stateStore }),
+          clientOptions,
+          callbackOptions: {
+            success: (installation, _options, _request, response) => this.installed(installation.team?.id, installation.appId, response),
+            failure: (error, _options, _request, response) => this.installFailed(error, response),
+          },
+        },
+      });
+    } else if (!options.appToken) {
+      this.receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: EVENTS_PATH, logger });
+    }
     this.app = new App({
-      token: options.botToken,
+      ...(options.botToken && { token: options.botToken }),
       logger,
       clientOptions,
       ...(options.appToken ? { appToken: options.appToken, socketMode: true } : { receiver: this.receiver }),
@@ -115,22 +174,35 @@ export class SlackAdapter implements ChatAdapter {
     const { app, options } = this;
     // Every command, ours or one an outdated manifest still sends, goes to the router, which explains unknown ones.
     app.command(/^\/.+/, (args) => this.guard('command', this.onCommand(args)));
-    app.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ ack, action, body, respond }) => {
-      await this.guard('button', this.onButton(action, body, () => ack(), respond));
+    app.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ ack, action, body, respond, client }) => {
+      await this.guard('button', this.onButton(client, action, body, () => ack(), respond));
     });
-    app.view<ViewSubmitAction>({ type: 'view_submission' }, async ({ ack, body }) => {
-      await this.guard('form', this.onViewSubmission(body, () => ack()));
+    app.view<ViewSubmitAction>({ type: 'view_submission' }, async ({ ack, body, client }) => {
+      await this.guard('form', this.onViewSubmission(client, body, () => ack()));
     });
-    app.event('message', async ({ event, body, context }) => {
-      await this.guard('message', this.onMessage(event as unknown as SlackMessageEvent, body.team_id ?? String(context.teamId), String(body.event_id)));
+    app.event('message', async ({ event, body, context, client }) => {
+      await this.guard('message', this.onMessage(client, event as unknown as SlackMessageEvent, body.team_id ?? String(context.teamId), String(body.event_id)));
     });
-    app.error(async (error) => options.logger.error({ err: error }, 'slack app error'));
+    if (options.oauth) {
+      // Bolt skips authorize for these two: the workspace's token is already gone on Slack's side.
+      app.event('app_uninstalled', async ({ body, context }) => {
+        await this.guard('uninstall', this.uninstalled(body.team_id ?? String(context.teamId), 'app_uninstalled'));
+      });
+      app.event('tokens_revoked', async ({ event, body, context }) => {
+        if (event.tokens.bot?.length) await this.guard('uninstall', this.uninstalled(body.team_id ?? String(context.teamId), 'tokens_revoked'));
+      });
+    }
+    app.error(async (error) => {
+      // With OAuth, a request from a workspace without an installation (or whose token no longer opens) is not served.
+      if (error.code === BoltErrorCode.AuthorizationError) options.logger.warn({ reason: error.message }, 'slack request not served: no usable installation for its workspace');
+      else options.logger.error({ err: error }, 'slack app error');
+    });
     if (this.receiver) {
       await this.serve(this.receiver);
     } else {
       await app.start();
     }
-    options.logger.info({ mode: options.appToken ? 'socket' : 'http', port: this.address?.port }, 'slack connected');
+    options.logger.info({ mode: options.appToken ? 'socket' : options.oauth ? 'http, installed through OAuth' : 'http', port: this.address?.port }, 'slack connected');
   }
 
   async stop(): Promise<void> {
@@ -169,13 +241,61 @@ export class SlackAdapter implements ChatAdapter {
       const earlier = await this.findPosted(to, once.key, once.earlierAttemptSince);
       if (earlier) return { conversation: to, messageId: earlier };
     }
-    const ts = await this.send(this.app.client, to.channelId, reply, to.threadId, once?.key);
+    const ts = await this.send(await this.clientFor(to.workspaceId), to.channelId, reply, to.threadId, once?.key);
     return { conversation: to, messageId: ts };
+  }
+
+  /**
+   * The client for a workspace's own posts: the one token in single-workspace mode; with OAuth, the
+   * workspace's installation, or WorkspaceNotInstalledError when it has none (it uninstalled the app).
+   */
+  private async clientFor(workspaceId: string): Promise<WebClient> {
+    const { oauth } = this.options;
+    if (!oauth) return this.app.client;
+    const token = await oauth.installations.botToken(workspaceId);
+    if (!token) {
+      this.workspaceClients.delete(workspaceId);
+      throw new WorkspaceNotInstalledError({ platform: 'slack', workspaceId });
+    }
+    let known = this.workspaceClients.get(workspaceId);
+    if (known?.token !== token) {
+      known = { token, client: new WebClient(token, { ...this.clientOptions, teamId: workspaceId }) };
+      this.workspaceClients.set(workspaceId, known);
+    }
+    return known.client;
+  }
+
+  /** Slack sent the installer back and the installation is stored: on to the app in Slack, as Bolt's own page does. */
+  private installed(teamId: string | undefined, appId: string | undefined, response: ServerResponse): void {
+    this.forgetWorkspace(teamId ?? '');
+    const where = teamId && appId ? `slack://app?team=${encodeURIComponent(teamId)}&id=${encodeURIComponent(appId)}` : 'slack://open';
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(installPage('Inkwell is installed', `Inkwell is in your workspace now. Run <code>/setup</code> in the channel your group writes in.</p><p><a href="${where}">Open Slack</a>`));
+  }
+
+  private installFailed(error: Error & { code?: string }, response: ServerResponse): void {
+    this.options.logger.warn({ reason: error.code ?? 'unknown', message: error.message }, 'slack installation not completed');
+    const [status, why] = installFailure(error);
+    response.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(installPage('Installation not completed', `${why} Please start again from <a href="${INSTALL_PATH}">Add to Slack</a>.`));
+  }
+
+  /** The workspace removed the app or its token: the token is deleted, so its groups stop posting until it installs again. */
+  private async uninstalled(teamId: string, why: string): Promise<void> {
+    await this.options.oauth!.installations.forget(teamId);
+    this.forgetWorkspace(teamId);
+    this.options.logger.info({ workspace: teamId, event: why }, "slack workspace's token deleted; its groups' data stays until it is reinstalled or removed");
+  }
+
+  /** Drops what was learned with a workspace's old token (its client, which channels it sees). */
+  private forgetWorkspace(teamId: string): void {
+    this.workspaceClients.delete(teamId);
+    for (const key of this.channelTeams.keys()) if (key.startsWith(`${teamId}:`)) this.channelTeams.delete(key);
   }
 
   /** The ts of a message posted in the conversation since `since` whose metadata names `key`, if one is among the latest. */
   private async findPosted(to: Conversation, key: string, since: number): Promise<string | undefined> {
-    const { client } = this.app;
+    const client = await this.clientFor(to.workspaceId);
     const window = { channel: to.channelId, oldest: (since / 1000).toFixed(6), include_all_metadata: true, limit: LOOK_BACK_PAGE_SIZE };
     let cursor: string | undefined;
     for (let page = 0; page < LOOK_BACK_PAGES; page++) {
@@ -194,12 +314,14 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   async edit(ref: MessageRef, reply: Reply): Promise<void> {
-    await this.app.client.chat.update({ channel: ref.conversation.channelId, ts: ref.messageId, ...renderForSlack(reply) });
+    const client = await this.clientFor(ref.conversation.workspaceId);
+    await client.chat.update({ channel: ref.conversation.channelId, ts: ref.messageId, ...renderForSlack(reply) });
   }
 
   async directMessage(to: Actor, reply: Reply): Promise<void> {
-    const opened = await this.app.client.conversations.open({ users: to.userId });
-    await this.send(this.app.client, opened.channel!.id!, reply);
+    const client = await this.clientFor(to.workspaceId);
+    const opened = await client.conversations.open({ users: to.userId });
+    await this.send(client, opened.channel!.id!, reply);
   }
 
   /**
@@ -210,18 +332,20 @@ export class SlackAdapter implements ChatAdapter {
   async inWorkspace(workspaceId: string, target: WorkspaceTarget): Promise<boolean> {
     if ('roleId' in target) return false;
     const now = Date.now();
-    let known = this.channelTeams.get(target.channelId);
+    // Asked with the workspace's own token: a channel only another workspace's token can see is in no team.
+    const cacheKey = `${workspaceId}:${target.channelId}`;
+    let known = this.channelTeams.get(cacheKey);
     if (!known || known.expires < now) {
-      known = { teams: await this.teamsOf(target.channelId), expires: now + CHANNEL_TEAMS_CACHE_MS };
+      known = { teams: await this.teamsOf(await this.clientFor(workspaceId), target.channelId), expires: now + CHANNEL_TEAMS_CACHE_MS };
       // A channel not found may be found once the bot is invited: only what Slack showed is kept.
-      if (known.teams.length) this.channelTeams.set(target.channelId, known);
+      if (known.teams.length) this.channelTeams.set(cacheKey, known);
     }
     return known.teams.includes(workspaceId);
   }
 
-  private async teamsOf(channel: string): Promise<string[]> {
+  private async teamsOf(client: WebClient, channel: string): Promise<string[]> {
     try {
-      const { channel: info } = await this.app.client.conversations.info({ channel });
+      const { channel: info } = await client.conversations.info({ channel });
       const teams = [info?.context_team_id, ...(info?.shared_team_ids ?? []), ...(info?.internal_team_ids ?? [])];
       return teams.filter((team): team is string => Boolean(team));
     } catch (error) {
@@ -256,11 +380,11 @@ export class SlackAdapter implements ChatAdapter {
     );
   }
 
-  private async onButton(action: ButtonAction, body: BlockAction, ack: () => Promise<void>, respond: RespondFn): Promise<void> {
+  private async onButton(client: WebClient, action: ButtonAction, body: BlockAction, ack: () => Promise<void>, respond: RespondFn): Promise<void> {
     if (action.url) return ack(); // a link button: Slack opened the link, nothing to do
     const teamId = body.team?.id ?? body.user.team_id ?? '';
     const conversation = conversationOf(teamId, body.channel?.id ?? body.user.id);
-    const actor = await this.actorBefore(this.app.client, teamId, body.user.id, body.user.name);
+    const actor = await this.actorBefore(client, teamId, body.user.id, body.user.name);
     await this.handOver(
       {
         kind: 'button',
@@ -274,15 +398,15 @@ export class SlackAdapter implements ChatAdapter {
         acknowledge: () => ack(),
         // A form opens as a modal, through the click's trigger_id (good for 3 seconds).
         answer: (reply) =>
-          reply?.form ? this.openForm(body.trigger_id, reply.form, conversation, respond) : this.answer(this.app.client, respond, conversation, body.user.id, reply),
+          reply?.form ? this.openForm(client, body.trigger_id, reply.form, conversation, respond) : this.answer(client, respond, conversation, body.user.id, reply),
         ...(body.response_url && { replyTo: { responseUrl: body.response_url } }),
       },
     );
   }
 
-  private async openForm(triggerId: string, form: ReplyForm, conversation: Conversation, respond: RespondFn): Promise<void> {
+  private async openForm(client: WebClient, triggerId: string, form: ReplyForm, conversation: Conversation, respond: RespondFn): Promise<void> {
     try {
-      await this.app.client.views.open({ trigger_id: triggerId, view: renderSlackModal(form, JSON.stringify({ channel: conversation.channelId })) as never });
+      await client.views.open({ trigger_id: triggerId, view: renderSlackModal(form, JSON.stringify({ channel: conversation.channelId })) as never });
     } catch (error) {
       this.options.logger.warn({ err: error, channel: conversation.channelId }, 'slack form not opened');
       await respond({ response_type: 'ephemeral', ...renderForSlack(privateReply('I could not open the form in time. Please press the button again.')) });
@@ -294,31 +418,31 @@ export class SlackAdapter implements ChatAdapter {
    * view's private_metadata). The view is acknowledged (closed) once stored; the answer is an
    * ephemeral message there.
    */
-  private async onViewSubmission(body: ViewSubmitAction, ack: () => Promise<void>): Promise<void> {
+  private async onViewSubmission(client: WebClient, body: ViewSubmitAction, ack: () => Promise<void>): Promise<void> {
     const { view } = body;
     const at = view.callback_id.indexOf(':');
     const [action, payload] = at < 0 ? [view.callback_id, ''] : [view.callback_id.slice(0, at), view.callback_id.slice(at + 1)];
     const teamId = body.team?.id ?? body.user.team_id ?? '';
     const channel = readMetadataChannel(view.private_metadata);
     const conversation = conversationOf(teamId, channel);
-    const actor = await this.actorBefore(this.app.client, teamId, body.user.id, body.user.name);
+    const actor = await this.actorBefore(client, teamId, body.user.id, body.user.name);
     const state = view.state.values;
     const text = state[FORM_TEXT_ID]?.[FORM_TEXT_ID]?.value ?? '';
     const choice = state[FORM_CHOICE_ID]?.[FORM_CHOICE_ID]?.selected_option?.value ?? '';
     await this.handOver(
       { kind: 'form', action, payload, values: { text, choice }, actor, conversation, idempotencyKey: `slack:view:${view.id}` },
-      { acknowledge: () => ack(), answer: (reply) => this.answerPrivately(conversation, body.user.id, reply ?? privateReply('Done.')) },
+      { acknowledge: () => ack(), answer: (reply) => this.answerPrivately(client, conversation, body.user.id, reply ?? privateReply('Done.')) },
     );
   }
 
   /** An ephemeral answer in the channel; where that fails (the bot is not in it), in the person's direct messages. */
-  private async answerPrivately(conversation: Conversation, userId: string, reply: Reply): Promise<void> {
+  private async answerPrivately(client: WebClient, conversation: Conversation, userId: string, reply: Reply): Promise<void> {
     try {
-      await this.app.client.chat.postEphemeral({ channel: conversation.channelId, user: userId, ...renderForSlack(reply) });
+      await client.chat.postEphemeral({ channel: conversation.channelId, user: userId, ...renderForSlack(reply) });
     } catch (error) {
       this.options.logger.warn({ err: error, channel: conversation.channelId }, 'slack ephemeral answer failed; sending it directly');
-      const opened = await this.app.client.conversations.open({ users: userId });
-      await this.send(this.app.client, opened.channel!.id!, reply);
+      const opened = await client.conversations.open({ users: userId });
+      await this.send(client, opened.channel!.id!, reply);
     }
   }
 
@@ -371,30 +495,30 @@ export class SlackAdapter implements ChatAdapter {
     }
   }
 
-  private async onMessage(event: SlackMessageEvent, teamId: string, eventId: string): Promise<void> {
+  private async onMessage(client: WebClient, event: SlackMessageEvent, teamId: string, eventId: string): Promise<void> {
     if (!HANDLED_SUBTYPES.has(event.subtype) || event.bot_id) return;
     const conversation = conversationOf(teamId, event.channel);
     let invocation: Invocation;
     const base = { conversation, idempotencyKey: `slack:event:${eventId}` };
     if (event.subtype === 'message_deleted') {
       const ts = event.deleted_ts ?? event.previous_message?.ts ?? '';
-      const actor = await this.actor(this.app.client, teamId, event.previous_message?.user ?? 'unknown');
+      const actor = await this.actor(client, teamId, event.previous_message?.user ?? 'unknown');
       invocation = { ...base, kind: 'message-deleted', messageId: ts, actor };
     } else if (event.subtype === 'message_changed') {
       const edited = event.message;
       if (!edited?.user || edited.bot_id) return;
-      invocation = { ...base, kind: 'message-edited', messageId: edited.ts, text: readSlackText(edited.text ?? ''), actor: await this.actor(this.app.client, teamId, edited.user) };
+      invocation = { ...base, kind: 'message-edited', messageId: edited.ts, text: readSlackText(edited.text ?? ''), actor: await this.actor(client, teamId, edited.user) };
     } else {
       if (!event.user || !event.text) return;
-      invocation = { ...base, kind: 'message', messageId: event.ts, text: readSlackText(event.text), actor: await this.actor(this.app.client, teamId, event.user) };
+      invocation = { ...base, kind: 'message', messageId: event.ts, text: readSlackText(event.text), actor: await this.actor(client, teamId, event.user) };
     }
     const reply = await this.handle!(invocation);
     if (!reply) return;
     const messageTs = invocation.kind === 'message-deleted' ? undefined : invocation.messageId;
     if (reply.reaction && messageTs) {
-      await this.app.client.reactions.add({ channel: event.channel, timestamp: messageTs, name: slackReactionName(reply.reaction) });
+      await client.reactions.add({ channel: event.channel, timestamp: messageTs, name: slackReactionName(reply.reaction) });
     } else {
-      await this.app.client.chat.postEphemeral({ channel: event.channel, user: invocation.actor.userId, ...renderForSlack(reply) });
+      await client.chat.postEphemeral({ channel: event.channel, user: invocation.actor.userId, ...renderForSlack(reply) });
     }
   }
 
@@ -539,6 +663,19 @@ function readMetadataChannel(metadata: string | undefined): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** The status and the sentence an installer sees when the installation did not complete. */
+function installFailure(error: Error & { code?: string }): [number, string] {
+  if (error instanceof OrgInstallRefusedError) return [400, 'Inkwell is installed workspace by workspace, not for a whole organization.'];
+  if (error.code === OAuthErrorCode.AuthorizationError) return [400, 'The installation was cancelled.'];
+  const refused = [OAuthErrorCode.InvalidStateError, OAuthErrorCode.MissingStateError, OAuthErrorCode.MissingCodeError].some((code) => code === error.code);
+  return refused ? [400, 'This installation link has expired or was already used.'] : [500, 'Slack did not complete the installation.'];
+}
+
+/** A small page of our own for the end of an installation (Bolt's says nothing about what to do next). */
+function installPage(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><meta name="viewport" content="width=device-width"></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem"><h1>${title}</h1><p>${body}</p></body></html>`;
 }
 
 function conversationOf(teamId: string, channelId: string): Conversation {

@@ -28,9 +28,12 @@ export interface ManifestOptions {
   prefix?: string;
   /** The public URL of /slack/events, for the HTTP receiver; omit for Socket Mode. */
   requestUrl?: string;
+  /** Installing in any number of workspaces through OAuth: the public URL of /slack/oauth_redirect. */
+  oauthRedirectUrl?: string;
 }
 
-const BOT_SCOPES = [
+/** What the bot asks a workspace for: in the manifest, and in the OAuth install. */
+export const BOT_SCOPES = [
   'commands',
   'chat:write',
   'chat:write.public',
@@ -45,9 +48,11 @@ const BOT_SCOPES = [
 ];
 
 /** A Slack app manifest generated from the command definitions: paste it into "Create an app > From a manifest". */
-export function slackManifest({ appName, commands, prefix = '', requestUrl }: ManifestOptions) {
+export function slackManifest({ appName, commands, prefix = '', requestUrl, oauthRedirectUrl }: ManifestOptions) {
   const socketMode = requestUrl === undefined;
   const withUrl = <T extends object>(fields: T) => (socketMode ? fields : { ...fields, url: requestUrl });
+  // Installed through OAuth, a workspace's removal of the app (or of its token) is what deletes its token here.
+  const botEvents = ['message.channels', 'message.groups', ...(oauthRedirectUrl ? ['app_uninstalled', 'tokens_revoked'] : [])];
   return {
     display_information: {
       name: appName,
@@ -69,11 +74,11 @@ export function slackManifest({ appName, commands, prefix = '', requestUrl }: Ma
         ),
       ),
     },
-    oauth_config: { scopes: { bot: BOT_SCOPES } },
+    oauth_config: { ...(oauthRedirectUrl && { redirect_urls: [oauthRedirectUrl] }), scopes: { bot: BOT_SCOPES } },
     settings: {
       event_subscriptions: socketMode
-        ? { bot_events: ['message.channels', 'message.groups'] }
-        : { request_url: requestUrl, bot_events: ['message.channels', 'message.groups'] },
+        ? { bot_events: botEvents }
+        : { request_url: requestUrl, bot_events: botEvents },
       interactivity: socketMode ? { is_enabled: true } : { is_enabled: true, request_url: requestUrl },
       org_deploy_enabled: false,
       socket_mode_enabled: socketMode,

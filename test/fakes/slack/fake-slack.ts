@@ -38,7 +38,21 @@ export interface FakeSlackChannel {
   teamId?: string;
 }
 
+/** Another workspace the app can be installed in through OAuth (oauth.v2.access hands out `botToken` for it). */
+export interface FakeSlackWorkspace {
+  teamId: string;
+  teamName?: string;
+  teamDomain?: string;
+  botToken: string;
+  botUserId?: string;
+  botId?: string;
+}
+
 export interface FakeSlackOptions {
+  /** The app's OAuth credentials, which oauth.v2.access checks. */
+  oauth?: { clientId: string; clientSecret: string };
+  /** Workspaces installable through OAuth; a call made with one's token is that workspace's (auth.test, channels, users). */
+  workspaces?: FakeSlackWorkspace[];
   teamId?: string;
   teamName?: string;
   teamDomain?: string;
@@ -292,6 +306,11 @@ export class FakeSlack {
   readonly views: JsonObject[] = [];
 
   private readonly users = new Map<string, FakeSlackUser>();
+  private readonly workspaces = new Map<string, FakeSlackWorkspace>();
+  /** Codes handed to the installer's browser after "Allow", each good for one oauth.v2.access. */
+  private readonly installCodes = new Map<string, { teamId: string; userId: string }>();
+  private readonly revokedTokens = new Set<string>();
+  private readonly oauthClient?: { clientId: string; clientSecret: string };
   private readonly channels = new Map<string, FakeSlackChannel>();
   private readonly dmByUser = new Map<string, string>();
   private readonly failures = new Map<string, InjectedFailure[]>();
@@ -322,16 +341,19 @@ export class FakeSlack {
     this.users.set(this.botUserId, { id: this.botUserId, name: this.botName, isBot: true });
     for (const user of options.users ?? []) this.users.set(user.id, user);
     for (const channel of options.channels ?? []) this.channels.set(channel.id, channel);
+    for (const workspace of options.workspaces ?? []) this.workspaces.set(workspace.teamId, workspace);
+    this.oauthClient = options.oauth;
     this.api = {
-      'auth.test': () => this.authTest(),
-      'chat.postMessage': (p) => this.chatPostMessage(p),
+      'auth.test': (_p, token) => this.authTest(token),
+      'oauth.v2.access': (p) => this.oauthV2Access(p),
+      'chat.postMessage': (p, token) => this.chatPostMessage(p, token),
       'chat.update': (p) => this.chatUpdate(p),
       'chat.postEphemeral': (p) => this.chatPostEphemeral(p),
       'chat.delete': (p) => this.chatDelete(p),
       'reactions.add': (p) => this.reactionsAdd(p),
       'users.info': (p) => this.usersInfo(p),
       'conversations.open': (p) => this.conversationsOpen(p),
-      'conversations.info': (p) => this.conversationsInfo(p),
+      'conversations.info': (p, token) => this.conversationsInfo(p, token),
       'conversations.history': (p) => this.conversationsHistory(p),
       'conversations.replies': (p) => this.conversationsReplies(p),
       'files.getUploadURLExternal': (p) => this.filesGetUploadUrlExternal(p),
@@ -421,6 +443,58 @@ export class FakeSlack {
       this.holdingResponses = false;
       for (const drop of this.heldResponses.splice(0)) drop();
     };
+  }
+
+  // ----- OAuth ---------------------------------------------------------------------------------------------------
+
+  /**
+   * What Slack does when someone in `teamId` presses "Allow" on the authorize page: a one-time code for
+   * the redirect URL (which the browser then visits with the state it was given).
+   */
+  approveInstall(teamId: string, userId: string = FAKE_SLACK_DEFAULTS.userId): string {
+    if (!this.workspaces.has(teamId)) throw new Error(`FakeSlack: no workspace ${teamId} to install in`);
+    const code = `code-${randomUUID()}`;
+    this.installCodes.set(code, { teamId, userId });
+    return code;
+  }
+
+  /** The workspace's bot token stops working, as after an uninstall: every call with it is refused with token_revoked. */
+  revokeTokens(teamId: string): void {
+    const workspace = this.workspaces.get(teamId);
+    if (workspace) this.revokedTokens.add(workspace.botToken);
+  }
+
+  /** The calls made with a workspace's bot token. */
+  callsWithTokenOf(teamId: string): RecordedCall[] {
+    const token = this.workspaces.get(teamId)?.botToken;
+    return this.calls.filter((call) => call.token !== undefined && call.token === token);
+  }
+
+  private workspaceOfToken(token: string | undefined): FakeSlackWorkspace | undefined {
+    return [...this.workspaces.values()].find((workspace) => workspace.botToken === token);
+  }
+
+  /** The code exchanged for the workspace's bot token, once, by the app's own client id and secret. */
+  private oauthV2Access(params: JsonObject): ApiResult {
+    if (!this.oauthClient || stringParam(params, 'client_id') !== this.oauthClient.clientId) return fail('invalid_client_id');
+    if (stringParam(params, 'client_secret') !== this.oauthClient.clientSecret) return fail('bad_client_secret');
+    const code = stringParam(params, 'code') ?? '';
+    const grant = this.installCodes.get(code);
+    if (!grant) return fail('invalid_code');
+    this.installCodes.delete(code);
+    const workspace = this.workspaces.get(grant.teamId)!;
+    this.revokedTokens.delete(workspace.botToken);
+    return ok({
+      app_id: this.appId,
+      authed_user: { id: grant.userId },
+      scope: 'commands,chat:write,chat:write.public,reactions:write,users:read,channels:history,groups:history,channels:read,groups:read,im:write,files:write',
+      token_type: 'bot',
+      access_token: workspace.botToken,
+      bot_user_id: workspace.botUserId ?? this.botUserId,
+      team: { id: workspace.teamId, name: workspace.teamName ?? workspace.teamId },
+      enterprise: null,
+      is_enterprise_install: false,
+    });
   }
 
   // ----- response_url --------------------------------------------------------------------------------------------
@@ -554,7 +628,9 @@ export class FakeSlack {
     }
 
     const handler = this.api[method];
-    call.response = handler ? (this.tokenProblem(method, token) ?? handler(params, token)) : fail('unknown_method');
+    // oauth.v2.access is the one method called without a token: it is how one is got.
+    const problem = method === 'oauth.v2.access' ? undefined : this.tokenProblem(method, token);
+    call.response = handler ? (problem ?? handler(params, token)) : fail('unknown_method');
     this.record(call);
     sendJson(response, 200, call.response);
   }
@@ -562,6 +638,7 @@ export class FakeSlack {
   /** Slack answers not_authed without a token, and keeps app-level (xapp-) tokens to the apps.connections.* methods. */
   private tokenProblem(method: string, token: string | undefined): ApiResult | undefined {
     if (!token) return fail('not_authed');
+    if (this.revokedTokens.has(token)) return fail('token_revoked');
     const appLevel = token.startsWith('xapp-');
     if (method === 'apps.connections.open') return appLevel ? undefined : fail('not_allowed_token_type');
     if (appLevel && method !== 'auth.test') return fail('not_allowed_token_type');
@@ -614,14 +691,15 @@ export class FakeSlack {
 
   // ----- Web API methods -----------------------------------------------------------------------------------------
 
-  private authTest(): ApiResult {
+  private authTest(token: string | undefined): ApiResult {
+    const workspace = this.workspaceOfToken(token);
     return ok({
-      url: `https://${this.teamDomain}.slack.com/`,
-      team: this.teamName,
+      url: `https://${workspace?.teamDomain ?? this.teamDomain}.slack.com/`,
+      team: workspace?.teamName ?? this.teamName,
       user: this.botName,
-      team_id: this.teamId,
-      user_id: this.botUserId,
-      bot_id: this.botId,
+      team_id: workspace?.teamId ?? this.teamId,
+      user_id: workspace?.botUserId ?? this.botUserId,
+      bot_id: workspace?.botId ?? this.botId,
       is_enterprise_install: false,
     });
   }
@@ -695,9 +773,9 @@ export class FakeSlack {
 
   private readonly usedTriggers = new Set<string>();
 
-  private chatPostMessage(params: JsonObject): ApiResult {
+  private chatPostMessage(params: JsonObject, token: string | undefined): ApiResult {
     const channel = this.resolveChannel(params);
-    if (!channel) return fail('channel_not_found');
+    if (!channel || this.hiddenFrom(channel, token)) return fail('channel_not_found');
     const text = stringParam(params, 'text');
     if (text === undefined && params.blocks === undefined && params.attachments === undefined) return fail('no_text');
     const message: FakeMessage = { channel, ts: messageTs(), text: text ?? '', deleted: false };
@@ -860,13 +938,21 @@ export class FakeSlack {
     return ok({ ...(alreadyOpen ? { no_op: true, already_open: true } : {}), channel: { id } });
   }
 
-  private conversationsInfo(params: JsonObject): ApiResult {
+  /** Whether a workspace's token sees a channel: only its own workspace's, when the channel names one. Other tokens see every channel. */
+  private hiddenFrom(channel: string, token: string | undefined): boolean {
+    const caller = this.workspaceOfToken(token);
+    const owner = this.channels.get(channel)?.teamId;
+    return Boolean(caller && owner && owner !== caller.teamId);
+  }
+
+  private conversationsInfo(params: JsonObject, token: string | undefined): ApiResult {
     const id = stringParam(params, 'channel') ?? '';
-    if (!this.isKnownChannel(id)) return fail('channel_not_found');
+    if (!this.isKnownChannel(id) || this.hiddenFrom(id, token)) return fail('channel_not_found');
+    const callerTeam = this.workspaceOfToken(token)?.teamId ?? this.teamId;
     const known = this.channels.get(id);
     const created = nowSeconds() - 86_400;
     if (id.startsWith('D')) {
-      return ok({ channel: { id, created, is_im: true, is_org_shared: false, user: known?.user ?? FAKE_SLACK_DEFAULTS.userId, is_user_deleted: false, context_team_id: this.teamId } });
+      return ok({ channel: { id, created, is_im: true, is_org_shared: false, user: known?.user ?? FAKE_SLACK_DEFAULTS.userId, is_user_deleted: false, context_team_id: callerTeam } });
     }
     const isPrivate = known?.isPrivate ?? id.startsWith('G');
     return ok({
@@ -886,8 +972,8 @@ export class FakeSlack {
         is_org_shared: false,
         created,
         creator: FAKE_SLACK_DEFAULTS.userId,
-        context_team_id: known?.teamId ?? this.teamId,
-        shared_team_ids: [known?.teamId ?? this.teamId],
+        context_team_id: known?.teamId ?? callerTeam,
+        shared_team_ids: [known?.teamId ?? callerTeam],
       },
     });
   }

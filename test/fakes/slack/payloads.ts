@@ -353,3 +353,17 @@ export function messageDeletedEvent(options: MessageDeletedOptions): JsonObject 
     channel_type: options.channelType ?? channelTypeOf(channelId),
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Installation events
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A workspace removed the app: Slack sends this once the workspace's tokens are revoked. */
+export function appUninstalledEvent(teamId: string, options: Omit<EventCallbackOptions, 'teamId'> = {}): SlackDelivery {
+  return eventCallback({ type: 'app_uninstalled', event_ts: newMessageTs() }, { ...options, teamId });
+}
+
+/** Tokens of a workspace were revoked: `bot` lists bot user ids, `oauth` user ids. */
+export function tokensRevokedEvent(teamId: string, tokens: { bot?: string[]; oauth?: string[] }, options: Omit<EventCallbackOptions, 'teamId'> = {}): SlackDelivery {
+  return eventCallback({ type: 'tokens_revoked', tokens: { oauth: tokens.oauth ?? [], bot: tokens.bot ?? [] }, event_ts: newMessageTs() }, { ...options, teamId });
+}
