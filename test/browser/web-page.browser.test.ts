@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchChromium, screenshotPath, VIEWPORTS } from '../support/browser';
-import { buildInto, PROJECT_ROOT, startCommand } from '../support/processes';
+import { projectCopy } from '../support/processes';
 import { type PageFixture, pageFixture } from '../support/web-page-fixture';
 
 interface Visit {
@@ -103,35 +103,38 @@ describe('the web page in Chromium', () => {
 });
 
 describe('the console flow in Chromium', () => {
-  const outdir = join(PROJECT_ROOT, `.built-bot-test-${process.pid}-page`);
   let dir: string;
+  let project: string;
   let browser: Browser;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'page-console-'));
-    [browser] = await Promise.all([launchChromium(), buildInto(outdir)]);
+    project = projectCopy(join(dir, 'project'));
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-    rmSync(outdir, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('GIVEN npm start with piped commands THEN /setup prints a link that opens the group page with the logged words', async () => {
-    const start = startCommand();
-    const child = spawn(process.execPath, [...start.flags, join(outdir, 'main.js')], {
-      cwd: PROJECT_ROOT,
-      env: { ...start.env, PATH: process.env.PATH, PORT: '0', SQLITE_PATH: join(dir, 'bot.sqlite'), CONSOLE_USER: 'Ada', CONSOLE_FILES_DIR: join(dir, 'files') },
+    // npm start itself: it builds, then runs the bundle as README says.
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: project,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', SQLITE_PATH: join(dir, 'bot.sqlite'), CONSOLE_USER: 'Ada', CONSOLE_FILES_DIR: join(dir, 'files') },
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
     });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
       // Input stays open while the browser looks: the end of input would stop the bot.
       child.stdin.write('/setup timezone:Europe/London\n/log 1234\n');
-      for (let i = 0; i < 300 && !/1,234 words/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 1200 && !/1,234 words/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
       const link = /^The group's web page: (http:\/\/127\.0\.0\.1:\d+\/g\/[\w-]{24})$/m.exec(stdout)?.[1];
-      expect(link, stdout).toBeDefined();
+      expect(link, `${stdout}\n${stderr}`).toBeDefined();
       const context = await browser.newContext({ viewport: VIEWPORTS.phone });
       const { page, hosts, errors } = await visit(context, link!);
       expect(await page.locator('main').innerText()).toMatch(/Ada\s+1,234/);
@@ -141,7 +144,11 @@ describe('the console flow in Chromium', () => {
       await context.close();
     } finally {
       child.stdin.end();
+      // Whatever happened above, npm and the bot under it do not outlive the test.
+      const stopped = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(stopped);
     }
     expect(await exited).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,4 +34,16 @@ export function buildInto(outdir: string): Promise<void> {
   return new Promise((resolve, reject) =>
     execFile(join(PROJECT_ROOT, 'node_modules/.bin/esbuild'), args, { cwd: PROJECT_ROOT }, (error, _stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve())),
   );
+}
+
+/**
+ * A directory that is the project as `npm start` sees it (package.json, the sources, the installed
+ * packages), so a test can run `npm start` itself: its build writes dist/ there, never under a
+ * bundle another test is running, and no .env of the project's is read.
+ */
+export function projectCopy(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(PROJECT_ROOT, 'package.json'), join(dir, 'package.json'));
+  for (const entry of ['src', 'commands', 'migrations', 'node_modules']) symlinkSync(join(PROJECT_ROOT, entry), join(dir, entry), 'dir');
+  return dir;
 }
