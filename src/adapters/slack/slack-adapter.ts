@@ -1,4 +1,4 @@
-import { App, type BlockAction, type ButtonAction, HTTPReceiver, type RespondFn, type SlackCommandMiddlewareArgs, type ViewSubmitAction } from '@slack/bolt';
+import { App, type BlockAction, type ButtonAction, HTTPReceiver, type RespondFn, type SlackCommandMiddlewareArgs, SocketModeReceiver, type ViewSubmitAction } from '@slack/bolt';
 import { WebAPIPlatformError, type WebClient, type WebClientOptions } from '@slack/web-api';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -83,6 +83,8 @@ export class SlackAdapter implements ChatAdapter {
   private ownServer?: HttpServer;
   private routes?: HttpRoutes;
   private readonly receiver?: HTTPReceiver;
+  private readonly socketReceiver?: SocketModeReceiver;
+  private serving = false;
   private readonly users = new Map<string, SlackUser>();
   /** The teams each channel belongs to (conversations.info, cached), for the check before every post. */
   private readonly channelTeams = new Map<string, { teams: string[]; expires: number }>();
@@ -97,12 +99,9 @@ export class SlackAdapter implements ChatAdapter {
     const logger = boltLogger(options.logger);
     // Over HTTP, Bolt's receiver is served by our own server, behind the guard (see start).
     if (!options.appToken) this.receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: EVENTS_PATH, logger });
-    this.app = new App({
-      token: options.botToken,
-      logger,
-      clientOptions,
-      ...(options.appToken ? { appToken: options.appToken, socketMode: true } : { receiver: this.receiver }),
-    });
+    // Made here rather than by Bolt (as Bolt would make it), so that readiness can ask its socket.
+    else this.socketReceiver = new SocketModeReceiver({ appToken: options.appToken, logger, installerOptions: { clientOptions } });
+    this.app = new App({ token: options.botToken, logger, clientOptions, receiver: this.receiver ?? this.socketReceiver });
   }
 
   /** Where the HTTP receiver listens (after start; undefined in Socket Mode). */
@@ -130,10 +129,18 @@ export class SlackAdapter implements ChatAdapter {
     } else {
       await app.start();
     }
+    this.serving = true;
     options.logger.info({ mode: options.appToken ? 'socket' : 'http', port: this.address?.port }, 'slack connected');
   }
 
+  /** Over HTTP, once its endpoint is served; in Socket Mode, while the socket is open. */
+  connected(): boolean {
+    if (this.socketReceiver) return this.serving && this.socketReceiver.client.websocket?.isActive() === true;
+    return this.serving;
+  }
+
   async stop(): Promise<void> {
+    this.serving = false;
     if (!this.receiver) {
       await this.app.stop();
       return;
