@@ -48,6 +48,11 @@ export class HttpServer implements HttpRoutes {
     return address && typeof address === 'object' ? address : undefined;
   }
 
+  /** Requests being answered now (a drain waits for them). */
+  get requestsUnderWay(): number {
+    return this.underWay.size;
+  }
+
   /** The address for links when PUBLIC_URL is unset. */
   get localUrl(): string {
     return `http://127.0.0.1:${this.address?.port ?? 0}`;

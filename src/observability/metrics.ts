@@ -107,13 +107,13 @@ export async function createMetrics(options: MetricsOptions): Promise<Metrics> {
     registers: [registry],
   });
   for (const name of commandNames) {
-    for (const outcome of COMMAND_OUTCOMES) commands.labels(name, outcome);
-    durations.labels(name);
+    for (const outcome of COMMAND_OUTCOMES) commands.labels(name, outcome).inc(0);
+    durations.zero({ name });
   }
   for (const name of jobNames) {
-    for (const outcome of JOB_OUTCOMES) jobs.labels(name, outcome);
-    failures.labels(name);
-    lag.labels(name);
+    for (const outcome of JOB_OUTCOMES) jobs.labels(name, outcome).inc(0);
+    failures.labels(name).inc(0);
+    lag.zero({ job: name });
   }
   const pool = options.databasePool;
   if (pool) {
