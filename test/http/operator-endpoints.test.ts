@@ -100,7 +100,7 @@ describe('operator endpoints on the bot’s one HTTP server', () => {
     it(`GIVEN ${dialect} and a database that stops answering THEN /readyz is 503 with the reason, while /healthz stays 200`, async () => {
       const database = await createTestDatabase(dialect);
       cleanups.push(() => database.drop());
-      if (dialect === 'postgres') {
+      if ('postgresUrl' in database.config) {
         const url = new URL(database.config.postgresUrl);
         const relay = await Relay.start({ host: url.hostname, port: Number(url.port || 5432) });
         cleanups.push(() => relay.cut());
