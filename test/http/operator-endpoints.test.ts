@@ -65,11 +65,11 @@ describe('operator endpoints on the bot’s one HTTP server', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function start(env: Record<string, string>, database?: TestDatabase): Promise<Started> {
+  async function start(env: Record<string, string>, database?: TestDatabase, adapter = new RecordingAdapter()): Promise<Started> {
     const db = database ?? (await createTestDatabase('sqlite'));
     if (!database) cleanups.push(() => db.drop());
     const where = 'sqlitePath' in db.config ? { SQLITE_PATH: db.config.sqlitePath } : { DATABASE_URL: db.config.postgresUrl };
-    const bot = await startBot(loadConfig({ PORT: '0', ...where, ...env }), silent, { fallback: () => new RecordingAdapter(), schedule: false });
+    const bot = await startBot(loadConfig({ PORT: '0', ...where, ...env }), silent, { fallback: () => adapter, schedule: false });
     cleanups.push(() => bot.stop(1000));
     return { bot, origin: `http://127.0.0.1:${bot.http.address!.port}` };
   }
@@ -94,6 +94,22 @@ describe('operator endpoints on the bot’s one HTTP server', () => {
     expect(refused).toBe(1);
     const probes = await Promise.all(Array.from({ length: 100 }, (_, i) => fetch(`${origin}/${i % 2 ? 'healthz' : 'readyz'}`).then((r) => r.status)));
     expect(probes.every((status) => status === 200)).toBe(true);
+  });
+
+  it('GIVEN a platform whose connection drops THEN /readyz is 503 naming it, and 200 again once it is back', async () => {
+    const platform = new (class extends RecordingAdapter {
+      up = true;
+      connected() {
+        return this.up;
+      }
+    })();
+    const { origin } = await start({}, undefined, platform);
+    expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+    platform.up = false;
+    const down = await fetch(`${origin}/readyz`);
+    expect([down.status, await down.text()]).toEqual([503, 'not ready: console is not connected\n']);
+    platform.up = true;
+    expect((await fetch(`${origin}/readyz`)).status).toBe(200);
   });
 
   for (const dialect of DIALECTS) {
