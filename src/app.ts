@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { chatMessages, commands } from '../commands/index';
 import { AdapterHub } from './adapters/adapter-hub';
 import type { ChatAdapter } from './core/chat-adapter';
@@ -15,7 +16,6 @@ import { jobRegistry, reportRepeatedFailure } from './scheduler/jobs';
 import { Scheduler } from './scheduler/scheduler';
 import { createServices, DEFAULT_SERVICE_SETTINGS, type ServiceSettings, type Services } from './services/index';
 import { createMetrics, type Metrics, NO_METRICS } from './observability/metrics';
-import { sql } from 'kysely';
 
 const HANDLED_EVENTS_KEPT_MS = 7 * 24 * 3_600_000;
 const HANDLED_EVENTS_PRUNE_EVERY_MS = 3_600_000;
