@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { chatMessages, commands } from '../commands/index';
 import { AdapterHub } from './adapters/adapter-hub';
 import type { ChatAdapter } from './core/chat-adapter';
@@ -14,10 +15,13 @@ import { DigestPlanner } from './scheduler/digest-planner';
 import { jobRegistry, reportRepeatedFailure } from './scheduler/jobs';
 import { Scheduler } from './scheduler/scheduler';
 import { createServices, DEFAULT_SERVICE_SETTINGS, type ServiceSettings, type Services } from './services/index';
+import { createMetrics, type Metrics, NO_METRICS } from './observability/metrics';
 
 const HANDLED_EVENTS_KEPT_MS = 7 * 24 * 3_600_000;
 const HANDLED_EVENTS_PRUNE_EVERY_MS = 3_600_000;
 const STATISTICS_REFRESH_EVERY_MS = 24 * 3_600_000;
+/** How long closing waits for commands and jobs under way before it closes the database anyway. */
+export const DEFAULT_CLOSE_GRACE_MS = 10_000;
 
 export interface App {
   database: DatabaseHandle;
@@ -28,10 +32,18 @@ export interface App {
   hub: AdapterHub;
   /** Scheduled work (first-hour wrap-ups, feed polls); `startBot` starts its ticking. */
   scheduler: Scheduler;
+  /** What the router and the scheduler count; `NO_METRICS` unless metrics were asked for. */
+  metrics: Metrics;
   /** Starts an adapter with the router behind it, and lets services post through it. */
   attach(adapter: ChatAdapter): Promise<void>;
-  /** Stops the adapters, then the picture threads, then closes the database. Safe to call more than once. */
-  close(): Promise<void>;
+  /** Whether the database answers a trivial query within `timeoutMs`. */
+  databaseAnswers(timeoutMs: number): Promise<boolean>;
+  /**
+   * Stops the scheduler (giving back the jobs it claimed), waits up to `graceMs` for the commands and
+   * jobs under way, then stops the adapters and the picture threads and closes the database. Safe to
+   * call more than once.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** The bot without its platforms: database (migrated), services and router. */
@@ -40,6 +52,8 @@ export async function createApp(options: {
   logger: Logger;
   clock?: Clock;
   settings?: Partial<ServiceSettings>;
+  /** Count commands and jobs for /metrics (METRICS=true). */
+  metrics?: boolean;
 }): Promise<App> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
@@ -56,9 +70,12 @@ export async function createApp(options: {
   const pictures = new PicturePool(options.settings?.pictures ?? DEFAULT_SERVICE_SETTINGS.pictures, logger);
   const settings: ServiceSettings = { ...DEFAULT_SERVICE_SETTINGS, ...options.settings, svgToPng: options.settings?.svgToPng ?? pictures.draw };
   const services = createServices({ db: database.db, clock, outbound: hub, logger, settings });
-  const router = new Router({ commands, messages: chatMessages, services, clock, logger });
-  const planner = new DigestPlanner({ db: database.db, logger });
   const jobs = jobRegistry({ db: database.db, outbound: hub, services });
+  const metrics = options.metrics
+    ? await createMetrics({ commandNames: commands.map((c) => c.name), jobNames: jobs.map((j) => j.name), databasePool: database.poolStats })
+    : NO_METRICS;
+  const router = new Router({ commands, messages: chatMessages, services, clock, logger, metrics });
+  const planner = new DigestPlanner({ db: database.db, logger });
   const scheduler = new Scheduler({
     db: database.db,
     clock,
@@ -72,6 +89,7 @@ export async function createApp(options: {
       'answering stored commands': (): Promise<number> => inbox.recover(),
     },
     onRepeatedFailure: reportRepeatedFailure(jobs, hub),
+    metrics,
   });
   services.sprints.useWaker(scheduler);
   const inbox = new CommandInbox({ db: database.db, clock, logger, run: (invocation) => router.handle(invocation), answers: hub, owner: scheduler.owner });
@@ -91,6 +109,17 @@ export async function createApp(options: {
     statisticsAt = now;
     await refreshStatistics(database);
   };
+  // Invocations under way, so that closing lets them finish (within its grace) before the database goes.
+  const underWay = new Set<Promise<unknown>>();
+  const handle: typeof inbox.handle = (invocation, delivery) => {
+    const handling = inbox.handle(invocation, delivery);
+    underWay.add(handling);
+    void handling.then(
+      () => underWay.delete(handling),
+      () => underWay.delete(handling),
+    );
+    return handling;
+  };
   let closing: Promise<void> | undefined;
   return {
     database,
@@ -99,13 +128,29 @@ export async function createApp(options: {
     inbox,
     hub,
     scheduler,
+    metrics,
     async attach(adapter) {
       hub.add(adapter);
-      await adapter.start(inbox.handle);
+      await adapter.start(handle);
     },
-    close() {
+    async databaseAnswers(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+      const answered = sql`select 1`.execute(database.db).then(
+        () => true,
+        () => false,
+      );
+      try {
+        return await Promise.race([answered, timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close(graceMs = DEFAULT_CLOSE_GRACE_MS) {
       closing ??= (async () => {
-        await scheduler.stop();
+        const deadline = Date.now() + graceMs;
+        await scheduler.stop(graceMs);
+        if (underWay.size) await settledBy([...underWay], deadline);
         await services.publications.flushEdits();
         for (const adapter of hub.all) {
           await adapter.stop().catch((error: unknown) => logger.error({ err: error, platform: adapter.platform }, 'adapter did not stop cleanly'));
@@ -116,4 +161,12 @@ export async function createApp(options: {
       return closing;
     },
   };
+}
+
+/** Waits for `work` to settle, or until `deadline` (epoch ms, real time), whichever comes first. */
+async function settledBy(work: Promise<unknown>[], deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
+  await Promise.race([Promise.allSettled(work), late]);
+  clearTimeout(timer);
 }

@@ -79,6 +79,7 @@ const schema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://inkwell.example.org' })
     .refine((url) => !/[?#]/.test(url) && /^https?:\/\/[^/]+\/?$/.test(url), 'must be an origin only, such as https://inkwell.example.org (no path, query or fragment)')
     .optional(),
+  METRICS: flag.default(false),
   DASHBOARD_SECRET: z.string().min(32, 'must be at least 32 characters (for example the output of openssl rand -base64 32)').optional(),
 });
 
@@ -111,6 +112,8 @@ export type Config = Readonly<{
   http: Readonly<{ port: number; publicUrl?: string }>;
   /** Behaviour of the services: feed polling, how pages and feeds may be fetched, picture threads. */
   services: Readonly<Partial<ServiceSettings>>;
+  /** Serve Prometheus metrics at /metrics (404 when off). */
+  metrics: boolean;
   /** Prepended to every Slack command name (and read by `npm run slack:manifest`, which needs no tokens). */
   slackCommandPrefix?: string;
 }>;
@@ -182,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     slackCommandPrefix: e.SLACK_COMMAND_PREFIX,
     http: Object.freeze({ port: e.PORT, publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') }),
+    metrics: e.METRICS,
     services: Object.freeze({
       publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
       pageSecret: e.DASHBOARD_SECRET,

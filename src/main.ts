@@ -12,13 +12,28 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel ?? (serving ? 'info' : 'warn'));
 
   let stop: (() => Promise<void>) | undefined;
-  const shutdown = async (reason: string) => {
+  let shuttingDown = false;
+  // The first signal drains (see startBot's stop); a second one means "now".
+  const shutdown = async (reason: string, signal = false) => {
+    if (shuttingDown) {
+      // The console's input ends when the console stops: that is the drain itself, not a second request.
+      if (!signal) return;
+      logger.warn({ reason }, 'stopping at once');
+      process.exit(1);
+    }
+    shuttingDown = true;
     logger.info({ reason }, 'shutting down');
-    await stop?.();
+    try {
+      await stop?.();
+    } catch (error) {
+      logger.error({ err: error }, 'shutting down failed');
+      process.exit(1);
+    }
+    logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT', true));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', true));
   process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
 
   const bot = await startBot(config, logger, {

@@ -47,6 +47,11 @@ export interface ChatAdapter {
   readonly platform: Platform;
   start(onInvocation: InvocationHandler): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Whether the platform's connection is up now (Discord's gateway session, Slack's Socket Mode
+   * socket), for readiness probes. Without it, an adapter counts as connected once started.
+   */
+  connected?(): boolean;
   /** With `once`, a repeat of the same post (same key) returns the message already posted where the platform allows. */
   post(to: Conversation, reply: Reply, once?: PostOnce): Promise<MessageRef>;
   edit?(ref: MessageRef, reply: Reply): Promise<void>;

@@ -77,6 +77,8 @@ export interface DatabaseHandle {
   sqlite?: SqliteDatabase.Database;
   /** Where it is, for messages: host:port of a Postgres server (never its credentials), or the SQLite file. */
   location: string;
+  /** The connection pool's figures (Postgres); SQLite has one connection and no pool. */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -102,8 +104,17 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
       },
     } as Pg.CustomTypesConfig;
     const pool = new pg.Pool({ connectionString: config.postgresUrl, types, max: 10 });
+    // An idle connection the server dropped (a restart, a failover) is only replaced; unheard, the
+    // pool's error event would end the process. Queries that need the server report it themselves.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: markingInboxEntries(new PostgresDialect({ pool: preparingPool(pool) })) });
-    return { db, dialect: 'postgres', location: serverOf(config.postgresUrl), close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'postgres',
+      location: serverOf(config.postgresUrl),
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      close: () => db.destroy(),
+    };
   }
   if (config.sqlitePath !== ':memory:') mkdirSync(dirname(config.sqlitePath), { recursive: true });
   const sqlite = new SqliteDatabase(config.sqlitePath);

@@ -169,3 +169,24 @@ export async function releaseJob(db: Db, job: ClaimedJob, error: string, retryAt
 export async function markFailureNotified(db: Db, id: number): Promise<void> {
   await db.updateTable('scheduled_jobs').set({ failure_notified: 1 }).where('id', '=', id).execute();
 }
+
+/**
+ * Gives a claim back when the process stops, so another process can take the job at once instead of
+ * waiting for the claim to go stale. A job that never started does not count as an attempt; one
+ * stopped while running does (it may have posted), so its retry looks for that post first. A job that
+ * posted stays 'sent'. False when the claim was no longer this process's.
+ */
+export async function releaseClaim(db: Db, job: ClaimedJob, started: boolean, now: number): Promise<boolean> {
+  const released = await db
+    .updateTable('scheduled_jobs')
+    .set({
+      state: sql<JobState>`case when message_id is null then 'pending' else 'sent' end`,
+      claimed_at: null,
+      attempts: started ? sql<number>`attempts` : sql<number>`attempts - 1`,
+      updated_at: now,
+    })
+    .where('id', '=', job.id)
+    .where((eb) => stillClaimed(eb, job))
+    .executeTakeFirst();
+  return released.numUpdatedRows > 0n;
+}

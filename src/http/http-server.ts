@@ -12,7 +12,7 @@ export interface HttpRoutes {
 /** Long enough for any page's path; a longer request target is refused before anything reads it. */
 const MAX_TARGET_LENGTH = 2048;
 /** How long stopping waits for requests under way before it cuts their connections. */
-const CLOSE_GRACE_MS = 2000;
+export const DEFAULT_CLOSE_GRACE_MS = 10_000;
 
 /**
  * The bot's one HTTP server on PORT. Platforms mount their endpoints under a prefix of their own
@@ -26,6 +26,9 @@ export class HttpServer implements HttpRoutes {
     response.end('Not found\n');
   };
   private server?: Server;
+  /** Set once closing began: responses still being made close their connections behind them. */
+  private closing = false;
+  private readonly underWay = new Set<ServerResponse>();
 
   constructor(private readonly logger: Logger) {}
 
@@ -43,6 +46,11 @@ export class HttpServer implements HttpRoutes {
   get address(): AddressInfo | undefined {
     const address = this.server?.address();
     return address && typeof address === 'object' ? address : undefined;
+  }
+
+  /** Requests being answered now (a drain waits for them). */
+  get requestsUnderWay(): number {
+    return this.underWay.size;
   }
 
   /** The address for links when PUBLIC_URL is unset. */
@@ -63,18 +71,27 @@ export class HttpServer implements HttpRoutes {
     });
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops listening at once (a new connection is refused), closes idle kept-alive connections, and
+   * lets the requests under way finish: up to `graceMs`, after which their connections are cut.
+   */
+  async close(graceMs = DEFAULT_CLOSE_GRACE_MS): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.closing = true;
+    for (const response of this.underWay) closeAfter(response);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
     await closed;
     clearTimeout(cut);
   }
 
   private dispatch(request: IncomingMessage, response: ServerResponse): void {
+    this.underWay.add(response);
+    response.once('close', () => this.underWay.delete(response));
+    if (this.closing) closeAfter(response);
     const target = request.url ?? '/';
     if (target.length > MAX_TARGET_LENGTH) {
       response.writeHead(414, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
@@ -91,4 +108,10 @@ export class HttpServer implements HttpRoutes {
       response.end();
     }
   }
+}
+
+/** Ends the response's connection once it is sent: kept alive, it would wait for a next request the closing server will not take. */
+function closeAfter(response: ServerResponse): void {
+  if (!response.headersSent) response.setHeader('connection', 'close');
+  else response.once('finish', () => response.socket?.end());
 }

@@ -10,6 +10,7 @@ import { clip, closest } from '../core/format';
 import { APOLOGY, privateReply, type Reply } from '../core/reply';
 import { coerceTextValues, parseTextArgs } from './text-args';
 import { UserError } from '../core/user-error';
+import { CHAT_MESSAGE, type CommandMetrics, type CommandOutcome, NO_METRICS, UNKNOWN_COMMAND } from '../observability/metrics';
 
 export const MAX_ARGUMENT_TEXT = 4000;
 
@@ -19,6 +20,8 @@ export interface RouterDeps {
   services: Services;
   clock: Clock;
   logger: Logger;
+  /** Told of every invocation the router finishes; nothing by default. */
+  metrics?: CommandMetrics;
 }
 
 /**
@@ -29,6 +32,8 @@ export interface RouterDeps {
 export class Router {
   private readonly commands = new Map<string, { definition: CommandDefinition; options: OptionInfo[] }>();
   private readonly buttons = new Map<string, ButtonDefinition>();
+  /** The command a button action belongs to, for counting its presses under the command's name. */
+  private readonly buttonCommands = new Map<string, string>();
 
   constructor(private readonly deps: RouterDeps) {
     for (const definition of deps.commands) {
@@ -41,6 +46,7 @@ export class Router {
       for (const button of definition.buttons ?? []) {
         if (this.buttons.has(button.action)) throw new Error(`Button action "${button.action}" is registered twice.`);
         this.buttons.set(button.action, button);
+        this.buttonCommands.set(button.action, definition.name);
       }
     }
   }
@@ -50,15 +56,34 @@ export class Router {
   }
 
   async handle(invocation: Invocation): Promise<Reply | void> {
+    const started = performance.now();
+    let outcome: CommandOutcome = 'handled';
     try {
       return await this.dispatch(invocation);
     } catch (error) {
       if (error instanceof UserError) {
+        outcome = 'refused';
         this.deps.logger.debug({ code: error.code, invocation: describe(invocation) }, 'refused');
         return privateReply(error.message);
       }
+      outcome = 'failed';
       this.deps.logger.error({ err: error, invocation: describe(invocation) }, 'handler failed');
       return privateReply(APOLOGY);
+    } finally {
+      (this.deps.metrics ?? NO_METRICS).commandFinished(this.metricName(invocation), outcome, (performance.now() - started) / 1000);
+    }
+  }
+
+  /** What an invocation is counted under: a registered command's own name, never the text that was sent. */
+  private metricName(invocation: Invocation): string {
+    switch (invocation.kind) {
+      case 'command':
+        return this.commands.get(invocation.name.trim().replace(/^\//, '').toLowerCase())?.definition.name ?? UNKNOWN_COMMAND;
+      case 'button':
+      case 'form':
+        return this.buttonCommands.get(invocation.action) ?? UNKNOWN_COMMAND;
+      default:
+        return CHAT_MESSAGE;
     }
   }
 

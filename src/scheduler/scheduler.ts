@@ -4,9 +4,10 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { WorkspaceNotInstalledError } from '../core/chat-adapter';
 import type { Clock } from '../core/clock';
 import type { Db } from '../db/database';
-import { type ClaimedJob, claimDueJobs, finishJob, markFailureNotified, markJobSent, releaseJob, renewClaim } from '../db/scheduled-job.repository';
+import { type ClaimedJob, claimDueJobs, finishJob, markFailureNotified, markJobSent, releaseClaim, releaseJob, renewClaim } from '../db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
 import type { Logger } from '../logger';
+import { type JobMetrics, NO_METRICS } from '../observability/metrics';
 import { WakeTimers } from './wake-timers';
 import { yieldToLoop } from './yield-to-loop';
 
@@ -64,6 +65,8 @@ export interface SchedulerOptions {
    * limits how much sooner a storm of digests could finish anyway).
    */
   concurrency?: number;
+  /** Told when each job starts (how late) and how it ended; nothing by default. */
+  metrics?: JobMetrics;
 }
 
 const DEFAULT_JOB_CONCURRENCY = 8;
@@ -73,6 +76,8 @@ const MAX_RETRY_MS = 3_600_000;
 const DEFAULT_JOB_DEADLINE_MS = 2 * 60_000;
 const DEFAULT_TASK_DEADLINE_MS = 2 * 60_000;
 const DEFAULT_ROUND_DEADLINE_MS = 5 * 60_000;
+/** How long stopping waits for the jobs under way before it gives their claims back anyway. */
+export const DEFAULT_STOP_GRACE_MS = 10_000;
 
 /** Work that was still running at its deadline. It may go on in the background: a promise cannot be cancelled. */
 class DeadlinePassed extends Error {
@@ -116,6 +121,9 @@ export class Scheduler {
   private task?: ScheduledTask;
   private ticking?: Promise<void>;
   private stopping = false;
+  private stopped?: Promise<void>;
+  /** Jobs this process holds a claim on, and whether each has started running. */
+  private readonly held = new Map<number, { job: ClaimedJob; started: boolean }>();
   private readonly wakeTimers: WakeTimers;
 
   constructor(private readonly options: SchedulerOptions) {
@@ -138,12 +146,41 @@ export class Scheduler {
     this.task = cron.schedule(expression, () => this.tick(), { noOverlap: true, name: 'scheduler' });
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops ticking and claims nothing more. Jobs claimed but not started are given back at once; those
+   * running get `graceMs` to finish, and are given back after it. Later calls share the first one.
+   */
+  stop(graceMs = DEFAULT_STOP_GRACE_MS): Promise<void> {
+    this.stopped ??= this.drain(graceMs);
+    return this.stopped;
+  }
+
+  private async drain(graceMs: number): Promise<void> {
     this.stopping = true;
     this.wakeTimers.cancelAll();
     await this.task?.stop();
     this.task = undefined;
-    await this.ticking;
+    await this.giveBack([...this.held.values()].filter((claim) => !claim.started));
+    if (this.ticking) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.ticking, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
+    }
+    // Still running after the grace: their late writes no longer match the claim (a late post is still recorded).
+    await this.giveBack([...this.held.values()]);
+  }
+
+  private async giveBack(claims: { job: ClaimedJob; started: boolean }[]): Promise<void> {
+    const { db, clock, logger } = this.options;
+    for (const claim of claims) this.held.delete(claim.job.id);
+    await Promise.all(
+      claims.map((claim) =>
+        releaseClaim(db, claim.job, claim.started, clock.now()).catch((error: unknown) =>
+          logger.error({ err: error, job: claim.job.job, subject: claim.job.subject, period: claim.job.period }, 'could not give back a scheduled job'),
+        ),
+      ),
+    );
+    if (claims.length) logger.info({ jobs: claims.length, running: claims.filter((claim) => claim.started).length }, 'scheduled jobs given back');
   }
 
   /**
@@ -169,7 +206,7 @@ export class Scheduler {
   private async round(abandoned: AbortSignal): Promise<void> {
     const { clock, logger, tasks = {}, taskDeadlineMs = DEFAULT_TASK_DEADLINE_MS } = this.options;
     for (const [name, task] of Object.entries(tasks)) {
-      if (abandoned.aborted) return;
+      if (abandoned.aborted || this.stopping) return;
       await yieldToLoop();
       await withinDeadline(taskDeadlineMs, (signal) => task(clock.now(), signal)).catch((error: unknown) => {
         if (error instanceof DeadlinePassed) logger.error({ task: name, deadlineMs: taskDeadlineMs }, 'scheduled task passed its deadline; the round goes on without it');
@@ -199,7 +236,11 @@ export class Scheduler {
       const now = clock.now();
       try {
         const jobs = await claimDueJobs(db, { now, staleBefore: now - staleClaimMs, owner: this.owner, limit, jobs: [...handlers.keys()] });
-        waiting.push(...jobs);
+        const claims = jobs.map((job) => ({ job, started: false }));
+        for (const claim of claims) this.held.set(claim.job.id, claim);
+        // Claimed while the process began stopping: another process may have them at once.
+        if (this.stopping) await this.giveBack(claims);
+        else waiting.push(...jobs);
         if (jobs.length < limit) exhausted = true;
       } catch (error) {
         claimFailed = error;
@@ -208,12 +249,17 @@ export class Scheduler {
     };
     const runner = async () => {
       for (;;) {
-        // The jobs claimed are run even by a round past its deadline; it only claims no more.
-        const job = waiting.shift();
+        // The jobs claimed are run even by a round past its deadline; it only claims no more. A
+        // stopping process starts none: stop() gave them back.
+        const job = this.stopping ? undefined : waiting.shift();
         if (job) {
-          await this.run(job, handlers.get(job.job)!).catch((error: unknown) =>
-            logger.error({ err: error, job: job.job, subject: job.subject, period: job.period }, 'recording a scheduled job failed'),
-          );
+          const claim = this.held.get(job.id);
+          if (claim) claim.started = true;
+          await this.run(job, handlers.get(job.job)!)
+            .catch((error: unknown) => logger.error({ err: error, job: job.job, subject: job.subject, period: job.period }, 'recording a scheduled job failed'))
+            .finally(() => {
+              if (this.held.get(job.id) === claim) this.held.delete(job.id);
+            });
           await yieldToLoop();
           continue;
         }
@@ -234,16 +280,21 @@ export class Scheduler {
     };
     // Jobs are claimed a batch at a time: one whose claim went stale while it waited is another process's now.
     if (!(await renewClaim(db, job, clock.now()))) return;
+    const metrics = this.options.metrics ?? NO_METRICS;
+    metrics.jobStarted(job.job, (job.claimed_at - job.due_at) / 1000);
     try {
       const outcome = await withinDeadline(jobDeadlineMs, (signal) => handler(job, markSent, signal));
+      metrics.jobFinished(job.job, outcome);
       await finishJob(db, job, outcome, clock.now());
     } catch (error) {
       // A workspace that removed the app has no one to post to until it installs it again: no retries.
       if (error instanceof WorkspaceNotInstalledError) {
         this.options.logger.info({ job: job.job, subject: job.subject, period: job.period, workspace: error.where.workspaceId }, 'scheduled job skipped: the bot is no longer installed in its workspace');
+        metrics.jobFinished(job.job, 'skipped');
         await finishJob(db, job, 'skipped', clock.now());
         return;
       }
+      metrics.jobFinished(job.job, 'failed');
       await this.retryLater(job, error);
     }
   }

@@ -52,7 +52,9 @@ export class Harness {
   }
 
   /** `onLog` sees every log entry down to debug (refusals are logged there); otherwise only errors are kept. */
-  static async create(options: { now?: string; dialect?: Dialect; settings?: Partial<ServiceSettings>; onLog?: (entry: LogEntry) => void } = {}): Promise<Harness> {
+  static async create(
+    options: { now?: string; dialect?: Dialect; settings?: Partial<ServiceSettings>; onLog?: (entry: LogEntry) => void; metrics?: boolean } = {},
+  ): Promise<Harness> {
     const database = await createTestDatabase(options.dialect ?? 'sqlite');
     const clock = new FakeClock(Date.parse(options.now ?? '2026-03-10T12:00:00Z'));
     const errors: Harness['errors'] = [];
@@ -63,7 +65,7 @@ export class Harness {
     };
     const logger = pino({ level: options.onLog ? 'debug' : 'error' }, { write });
     const settings = { ...TEST_SETTINGS, ...options.settings };
-    const app = await createApp({ database: database.config, logger, clock, settings });
+    const app = await createApp({ database: database.config, logger, clock, settings, metrics: options.metrics });
     const harness = new Harness(app, clock, database, errors, settings);
     await app.attach(harness.adapter);
     return harness;

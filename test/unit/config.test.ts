@@ -17,6 +17,15 @@ describe('configuration', () => {
   });
 });
 
+describe('METRICS', () => {
+  it('GIVEN nothing THEN off; GIVEN a flag in any spelling THEN read as one; GIVEN another word THEN names the variable', () => {
+    expect(loadConfig({}).metrics).toBe(false);
+    expect(loadConfig({ METRICS: 'TRUE' }).metrics).toBe(true);
+    expect(loadConfig({ METRICS: 'off' }).metrics).toBe(false);
+    expect(() => loadConfig({ METRICS: 'prometheus' })).toThrow(new ConfigError('Configuration error: METRICS must be true or false.'));
+  });
+});
+
 describe('PICTURE_THREADS', () => {
   it('GIVEN nothing THEN one picture thread; GIVEN a number THEN that many', () => {
     expect(loadConfig({}).services.pictures?.threads).toBe(1);

@@ -144,6 +144,11 @@ export class DiscordAdapter implements ChatAdapter {
     await this.client.destroy();
   }
 
+  /** The gateway session is up (false while discord.js reconnects). */
+  connected(): boolean {
+    return this.client.isReady();
+  }
+
   async post(to: Conversation, reply: Reply, once?: PostOnce): Promise<MessageRef> {
     const channel = await this.client.channels.fetch(to.threadId ?? to.channelId);
     if (!channel?.isSendable()) throw new Error(`cannot send to discord channel ${to.channelId}`);

@@ -1,4 +1,4 @@
-import { App, type BlockAction, ErrorCode as BoltErrorCode, type ButtonAction, HTTPReceiver, type RespondFn, type SlackCommandMiddlewareArgs, type ViewSubmitAction } from '@slack/bolt';
+import { App, type BlockAction, ErrorCode as BoltErrorCode, type ButtonAction, HTTPReceiver, type RespondFn, type SlackCommandMiddlewareArgs, SocketModeReceiver, type ViewSubmitAction } from '@slack/bolt';
 import { ErrorCode as OAuthErrorCode, type StateStore } from '@slack/oauth';
 import { WebAPIPlatformError, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { ServerResponse } from 'node:http';
@@ -105,6 +105,8 @@ export class SlackAdapter implements ChatAdapter {
   private ownServer?: HttpServer;
   private routes?: HttpRoutes;
   private readonly receiver?: HTTPReceiver;
+  private readonly socketReceiver?: SocketModeReceiver;
+  private serving = false;
   private readonly users = new Map<string, SlackUser>();
   /**
    * The teams each channel belongs to, as each workspace's token sees it (conversations.info, cached, by
@@ -155,12 +157,15 @@ export class SlackAdapter implements ChatAdapter {
       });
     } else if (!options.appToken) {
       this.receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: EVENTS_PATH, logger });
+    } else {
+      // Made here rather than by Bolt (as Bolt would make it), so that readiness can ask its socket.
+      this.socketReceiver = new SocketModeReceiver({ appToken: options.appToken, logger, installerOptions: { clientOptions } });
     }
     this.app = new App({
       ...(options.botToken && { token: options.botToken }),
       logger,
       clientOptions,
-      ...(options.appToken ? { appToken: options.appToken, socketMode: true } : { receiver: this.receiver }),
+      receiver: this.receiver ?? this.socketReceiver,
     });
   }
 
@@ -202,10 +207,18 @@ export class SlackAdapter implements ChatAdapter {
     } else {
       await app.start();
     }
+    this.serving = true;
     options.logger.info({ mode: options.appToken ? 'socket' : options.oauth ? 'http, installed through OAuth' : 'http', port: this.address?.port }, 'slack connected');
   }
 
+  /** Over HTTP, once its endpoint is served; in Socket Mode, while the socket is open. */
+  connected(): boolean {
+    if (this.socketReceiver) return this.serving && this.socketReceiver.client.websocket?.isActive() === true;
+    return this.serving;
+  }
+
   async stop(): Promise<void> {
+    this.serving = false;
     if (!this.receiver) {
       await this.app.stop();
       return;
