@@ -271,6 +271,9 @@ export class InteractionAnswers {
           if (isPrivate) {
             await editOriginal(message);
           } else {
+            // While the placeholder is loading Discord makes the first follow-up fill it in (private, as the
+            // placeholder is); once it holds a line, the follow-up is a message of its own, for everyone.
+            await editOriginal(toRestMessage(renderForDiscord(privateReply('Posted in the channel.'))));
             await followUp(message);
             await rest.delete(original, { auth: false });
           }
