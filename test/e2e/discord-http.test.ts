@@ -239,3 +239,33 @@ describe('the Discord adapter over HTTP on its own, with a scripted handler', ()
     expect(callbackBody(await fake.waitForCallback(sent))).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/sorry/i) } });
   });
 });
+
+describe('Discord with the gateway and the interactions endpoint in one process', () => {
+  let fake: FakeDiscord;
+  let bot: TestBot;
+  let keys: ReturnType<typeof applicationKeys>;
+
+  beforeAll(async () => {
+    fake = await FakeDiscord.start({ guilds: [{ id: guildId, name: 'Writers', channels: [{ id: writing, name: 'writing', type: ChannelKind.GuildText }], members: [{ user: ada }, { user: bo }] }] });
+    keys = applicationKeys();
+    bot = await startTestBot({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: guildId, DISCORD_PUBLIC_KEY: keys.publicKeyHex });
+  });
+  afterAll(async () => {
+    await bot?.close();
+    await fake?.stop();
+  });
+
+  it('answers interactions from either path the same way, and logs chat messages from the gateway', async () => {
+    expect(fake.identifyCount).toBe(1);
+    const overGateway = fake.slashCommand({ guildId, channelId: writing, user: ada, name: 'setup', options: { timezone: 'UTC' }, memberPermissions: MANAGE_GUILD });
+    const gatewayAnswer = await fake.waitForCallback(overGateway);
+    expect(gatewayAnswer.via).toBeUndefined();
+    fake.useInteractionsEndpoint({ url: `http://127.0.0.1:${bot.http.address!.port}/discord/interactions`, privateKey: keys.privateKey });
+    const overHttp = fake.slashCommand({ guildId, channelId: writing, user: bo, name: 'log', options: { words: 321 }, memberPermissions: MEMBER });
+    const httpAnswer = await fake.waitForCallback(overHttp);
+    expect(httpAnswer.via).toBe('interactions endpoint');
+    expect(callbackBody(httpAnswer)).toMatchObject({ type: 4, data: { content: expect.stringMatching(/Bo logged: 321 words today/) } });
+    const message = fake.message({ guildId, channelId: writing, author: bo, content: '+200 words' });
+    await fake.waitUntil(() => fake.reactionsOn(message.id).includes('✅'), { description: 'the chat log reaction' });
+  });
+});
