@@ -178,6 +178,14 @@ describe('Discord interactions over HTTP, with no gateway: the real bot against 
     expect(await logCount()).toBe(before + 1);
   });
 
+  it("GIVEN the other server's channel in /config channel THEN REST says where it is and it is refused; this server's channel is taken", async () => {
+    const refused = await slash(ada, 'config', { setting: 'channel', value: `<#${otherWriting}>` }, { admin: true });
+    expect(refused.answer.data).toMatchObject({ flags: 64, content: 'That channel is not in this server: pick a channel of this server.' });
+    expect(fake.requestsTo('GET', `/channels/${otherWriting}`).length).toBeGreaterThan(0);
+    const group = await bot.app.database.db.selectFrom('groups').select('announce_channel_id').where('workspace_id', '=', guildId).executeTakeFirstOrThrow();
+    expect(group.announce_channel_id).toBe(writing);
+  });
+
   it('never logged a failure', () => {
     expect(bot.logs.filter((l) => l.level >= 50)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { type APIInteraction, type APIInteractionResponse, InteractionResponseType, InteractionType } from 'discord.js';
+import { readBoundedBody } from '../../http/read-body';
 import type { Logger } from '../../logger';
 import type { FirstAnswer } from './discord-interactions';
 
@@ -51,7 +52,7 @@ export function interactionsEndpoint(options: InteractionsEndpointOptions): Requ
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > limit) return refuse(response, 413, `body larger than ${limit} bytes`, true);
-    const body = await readBody(request, limit);
+    const body = await readBoundedBody(request, limit);
     if (!body) return refuse(response, 413, `body larger than ${limit} bytes`, true);
     const problem = signatureProblem(request, body, options.publicKey, options.now());
     if (problem) return refuse(response, 401, problem);
@@ -113,26 +114,5 @@ function writeJson(response: ServerResponse, body: APIInteractionResponse): Prom
     response.once('error', reject);
     response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
     response.end(json, () => resolve());
-  });
-}
-
-/** The body, or undefined once it passes `limit` bytes (the rest is discarded as it arrives). */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.resume();
-      resolve(undefined);
-    };
-    const onEnd = () => resolve(Buffer.concat(chunks));
-    request.on('data', onData);
-    request.once('end', onEnd);
-    request.once('error', reject);
-    request.once('close', () => reject(new Error('request closed before its body ended')));
   });
 }
