@@ -13,6 +13,7 @@ import type { Figure } from './figure';
 import { logBench } from './log-bench';
 import { goalsBench } from './goals-bench';
 import { growthBench } from './growth-bench';
+import { httpBench } from './http-bench';
 import { memoryBench } from './memory-bench';
 import { pageBench } from './page-bench';
 import { patternsBench } from './patterns-bench';
@@ -46,6 +47,8 @@ const benches: Bench[] = [
   ['goals /log, goals challenge board', goalsBench],
   ['patterns', patternsBench],
   ['memory', memoryBench],
+  // Several processes share one database only on Postgres.
+  ...(postgres ? [['http /log, http p99', httpBench] as Bench] : []),
 ];
 
 function format(n: number | null): string {

@@ -34,7 +34,12 @@ const schema = z.object({
   DISCORD_APPLICATION_ID: snowflake.optional(),
   DISCORD_GUILD_ID: snowflake.optional(),
   DISCORD_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-  DISCORD_CHAT_LOGGING: flag.default(true),
+  DISCORD_CHAT_LOGGING: flag.optional(),
+  DISCORD_PUBLIC_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i, "must be the application's public key from the developer portal (64 hex digits)")
+    .optional(),
+  DISCORD_GATEWAY: flag.default(true),
   DISCORD_SHARDS: z
     .string()
     .regex(/^[1-9]\d{0,3}$/, 'must be a whole number of shards from 1')
@@ -100,6 +105,10 @@ export type Config = Readonly<{
     guildId?: string;
     apiUrl?: string;
     chatLogging: boolean;
+    /** False: no gateway connection (commands and buttons come over HTTP only, no chat logging, posts over REST). */
+    gateway: boolean;
+    /** Set: serve Discord's interactions endpoint, POST /discord/interactions, checking signatures with this key. */
+    publicKey?: string;
     /** For `npm run start:sharded`; unset asks Discord for its recommendation. */
     shards?: number;
   }>;
@@ -159,6 +168,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const missing = e.SLACK_BOT_TOKEN ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN';
     throw new ConfigError(`Configuration error: ${missing} must be set too: Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.`);
   }
+  if ((e.DISCORD_PUBLIC_KEY || !e.DISCORD_GATEWAY) && !e.DISCORD_TOKEN)
+    throw new ConfigError(`Configuration error: DISCORD_TOKEN must be set too: ${e.DISCORD_PUBLIC_KEY ? 'DISCORD_PUBLIC_KEY' : 'DISCORD_GATEWAY=false'} serves Discord, which needs the bot token.`);
+  if (!e.DISCORD_GATEWAY && !e.DISCORD_PUBLIC_KEY)
+    throw new ConfigError('Configuration error: DISCORD_PUBLIC_KEY must be set too: with DISCORD_GATEWAY=false commands and buttons arrive only over HTTP, at the interactions endpoint.');
+  if (!e.DISCORD_GATEWAY && e.DISCORD_CHAT_LOGGING)
+    throw new ConfigError('Configuration error: DISCORD_CHAT_LOGGING=true needs the gateway: Discord sends chat messages only there (leave DISCORD_GATEWAY unset, or set DISCORD_CHAT_LOGGING=false).');
+  if (!e.DISCORD_GATEWAY && e.DISCORD_SHARDS)
+    throw new ConfigError('Configuration error: DISCORD_SHARDS needs the gateway: shards are gateway connections (leave DISCORD_GATEWAY or DISCORD_SHARDS unset).');
   if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN)
     throw new ConfigError('Configuration error: SLACK_BOT_TOKEN must be set too: Socket Mode needs the bot token as well as SLACK_APP_TOKEN.');
   return Object.freeze({
@@ -172,7 +189,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           applicationId: e.DISCORD_APPLICATION_ID,
           guildId: e.DISCORD_GUILD_ID,
           apiUrl: e.DISCORD_API_URL,
-          chatLogging: e.DISCORD_CHAT_LOGGING,
+          chatLogging: e.DISCORD_GATEWAY && (e.DISCORD_CHAT_LOGGING ?? true),
+          gateway: e.DISCORD_GATEWAY,
+          publicKey: e.DISCORD_PUBLIC_KEY,
           shards: e.DISCORD_SHARDS,
         })
       : undefined,

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       }),
   });
   stop = bot.stop;
-  if (serving) logger.info({ platforms: bot.adapters.map((a) => a.platform) }, 'bot running');
+  if (serving) logger.info({ platforms: bot.adapters.map((a) => a.platform), port: bot.http.address?.port }, 'bot running');
 }
 
 main().catch((error: unknown) => {

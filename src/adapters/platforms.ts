@@ -8,14 +8,17 @@ import type { Logger } from '../logger';
 /**
  * The chat platforms the configuration enables (none means the terminal console). Each platform's
  * library is loaded only when it is configured, so a Slack-only bot never holds discord.js in memory.
- * Slack over HTTP mounts itself on `http`, the bot's server; with OAuth its installations live in `db`.
+ * Slack over HTTP and Discord's interactions endpoint mount themselves on `http`, the bot's server;
+ * with OAuth, Slack's installations live in `db`.
  */
 export async function platformAdapters(config: Config, logger: Logger, http?: HttpRoutes, db?: Db): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.discord) {
     const { DiscordAdapter } = await import('./discord/discord-adapter');
-    const { token, apiUrl, guildId, applicationId, chatLogging } = config.discord;
-    adapters.push(new DiscordAdapter({ token, apiUrl, guildId, applicationId, chatLogging, commands, logger: logger.child({ platform: 'discord' }) }));
+    const { token, apiUrl, guildId, applicationId, chatLogging, gateway, publicKey } = config.discord;
+    adapters.push(
+      new DiscordAdapter({ token, apiUrl, guildId, applicationId, chatLogging, gateway, publicKey, http, commands, logger: logger.child({ platform: 'discord' }) }),
+    );
   }
   if (config.slack) {
     const { SlackAdapter } = await import('./slack/slack-adapter');

@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   if (!config.discord) throw new Error('Configuration error: DISCORD_TOKEN must be set to run shards.');
+  if (!config.discord.gateway) throw new Error('Configuration error: shards are gateway connections; with DISCORD_GATEWAY=false run the bot with npm start.');
   if (!('postgresUrl' in config.database)) throw new Error('Configuration error: DATABASE_URL must point at Postgres when running several shards.');
   // Runs from the build (dist/cli/start-sharded.js), next to the built entry point.
   const manager = new ShardingManager(fileURLToPath(new URL('../main.js', import.meta.url)), {

@@ -95,3 +95,28 @@ describe('Slack installed through OAuth', () => {
     expect(slack?.oauth).toBeUndefined();
   });
 });
+
+describe('Discord over HTTP', () => {
+  const token = { DISCORD_TOKEN: 'x'.repeat(30) };
+  const publicKey = 'ab'.repeat(32);
+
+  it('GIVEN a public key THEN serves the endpoint beside the gateway; GIVEN DISCORD_GATEWAY=false too THEN no gateway and no chat logging', () => {
+    expect(loadConfig({ ...token, DISCORD_PUBLIC_KEY: publicKey }).discord).toMatchObject({ gateway: true, chatLogging: true, publicKey });
+    expect(loadConfig({ ...token, DISCORD_PUBLIC_KEY: publicKey, DISCORD_GATEWAY: 'false' }).discord).toMatchObject({ gateway: false, chatLogging: false, publicKey });
+    expect(loadConfig(token).discord).toMatchObject({ gateway: true, publicKey: undefined });
+  });
+
+  it('GIVEN a combination that cannot work THEN one line naming what is missing', () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ ...token, DISCORD_GATEWAY: 'false' }, 'Configuration error: DISCORD_PUBLIC_KEY must be set too: with DISCORD_GATEWAY=false commands and buttons arrive only over HTTP, at the interactions endpoint.'],
+      [{ DISCORD_PUBLIC_KEY: publicKey }, 'Configuration error: DISCORD_TOKEN must be set too: DISCORD_PUBLIC_KEY serves Discord, which needs the bot token.'],
+      [{ ...token, DISCORD_PUBLIC_KEY: 'not-hex' }, "Configuration error: DISCORD_PUBLIC_KEY must be the application's public key from the developer portal (64 hex digits)."],
+      [{ ...token, DISCORD_PUBLIC_KEY: publicKey, DISCORD_GATEWAY: 'false', DISCORD_CHAT_LOGGING: 'true' }, 'Configuration error: DISCORD_CHAT_LOGGING=true needs the gateway: Discord sends chat messages only there (leave DISCORD_GATEWAY unset, or set DISCORD_CHAT_LOGGING=false).'],
+      [{ ...token, DISCORD_GATEWAY: 'maybe' }, 'Configuration error: DISCORD_GATEWAY must be true or false.'],
+    ];
+    for (const [env, message] of cases) {
+      expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+      expect(message).not.toContain('\n');
+    }
+  });
+});

@@ -1,33 +1,33 @@
 import {
-  type ChatInputCommandInteraction,
   Client,
   DiscordAPIError,
   Events,
+  GatewayDispatchEvents,
   GatewayIntentBits,
-  InteractionWebhook,
-  type GuildMember,
-  type Interaction,
+  type APIInteraction,
   type Message,
-  MessageFlags,
   Options,
-  type ModalSubmitFields,
   type PartialMessage,
   Partials,
   PermissionFlagsBits,
-  type RepliableInteraction,
+  REST,
   Routes,
   type User,
 } from 'discord.js';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import type { ChatAdapter, Delivery, InvocationHandler, PostOnce, ReplyAddress, WorkspaceTarget } from '../../core/chat-adapter';
+import type { ChatAdapter, InvocationHandler, PostOnce, ReplyAddress, WorkspaceTarget } from '../../core/chat-adapter';
 import type { CommandDefinition } from '../../router/command';
-import type { Actor, Conversation, FormValues, Invocation } from '../../core/invocation';
-import { APOLOGY, type MessageRef, privateReply, type Reply } from '../../core/reply';
+import type { Actor, Conversation } from '../../core/invocation';
+import type { MessageRef, Reply } from '../../core/reply';
+import type { HttpRoutes } from '../../http/http-server';
 import type { Logger } from '../../logger';
 import { registerCommands } from './application-commands';
-import { decodeCustomId, FORM_CHOICE_ID, FORM_TEXT_ID, renderForDiscord, renderModal } from './render-discord';
-import { channelMention, clip, userMention } from '../../core/format';
+import { callbackAnswer, hiddenAs, InteractionAnswers, isRepliable } from './discord-interactions';
+import { discordPublicKey, INTERACTIONS_MOUNT, interactionsEndpoint } from './interactions-endpoint';
+import { renderForDiscord } from './render-discord';
+import { RestPosts } from './rest-posts';
+import { clip } from '../../core/format';
 
 export interface DiscordAdapterOptions {
   token: string;
@@ -38,17 +38,21 @@ export interface DiscordAdapterOptions {
   /** Defaults to the application the token belongs to. */
   applicationId?: string;
   commands: readonly CommandDefinition[];
-  /** Read plain messages for chat logging (needs the privileged Message Content intent). */
+  /** Read plain messages for chat logging (needs the privileged Message Content intent and the gateway). */
   chatLogging: boolean;
+  /**
+   * Connect to the gateway (default true). Without it nothing arrives but what the interactions
+   * endpoint takes, there is no chat logging, and the bot's own posts go over REST.
+   */
+  gateway?: boolean;
+  /** The application's public key (hex): serve Discord's interactions endpoint on `http` under /discord. */
+  publicKey?: string;
+  /** The bot's HTTP server, where the interactions endpoint is mounted. */
+  http?: HttpRoutes;
   logger: Logger;
   /** Acknowledge an interaction (defer) if its handler has not answered by then; Discord allows 3 s. */
   deferAfterMs?: number;
 }
-
-const EPHEMERAL = MessageFlags.Ephemeral;
-
-/** Discord takes answers through an interaction's token for 15 minutes; a little is left for the request itself. */
-const INTERACTION_TOKEN_WINDOW_MS = 14 * 60_000;
 
 /** Discord's answer when a message already has a thread. */
 const THREAD_ALREADY_CREATED = 160004;
@@ -66,53 +70,58 @@ export function discordNonce(key: string): string {
 }
 
 /**
- * Discord through discord.js: slash commands, buttons and chat messages in, rendered Replies out.
- * It translates and renders; every decision is the router's. A failing handler or a lost reply is
- * logged, never allowed to take the client down.
+ * Discord through discord.js: slash commands, buttons and forms in (over the gateway, or over HTTP
+ * through the interactions endpoint, both answered by `InteractionAnswers`), chat messages in over the
+ * gateway, rendered Replies out. It translates and renders; every decision is the router's. A failing
+ * handler or a lost reply is logged, never allowed to take the client down.
  */
 export class DiscordAdapter implements ChatAdapter {
   readonly platform = 'discord' as const;
-  readonly client: Client;
+  /** The gateway client; absent when the adapter runs over HTTP only. */
+  readonly client?: Client;
+  private readonly rest: REST;
+  private readonly answers: InteractionAnswers;
+  /** Posts over REST alone, for a process without the gateway. */
+  private readonly restPosts?: RestPosts;
   private handle?: InvocationHandler;
+  /** Without the gateway: the interactions endpoint is mounted and the commands registered. */
+  private serving = false;
 
   constructor(private readonly options: DiscordAdapterOptions) {
-    const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages];
-    if (options.chatLogging) intents.push(GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent);
-    this.client = new Client({
-      intents,
-      // Edits and deletes of messages we never cached still arrive, as partials.
-      partials: [Partials.Message, Partials.Channel],
-      makeCache: Options.cacheWithLimits({
-        ...Options.DefaultMakeCacheSettings,
-        MessageManager: 0,
-        GuildMemberManager: { maxSize: 20, keepOverLimit: (member) => member.id === member.client.user.id },
-        UserManager: { maxSize: 100, keepOverLimit: (user) => user.id === user.client.user.id },
-        PresenceManager: 0,
-        ReactionManager: 0,
-        ReactionUserManager: 0,
-        GuildEmojiManager: 0,
-        GuildStickerManager: 0,
-        GuildScheduledEventManager: 0,
-        GuildInviteManager: 0,
-        GuildBanManager: 0,
-        VoiceStateManager: 0,
-        StageInstanceManager: 0,
-        ThreadMemberManager: 0,
-        AutoModerationRuleManager: 0,
-        ApplicationCommandManager: 0,
-      }),
-      sweepers: {
-        ...Options.DefaultSweeperSettings,
-        users: { interval: 3600, filter: () => (user) => user.id !== user.client.user.id },
-      },
-      rest: options.apiUrl ? { api: options.apiUrl } : {},
-    });
+    if (options.gateway === false) {
+      this.rest = new REST(options.apiUrl ? { api: options.apiUrl } : {}).setToken(options.token);
+      this.restPosts = new RestPosts(this.rest);
+    } else {
+      this.client = gatewayClient(options);
+      this.rest = this.client.rest;
+    }
+    this.answers = new InteractionAnswers({ rest: this.rest, logger: options.logger, deferAfterMs: options.deferAfterMs });
   }
 
   async start(onInvocation: InvocationHandler): Promise<void> {
     const { client, options } = this;
     this.handle = onInvocation;
-    client.on(Events.InteractionCreate, (interaction) => this.guard('interaction', this.onInteraction(interaction)));
+    if (options.publicKey) {
+      if (!options.http) throw new Error('the Discord interactions endpoint needs the bot HTTP server');
+      const endpoint = interactionsEndpoint({
+        publicKey: discordPublicKey(options.publicKey),
+        now: () => Date.now(),
+        logger: options.logger,
+        onInteraction: (interaction, first) => this.answers.run(interaction, first, onInvocation),
+      });
+      options.http.mount(INTERACTIONS_MOUNT, endpoint);
+    }
+    if (!client) {
+      const applicationId = options.applicationId ?? ((await this.rest.get(Routes.currentApplication())) as { id: string }).id;
+      await this.register(applicationId);
+      this.serving = true;
+      options.logger.info({ gateway: false }, 'discord connected');
+      return;
+    }
+    // Interactions are taken as Discord sends them, so the gateway and the HTTP endpoint read the same payload.
+    client.ws.on(GatewayDispatchEvents.InteractionCreate, (interaction: APIInteraction) => {
+      if (isRepliable(interaction)) this.guard('interaction', this.answers.run(interaction, callbackAnswer(this.rest, interaction), onInvocation));
+    });
     client.on(Events.MessageCreate, (message) => this.guard('message', this.onMessage(message)));
     client.on(Events.MessageUpdate, (_, message) => this.guard('message edit', this.onMessageEdit(message)));
     client.on(Events.MessageDelete, (message) => this.guard('message delete', this.onMessageDelete(message)));
@@ -132,34 +141,41 @@ export class DiscordAdapter implements ChatAdapter {
     }
     await ready;
     // With several shards, one registration is enough.
-    if (!client.shard || client.shard.ids.includes(0)) {
-      const applicationId = options.applicationId ?? client.application!.id;
-      const count = await registerCommands(client.rest, { applicationId, guildId: options.guildId }, options.commands);
-      options.logger.info({ count, guild: options.guildId ?? 'global' }, 'discord commands registered');
-    }
+    if (!client.shard || client.shard.ids.includes(0)) await this.register(options.applicationId ?? client.application!.id);
     options.logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord connected');
   }
 
-  async stop(): Promise<void> {
-    await this.client.destroy();
+  private async register(applicationId: string): Promise<void> {
+    const { options } = this;
+    const count = await registerCommands(this.rest, { applicationId, guildId: options.guildId }, options.commands);
+    options.logger.info({ count, guild: options.guildId ?? 'global' }, 'discord commands registered');
   }
 
-  /** The gateway session is up (false while discord.js reconnects). */
+  async stop(): Promise<void> {
+    this.serving = false;
+    await this.client?.destroy();
+  }
+
+  /** The gateway session is up (false while discord.js reconnects); without the gateway, the endpoint is served. */
   connected(): boolean {
-    return this.client.isReady();
+    return this.client ? this.client.isReady() : this.serving;
   }
 
   async post(to: Conversation, reply: Reply, once?: PostOnce): Promise<MessageRef> {
-    const channel = await this.client.channels.fetch(to.threadId ?? to.channelId);
+    const nonce = once && discordNonce(once.key);
+    if (this.restPosts) return { conversation: to, messageId: await this.restPosts.post(to.threadId ?? to.channelId, reply, nonce) };
+    const channel = await this.client!.channels.fetch(to.threadId ?? to.channelId);
     if (!channel?.isSendable()) throw new Error(`cannot send to discord channel ${to.channelId}`);
     // Discord answers a repeat within its nonce window (a few minutes) with the first message; a
     // message's nonce cannot be read back later, so there is nothing to look for in the channel.
-    const sent = await channel.send({ ...renderForDiscord(reply), ...(once && { nonce: discordNonce(once.key), enforceNonce: true }) });
+    const sent = await channel.send({ ...renderForDiscord(reply), ...(nonce && { nonce, enforceNonce: true }) });
     return { conversation: to, messageId: sent.id };
   }
 
   async edit(ref: MessageRef, reply: Reply): Promise<void> {
-    const channel = await this.client.channels.fetch(ref.conversation.threadId ?? ref.conversation.channelId);
+    const channelId = ref.conversation.threadId ?? ref.conversation.channelId;
+    if (this.restPosts) return this.restPosts.edit(channelId, ref.messageId, reply);
+    const channel = await this.client!.channels.fetch(channelId);
     if (!channel?.isTextBased()) throw new Error(`cannot edit in discord channel ${ref.conversation.channelId}`);
     const { files, ...message } = renderForDiscord(reply);
     await channel.messages.edit(ref.messageId, { ...message, ...(files.length && { files }) });
@@ -172,7 +188,7 @@ export class DiscordAdapter implements ChatAdapter {
   async openThread(ref: MessageRef, name: string): Promise<Conversation> {
     const thread = { ...ref.conversation, threadId: ref.messageId };
     try {
-      await this.client.rest.post(Routes.threads(ref.conversation.channelId, ref.messageId), { body: { name: clip(name, 100), auto_archive_duration: 1440 } });
+      await this.rest.post(Routes.threads(ref.conversation.channelId, ref.messageId), { body: { name: clip(name, 100), auto_archive_duration: 1440 } });
     } catch (error) {
       if (!(error instanceof DiscordAPIError && error.code === THREAD_ALREADY_CREATED)) throw error;
     }
@@ -180,136 +196,41 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   async directMessage(to: Actor, reply: Reply): Promise<void> {
-    const user = await this.client.users.fetch(to.userId);
+    if (this.restPosts) return this.restPosts.directMessage(to.userId, reply);
+    const user = await this.client!.users.fetch(to.userId);
     await user.send(renderForDiscord(reply));
   }
 
   /**
-   * Where a channel or role lives, from what discord.js already holds: channels and roles arrive with
-   * each server at connect and stay cached, so checking before every post costs no request. A channel
-   * Discord will not show the bot (unknown, or in a server it is not in) is not in the server.
+   * Where a channel or role lives. Over the gateway, from what discord.js already holds: channels and
+   * roles arrive with each server at connect and stay cached, so checking before every post costs no
+   * request; without it, from REST, remembered for a while. A channel Discord will not show the bot
+   * (unknown, or in a server it is not in) is not in the server.
    */
   async inWorkspace(workspaceId: string, target: WorkspaceTarget): Promise<boolean> {
+    if (this.restPosts) return this.restPosts.inWorkspace(workspaceId, target);
+    const client = this.client!;
     if ('roleId' in target) {
-      const guild = this.client.guilds.cache.get(workspaceId);
+      const guild = client.guilds.cache.get(workspaceId);
       if (!guild) return false;
       return guild.roles.cache.has(target.roleId) || (await guild.roles.fetch(target.roleId).catch(hiddenAs(null))) !== null;
     }
     // A channel of a server this process does not hold is read to learn its server, but not kept.
     const options = { allowUnknownGuild: true, cache: false };
-    const channel = await this.client.channels.fetch(target.threadId ?? target.channelId, options).catch(hiddenAs(null));
+    const channel = await client.channels.fetch(target.threadId ?? target.channelId, options).catch(hiddenAs(null));
     if (!channel) return false;
     const guildId = 'guildId' in channel ? channel.guildId : null;
     return (guildId ?? 'dm') === workspaceId;
   }
 
+  /** Answers an interaction an earlier process (or this one, over the other path) received, while its token lasts. */
+  answerLater(replyTo: ReplyAddress, ageMs: number, reply: Reply): Promise<boolean> {
+    return this.answers.answerLater(replyTo, ageMs, reply);
+  }
+
   /** Runs an event handler so that its failure is logged and the client carries on. */
   private guard(what: string, work: Promise<unknown>): void {
     work.catch((error: unknown) => this.options.logger.error({ err: error }, `discord ${what} failed`));
-  }
-
-  private async onInteraction(interaction: Interaction): Promise<void> {
-    if (!interaction.isRepliable()) return;
-    const actor = actorOf({
-      guildId: interaction.guildId,
-      user: interaction.user,
-      nickname: nicknameOf(interaction.member),
-      permissions: interaction.memberPermissions,
-    });
-    const base = { actor, conversation: conversationOf(interaction), idempotencyKey: `discord:interaction:${interaction.id}` };
-    let invocation: Invocation | undefined;
-    if (interaction.isChatInputCommand()) {
-      invocation = { ...base, kind: 'command', name: interaction.commandName, args: { values: optionValues(interaction) } };
-    } else if (interaction.isButton()) {
-      invocation = { ...base, kind: 'button', ...decodeCustomId(interaction.customId) };
-    } else if (interaction.isModalSubmit()) {
-      invocation = { ...base, kind: 'form', ...decodeCustomId(interaction.customId), values: modalValues(interaction.fields) };
-    }
-    if (!invocation) return this.complete(interaction, privateReply("I don't know what to do with that."));
-    // Discord's first response is the acknowledgement: it waits until the invocation is stored, then comes
-    // at once if the handler is quick, otherwise as a private deferral after deferAfterMs.
-    let deferral: Promise<unknown> | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    let answered = false;
-    let acknowledged = false;
-    const delivery: Delivery = {
-      acknowledge: async () => {
-        acknowledged = true;
-        timer = setTimeout(() => {
-          deferral = interaction.deferReply({ flags: EPHEMERAL });
-        }, this.options.deferAfterMs ?? 2000);
-      },
-      answer: async (reply) => {
-        answered = true;
-        clearTimeout(timer);
-        await this.complete(interaction, reply ?? privateReply('Done.'), deferral);
-      },
-      replyTo: { applicationId: interaction.applicationId, token: interaction.token },
-    };
-    try {
-      // A handler that answers by returning a Reply (without the delivery) is answered for here; one that
-      // returns nothing has left the answer to another process.
-      const returned = await this.handle!(invocation, delivery);
-      if (!answered && returned) {
-        if (!acknowledged) await delivery.acknowledge();
-        await delivery.answer(returned);
-      }
-    } catch (error) {
-      this.options.logger.error({ err: error, interaction: interaction.id }, 'discord handler failed');
-      if (!answered) await delivery.answer(privateReply(APOLOGY));
-    }
-  }
-
-  /**
-   * Sends the answer: directly, or into the private deferral when there was one. A public answer to a
-   * deferred interaction is posted as a follow-up and the private placeholder removed. Rejects when
-   * Discord did not take it, so the inbox tries again later.
-   */
-  private async complete(interaction: RepliableInteraction, reply: Reply, deferral?: Promise<unknown>): Promise<void> {
-    const message = renderForDiscord(reply);
-    const isPrivate = reply.visibility === 'private';
-    try {
-      // A form opens as the interaction's first answer; one already deferred can only say to press again.
-      if (reply.form && !deferral && 'showModal' in interaction) {
-        await interaction.showModal(renderModal(reply.form));
-        return;
-      }
-      if (reply.form) {
-        await deferral;
-        await interaction.editReply(renderForDiscord(privateReply('That took me too long to open the form. Please press the button again.')));
-        return;
-      }
-      if (!deferral) {
-        await interaction.reply({ ...message, ...(isPrivate && { flags: EPHEMERAL }) });
-      } else {
-        await deferral;
-        if (isPrivate) {
-          await interaction.editReply(message);
-        } else {
-          await interaction.followUp(message);
-          await interaction.deleteReply();
-        }
-      }
-    } catch (error) {
-      this.options.logger.error({ err: error, interaction: interaction.id }, 'discord reply lost');
-      throw error;
-    }
-  }
-
-  /**
-   * Answers an interaction an earlier process received, while its token lasts (15 minutes): into the
-   * deferral it left loading. An interaction never acknowledged cannot be answered (Discord has already
-   * told the person it failed), and one already answered needs nothing more.
-   */
-  async answerLater(replyTo: ReplyAddress, ageMs: number, reply: Reply): Promise<boolean> {
-    const { applicationId, token } = replyTo;
-    if (!applicationId || !token || ageMs > INTERACTION_TOKEN_WINDOW_MS || !this.client.isReady()) return false;
-    const webhook = new InteractionWebhook(this.client, applicationId, token);
-    const original = await webhook.fetchMessage('@original').catch(hiddenAs(null));
-    if (!original) return false;
-    if (!original.flags.has(MessageFlags.Loading)) return true;
-    await webhook.editMessage('@original', renderForDiscord(reply));
-    return true;
   }
 
   private async onMessage(message: Message): Promise<void> {
@@ -367,40 +288,50 @@ export class DiscordAdapter implements ChatAdapter {
   }
 }
 
-/** Discord's answer for something the bot may not see (unknown, or no access) becomes `value`; other failures stay failures. */
-function hiddenAs<T>(value: T): (error: unknown) => T {
-  return (error) => {
-    if (error instanceof DiscordAPIError && (error.status === 403 || error.status === 404)) return value;
-    throw error;
-  };
-}
-
-interface ActorSource {
-  guildId: string | null;
-  user: User;
-  /** The member's server nickname, when there is one. */
-  nickname?: string | null;
-  permissions: Readonly<{ has(bit: bigint): boolean }> | null;
-}
-
-function actorOf({ guildId, user, nickname, permissions }: ActorSource): Actor {
-  return {
-    platform: 'discord',
-    workspaceId: guildId ?? 'dm',
-    userId: user.id,
-    displayName: nickname || user.globalName || user.username,
-    isAdmin: permissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
-  };
+/** The discord.js client for the gateway, with caches kept small so memory does not grow with servers. */
+function gatewayClient(options: DiscordAdapterOptions): Client {
+  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages];
+  if (options.chatLogging) intents.push(GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent);
+  return new Client({
+    intents,
+    // Edits and deletes of messages we never cached still arrive, as partials.
+    partials: [Partials.Message, Partials.Channel],
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      GuildMemberManager: { maxSize: 20, keepOverLimit: (member) => member.id === member.client.user.id },
+      UserManager: { maxSize: 100, keepOverLimit: (user) => user.id === user.client.user.id },
+      PresenceManager: 0,
+      ReactionManager: 0,
+      ReactionUserManager: 0,
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      GuildScheduledEventManager: 0,
+      GuildInviteManager: 0,
+      GuildBanManager: 0,
+      VoiceStateManager: 0,
+      StageInstanceManager: 0,
+      ThreadMemberManager: 0,
+      AutoModerationRuleManager: 0,
+      ApplicationCommandManager: 0,
+    }),
+    sweepers: {
+      ...Options.DefaultSweeperSettings,
+      users: { interval: 3600, filter: () => (user) => user.id !== user.client.user.id },
+    },
+    rest: options.apiUrl ? { api: options.apiUrl } : {},
+  });
 }
 
 function messageActor(message: Message): Actor {
-  return actorOf({ guildId: message.guildId, user: message.author, nickname: message.member?.nickname, permissions: message.member?.permissions ?? null });
-}
-
-/** The server nickname, from a cached GuildMember or the raw member an interaction carries. */
-function nicknameOf(member: GuildMember | { nick?: string | null } | null): string | null {
-  if (!member) return null;
-  return 'nickname' in member ? member.nickname : (member.nick ?? null);
+  const user: User = message.author;
+  return {
+    platform: 'discord',
+    workspaceId: message.guildId ?? 'dm',
+    userId: user.id,
+    displayName: message.member?.nickname || user.globalName || user.username,
+    isAdmin: message.member?.permissions.has(PermissionFlagsBits.ManageGuild) ?? false,
+  };
 }
 
 function conversationOf(source: { guildId: string | null; channelId: string | null; channel: { isThread(): boolean; parentId?: string | null } | null }): Conversation {
@@ -410,22 +341,4 @@ function conversationOf(source: { guildId: string | null; channelId: string | nu
   return thread
     ? { platform: 'discord', workspaceId: source.guildId, channelId: thread, threadId: channelId }
     : { platform: 'discord', workspaceId: source.guildId, channelId };
-}
-
-/** A modal's values as a form's: the text field, and the first chosen option of the choice. */
-function modalValues(fields: ModalSubmitFields): FormValues {
-  const text = fields.fields.has(FORM_TEXT_ID) ? fields.getTextInputValue(FORM_TEXT_ID) : '';
-  const choice = fields.fields.has(FORM_CHOICE_ID) ? (fields.getStringSelectValues(FORM_CHOICE_ID)[0] ?? '') : '';
-  return { text, choice };
-}
-
-/** Slash-command option values as the router expects them: people and channels as mentions. */
-function optionValues(interaction: ChatInputCommandInteraction): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const option of interaction.options.data) {
-    if (option.user) values[option.name] = userMention(option.user.id);
-    else if (option.channel) values[option.name] = channelMention(option.channel.id);
-    else if (option.value !== undefined) values[option.name] = option.value;
-  }
-  return values;
 }

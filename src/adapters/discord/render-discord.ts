@@ -1,5 +1,5 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIModalInteractionResponseCallbackData } from 'discord.js';
-import { ButtonStyle, ComponentType, TextInputStyle } from 'discord.js';
+import { ButtonStyle, ComponentType, type RawFile, TextInputStyle } from 'discord.js';
 import { type Reply, type ReplyButton, type ReplyForm, richBody, unnamedPings } from '../../core/reply';
 import { clip } from '../../core/format';
 
@@ -112,5 +112,36 @@ export function renderModal(form: ReplyForm): APIModalInteractionResponseCallbac
         },
       },
     ],
+  };
+}
+
+/** A rendered message as Discord's REST API takes it: the JSON body, and the files beside it. */
+export interface RestMessage {
+  body: {
+    content: string;
+    embeds: APIEmbed[];
+    components: APIActionRowComponent<APIButtonComponent>[];
+    allowed_mentions: { parse: []; users: string[]; roles: string[]; replied_user: false };
+    attachments?: { id: number; filename: string; description?: string }[];
+  };
+  files: RawFile[];
+}
+
+/**
+ * The same message for REST calls made without discord.js's message builder (interaction answers,
+ * webhooks, posts over REST): snake_case fields, files as multipart parts named `files[n]` and listed
+ * in `attachments`. Attachments are sent only with files, so an edit without them keeps the old ones.
+ */
+export function toRestMessage(message: DiscordMessage): RestMessage {
+  const { allowedMentions, files } = message;
+  return {
+    body: {
+      content: message.content,
+      embeds: message.embeds,
+      components: message.components,
+      allowed_mentions: { parse: [], users: allowedMentions.users, roles: allowedMentions.roles, replied_user: false },
+      ...(files.length && { attachments: files.map((file, id) => ({ id, filename: file.name, ...(file.description && { description: file.description }) })) }),
+    },
+    files: files.map((file) => ({ name: file.name, data: file.attachment })),
   };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { HTTPModuleFunctions, verifySlackRequest } from '@slack/bolt';
 import type { Logger } from '../../logger';
+import { readBoundedBody } from '../../http/read-body';
 import { boltLogger } from './bolt-logger';
 
 /** Slack signs every request with its send time; one more than five minutes off, either way, is a replay or a forgery. */
@@ -43,7 +44,7 @@ export function guardSignedRequests(listener: RequestListener, options: SignedRe
   };
 
   const screen = async (request: IncomingMessage, response: ServerResponse) => {
-    const rawBody = await readBody(request, limit);
+    const rawBody = await readBoundedBody(request, limit);
     if (!rawBody) return refuse(response, 413, `body larger than ${limit} bytes`, true);
     const buffered = Object.assign(request, { rawBody });
     // Slack's SSL check carries no signature; Bolt answers it and strips anything else from it.
@@ -110,26 +111,4 @@ function singleHeader(request: IncomingMessage, name: string): string | undefine
 
 function isSslCheck(request: IncomingMessage & { rawBody: Buffer }): boolean {
   return request.headers['content-type'] === 'application/x-www-form-urlencoded' && new URLSearchParams(request.rawBody.toString()).get('ssl_check') === '1';
-}
-
-/** The body, or undefined once it passes `limit` bytes (the rest is discarded as it arrives). */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.resume();
-      resolve(undefined);
-    };
-    const onEnd = () => resolve(Buffer.concat(chunks));
-    request.on('data', onData);
-    request.once('end', onEnd);
-    request.once('error', reject);
-    // A sender that hangs up mid-body ends with 'close' and no 'end' (a no-op once the body is complete).
-    request.once('close', () => reject(new Error('request closed before its body ended')));
-  });
 }

@@ -38,12 +38,15 @@ import {
 } from './http';
 import { buildButtonInteraction, buildCommandInteraction, buildModalSubmitInteraction } from './interaction-payloads';
 import { FakeRestApi } from './rest-api';
+import { signatureHeaders } from './signing';
 import { discordTimestamp, snowflake } from './snowflake';
 import type {
   ButtonInvocation,
   CommandInvocation,
   DispatchedInteraction,
+  EndpointDelivery,
   FailureOptions,
+  InteractionsEndpoint,
   FakeDiscordOptions,
   GatewaySessionInfo,
   IdentifyRecord,
@@ -60,6 +63,7 @@ import { DiscordWorld, type InteractionState, type StoredMessage } from './world
 
 export * from './types';
 export { snowflake } from './snowflake';
+export { applicationKeys, signatureHeaders } from './signing';
 export { ChannelKind, Intent, MessageFlag, Permission } from './constants';
 
 export type RequestMatcher = ((request: RecordedRequest) => boolean) | { method?: string; path?: PathPattern };
@@ -121,6 +125,10 @@ export class FakeDiscord {
   private readonly requiredToken: string | undefined;
   private port = 0;
   private lastToken: string | undefined;
+  private endpoint: InteractionsEndpoint | undefined;
+  private readonly firstDeliveries = new Map<string, Promise<EndpointDelivery>>();
+  /** Every POST to the interactions endpoint, in the order their responses came. */
+  readonly endpointDeliveries: EndpointDelivery[] = [];
 
   private constructor(private readonly options: FakeDiscordOptions) {
     this.world = new DiscordWorld(options);
@@ -598,9 +606,88 @@ export class FakeDiscord {
   }
 
   private dispatchInteraction(state: InteractionState): DispatchedInteraction {
-    this.gateway.dispatch('INTERACTION_CREATE', () => state.payload);
+    if (this.endpoint) {
+      const delivery = this.deliver(state, this.endpoint.url);
+      state.delivering = delivery;
+      this.firstDeliveries.set(state.id, delivery);
+    } else {
+      this.gateway.dispatch('INTERACTION_CREATE', () => state.payload);
+    }
     this.changed();
     return { id: state.id, token: state.token, payload: state.payload };
+  }
+
+  // ---- interactions endpoint ----
+
+  /**
+   * From now on interactions go to this endpoint as signed POSTs, not over the gateway, as on Discord
+   * once the application has an Interactions Endpoint URL (undefined goes back to the gateway). The
+   * response is taken as the interaction's callback; the interaction's webhook waits for it.
+   */
+  useInteractionsEndpoint(endpoint: InteractionsEndpoint | undefined): void {
+    this.endpoint = endpoint;
+  }
+
+  /** The first delivery of an interaction sent to the endpoint, once its response is in. */
+  delivery(interaction: { id: string }): Promise<EndpointDelivery> {
+    const delivery = this.firstDeliveries.get(interaction.id);
+    if (!delivery) throw new Error(`FakeDiscord: interaction ${interaction.id} was not sent to an interactions endpoint`);
+    return delivery;
+  }
+
+  /** Sends an interaction to the endpoint again (the same id and token), to `url` or the endpoint's own. */
+  redeliver(interaction: { id: string }, url = this.endpoint?.url): Promise<EndpointDelivery> {
+    const state = this.world.interactions.get(interaction.id);
+    if (!state || !url) throw new Error(`FakeDiscord: cannot send interaction ${interaction.id} again`);
+    return this.deliver(state, url);
+  }
+
+  private async deliver(state: InteractionState, url: string): Promise<EndpointDelivery> {
+    const endpoint = this.endpoint;
+    if (!endpoint) throw new Error('FakeDiscord: no interactions endpoint');
+    const body = JSON.stringify(state.payload);
+    const started = Date.now();
+    // Discord gives an endpoint 3 seconds to answer.
+    const deadline = this.options.interactionResponseDeadlineMs ?? 3000;
+    let status = 0;
+    let answer: unknown;
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)', ...signatureHeaders(endpoint.privateKey, body) },
+        body,
+        signal: AbortSignal.timeout(deadline),
+      });
+      status = response.status;
+      const text = await response.text();
+      try {
+        answer = JSON.parse(text);
+      } catch {
+        answer = text;
+      }
+    } catch {
+      status = 0;
+    }
+    let accepted = false;
+    if (status === 200 && typeof answer === 'object' && answer !== null && !Array.isArray(answer)) {
+      let result: FakeResponse;
+      try {
+        result = this.rest.applyEndpointAnswer(state, answer as Json);
+      } catch (error) {
+        if (error instanceof DiscordHttpError) result = error.toResponse();
+        else {
+          this.internalErrors.push(error as Error);
+          result = { status: 500, body: { message: (error as Error).message, code: 0 } };
+        }
+      }
+      accepted = result.status < 300;
+      const path = `/interactions/${state.id}/${state.token}/callback`;
+      this.requests.push({ method: 'POST', path, rawPath: path, query: {}, headers: {}, body: answer, files: [], status: result.status, response: result.body, receivedAt: Date.now(), via: 'interactions endpoint' });
+    }
+    const delivery: EndpointDelivery = { interactionId: state.id, url, status, answer, accepted, ms: Date.now() - started };
+    this.endpointDeliveries.push(delivery);
+    this.changed();
+    return delivery;
   }
 
   /**

@@ -136,10 +136,11 @@ export class FakeRestApi {
     }
 
     this.on('POST', '/interactions/:interactionId/:token/callback', (context) => this.interactionCallback(context), false);
-    this.on('POST', '/webhooks/:app/:token', (context) => this.createFollowUp(context), false);
-    this.on('GET', '/webhooks/:app/:token/messages/:messageId', ({ params }) => ok(this.webhookMessage(params).message), false);
-    this.on('PATCH', '/webhooks/:app/:token/messages/:messageId', (context) => this.editWebhookMessage(context), false);
-    this.on('DELETE', '/webhooks/:app/:token/messages/:messageId', ({ params }) => {
+    this.on('POST', '/webhooks/:app/:token', async (context) => (await this.answered(context), this.createFollowUp(context)), false);
+    this.on('GET', '/webhooks/:app/:token/messages/:messageId', async (context) => (await this.answered(context), ok(this.webhookMessage(context.params).message)), false);
+    this.on('PATCH', '/webhooks/:app/:token/messages/:messageId', async (context) => (await this.answered(context), this.editWebhookMessage(context)), false);
+    this.on('DELETE', '/webhooks/:app/:token/messages/:messageId', async ({ params }) => {
+      await this.answered({ params });
       const stored = this.webhookMessage(params);
       stored.deleted = true;
       this.hooks.messageDeleted(stored);
@@ -548,6 +549,16 @@ export class FakeRestApi {
     const stored = this.world.storeMessage(message, { ephemeral });
     if (!ephemeral) this.hooks.messageCreated(stored);
     return stored;
+  }
+
+  /** An interaction out at the interactions endpoint is answered (or failed) before its webhook acts. */
+  private async answered({ params }: Pick<RestContext, 'params'>): Promise<void> {
+    await this.world.interactionByToken(params.token!)?.delivering?.catch(() => undefined);
+  }
+
+  /** The answer an interactions endpoint gave, taken as the interaction's callback. */
+  applyEndpointAnswer(interaction: InteractionState, body: Json): FakeResponse {
+    return this.interactionCallback({ params: { interactionId: interaction.id, token: interaction.token }, body, query: {}, files: [], rawBody: body });
   }
 
   private interactionCallback({ params, body, query, files }: RestContext): FakeResponse {

@@ -97,6 +97,8 @@ export interface RecordedRequest {
   /** The body the fake answered with (undefined for 204). */
   response: unknown;
   receivedAt: number;
+  /** Set for an interaction's answer that came back as the response of the fake's POST to the interactions endpoint. */
+  via?: 'interactions endpoint';
 }
 
 export type PathPattern = string | RegExp;
@@ -224,4 +226,25 @@ export interface InteractionView {
   followUps: APIMessage[];
   /** The modal the bot opened in answer, as it sent it. */
   modal: Record<string, unknown> | undefined;
+}
+
+/** Where the fake sends interactions instead of the gateway, as Discord does once an Interactions Endpoint URL is set. */
+export interface InteractionsEndpoint {
+  url: string;
+  /** The application's Ed25519 private key: every request is signed with it. */
+  privateKey: import('node:crypto').KeyObject;
+}
+
+/** One POST of an interaction to the endpoint, and what became of the answer it brought back. */
+export interface EndpointDelivery {
+  interactionId: string;
+  url: string;
+  /** The HTTP status, or 0 when no response came within the deadline (or the connection failed). */
+  status: number;
+  /** The response body (JSON when it was). */
+  answer: unknown;
+  /** Whether Discord took the answer as the interaction's callback (a second answer is refused, 40060). */
+  accepted: boolean;
+  /** From sending to the response. */
+  ms: number;
 }

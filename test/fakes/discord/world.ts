@@ -85,6 +85,8 @@ export interface InteractionState {
   payload: Record<string, unknown>;
   /** The modal the bot answered with (callback type 9), as it sent it. */
   modal?: Record<string, unknown>;
+  /** Set while the interaction is out at the interactions endpoint: its webhook waits for the answer, as Discord's does. */
+  delivering?: Promise<unknown>;
 }
 
 export function toPermissions(input: PermissionsInput | undefined, fallback: bigint): bigint {
