@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import subsetFont from 'subset-font';
 
 /**
  * The characters of most names, labels and numbers: Latin with its accents (Latin-1 and Extended-A)
@@ -39,6 +38,9 @@ export async function latinSubsetOf(fontFile: string): Promise<string> {
   const dir = join(tmpdir(), 'inkwell-fonts');
   const path = join(dir, `${hash}.ttf`);
   if (existsSync(path)) return path;
+  // Loaded only to make the cut: subset-font brings WebAssembly (harfbuzz, woff2) of about 15 MB that a
+  // thread which finds the file never needs.
+  const { default: subsetFont } = await import('subset-font');
   const subset = await subsetFont(source, LATIN_CHARACTERS, { ...SUBSET_OPTIONS, preserveNameIds: [...SUBSET_OPTIONS.preserveNameIds] });
   mkdirSync(dir, { recursive: true });
   // Written aside and renamed, so a thread or process that finds the file finds all of it.
