@@ -14,7 +14,9 @@ const NOW = '2026-06-29T09:00:00Z';
 const TODAY: LocalDate = '2026-06-29';
 const MEMBERS = 10_000;
 const CONCURRENT = 100;
-const ROUNDS = 5;
+/** Rounds of 100 at once: each round's slowest requests are its p99, so enough rounds that one hiccup is not it. */
+const ROUNDS = 20;
+const WARM_UP_ROUNDS = 10;
 /** Drawings measured one at a time: many, as each is short and a machine's noise is not. */
 const DRAWINGS = 25;
 const ARTICLES = 200;
@@ -24,8 +26,8 @@ const READERS_EACH = 50;
  * The group's web page of one 10,000-member group with a year of logs, over HTTP on the bot's own
  * server: 100 requests at once (p99, target under 100 ms), and one drawing of the page against the
  * queries the weekly digest runs for its week (the same boards, the follower chart's history), without
- * the digest's pictures (target at most twice). The page's calendar keeps its settled days once counted,
- * so the page is looked at once before measuring, as the digest is run once.
+ * the digest's pictures (target at most twice). The page is looked at once before measuring, as the
+ * digest is run once.
  */
 export async function pageBench(): Promise<Figure[]> {
   const bench = await BenchApp.create('sqlite', NOW);
@@ -91,7 +93,12 @@ export async function pageBench(): Promise<Figure[]> {
       const response = await fetch(`${http.localUrl}/assets/page.css`);
       if (response.status !== 200 || !(await response.text()).includes('@font-face')) throw new Error(`stylesheet answered ${response.status}`);
     };
-    await burst([], stylesheet);
+    // Both warmed up first (the code compiled, the client's connections open), as a running server is.
+    for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+      await burst([], stylesheet);
+      bench.clock.advance(PAGE_FRESH_MS);
+      await burst([], () => get(link));
+    }
     for (let round = 0; round < ROUNDS; round++) {
       await burst(floor, stylesheet);
       bench.clock.advance(PAGE_FRESH_MS);
@@ -110,7 +117,7 @@ export async function pageBench(): Promise<Figure[]> {
         ratio: p99 / floorP99,
         target: '< 100 ms',
         met: p99 < 100,
-        notes: `p99 of ${ROUNDS} rounds of ${CONCURRENT} requests at once for the group page over HTTP (p50 ${percentile(latencies, 50).toFixed(1)} ms), the page stale (10 s old) before each round, so each round also draws it once; ${MEMBERS} members, 365 days, ${ARTICLES} articles; the first look ever (counting the calendar's settled days) took ${firstLook.toFixed(0)} ms; baseline: p99 of as many at once for the stylesheet from the same server and client`,
+        notes: `p99 of ${ROUNDS} rounds of ${CONCURRENT} requests at once (after ${WARM_UP_ROUNDS} rounds of each unmeasured) for the group page over HTTP (p50 ${percentile(latencies, 50).toFixed(1)} ms), the page stale (10 s old) before each round, so each round also draws it once; ${MEMBERS} members, 365 days, ${ARTICLES} articles; the first look took ${firstLook.toFixed(0)} ms; baseline: p99 of as many at once for the stylesheet from the same server and client`,
       },
       {
         name: 'page (one drawing)',

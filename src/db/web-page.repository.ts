@@ -1,5 +1,6 @@
 import type { PageArticle, PageReader } from '../domain/web-page';
 import type { Db } from './database';
+import { prepared } from './prepared';
 
 /** The salt a group's page link is derived from, if it has one yet. */
 export async function findPageSalt(db: Db, groupId: number): Promise<string | undefined> {
@@ -18,9 +19,12 @@ export async function savePageToken(db: Db, groupId: number, salt: string, token
 
 /** The group whose link has this token hash, and its salt. */
 export async function findByTokenHash(db: Db, tokenHash: string): Promise<{ groupId: number; salt: string } | undefined> {
-  const row = await db.selectFrom('page_tokens').select(['group_id', 'salt']).where('token_hash', '=', tokenHash).executeTakeFirst();
+  const [row] = await tokenQuery(db, { tokenHash });
   return row && { groupId: row.group_id, salt: row.salt };
 }
+
+// Every request for a page looks its link up: compiled once.
+const tokenQuery = prepared((db: Db, a: { tokenHash: string }) => db.selectFrom('page_tokens').select(['group_id', 'salt']).where('token_hash', '=', a.tokenHash));
 
 /** The deployment's page key: the one stored, or `fresh` stored now (processes starting together agree on the first). */
 export async function pageSecret(db: Db, fresh: string): Promise<string> {

@@ -88,7 +88,7 @@ export function standingOf(challenge: Pick<Challenge, 'target' | 'startDate' | '
 }
 
 /** The board's order: progress against par, then the count itself, then who joined first. */
-export function rankStandings(standings: ChallengeStanding[]): (ChallengeStanding & { rank: number })[] {
+export function rankStandings<T extends ChallengeStanding>(standings: readonly T[]): (T & { rank: number })[] {
   const sorted = [...standings].sort((a, b) => b.progress - a.progress || b.done - a.done || a.memberId - b.memberId);
   let rank = 0;
   return sorted.map((s, i) => {

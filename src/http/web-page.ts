@@ -47,7 +47,8 @@ export interface WebPageOptions {
 }
 
 interface Drawn {
-  body: string;
+  /** The page's UTF-8 bytes, encoded once for every request that is served it. */
+  body: Uint8Array<ArrayBuffer>;
   etag: string;
 }
 
@@ -150,7 +151,7 @@ export function webPageApp(options: WebPageOptions): Hono<{ Bindings: HttpBindin
         const ctx = pageContext(c.req.param('token')!, access, pages, now);
         const page = draw(ctx).then((content) => {
           if (!content) return undefined;
-          const body = pageDocument({ ...content, indexable: access.group.dashboard === 'public' });
+          const body = Buffer.from(pageDocument({ ...content, indexable: access.group.dashboard === 'public' })) as Uint8Array<ArrayBuffer>;
           return { body, etag: etagOf(body) };
         });
         const fresh: Drawing = { at: now, page };
@@ -182,7 +183,7 @@ export function webPageApp(options: WebPageOptions): Hono<{ Bindings: HttpBindin
       const headers = { ...SECURITY_HEADERS, 'cache-control': cacheControl(access.group.dashboard), etag: page.etag, vary: 'Accept-Encoding' };
       for (const [name, value] of Object.entries(headers)) c.header(name, value);
       if (c.req.header('if-none-match') === page.etag) return c.body(null, 304);
-      return c.html(page.body, 200);
+      return c.body(page.body, 200, { 'content-type': 'text/html; charset=UTF-8' });
     })();
 
   app.get('/g/:token', (c) =>

@@ -10,6 +10,9 @@ export interface GroupCalendarData {
   days: GroupCalendar;
 }
 
+/** The id of the day's square, unique in the group's page (the only picture there with ids). */
+const DAY_ID = 'group-day';
+
 /** The shade of a day by how many members wrote, relative to the busiest day shown. */
 function levelOf(writers: number, most: number): number {
   return Math.min(3, Math.floor((4 * writers) / (most + 1)));
@@ -20,7 +23,8 @@ export function groupCalendarSvg(data: GroupCalendarData): string {
   const { cell, gap, left, top, width, height } = CALENDAR_LAYOUT;
   const start = calendarStart(data.today, data.weekStart);
   const most = Math.max(1, ...[...data.days.values()].map((d) => d.writers));
-  const parts = [text(16, 28, 'Days the group wrote: the last 26 weeks', { size: 16, weight: 600 })];
+  // One day's square, drawn 182 times by reference: the page carries it once.
+  const parts = [`<defs><rect id="${DAY_ID}" width="${cell}" height="${cell}" rx="3"/></defs>`, text(16, 28, 'Days the group wrote: the last 26 weeks', { size: 16, weight: 600 })];
   let written = 0;
   for (let week = 0; week < CALENDAR_WEEKS; week++) {
     for (let row = 0; row < 7; row++) {
@@ -30,7 +34,7 @@ export function groupCalendarSvg(data: GroupCalendarData): string {
       if (day && day.writers > 0) written++;
       const fill = day && day.writers > 0 ? THEME.levels[levelOf(day.writers, most)]! : THEME.empty;
       const outline = date === data.today ? ` stroke="${THEME.today}" stroke-width="2"` : '';
-      parts.push(`<rect x="${left + week * (cell + gap)}" y="${top + row * (cell + gap)}" width="${cell}" height="${cell}" rx="3" fill="${fill}"${outline}/>`);
+      parts.push(`<use href="#${DAY_ID}" x="${left + week * (cell + gap)}" y="${top + row * (cell + gap)}" fill="${fill}"${outline}/>`);
     }
   }
   parts.push(text(16, top + 7 * (cell + gap) + 22, `${plural(written, 'day')} with writing · most writers on one day: ${formatNumber(most)}`, { size: 12, weight: 600 }));

@@ -19,6 +19,7 @@ import type { GoalService } from './goal-service';
 import type { ProjectService, ProjectStanding } from './project-service';
 import type { GoalProgress } from './goal-messages';
 import type { Group } from '../domain/group';
+import { rankStandings } from '../domain/challenges';
 import { rank } from '../domain/leaderboard';
 import { LruCache } from '../domain/lru-cache';
 import { addDays, dayEnd, type LocalDate } from '../domain/local-date';
@@ -171,7 +172,8 @@ export class WebPageService {
   async runningChallenges(group: Group, hidden?: Set<number>): Promise<ChallengeBoard[]> {
     const [running, left] = await Promise.all([this.writing.challenges.running(group), hidden ?? this.pageHidden(group)]);
     const boards = await Promise.all(running.map((challenge) => this.writing.challenges.board(group, undefined, undefined, challenge)));
-    return boards.map((board) => ({ ...board, rows: board.rows.filter((row) => !left.has(row.member.id)) }));
+    // Places counted again without them, as on the page's other boards.
+    return boards.map((board) => ({ ...board, rows: rankStandings(board.rows.filter((row) => !left.has(row.member.id))) }));
   }
 
   async member(group: Group, memberId: number): Promise<MemberPage | undefined> {
