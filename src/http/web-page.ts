@@ -239,7 +239,7 @@ function pageContext(token: string, access: PageAccess, pages: WebPageService, n
     const key = `${kind}:${id}`;
     let known = hrefs.get(key);
     // Paths from the root of this server, whatever PUBLIC_URL a proxy puts in front of it.
-    if (!known) hrefs.set(key, (known = pages.ref(access, kind, id).then((ref) => `/g/${token}/${kind[0]}/${ref}`)));
+    if (!known) hrefs.set(key, (known = pages.ref(access, kind, id).then((ref) => `/g/${token}/${kind === 'member' ? 'm' : 'a'}/${ref}`)));
     return known;
   };
   let hidden: Promise<Set<number>> | undefined;
