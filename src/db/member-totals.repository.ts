@@ -8,25 +8,32 @@ import { prepared } from './prepared';
 /** Rows per upsert: well under either dialect's limit on bound values. */
 const BATCH_ROWS = 500;
 
+/** The columns of member_totals that hold amounts. */
+type TotalColumn = 'words' | 'minutes' | 'days' | 'reads' | 'responses_given' | 'responses_received';
+const TOTAL_COLUMNS: readonly TotalColumn[] = ['words', 'minutes', 'days', 'reads', 'responses_given', 'responses_received'];
+
+type TotalsRow = { memberId: number; groupId: number; period: PeriodKey } & Partial<Record<TotalColumn, number>>;
+
 /**
- * Adds changes to the members' running totals, creating a member's row of a period on its first
- * change. Only the columns some change moves are written, so the indexes of the others stay untouched.
+ * Adds rows (one per member and period) to the running totals, creating a member's row of a period on
+ * its first change. Only the columns some row moves are written, so the indexes of the others stay untouched.
  */
-export async function addToTotals(db: Db, changes: TotalsChange[]): Promise<void> {
-  const merged = mergeChanges(changes);
-  const moved = TOTAL_COLUMNS.filter((column) => merged.some((c) => c[column] !== 0));
-  for (let i = 0; i < merged.length; i += BATCH_ROWS) {
+async function upsertTotals(db: Db, rows: TotalsRow[]): Promise<void> {
+  const moved = TOTAL_COLUMNS.filter((column) => rows.some((row) => (row[column] ?? 0) !== 0));
+  for (let i = 0; i < rows.length; i += BATCH_ROWS) {
     await db
       .insertInto('member_totals')
       .values(
-        merged.slice(i, i + BATCH_ROWS).map((c) => ({
-          member_id: c.memberId,
-          group_id: c.groupId,
-          period: c.period,
-          words: c.words,
-          minutes: c.minutes,
-          days: c.days,
-          reads: c.reads,
+        rows.slice(i, i + BATCH_ROWS).map((row) => ({
+          member_id: row.memberId,
+          group_id: row.groupId,
+          period: row.period,
+          words: row.words ?? 0,
+          minutes: row.minutes ?? 0,
+          days: row.days ?? 0,
+          reads: row.reads ?? 0,
+          responses_given: row.responses_given ?? 0,
+          responses_received: row.responses_received ?? 0,
         })),
       )
       .onConflict((oc) =>
@@ -36,7 +43,10 @@ export async function addToTotals(db: Db, changes: TotalsChange[]): Promise<void
   }
 }
 
-const TOTAL_COLUMNS = ['words', 'minutes', 'days', 'reads'] as const;
+/** Adds changes to the members' running totals of words, minutes, days and reads. */
+export function addToTotals(db: Db, changes: TotalsChange[]): Promise<void> {
+  return upsertTotals(db, mergeChanges(changes, ['words', 'minutes', 'days', 'reads']));
+}
 
 /**
  * On Postgres, makes sure the member has an all-time row and holds its lock until the transaction
@@ -116,46 +126,12 @@ export interface ResponseTotalsChange {
   received: number;
 }
 
-/**
- * Adds changes to the responses given and received, creating a member's row of a period on its first
- * change; only these two columns are written, so the other indexes stay untouched.
- */
-export async function addResponseTotals(db: Db, changes: ResponseTotalsChange[]): Promise<void> {
-  const merged = new Map<string, ResponseTotalsChange>();
-  for (const change of changes) {
-    const key = `${change.memberId}|${change.period}`;
-    const kept = merged.get(key);
-    if (!kept) merged.set(key, { ...change });
-    else {
-      kept.given += change.given;
-      kept.received += change.received;
-    }
-  }
-  const rows = [...merged.values()].filter((c) => c.given || c.received);
-  for (let i = 0; i < rows.length; i += BATCH_ROWS) {
-    await db
-      .insertInto('member_totals')
-      .values(
-        rows.slice(i, i + BATCH_ROWS).map((c) => ({
-          member_id: c.memberId,
-          group_id: c.groupId,
-          period: c.period,
-          words: 0,
-          minutes: 0,
-          days: 0,
-          reads: 0,
-          responses_given: c.given,
-          responses_received: c.received,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['member_id', 'period']).doUpdateSet((eb) => ({
-          responses_given: eb('member_totals.responses_given', '+', eb.ref('excluded.responses_given')),
-          responses_received: eb('member_totals.responses_received', '+', eb.ref('excluded.responses_received')),
-        })),
-      )
-      .execute();
-  }
+/** Adds changes to the responses given and received. */
+export function addResponseTotals(db: Db, changes: ResponseTotalsChange[]): Promise<void> {
+  return upsertTotals(
+    db,
+    mergeChanges(changes, ['given', 'received']).map((c) => ({ memberId: c.memberId, groupId: c.groupId, period: c.period, responses_given: c.given, responses_received: c.received })),
+  );
 }
 
 /** A group's shown members' totals of a period in one column, above 0: the rows a board ranks. */

@@ -22,21 +22,22 @@ export function changesOn(member: { memberId: number; groupId: number }, date: L
   return periodKeysOf(date, weekStart).map((period) => ({ ...member, period, ...full }));
 }
 
-/** Changes merged per member and period (an upsert may touch each row once per statement), all-zero ones left out. */
-export function mergeChanges(changes: TotalsChange[]): TotalsChange[] {
-  const merged = new Map<string, TotalsChange>();
+/** The keys of a change that hold amounts. */
+type Amounts<T> = { [K in keyof T]: T[K] extends number ? K : never }[keyof T];
+
+/**
+ * Changes merged per member and period (an upsert may touch each row once per statement), summing
+ * `amounts`; the ones whose amounts are all zero left out.
+ */
+export function mergeChanges<T extends { memberId: number; period: PeriodKey }>(changes: readonly T[], amounts: readonly Amounts<T>[]): T[] {
+  const merged = new Map<string, T>();
   for (const change of changes) {
     const key = `${change.memberId}|${change.period}`;
     const kept = merged.get(key);
     if (!kept) merged.set(key, { ...change });
-    else {
-      kept.words += change.words;
-      kept.minutes += change.minutes;
-      kept.days += change.days;
-      kept.reads += change.reads;
-    }
+    else for (const amount of amounts) (kept[amount] as number) += change[amount] as number;
   }
-  return [...merged.values()].filter((c) => c.words || c.minutes || c.days || c.reads);
+  return [...merged.values()].filter((c) => amounts.some((amount) => c[amount] !== 0));
 }
 
 /** A member's logging of one date, summed over that date's logs. */
