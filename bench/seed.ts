@@ -2,7 +2,6 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import type { Platform } from '../src/core/invocation';
 import type { Database } from '../src/db/database';
 import { recountTotals } from '../src/db/member-totals.repository';
-import { recountCalendar } from '../src/db/group-calendar.repository';
 import { addDays, type LocalDate } from '../src/domain/local-date';
 import { computeStreak } from '../src/domain/streak';
 
@@ -72,7 +71,17 @@ export async function seed(db: Kysely<Database>, spec: SeedSpec, now: number): P
     // Logs loaded in bulk skip the running totals and calendars the bot keeps with each log: count them once, by index.
     for (const id of seeded.groupIds) {
       await recountTotals(db, { id, timezone: spec.zone, weekStart: 1 }, 'everything');
-      await recountCalendar(db, id);
+      await db
+        .insertInto('group_calendar_days')
+        .columns(['group_id', 'local_date', 'writers', 'words'])
+        .expression(
+          db
+            .selectFrom('logs')
+            .select((eb) => ['group_id', 'local_date', eb.fn.count<number>('member_id').distinct().as('writers'), eb.fn.sum<number>('words').as('words')])
+            .where('group_id', '=', id)
+            .groupBy(['group_id', 'local_date']),
+        )
+        .execute();
     }
   } finally {
     if (cacheSize !== undefined) await sql.raw(`pragma cache_size = ${Number(cacheSize)}`).execute(db);

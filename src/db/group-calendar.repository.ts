@@ -65,19 +65,3 @@ export async function subtractFromCalendars(db: Db, memberIds: number[]): Promis
   const groupIds = [...new Set(rows.map((r) => r.group_id))];
   if (groupIds.length) await db.deleteFrom('group_calendar_days').where('group_id', 'in', groupIds).where('writers', '<=', 0).execute();
 }
-
-/** A group's calendar counted again from its logs, for logs loaded in bulk past the log path. */
-export async function recountCalendar(db: Db, groupId: number): Promise<void> {
-  await db.deleteFrom('group_calendar_days').where('group_id', '=', groupId).execute();
-  await db
-    .insertInto('group_calendar_days')
-    .columns(['group_id', 'local_date', 'writers', 'words'])
-    .expression(
-      db
-        .selectFrom('logs')
-        .select((eb) => ['group_id', 'local_date', eb.fn.count<number>('member_id').distinct().as('writers'), eb.fn.sum<number>('words').as('words')])
-        .where('group_id', '=', groupId)
-        .groupBy(['group_id', 'local_date']),
-    )
-    .execute();
-}
