@@ -2,6 +2,7 @@ import { PostgresAdapter } from 'kysely';
 import { countTotals, type LoggedDate, mergeChanges, type TotalsChange, type TotalsDelta } from '../domain/running-totals';
 import { localDateOf } from '../domain/local-date';
 import { ALL_TIME_KEY, type PeriodKey, periodKeysOf } from '../domain/periods';
+import { fewShapedBatches } from './batches';
 import type { Db } from './database';
 import { prepared } from './prepared';
 
@@ -91,28 +92,45 @@ export async function addLogToPeriods(db: Db, member: { memberId: number; groupI
   await addLogQuery(db, { memberId, groupId, p0: periods[0]!, p1: periods[1]!, p2: periods[2]!, p3: periods[3]!, ...full });
 }
 
-type ReadInFourPeriods = { memberId: number; groupId: number; p0: string; p1: string; p2: string; p3: string; reads: number };
+type ReadersInFourPeriods = { groupId: number; p0: string; p1: string; p2: string; p3: string } & Record<`m${number}`, number>;
 
-// A first-hour read changes one member's four periods by one: compiled once too (a burst of clicks
-// runs it a thousand times), setting only the reads column, so the words index is left untouched.
-const addReadQuery = prepared((db: Db, a: ReadInFourPeriods) =>
-  db
-    .insertInto('member_totals')
-    .values([a.p0, a.p1, a.p2, a.p3].map((period) => ({ member_id: a.memberId, group_id: a.groupId, period, words: 0, minutes: 0, days: 0, reads: a.reads })))
-    .onConflict((oc) => oc.columns(['member_id', 'period']).doUpdateSet((eb) => ({ reads: eb('member_totals.reads', '+', eb.ref('excluded.reads')) }))),
-);
+// A first-hour read adds one to each of its reader's four periods. A burst's readers go in statements
+// of a few sizes (fewShapedBatches), each compiled once, setting only the reads column, so the words
+// index is left untouched.
+const addReadsQueries = new Map<number, (db: Db, args: ReadersInFourPeriods) => Promise<unknown>>();
+function addReadsQuery(readers: number) {
+  let query = addReadsQueries.get(readers);
+  if (!query) {
+    query = prepared((db: Db, a: ReadersInFourPeriods) =>
+      db
+        .insertInto('member_totals')
+        .values(
+          Array.from({ length: readers }, (_, r) =>
+            [a.p0, a.p1, a.p2, a.p3].map((period) => ({ member_id: a[`m${r}`]!, group_id: a.groupId, period, words: 0, minutes: 0, days: 0, reads: 1 })),
+          ).flat(),
+        )
+        .onConflict((oc) => oc.columns(['member_id', 'period']).doUpdateSet((eb) => ({ reads: eb('member_totals.reads', '+', eb.ref('excluded.reads')) }))),
+    );
+    addReadsQueries.set(readers, query);
+  }
+  return query;
+}
 
 /**
  * Adds one first-hour read to each reader's totals of the periods the read's date counts toward
- * (`periodKeysOf`). On SQLite, where a statement costs no round trip but building a big one does,
- * each reader is one statement compiled once; on Postgres the readers of a burst are one statement.
+ * (`periodKeysOf`). On SQLite, where building a big statement costs more than running it, the
+ * readers of a burst go in a few statements compiled once; on Postgres, a burst is one statement.
  */
 export async function addReadToPeriods(db: Db, groupId: number, memberIds: Iterable<number>, periods: PeriodKey[]): Promise<void> {
   const readers = [...memberIds];
   if (periods.length !== 4 || (db.getExecutor().adapter instanceof PostgresAdapter && readers.length > 1))
     return addToTotals(db, readers.flatMap((memberId) => periods.map((period) => ({ memberId, groupId, period, words: 0, minutes: 0, days: 0, reads: 1 }))));
   const [p0, p1, p2, p3] = periods as [PeriodKey, PeriodKey, PeriodKey, PeriodKey];
-  for (const memberId of readers) await addReadQuery(db, { memberId, groupId, p0, p1, p2, p3, reads: 1 });
+  for (const batch of fewShapedBatches(readers)) {
+    const args: ReadersInFourPeriods = { groupId, p0, p1, p2, p3 };
+    batch.forEach((memberId, r) => (args[`m${r}`] = memberId));
+    await addReadsQuery(batch.length)(db, args);
+  }
 }
 
 export type RankedColumn = 'words' | 'reads' | 'responses_given';

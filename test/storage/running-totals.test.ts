@@ -248,6 +248,21 @@ for (const dialect of DIALECTS) {
       });
     }
 
+    it('GIVEN 169 members pressing "I read it" at the same moment THEN each read is counted once in every period', async () => {
+      h = await Harness.create({ dialect, now: '2026-03-02T10:00:00Z' });
+      await h.send(admin, '/setup Europe/London');
+      await h.send(admin, '/config fair_reads 0');
+      await h.send(admin, '/publish https://example.com/burst A story read by many');
+      const read = h.adapter.posts.at(-1)!.reply.buttons!.find((b) => b.action === 'read')!;
+      // 169 = 128 + 32 + 8 + 1: a burst of every statement size the readers are written in.
+      const readers: Speaker[] = Array.from({ length: 169 }, (_, i) => ({ name: `Reader${i}` }));
+      const replies = await Promise.all([...readers, readers[0]!].map((reader) => h.press(reader, read)));
+      expect(replies.filter((r) => /Counted: a first-hour read/.test(r?.text ?? ''))).toHaveLength(169);
+      expect(await differences(h.db)).toEqual([]);
+      const perPeriod = await h.db.selectFrom('member_totals').select(['period', (eb) => eb.fn.sum<number>('reads').as('reads')]).groupBy('period').execute();
+      expect(perPeriod.map((p) => Number(p.reads))).toEqual([169, 169, 169, 169]);
+    });
+
     it('GIVEN logs and reads kept before running totals existed WHEN the migration runs THEN it fills in totals equal to the rows', async () => {
       h = await Harness.create({ dialect, now: '2026-03-02T10:00:00Z' });
       await playSequence(h, 4);
