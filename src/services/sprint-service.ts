@@ -7,6 +7,7 @@ import { findGroupById } from '../db/group.repository';
 import { findMemberById } from '../db/member.repository';
 import { deleteJob, type JobKey, scheduleJob } from '../db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
+import type { SprintParticipantRow } from '../db/sprint.table';
 import {
   addToFinalCount,
   closeSprint,
@@ -33,6 +34,7 @@ import { type Member, memberCalendar } from '../domain/member';
 import { JOB_NAMES } from '../domain/job-names';
 import {
   chooseSprintStart,
+  type CountReading,
   countProblem,
   isImplausibleRate,
   MAX_SPRINT_COUNT,
@@ -73,6 +75,13 @@ async function scheduleSteps(trx: Db, sprintId: number, times: SprintTimes, now:
 
 /** A chat message that is only a sprint count: `+250`, or `+250 words`. */
 const CHAT_COUNT = /^\s*(\+\s*\d[\d,_]*)\s*(?:words?|w)?\s*$/i;
+
+/** Who sends a count, to which sprint: looked up once per count. */
+interface Counter {
+  sprint: Sprint;
+  member: Member;
+  participant: SprintParticipantRow;
+}
 
 export type StartOutcome = { kind: 'started'; sprint: Sprint } | { kind: 'busy'; current: Sprint };
 export type JoinChoice = { count: number } | 'same' | 'none';
@@ -206,16 +215,46 @@ export class SprintService {
    * the same event counts nothing.
    */
   async words(group: Group, actor: Actor, conversation: Conversation, text: string, eventKey: string, confirmed?: { sprintId: number }): Promise<WordsOutcome> {
-    const { db, clock } = this.deps;
     const reading = readSprintCount(text);
     if (!reading.ok) throw new UserError('bad_argument', reading.reason);
     const sprint = await this.requireSprint(group, conversation, confirmed?.sprintId);
+    const member = await this.members.find(group, actor);
+    const participant = member && (await findParticipant(this.deps.db, sprint.id, member.id));
+    if (!member || !participant) throw new UserError('not_member', "You haven't joined this sprint: /sprint join [your word count now] first, then send counts.");
+    return this.count(group, { sprint, member, participant }, reading, eventKey, confirmed !== undefined);
+  }
+
+  /**
+   * A chat message in the sprint's channel that is only a count (`+250`) from someone in the sprint.
+   * Undefined when it is anything else, so it is read as an ordinary chat message.
+   */
+  async countFromMessage(group: Group, actor: Actor, conversation: Conversation, text: string, eventKey: string): Promise<WordsOutcome | undefined> {
+    const counter = await this.chatCounter(group, actor, conversation, text);
+    if (!counter) return undefined;
+    const reading = readSprintCount(CHAT_COUNT.exec(text)![1]!);
+    if (!reading.ok) throw new UserError('bad_argument', reading.reason);
+    return this.count(group, counter, reading, eventKey, false);
+  }
+
+  /** Whether a chat message is a count (`+250`) from someone in the channel's open sprint. */
+  async isSprintCount(group: Group, actor: Actor, conversation: Conversation, text: string): Promise<boolean> {
+    return (await this.chatCounter(group, actor, conversation, text)) !== undefined;
+  }
+
+  /** The channel's open sprint and the author's place in it, when a chat message is a count from someone in it who counts words. */
+  private async chatCounter(group: Group, actor: Actor, conversation: Conversation, text: string): Promise<Counter | undefined> {
+    if (!CHAT_COUNT.test(text)) return undefined;
+    const sprint = await findOpenSprint(this.deps.db, group.id, conversation.channelId);
+    const member = sprint && (await this.members.find(group, actor));
+    const participant = member && (await findParticipant(this.deps.db, sprint.id, member.id));
+    return participant && participant.start_count !== null ? { sprint: sprint!, member: member!, participant } : undefined;
+  }
+
+  private async count(group: Group, { sprint, member, participant }: Counter, reading: Extract<CountReading, { ok: true }>, eventKey: string, confirmed: boolean): Promise<WordsOutcome> {
+    const { db, clock } = this.deps;
     const now = clock.now();
     const problem = countProblem(sprint, now);
     if (problem) throw new UserError('conflict', problem);
-    const member = await this.members.find(group, actor);
-    const participant = member && (await findParticipant(db, sprint.id, member.id));
-    if (!member || !participant) throw new UserError('not_member', "You haven't joined this sprint: /sprint join [your word count now] first, then send counts.");
     if (participant.start_count === null) throw new UserError('conflict', 'You joined for the minutes only (count:none), so this sprint takes no word count from you.');
     const total = reading.kind === 'added' ? (participant.final_count ?? participant.start_count) + reading.value : reading.value;
     if (total < participant.start_count)
@@ -233,24 +272,6 @@ export class SprintService {
     });
     if (counted === undefined) return { kind: 'duplicate' };
     return { kind: 'counted', sprint, total: counted, written: counted - participant.start_count, inWindow: sprintPhase(sprint, now) === 'window' };
-  }
-
-  /**
-   * A chat message in the sprint's channel that is only a count (`+250`) from someone in the sprint.
-   * Undefined when it is anything else, so it is read as an ordinary chat message.
-   */
-  async countFromMessage(group: Group, actor: Actor, conversation: Conversation, text: string, eventKey: string): Promise<WordsOutcome | undefined> {
-    if (!(await this.isSprintCount(group, actor, conversation, text))) return undefined;
-    return this.words(group, actor, conversation, CHAT_COUNT.exec(text)![1]!, eventKey);
-  }
-
-  /** Whether a chat message is a count (`+250`) from someone in the channel's open sprint. */
-  async isSprintCount(group: Group, actor: Actor, conversation: Conversation, text: string): Promise<boolean> {
-    if (!CHAT_COUNT.test(text)) return false;
-    const sprint = await findOpenSprint(this.deps.db, group.id, conversation.channelId);
-    const member = sprint && (await this.members.find(group, actor));
-    const participant = member && (await findParticipant(this.deps.db, sprint.id, member.id));
-    return participant !== undefined && participant.start_count !== null;
   }
 
   /** The member's latest finished sprint, with the writing day its words were logged on. */
