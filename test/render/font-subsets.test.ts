@@ -37,7 +37,9 @@ describe("Inter's Latin cut", () => {
   it('draws every character it holds exactly as whole Inter does, in both weights', () => {
     const characters = [...LATIN_CHARACTERS];
     const lines = Array.from({ length: Math.ceil(characters.length / 40) }, (_, i) => characters.slice(i * 40, i * 40 + 40).join(' '));
-    const svg = textSvg([...lines, ...lines]);
+    // Words too, so pairs that kern and sequences with contextual forms are set as in the whole face.
+    const words = ['AVATAR Tolkien Yvonne WAVY LT Ty Vo', 'Week of Jun 22 -> 1,234 words (+12) 3:45 x*y [ok] fi fl ff', 'Zoë Ångström “quoted” – ‘single’ … #1 @home 50% €9.99'];
+    const svg = textSvg([...lines, ...words, ...lines, ...words]);
     const cut = draw(svg, fontFilesFor(svg));
     const whole = draw(svg, wholeInter);
     expect(fontFilesFor(svg)).not.toEqual(wholeInter);
