@@ -99,6 +99,25 @@ export class DigestService {
           .map((p) => `"${plain(p.title)}" by ${plain(p.authorName)}: ${plural(p.firstHourReads, 'first-hour read')}`)
           .join('; ')}`,
       );
+    const cardData = {
+      title: `Week of ${formatDate(week.from)}: leaders`,
+      columns: [
+        { heading: 'Streaks', rows: cardRows(streaks.rows.filter((r) => r.score > 0), (r) => plural(r.score, 'day')) },
+        { heading: 'Words', rows: cardRows(words.rows, (r) => formatNumber(r.score)) },
+        {
+          heading: 'Follower growth',
+          // Newcomers (a first count, no gain yet) follow the gains, so the column is empty only when the board is.
+          rows: [
+            ...cardRows(followers.rows, (r) => `${r.score >= 0 ? '+' : ''}${formatNumber(r.score)}`),
+            ...followers.newcomers.map((n) => ({ rank: null, name: n.member.displayName, value: `new ${formatNumber(n.total)}` })),
+          ].slice(0, TOP),
+        },
+      ],
+    };
+    // Drawn while the rest of the digest is read.
+    const cardSoon = drawPicture(this.deps.logger, { groupId: group.id, picture: 'leaders card' }, leaderboardCardAlt(cardData), () =>
+      this.deps.settings.svgToPng(leaderboardCardSvg(cardData)),
+    );
     const sprintLine = await this.sprintLine(group, week, start, end);
     if (sprintLine) lines.push(sprintLine);
     if (this.challenges) lines.push(...(await this.challenges.digestLines(group, week)));
@@ -120,24 +139,7 @@ export class DigestService {
     if (changes.ended.length) lines.push(`💤 Streak ended: ${shortList(changes.ended, (m) => plain(m.displayName))}. Today is a fine day to begin again.`);
     if (lines.length === 0) lines.push('A quiet week: nothing was logged. This week is a fresh start!');
     const title = `📬 Weekly digest: ${formatDate(week.from)} – ${formatDate(week.to)}`;
-    const cardData = {
-      title: `Week of ${formatDate(week.from)}: leaders`,
-      columns: [
-        { heading: 'Streaks', rows: cardRows(streaks.rows.filter((r) => r.score > 0), (r) => plural(r.score, 'day')) },
-        { heading: 'Words', rows: cardRows(words.rows, (r) => formatNumber(r.score)) },
-        {
-          heading: 'Follower growth',
-          // Newcomers (a first count, no gain yet) follow the gains, so the column is empty only when the board is.
-          rows: [
-            ...cardRows(followers.rows, (r) => `${r.score >= 0 ? '+' : ''}${formatNumber(r.score)}`),
-            ...followers.newcomers.map((n) => ({ rank: null, name: n.member.displayName, value: `new ${formatNumber(n.total)}` })),
-          ].slice(0, TOP),
-        },
-      ],
-    };
-    const card = await drawPicture(this.deps.logger, { groupId: group.id, picture: 'leaders card' }, leaderboardCardAlt(cardData), () =>
-      this.deps.settings.svgToPng(leaderboardCardSvg(cardData)),
-    );
+    const card = await cardSoon;
     // A picture that cannot be drawn is left out, and its text alternative said instead.
     const images: ReplyImage[] = [];
     for (const [fileName, picture] of [['leaders.png', card], ['followers.png', chart]] as const) {
