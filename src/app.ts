@@ -13,7 +13,7 @@ import { refreshStatistics } from './db/statistics';
 import type { Logger } from './logger';
 import { DigestPlanner } from './scheduler/digest-planner';
 import { jobRegistry, reportRepeatedFailure } from './scheduler/jobs';
-import { Scheduler } from './scheduler/scheduler';
+import { JOBS_PER_PICTURE_THREAD, Scheduler } from './scheduler/scheduler';
 import { createServices, DEFAULT_SERVICE_SETTINGS, type ServiceSettings, type Services } from './services/index';
 import { createMetrics, type Metrics, NO_METRICS } from './observability/metrics';
 
@@ -90,6 +90,7 @@ export async function createApp(options: {
     },
     onRepeatedFailure: reportRepeatedFailure(jobs, hub),
     metrics,
+    concurrency: JOBS_PER_PICTURE_THREAD * settings.pictures.threads,
   });
   services.sprints.useWaker(scheduler);
   const inbox = new CommandInbox({ db: database.db, clock, logger, run: (invocation) => router.handle(invocation), answers: hub, owner: scheduler.owner });

@@ -61,15 +61,17 @@ export interface SchedulerOptions {
    * How many jobs run at once (default 8), so their network round trips overlap. Small, to stay well
    * inside the platforms' limits (Discord: about 50 requests a second per bot; Slack: about one
    * message a second per channel, which the send queue keeps to) and to keep the digests in hand
-   * within the memory budget (16 at once held about 10 MB more than 8, and the one picture thread
-   * limits how much sooner a storm of digests could finish anyway).
+   * within the memory budget. The app runs `JOBS_PER_PICTURE_THREAD` for each picture thread: a
+   * digest waits about as long for its post as for its pictures, so fewer would leave threads idle.
    */
   concurrency?: number;
   /** Told when each job starts (how late) and how it ended; nothing by default. */
   metrics?: JobMetrics;
 }
 
-const DEFAULT_JOB_CONCURRENCY = 8;
+/** Jobs run at once per picture thread: eight keep one thread drawing through a storm of digests. */
+export const JOBS_PER_PICTURE_THREAD = 8;
+const DEFAULT_JOB_CONCURRENCY = JOBS_PER_PICTURE_THREAD;
 /** Jobs claimed at once, per job that may run at once: a process takes no more than it is about to run. */
 const CLAIMS_PER_RUNNER = 5;
 const MAX_RETRY_MS = 3_600_000;
@@ -118,6 +120,11 @@ async function withinDeadline<T>(deadlineMs: number, work: (signal: AbortSignal)
  */
 export class Scheduler {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  /** How many jobs this scheduler runs at once. */
+  get concurrency(): number {
+    return Math.max(1, Math.floor(this.options.concurrency ?? DEFAULT_JOB_CONCURRENCY));
+  }
   private task?: ScheduledTask;
   private ticking?: Promise<void>;
   private stopping = false;
@@ -223,8 +230,8 @@ export class Scheduler {
    * event loop turn before its next job.
    */
   private async runDueJobs(abandoned: AbortSignal): Promise<void> {
-    const { db, clock, logger, jobDeadlineMs = DEFAULT_JOB_DEADLINE_MS, concurrency = DEFAULT_JOB_CONCURRENCY } = this.options;
-    const runners = Math.max(1, Math.floor(concurrency));
+    const { db, clock, logger, jobDeadlineMs = DEFAULT_JOB_DEADLINE_MS } = this.options;
+    const runners = this.concurrency;
     const handlers = new Map(this.options.jobs.map((job) => [job.name, job.run]));
     const staleClaimMs = this.options.staleClaimMs ?? jobDeadlineMs + 60_000;
     const limit = runners * CLAIMS_PER_RUNNER;

@@ -1,7 +1,10 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { upsertGroup, updateGroupSettings } from '../../src/db/group.repository';
+import { createApp } from '../../src/app';
+import { DEFAULT_PICTURE_SETTINGS } from '../../src/render/picture-pool';
 import { DigestPlanner } from '../../src/scheduler/digest-planner';
+import { JOBS_PER_PICTURE_THREAD } from '../../src/scheduler/scheduler';
 import { DIALECTS } from '../support/databases';
 import { schedulerFixture } from '../support/scheduler-fixture';
 import { watchedDb } from '../support/watched-db';
@@ -184,3 +187,16 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe("the app's scheduler", () => {
+  it('GIVEN more picture threads THEN as many more jobs run at once, so the threads are kept drawing', async () => {
+    const opened = async (threads?: number) => {
+      const app = await createApp({ database: { sqlitePath: ':memory:' }, logger: quiet, ...(threads && { settings: { pictures: { ...DEFAULT_PICTURE_SETTINGS, threads } } }) });
+      const concurrency = app.scheduler.concurrency;
+      await app.close();
+      return concurrency;
+    };
+    expect(await opened()).toBe(JOBS_PER_PICTURE_THREAD);
+    expect(await opened(3)).toBe(3 * JOBS_PER_PICTURE_THREAD);
+  });
+});
