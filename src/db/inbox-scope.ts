@@ -26,16 +26,32 @@ export class InboxEntryAlreadyDone extends Error {
   }
 }
 
-const current = new AsyncLocalStorage<InboxScope>();
+/** The runs whose entries a transaction committed here marks done: one, or those of a batch. */
+const current = new AsyncLocalStorage<readonly InboxScope[]>();
 
 /** Runs `work` as the run of one inbox entry; see InboxScope. */
 export async function runForInboxEntry<T>(key: string, now: () => number, work: (scope: InboxScope) => Promise<T>): Promise<T> {
   const scope: InboxScope = { key, now, marking: false, takenByAnother: false, closed: false };
   try {
-    return await current.run(scope, () => work(scope));
+    return await current.run([scope], () => work(scope));
   } finally {
     scope.closed = true;
   }
+}
+
+/** The inbox runs the caller is part of (none outside the inbox): for work that gathers several runs' changes. */
+export function currentInboxScopes(): readonly InboxScope[] {
+  return current.getStore() ?? [];
+}
+
+/**
+ * Runs `work`, which makes the changes of several runs at once (a burst of clicks recorded together),
+ * so that its transaction marks every one of their entries done. If one of them was done already by
+ * another process, the commit fails with `InboxEntryAlreadyDone` for it (its scope says
+ * `takenByAnother`): leave its change out and try the rest again.
+ */
+export function runForInboxScopes<T>(scopes: readonly InboxScope[], work: () => Promise<T>): Promise<T> {
+  return current.run(scopes, work);
 }
 
 /**
@@ -81,20 +97,21 @@ class InboxMarkingDriver implements Driver {
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const scope = current.getStore();
-    if (scope && !scope.closed && !scope.marking) {
-      // Taken before the update, so a second transaction of the same run (on another connection) does not wait on this one's row lock.
-      scope.marking = true;
-      try {
+    const scopes = currentInboxScopes().filter((scope) => !scope.closed && !scope.marking);
+    // Taken before the update, so a second transaction of the same run (on another connection) does not wait on this one's row lock.
+    for (const scope of scopes) scope.marking = true;
+    try {
+      for (const scope of scopes) {
         const result = await connection.executeQuery(this.markDone(scope.key, scope.now()));
         if (Number(result.numAffectedRows ?? 0n) === 0) {
           scope.takenByAnother = true;
           throw new InboxEntryAlreadyDone(scope.key);
         }
-      } catch (error) {
-        if (!scope.takenByAnother) scope.marking = false;
-        throw error;
       }
+    } catch (error) {
+      // The transaction rolls back: the runs it did not mark may mark with their next one.
+      for (const scope of scopes) if (!scope.takenByAnother) scope.marking = false;
+      throw error;
     }
     await this.inner.commitTransaction(connection);
   }

@@ -23,6 +23,7 @@ import {
   setFirstHourReader,
   type ReadTally,
 } from '../db/publication.repository';
+import { currentInboxScopes, InboxEntryAlreadyDone, type InboxScope, runForInboxScopes } from '../db/inbox-scope';
 import { countResponses } from '../db/response.repository';
 import { deleteJob, type JobKey, scheduleJob } from '../db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
@@ -75,6 +76,8 @@ export interface ReadsSummary {
 interface PendingRead {
   actor: Actor;
   conversation: Conversation;
+  /** The click's inbox run, whose entry the batch's transaction marks done. */
+  scopes: readonly InboxScope[];
   resolve: (outcome: ReadOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -185,7 +188,7 @@ export class PublicationService {
    */
   recordRead(actor: Actor, conversation: Conversation, publicationId: number): Promise<ReadOutcome> {
     return new Promise((resolve, reject) => {
-      const click = { actor, conversation, resolve, reject };
+      const click = { actor, conversation, scopes: currentInboxScopes(), resolve, reject };
       const pending = this.pendingReads.get(publicationId);
       if (pending) return pending.push(click);
       this.pendingReads.set(publicationId, [click]);
@@ -195,17 +198,27 @@ export class PublicationService {
   }
 
   private async recordPendingReads(publicationId: number): Promise<void> {
-    const clicks = this.pendingReads.get(publicationId) ?? [];
+    let clicks = this.pendingReads.get(publicationId) ?? [];
     this.pendingReads.delete(publicationId);
-    try {
-      const outcomes = await this.recordReads(publicationId, clicks);
-      clicks.forEach((click, i) => {
-        const outcome = outcomes[i]!;
-        if (outcome instanceof UserError) click.reject(outcome);
-        else click.resolve(outcome);
-      });
-    } catch (error) {
-      for (const click of clicks) click.reject(error);
+    for (;;) {
+      try {
+        // One transaction for the burst, which marks every click's inbox entry done with its read.
+        const outcomes = await runForInboxScopes(clicks.flatMap((click) => click.scopes), () => this.recordReads(publicationId, clicks));
+        clicks.forEach((click, i) => {
+          const outcome = outcomes[i]!;
+          if (outcome instanceof UserError) click.reject(outcome);
+          else click.resolve(outcome);
+        });
+        return;
+      } catch (error) {
+        // A click another process already recorded: its run answers nothing, and the rest go again without it.
+        const taken = error instanceof InboxEntryAlreadyDone ? clicks.filter((click) => click.scopes.some((scope) => scope.takenByAnother)) : [];
+        for (const click of taken) click.resolve({ kind: 'already' });
+        clicks = clicks.filter((click) => !taken.includes(click));
+        if (taken.length > 0 && clicks.length > 0) continue;
+        for (const click of clicks) click.reject(error);
+        return;
+      }
     }
   }
 

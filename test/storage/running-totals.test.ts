@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Invocation } from '../../src/core/invocation';
 import type { Reply } from '../../src/core/reply';
+import { insertInboxEntry } from '../../src/db/command-inbox.repository';
 import type { Db } from '../../src/db/database';
+import { runForInboxEntry } from '../../src/db/inbox-scope';
 import { localDateOf } from '../../src/domain/local-date';
 import { monthOf, periodKeysOf, yearOf } from '../../src/domain/periods';
 import { addDays } from '../../src/domain/local-date';
@@ -261,6 +263,29 @@ for (const dialect of DIALECTS) {
       expect(await differences(h.db)).toEqual([]);
       const perPeriod = await h.db.selectFrom('member_totals').select(['period', (eb) => eb.fn.sum<number>('reads').as('reads')]).groupBy('period').execute();
       expect(perPeriod.map((p) => Number(p.reads))).toEqual([169, 169, 169, 169]);
+    });
+
+    it("GIVEN a burst of clicks, one of them a second run of an entry already done THEN the others are counted and their entries marked done, and that one's read is left out", async () => {
+      h = await Harness.create({ dialect, now: '2026-03-02T10:00:00Z' });
+      await h.send(admin, '/setup Europe/London');
+      await h.send(admin, '/config fair_reads 0');
+      await h.send(admin, '/publish https://example.com/runs A story read twice over');
+      const read = h.adapter.posts.at(-1)!.reply.buttons!.find((b) => b.action === 'read')!;
+      const readers = ['Bo', 'Cy', 'Di'];
+      const click = (name: string): Invocation => ({ kind: 'button', action: read.action, payload: read.payload ?? '', actor: h.actor({ name }), conversation: h.conversation({ name }), idempotencyKey: `click:${name}` });
+      for (const name of readers) await insertInboxEntry(h.db, { invocation: click(name), receivedAt: h.clock.now(), claimedBy: 'this', claimedUntil: h.clock.now() + 60_000 });
+      // Bo's entry was run and done by another process (its change made elsewhere; here only its mark).
+      await h.db.updateTable('command_inbox').set({ done_at: h.clock.now() }).where('idempotency_key', '=', 'click:Bo').execute();
+      const runs = await Promise.all(
+        readers.map((name) => runForInboxEntry(`click:${name}`, () => h.clock.now(), async (scope) => ({ reply: await h.deliver(click(name)), scope }))),
+      );
+      expect(runs.map((r) => r.scope.takenByAnother)).toEqual([true, false, false]);
+      expect(runs.slice(1).map((r) => r.reply?.text)).toEqual([expect.stringMatching(/Counted: a first-hour read/), expect.stringMatching(/Counted: a first-hour read/)]);
+      const done = await h.db.selectFrom('command_inbox').select(['idempotency_key', 'done_at']).orderBy('idempotency_key').execute();
+      expect(done.every((row) => row.done_at !== null)).toBe(true);
+      const stored = await h.db.selectFrom('reads').innerJoin('members', 'members.id', 'reads.member_id').innerJoin('people', 'people.id', 'members.person_id').select('people.display_name').orderBy('people.display_name').execute();
+      expect(stored.map((r) => r.display_name)).toEqual(['Cy', 'Di']);
+      expect(await differences(h.db)).toEqual([]);
     });
 
     it('GIVEN logs and reads kept before running totals existed WHEN the migration runs THEN it fills in totals equal to the rows', async () => {
