@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Invocation } from '../../src/core/invocation';
-import type { Reply } from '../../src/core/reply';
+import type { Reply, ReplyButton } from '../../src/core/reply';
 import { insertInboxEntry } from '../../src/db/command-inbox.repository';
 import type { Db } from '../../src/db/database';
 import { runForInboxEntry } from '../../src/db/inbox-scope';
@@ -151,6 +151,14 @@ const WRITERS: Speaker[] = [{ name: 'Bo' }, { name: 'Cy' }, { name: 'Di' }, { na
 const SEEDS = [1, 2, 3];
 const STEPS = 80;
 
+/** A group with an article announced by its admin: the announcement's "I read it" button. */
+async function announcement(h: Harness, publish: string): Promise<ReplyButton> {
+  await h.send(admin, '/setup Europe/London');
+  await h.send(admin, '/config fair_reads 0');
+  await h.send(admin, `/publish ${publish}`);
+  return h.adapter.posts.at(-1)!.reply.buttons!.find((b) => b.action === 'read')!;
+}
+
 /** Plays a seeded random sequence of everything that changes logs and reads, checking the totals after each step. */
 async function playSequence(h: Harness, seed: number): Promise<void> {
   await h.send(admin, '/setup Europe/London');
@@ -252,10 +260,7 @@ for (const dialect of DIALECTS) {
 
     it('GIVEN 169 members pressing "I read it" at the same moment THEN each read is counted once in every period', async () => {
       h = await Harness.create({ dialect, now: '2026-03-02T10:00:00Z' });
-      await h.send(admin, '/setup Europe/London');
-      await h.send(admin, '/config fair_reads 0');
-      await h.send(admin, '/publish https://example.com/burst A story read by many');
-      const read = h.adapter.posts.at(-1)!.reply.buttons!.find((b) => b.action === 'read')!;
+      const read = await announcement(h, 'https://example.com/burst A story read by many');
       // 169 = 128 + 32 + 8 + 1: a burst of every statement size the readers are written in.
       const readers: Speaker[] = Array.from({ length: 169 }, (_, i) => ({ name: `Reader${i}` }));
       const replies = await Promise.all([...readers, readers[0]!].map((reader) => h.press(reader, read)));
@@ -267,10 +272,7 @@ for (const dialect of DIALECTS) {
 
     it("GIVEN a burst of clicks, one of them a second run of an entry already done THEN the others are counted and their entries marked done, and that one's read is left out", async () => {
       h = await Harness.create({ dialect, now: '2026-03-02T10:00:00Z' });
-      await h.send(admin, '/setup Europe/London');
-      await h.send(admin, '/config fair_reads 0');
-      await h.send(admin, '/publish https://example.com/runs A story read twice over');
-      const read = h.adapter.posts.at(-1)!.reply.buttons!.find((b) => b.action === 'read')!;
+      const read = await announcement(h, 'https://example.com/runs A story read twice over');
       const readers = ['Bo', 'Cy', 'Di'];
       const click = (name: string): Invocation => ({ kind: 'button', action: read.action, payload: read.payload ?? '', actor: h.actor({ name }), conversation: h.conversation({ name }), idempotencyKey: `click:${name}` });
       for (const name of readers) await insertInboxEntry(h.db, { invocation: click(name), receivedAt: h.clock.now(), claimedBy: 'this', claimedUntil: h.clock.now() + 60_000 });
