@@ -258,13 +258,15 @@ for (const dialect of DIALECTS) {
       });
     }
 
-    it('GIVEN 169 members pressing "I read it" at the same moment THEN each read is counted once in every period', async () => {
+    it('GIVEN 169 members pressing "I read it" at the same moment, and someone of another workspace among them, THEN each read is counted once in every period', async () => {
       h = await Harness.create({ dialect, now: '2026-03-02T10:00:00Z' });
       const read = await announcement(h, 'https://example.com/burst A story read by many');
       // 169 = 128 + 32 + 8 + 1: a burst of every statement size the readers are written in.
       const readers: Speaker[] = Array.from({ length: 169 }, (_, i) => ({ name: `Reader${i}` }));
-      const replies = await Promise.all([...readers, readers[0]!].map((reader) => h.press(reader, read)));
+      const mallory: Speaker = { name: 'Mallory', workspace: 'w2' };
+      const replies = await Promise.all([...readers, mallory, readers[0]!].map((reader) => h.press(reader, read)));
       expect(replies.filter((r) => /Counted: a first-hour read/.test(r?.text ?? ''))).toHaveLength(169);
+      expect(replies[169]?.text).toMatch(/belongs to a group in another workspace/);
       expect(await differences(h.db)).toEqual([]);
       const perPeriod = await h.db.selectFrom('member_totals').select(['period', (eb) => eb.fn.sum<number>('reads').as('reads')]).groupBy('period').execute();
       expect(perPeriod.map((p) => Number(p.reads))).toEqual([169, 169, 169, 169]);
