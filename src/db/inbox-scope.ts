@@ -108,12 +108,12 @@ class InboxMarkingDriver implements Driver {
           throw new InboxEntryAlreadyDone(scope.key);
         }
       }
+      await this.inner.commitTransaction(connection);
     } catch (error) {
-      // The transaction rolls back: the runs it did not mark may mark with their next one.
+      // The transaction rolls back (a refused commit too): the runs it did not mark may mark with their next one.
       for (const scope of scopes) if (!scope.takenByAnother) scope.marking = false;
       throw error;
     }
-    await this.inner.commitTransaction(connection);
   }
 
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {

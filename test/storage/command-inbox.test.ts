@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReplyAddress } from '../../src/core/chat-adapter';
@@ -142,6 +143,19 @@ for (const dialect of DIALECTS) {
       });
       await expect(runForInboxEntry('k1', () => clock.now(), change('second'))).rejects.toBeInstanceOf(InboxEntryAlreadyDone);
       expect(await changes()).toEqual(['first', 'first, again']);
+    });
+
+    it('GIVEN a transaction whose commit is refused THEN the run marks its entry done with its next one', async () => {
+      await leftBy('this', [command('k1')]);
+      // A deferred foreign key is checked at the commit: a row pointing at no group makes the commit fail.
+      await sql`create table deferred_check (group_id integer references groups (id) deferrable initially deferred)`.execute(handle.db);
+      await runForInboxEntry('k1', () => clock.now(), async () => {
+        await expect(handle.db.transaction().execute((trx) => sql`insert into deferred_check (group_id) values (999999)`.execute(trx))).rejects.toThrow(/foreign key/i);
+        await handle.db.transaction().execute((trx) => trx.insertInto('handled_events').values({ event_key: 'the change', handled_at: clock.now() }).execute());
+      });
+      expect(await changes()).toEqual(['the change']);
+      const entry = await handle.db.selectFrom('command_inbox').select('done_at').where('idempotency_key', '=', 'k1').executeTakeFirstOrThrow();
+      expect(entry.done_at).not.toBeNull();
     });
 
     it('GIVEN a live command whose entry another process finished first THEN its change is rolled back and it does not answer', async () => {
