@@ -38,13 +38,22 @@ export async function findGroupByChannel(
   workspaceId: string,
   channelId: string,
 ): Promise<Group | undefined> {
-  const [row] = await groupByChannelQuery(db, { platform, workspaceId, channelId });
-  return row && toGroup(row, await listGroupAdmins(db, row.id));
+  const rows = await groupByChannelQuery(db, { platform, workspaceId, channelId });
+  return rows[0] && toGroup(rows[0], rows.flatMap((row) => (row.admin_user_id === null ? [] : [row.admin_user_id])));
 }
 
-// Every command in a channel not in the lookup cache runs these two: compiled once.
+// Every command in a channel not in the lookup cache runs this: the group with its admins in one
+// round trip (a row per admin, or one row without), compiled once.
 const groupByChannelQuery = prepared((db: Db, a: { platform: Platform; workspaceId: string; channelId: string }) =>
-  db.selectFrom('groups').selectAll().where('platform', '=', a.platform).where('workspace_id', '=', a.workspaceId).where('channel_id', '=', a.channelId),
+  db
+    .selectFrom('groups')
+    .leftJoin('group_admins', 'group_admins.group_id', 'groups.id')
+    .selectAll('groups')
+    .select('group_admins.user_id as admin_user_id')
+    .where('groups.platform', '=', a.platform)
+    .where('groups.workspace_id', '=', a.workspaceId)
+    .where('groups.channel_id', '=', a.channelId)
+    .orderBy('group_admins.user_id'),
 );
 const groupAdminsQuery = prepared((db: Db, a: { groupId: number }) => db.selectFrom('group_admins').select('user_id').where('group_id', '=', a.groupId).orderBy('user_id'));
 

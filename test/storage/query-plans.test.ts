@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/invocation';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database';
-import { findGroupByChannel, upsertGroup } from '../../src/db/group.repository';
+import { addGroupAdmin, findGroupByChannel, upsertGroup } from '../../src/db/group.repository';
 import { findLogByMessage, insertLog } from '../../src/db/log.repository';
 import { findMemberByUserId, findMembersByUserIds, insertPeopleAndMembers } from '../../src/db/member.repository';
 import { addToFollowerPeriods, followerStandings, topFollowerTotals } from '../../src/db/follower.repository';
@@ -83,6 +83,21 @@ for (const dialect of DIALECTS) {
     afterAll(async () => {
       await handle.close();
       await testDb.drop();
+    });
+
+    it("GIVEN a channel looked up THEN its group and its admins are one query, the admins found by their group's key", async () => {
+      const other = (await findGroupByChannel(handle.db, 'slack', 'W2', 'C1'))!;
+      for (const [groupId, userId] of [[group.id, 'U2'], [group.id, 'U1'], [other.id, 'U9']] as const) await addGroupAdmin(handle.db, groupId, userId, NOW);
+      try {
+        const plans = await plansOf(handle.db, dialect, (db) => findGroupByChannel(db, 'slack', 'W1', 'C1'));
+        expect(plans).toHaveLength(1);
+        expect(constrainedColumns(accessOf(plans, 'group_admins'))).toContain('group_id');
+        expect((await findGroupByChannel(handle.db, 'slack', 'W1', 'C1'))!.admins).toEqual(['U1', 'U2']);
+        expect((await findGroupByChannel(handle.db, 'slack', 'W2', 'C1'))!.admins).toEqual(['U9']);
+      } finally {
+        await handle.db.deleteFrom('group_admins').execute();
+      }
+      expect((await findGroupByChannel(handle.db, 'slack', 'W1', 'C1'))!.admins).toEqual([]);
     });
 
     it('GIVEN a member looked up by user id THEN people are found by their unique key and members by theirs', async () => {
