@@ -227,7 +227,9 @@ export class PublicationService {
     const publication = Number.isSafeInteger(publicationId) ? await findPublication(db, publicationId) : undefined;
     if (!publication) throw new UserError('stale_button', 'That announcement is gone, so there is nothing to count.');
     const group = await this.groups.get(publication.groupId);
-    const inGroup = (c: PendingRead) => c.conversation.platform === group.platform && c.conversation.workspaceId === group.workspaceId;
+    // Pressed on the announcement, in the group's workspace: not from another group's channel with a forged payload.
+    const here = [group.channelId, group.announceChannelId, publication.announcement?.channelId];
+    const inGroup = (c: PendingRead) => c.conversation.platform === group.platform && c.conversation.workspaceId === group.workspaceId && here.includes(c.conversation.channelId);
     const now = clock.now();
     const firstHour = isFirstHourRead(now, publication);
     const { members, counted } = await db.transaction().execute(async (trx) => {
@@ -240,7 +242,7 @@ export class PublicationService {
     if (counted.size > 0) void this.refreshAnnouncement(publication.id);
     const answered = new Set<number>();
     return clicks.map((click): ReadOutcome | UserError => {
-      if (!inGroup(click)) return new UserError('refused', 'That button belongs to a group in another workspace.');
+      if (!inGroup(click)) return new UserError('refused', 'That article belongs to another group: press I read it on its own announcement.');
       const member = members.get(click.actor.userId)!;
       if (member.id === publication.memberId) return { kind: 'own' };
       // A double click in one burst: the first counts, the second is "already".

@@ -267,10 +267,15 @@ describe('publications', () => {
     expect(di!.fields![2]!.value).toBe('+1: reads others more than others read them');
   });
 
-  it('refuses a read button pressed from another workspace, and a button whose article is gone', async () => {
+  it("refuses a read button pressed from another workspace or another group's channel, and a button whose article is gone", async () => {
     await h.send('Bo', '/publish https://example.com/a A');
     const button = readButton(announcements()[0]!);
-    expect((await h.press({ name: 'Mallory', workspace: 'w2' }, button))!.text).toMatch(/belongs to a group in another workspace/);
+    const refusal = 'That article belongs to another group: press I read it on its own announcement.';
+    expect((await h.press({ name: 'Mallory', workspace: 'w2' }, button))!.text).toBe(refusal);
+    // Another group of the same workspace, pressing with this article's payload.
+    await h.send({ name: 'Ola', admin: true, channel: 'other' }, '/setup UTC');
+    expect((await h.press({ name: 'Mallory', channel: 'other' }, button))!.text).toBe(refusal);
+    expect(await h.db.selectFrom('members').innerJoin('people', 'people.id', 'members.person_id').select('people.user_id').where('people.user_id', '=', 'mallory').execute()).toEqual([]);
     expect((await h.press('Cy', { ...button, payload: '999999' }))!.text).toMatch(/That announcement is gone/);
     expect(await h.db.selectFrom('reads').selectAll().execute()).toHaveLength(0);
   });

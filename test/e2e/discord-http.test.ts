@@ -158,7 +158,7 @@ describe('Discord interactions over HTTP, with no gateway: the real bot against 
     // A button of the first server's announcement pressed in the other server.
     const announcement = await bot.app.database.db.selectFrom('publications').select('id').executeTakeFirstOrThrow();
     const pressed = fake.buttonClick({ guildId: otherGuildId, channelId: otherWriting, user: mal, customId: `read:${announcement.id}`, memberPermissions: MANAGE_GUILD });
-    expect(callbackBody(await fake.waitForCallback(pressed)).data?.content).toBe('That button belongs to a group in another workspace.');
+    expect(callbackBody(await fake.waitForCallback(pressed)).data?.content).toBe('That article belongs to another group: press I read it on its own announcement.');
     // A /log from the other server whose channel is the first server's group channel.
     const { sent } = await slash(mal, 'log', { words: 700 }, { guild: otherGuildId, channel: otherWriting });
     const crossed = JSON.stringify({ ...sent.payload, id: snowflake(), channel_id: writing, channel: { ...(sent.payload.channel as object), id: writing } });

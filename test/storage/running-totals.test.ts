@@ -167,7 +167,7 @@ async function playSequence(h: Harness, seed: number): Promise<void> {
   const random = randomFrom(seed);
   const reporting = randomFrom(seed + 1000);
   const messages: { speaker: Speaker; id: string }[] = [];
-  const announcements: Reply[] = [];
+  const announcements: { reply: Reply; channelId: string }[] = [];
   let n = 0;
   const message = (kind: Invocation['kind'], speaker: Speaker, messageId: string, text: string): Invocation =>
     ({ kind, messageId, text, actor: h.actor(speaker), conversation: h.conversation(speaker), idempotencyKey: `k${n++}` }) as Invocation;
@@ -200,12 +200,14 @@ async function playSequence(h: Harness, seed: number): Promise<void> {
       const speaker = random.pick(WRITERS);
       await h.send(speaker, `/publish https://example.com/${n++} Story ${n}`);
       const post = h.adapter.posts.at(-1);
-      if (post?.reply.buttons?.some((b) => b.action === 'read')) announcements.push(post.reply);
+      if (post?.reply.buttons?.some((b) => b.action === 'read')) announcements.push({ reply: post.reply, channelId: post.to.channelId });
     },
     read: async () => {
       if (!announcements.length) return;
       const announcement = random.pick(announcements);
-      await h.press(random.pick(WRITERS), announcement.buttons!.find((b) => b.action === 'read')!);
+      // Pressed on the announcement, by someone in its channel (a press from another group's channel is refused).
+      const readers = WRITERS.filter((writer) => (writer.channel ?? 'general') === announcement.channelId);
+      await h.press(random.pick(readers), announcement.reply.buttons!.find((b) => b.action === 'read')!);
     },
     time: async () => {
       // Mostly minutes (reads stay in their first hour), sometimes days (new dates, weeks, months).
@@ -266,7 +268,7 @@ for (const dialect of DIALECTS) {
       const mallory: Speaker = { name: 'Mallory', workspace: 'w2' };
       const replies = await Promise.all([...readers, mallory, readers[0]!].map((reader) => h.press(reader, read)));
       expect(replies.filter((r) => /Counted: a first-hour read/.test(r?.text ?? ''))).toHaveLength(169);
-      expect(replies[169]?.text).toMatch(/belongs to a group in another workspace/);
+      expect(replies[169]?.text).toMatch(/belongs to another group: press I read it on its own announcement/);
       expect(await differences(h.db)).toEqual([]);
       const perPeriod = await h.db.selectFrom('member_totals').select(['period', (eb) => eb.fn.sum<number>('reads').as('reads')]).groupBy('period').execute();
       expect(perPeriod.map((p) => Number(p.reads))).toEqual([169, 169, 169, 169]);
