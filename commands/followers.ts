@@ -3,6 +3,8 @@ import { defineCommand } from '../src/router/command';
 import { formatDate, formatNumber, plain } from '../src/core/format';
 import { channelReply, privateReply } from '../src/core/reply';
 import { FOLLOWER_PLATFORMS, type FollowerGain } from '../src/domain/leaderboard';
+import { localDateOf } from '../src/domain/local-date';
+import { memberCalendar } from '../src/domain/member';
 import { MAX_FOLLOWERS, platformName } from '../src/services/follower-service';
 
 function gainText(gain: FollowerGain): string {
@@ -25,9 +27,9 @@ export default defineCommand({
     if (count === undefined) {
       const history = await followers.history(ctx.group, await members.require(ctx.group, ctx.actor));
       if (history.snapshots.length === 0) return privateReply('No follower counts yet. Record one with /followers <count> [platform].');
-      const lines = history.snapshots
-        .slice(0, 10)
-        .map((s) => `${formatDate(new Date(s.recordedAt).toISOString().slice(0, 10))}: ${formatNumber(s.count)} on ${platformName(s.platform)}`);
+      // Each count on the date it was on the member's own clock.
+      const clock = { zone: memberCalendar(history.member, ctx.group.timezone).zone, rolloverHour: 0 };
+      const lines = history.snapshots.slice(0, 10).map((s) => `${formatDate(localDateOf(s.recordedAt, clock))}: ${formatNumber(s.count)} on ${platformName(s.platform)}`);
       const title = `${plain(history.member.displayName)}'s followers`;
       return privateReply([title, `This week: ${gainText(history.week)}`, ...lines].join('\n'), { title });
     }

@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { defineCommand } from '../src/router/command';
 import { channelMention, formatNumber, plain } from '../src/core/format';
 import { privateReply } from '../src/core/reply';
+import { localDateOf } from '../src/domain/local-date';
 import { READ_ACTION } from '../src/services/publication-messages';
 import { RESPOND_ACTION } from '../src/services/response-messages';
 import type { ResponseOutcome } from '../src/services/response-service';
 import type { PublishOutcome, ReadOutcome } from '../src/services/publication-service';
 
-function publishReply(outcome: PublishOutcome) {
+/** What a /publish did; dates are the group's (`timezone`). */
+function publishReply(outcome: PublishOutcome, timezone: string) {
   switch (outcome.kind) {
     case 'announced': {
       const { publication, unreadPage } = outcome;
@@ -27,7 +29,7 @@ function publishReply(outcome: PublishOutcome) {
           : `✏️ Saved the title "${plain(outcome.publication.title)}" for the wrap-up, but I couldn't edit the announcement itself.`,
       );
     case 'duplicate': {
-      const when = new Date(outcome.existing.announcedAt).toISOString().slice(0, 10);
+      const when = localDateOf(outcome.existing.announcedAt, { zone: timezone, rolloverHour: 0 });
       return privateReply(`That article was already announced here on ${when} ("${plain(outcome.existing.title)}"), so it is not announced again.`);
     }
     case 'needs-reads': {
@@ -79,7 +81,7 @@ export default defineCommand({
   positional: ['url', 'title'],
   run: async (ctx, args) => {
     if (!args.title?.trim()) ctx.services.limits.take('fetch', ctx.group, ctx.actor);
-    const reply = publishReply(await ctx.services.publications.publish(ctx.group, ctx.actor, args, 'command'));
+    const reply = publishReply(await ctx.services.publications.publish(ctx.group, ctx.actor, args, 'command'), ctx.group.timezone);
     // An articles goal reached is acknowledged beside the reply, not before it.
     void ctx.services.goals.afterReport(ctx.group, ctx.actor);
     return reply;

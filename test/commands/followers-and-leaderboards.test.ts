@@ -28,6 +28,13 @@ describe('/followers', () => {
     ]);
   });
 
+  it("GIVEN a count reported in the evening far west of UTC THEN the history shows it on that day, the member's own", async () => {
+    await h.send('Bo', '/timezone America/Los_Angeles');
+    h.at('2026-03-10 20:00', 'America/Los_Angeles'); // already Wednesday in UTC
+    await h.send('Bo', '/followers 120');
+    expect((await h.text('Bo', '/followers')).split('\n').at(-1)).toBe('Tue 10 Mar: 120 on Medium');
+  });
+
   it('celebrates each milestone once, however the count moves', async () => {
     await h.send('Bo', '/followers 95');
     await h.send('Bo', '/followers 120');

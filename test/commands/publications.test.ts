@@ -65,6 +65,13 @@ describe('publications', () => {
     expect(await h.text('Cy', `/publish ${web.url('/untitled-notes')}`)).toMatch(/couldn't read the page \(it has no title\), so I used the title "Untitled Notes"/);
   });
 
+  it("GIVEN an article announced in the evening far west of UTC THEN publishing it again names the group's day it was announced", async () => {
+    await h.send(admin, '/config timezone America/Los_Angeles');
+    h.at('2026-03-10 20:00', 'America/Los_Angeles'); // already Wednesday in UTC
+    await h.send('Bo', '/publish https://example.com/a-story A Story');
+    expect(await h.text('Cy', '/publish https://example.com/a-story')).toMatch(/already announced here on 2026-03-10 \("A Story"\)/);
+  });
+
   it('renames the announcement when its author gives the title within the first hour, and only then', async () => {
     await h.send('Cy', `/publish ${web.url('/my-first-story-abc123def456')}`);
     const [post] = announcements();
