@@ -60,6 +60,16 @@ describe('rendering a Reply for Discord', () => {
     expect(message.allowedMentions).toEqual({ parse: [], users: [], roles: [], repliedUser: false });
   });
 
+  it("shows what a user typed as typed: Discord's markdown in it is escaped, links and the bot's markup are left whole", () => {
+    const title = '[Verify your account](https://evil.example/login)';
+    const message = renderForDiscord({ text: `📣 New from **Bo** ||x||: ${title}\nhttps://medium.com/@bo/a_b_c\nFirst hour closes <t:1773144000:R>, <@123>`, title: `📣 ${title}`, fields: [{ label: 'By', value: '~~Bo~~' }] });
+    const embed = message.embeds[0]!;
+    expect(embed.description).toBe('📣 New from \\*\\*Bo\\*\\* \\|\\|x\\|\\|: \\[Verify your account](https://evil.example/login)\nhttps://medium.com/@bo/a_b_c\nFirst hour closes <t:1773144000:R>, <@123>');
+    expect(embed.title).toBe('📣 \\[Verify your account](https://evil.example/login)');
+    expect(embed.fields).toEqual([{ name: 'By', value: '\\~\\~Bo\\~\\~', inline: true }]);
+    expect(renderForDiscord({ text: 'Logged: `500` words for _draft_ [x](https://e.example)' }).content).toBe('Logged: \\`500\\` words for \\_draft\\_ \\[x](https://e.example)');
+  });
+
   it('turns buttons into rows of five, with link buttons for URLs', () => {
     const buttons = Array.from({ length: 6 }, (_, i) => ({ action: 'read', payload: String(i), label: `B${i}` }));
     const message = renderForDiscord({ text: 'x', buttons: [...buttons, { action: '', label: 'Open', url: 'https://example.com' }] });

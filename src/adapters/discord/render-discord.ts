@@ -1,5 +1,5 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIModalInteractionResponseCallbackData } from 'discord.js';
-import { ButtonStyle, ComponentType, type RawFile, TextInputStyle } from 'discord.js';
+import { ButtonStyle, ComponentType, escapeMarkdown, escapeMaskedLink, type RawFile, TextInputStyle } from 'discord.js';
 import { type Reply, type ReplyButton, type ReplyForm, richBody, unnamedPings } from '../../core/reply';
 import { clip } from '../../core/format';
 
@@ -34,6 +34,24 @@ function buttonJson(button: ReplyButton): APIButtonComponent {
   return { type: ComponentType.Button, style: ButtonStyle.Primary, label, custom_id: encodeCustomId(button.action, button.payload) };
 }
 
+const LINK = /https?:\/\/\S+/g;
+
+/**
+ * Reply text is plain (core/format.ts), so Discord's markdown in it is escaped and shows as typed: a
+ * title such as `[Verify your account](https://…)` cannot become a disguised link, nor `**` or `||`
+ * in a name restyle a message. Links are left whole, so they still open; line-level kinds (headings,
+ * lists) are left too, as the bot's own numbered lines are.
+ */
+export function asDiscordText(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(LINK)) {
+    out += escapeMarkdown(text.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return escapeMaskedLink(out + escapeMarkdown(text.slice(last)));
+}
+
 /**
  * A Reply as a Discord message: title and fields become an embed, buttons become action rows,
  * pictures and files become attachments. Nobody is pinged except the reply's own `pings`.
@@ -44,11 +62,11 @@ export function renderForDiscord(reply: Reply): DiscordMessage {
   const embeds: APIEmbed[] = [];
   if (rich) {
     const embed: APIEmbed = { color: ACCENT };
-    if (reply.title) embed.title = clip(reply.title, 256);
+    if (reply.title) embed.title = clip(asDiscordText(reply.title), 256);
     const body = richBody(reply);
-    if (body) embed.description = clip(body, 4096);
+    if (body) embed.description = clip(asDiscordText(body), 4096);
     if (reply.fields?.length)
-      embed.fields = reply.fields.slice(0, 25).map((f) => ({ name: clip(f.label, 256), value: clip(f.value || '—', 1024), inline: true }));
+      embed.fields = reply.fields.slice(0, 25).map((f) => ({ name: clip(asDiscordText(f.label), 256), value: clip(asDiscordText(f.value) || '—', 1024), inline: true }));
     if (images[0]) embed.image = { url: `attachment://${images[0].fileName}` };
     embeds.push(embed);
     // Further pictures each get an embed of their own, shown under the first (Discord allows ten).
@@ -63,7 +81,8 @@ export function renderForDiscord(reply: Reply): DiscordMessage {
   ];
   // Rich replies carry their text in the embed; the content line is left for the people pinged.
   const pings = unnamedPings(rich ? { text: '', pings: reply.pings } : reply);
-  const content = rich ? pings.join(' ') : clip(pings.length ? `${pings.join(' ')} ${reply.text}` : reply.text, 2000);
+  const text = asDiscordText(reply.text);
+  const content = rich ? pings.join(' ') : clip(pings.length ? `${pings.join(' ')} ${text}` : text, 2000);
   return {
     content,
     embeds,
