@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { PermissionFlagsBits } from 'discord.js';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { commands } from '../../commands/index';
 import { DiscordAdapter } from '../../src/adapters/discord/discord-adapter';
 import { channelReply, privateReply, type Reply } from '../../src/core/reply';
@@ -237,6 +237,16 @@ describe('the Discord adapter over HTTP on its own, with a scripted handler', ()
     expect(followUp.body).toMatchObject({ content: 'for everyone' });
     await fake.waitForRequest({ method: 'DELETE', path: `/webhooks/${fake.applicationId}/${sent.token}/messages/@original` });
     expect(fake.interaction(sent.id).followUps.map((m) => m.content)).toEqual(['for everyone']);
+  });
+
+  it('GIVEN a public answer whose follow-up Discord refuses THEN the placeholder holds the answer and says it was not posted', async () => {
+    handler = slow(channelReply('for everyone'));
+    const sent = fake.slashCommand({ guildId, channelId: writing, user: ada, name: 'log' });
+    // Every try of the follow-up fails (the REST client tries a 5xx four times).
+    fake.failNext('POST', `/webhooks/${fake.applicationId}/${sent.token}`, 503, undefined, { times: 4 });
+    await fake.waitForCallback(sent);
+    await vi.waitFor(() => expect(fake.interaction(sent.id).original?.content).toBe("for everyone\n(I couldn't post this in the channel, so only you see it.)"), { timeout: 10_000 });
+    expect(fake.interaction(sent.id).followUps).toEqual([]);
   });
 
   it('answers with an apology when a handler throws', async () => {

@@ -274,7 +274,14 @@ export class InteractionAnswers {
             // While the placeholder is loading Discord makes the first follow-up fill it in (private, as the
             // placeholder is); once it holds a line, the follow-up is a message of its own, for everyone.
             await editOriginal(toRestMessage(renderForDiscord(privateReply('Posted in the channel.'))));
-            await followUp(message);
+            try {
+              await followUp(message);
+            } catch (error) {
+              // The channel did not take it: the placeholder keeps the answer, and says so, instead of "Posted".
+              logger.warn({ err: error, interaction: interaction.id }, 'public answer not posted; answered privately');
+              await editOriginal(toRestMessage(renderForDiscord({ ...reply, visibility: 'private', text: `${reply.text}\n(I couldn't post this in the channel, so only you see it.)` })));
+              return;
+            }
             await rest.delete(original, { auth: false });
           }
         } catch (error) {
