@@ -1,6 +1,6 @@
-import { type Migration, Migrator, sql } from 'kysely';
+import { type DatabaseIntrospector, type Kysely, type Migration, Migrator, sql } from 'kysely';
 import { migrations } from '../../migrations/index';
-import type { DatabaseHandle } from './database';
+import type { Database, DatabaseHandle } from './database';
 import { refreshStatistics } from './statistics';
 
 /**
@@ -10,12 +10,13 @@ import { refreshStatistics } from './statistics';
  * Once something ran, the planner's statistics are refreshed.
  */
 export async function migrateToLatest(handle: DatabaseHandle, all: Record<string, Migration> = migrations): Promise<string[]> {
+  const schema = await migrationSchema(handle).catch((error: unknown) => {
+    throw unreachableError(handle, error) ?? error;
+  });
   const migrator = new Migrator({
-    db: handle.db,
+    db: schema === undefined ? handle.db : seeingOnlyItsSchema(handle.db, schema),
     provider: { getMigrations: async () => all },
-    migrationTableSchema: await migrationSchema(handle).catch((error: unknown) => {
-      throw unreachableError(handle, error) ?? error;
-    }),
+    migrationTableSchema: schema,
   });
   const sqlite = handle.sqlite;
   sqlite?.exec('BEGIN IMMEDIATE');
@@ -42,6 +43,30 @@ async function migrationSchema(handle: DatabaseHandle): Promise<string | undefin
   if (handle.dialect !== 'postgres') return undefined;
   const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(handle.db);
   return rows[0]?.schema ?? undefined;
+}
+
+/**
+ * The database as Kysely's migrator sees it, asking whether its tables exist: the tables of the
+ * migration schema only. Kysely otherwise lists every table of every schema with its columns, which
+ * fails when another schema on the server is dropped at that moment (another deployment, or a test).
+ */
+function seeingOnlyItsSchema(db: Kysely<Database>, schema: string): Kysely<Database> {
+  const introspection: DatabaseIntrospector = {
+    getSchemas: () => db.introspection.getSchemas(),
+    getMetadata: () => db.introspection.getMetadata(),
+    getTables: async () => {
+      const { rows } = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = ${schema}`.execute(db);
+      return rows.map(({ name }) => ({ name, schema, isView: false, columns: [] }));
+    },
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      // Kysely keeps its state in private fields: its methods must run on the instance itself.
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 // Node's network errors, and Postgres' refusals before any query (bad login, no such database).

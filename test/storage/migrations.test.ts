@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { createServer, type AddressInfo } from 'node:net';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database';
@@ -80,6 +81,27 @@ describe.runIf(DIALECTS.includes('postgres'))('migrations in one schema of a sha
     const { rows } = await sql<{ schema: string }>`select table_schema as schema from information_schema.tables where table_name = 'kysely_migration' and table_schema = current_schema()`.execute(two.db);
     expect(rows).toHaveLength(1);
     await two.close();
+  });
+
+  it('GIVEN other schemas on the server THEN the migrations never list their tables, which may be dropped meanwhile', async () => {
+    const own = await createTestDatabase('postgres');
+    made.push(own);
+    const handle = openDatabase(own.config);
+    const seen: string[] = [];
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+      if (text) seen.push(text);
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      expect(await migrateToLatest(handle)).toEqual(Object.keys(migrations));
+      expect(await migrateToLatest(handle)).toEqual([]);
+    } finally {
+      pg.Client.prototype.query = query;
+      await handle.close();
+    }
+    expect(seen.filter((text) => /pg_attribute/.test(text))).toEqual([]);
   });
 });
 
