@@ -15,6 +15,7 @@ import * as challenges from './20261201000520_challenges';
 import * as webPage from './20261201000600_web_page';
 import * as calendarKeptWithLogs from './20261201000650_calendar_kept_with_logs';
 import * as slackInstallations from './20261201000700_slack_installations';
+import * as scheduledJobGroups from './20261201000800_scheduled_job_groups';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '20261201000600_web_page': webPage,
   '20261201000650_calendar_kept_with_logs': calendarKeptWithLogs,
   '20261201000700_slack_installations': slackInstallations,
+  '20261201000800_scheduled_job_groups': scheduledJobGroups,
 };

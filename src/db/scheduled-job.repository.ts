@@ -10,11 +10,17 @@ export interface JobKey {
   period: string;
 }
 
+/** A job's key and the group it works for: due jobs are shared out fairly between groups. */
+export interface GroupJobKey extends JobKey {
+  groupId: number;
+}
+
 /** Adds a job unless one with the same key exists; true when added. */
-export async function scheduleJob(db: Db, key: JobKey, dueAt: number, now: number, state: JobState = 'pending'): Promise<boolean> {
+export async function scheduleJob(db: Db, key: GroupJobKey, dueAt: number, now: number, state: JobState = 'pending'): Promise<boolean> {
+  const { groupId, ...unique } = key;
   const row = await db
     .insertInto('scheduled_jobs')
-    .values({ ...key, due_at: dueAt, state, claimed_by: null, claimed_at: null, message_id: null, last_error: null, updated_at: now })
+    .values({ ...unique, group_id: groupId, due_at: dueAt, state, claimed_by: null, claimed_at: null, message_id: null, last_error: null, updated_at: now })
     .onConflict((oc) => oc.columns(['job', 'subject', 'period']).doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -22,7 +28,7 @@ export async function scheduleJob(db: Db, key: JobKey, dueAt: number, now: numbe
 }
 
 /** A job to add, unless one with the same key exists. */
-export interface NewJob extends JobKey {
+export interface NewJob extends GroupJobKey {
   dueAt: number;
   state: JobState;
 }
@@ -40,6 +46,7 @@ export async function scheduleJobs(db: Db, jobs: readonly NewJob[], now: number)
           job: j.job,
           subject: j.subject,
           period: j.period,
+          group_id: j.groupId,
           due_at: j.dueAt,
           state: j.state,
           claimed_by: null,

@@ -11,6 +11,11 @@ export interface ScheduledJobTable {
   job: string;
   subject: string;
   period: string;
+  /**
+   * The group the job works for, so that due jobs are claimed and run fairly between groups. Null
+   * only on rows finished before it was kept.
+   */
+  group_id: number | null;
   due_at: number;
   state: JobState;
   claimed_by: string | null;

@@ -157,7 +157,7 @@ export class DigestPlanner {
     for (const occurrence of occurrences) {
       if (occurrence.at < group.createdAt || occurrence.key === known?.plannedKey) continue;
       const catchUp = !changed && occurrence === occurrences.at(-1) && now - occurrence.at <= CATCH_UP_MS;
-      writes.jobs.push({ job, subject, period: occurrence.key, dueAt: occurrence.at, state: catchUp ? 'pending' : 'skipped' });
+      writes.jobs.push({ job, subject, period: occurrence.key, groupId: group.id, dueAt: occurrence.at, state: catchUp ? 'pending' : 'skipped' });
     }
     const [next] = nextOccurrences(cron, group.timezone, now, 1);
     writes.plans.push({ job, subject, schedule, plannedKey: latest.key, nextAt: next!.at });
@@ -175,7 +175,7 @@ export class DigestPlanner {
     const at = instantOfWallTime(reminderKey, group.timezone);
     if (now >= at && at >= group.createdAt) {
       const state = now - at <= CATCH_UP_MS ? 'pending' : 'skipped';
-      writes.jobs.push({ job, subject, period: next.key, dueAt: at, state });
+      writes.jobs.push({ job, subject, period: next.key, groupId: group.id, dueAt: at, state });
     }
     // Nothing changes until the reminder is due, or, once it is planned, until the digest itself goes out.
     writes.plans.push({ job, subject, schedule, plannedKey: next.key, nextAt: now >= at ? next.at : at });
@@ -203,7 +203,7 @@ export class DigestPlanner {
       const end = dayEnd(today, calendar);
       const at = member.remindAt === 'auto' ? end - DEFAULT_NUDGE_BEFORE_END_MS : this.nudgeInstant(today, member.remindAt, calendar.zone, calendar.rolloverHour);
       if (now < at || now >= end) continue;
-      writes.jobs.push({ job: JOB_NAMES.streakNudge, subject: String(member.id), period: today, dueAt: at, state: 'pending' });
+      writes.jobs.push({ job: JOB_NAMES.streakNudge, subject: String(member.id), period: today, groupId: group.id, dueAt: at, state: 'pending' });
       writes.nudged.push([memo, today]);
     }
   }

@@ -79,7 +79,7 @@ export class ChallengeService {
     return this.deps.db.transaction().execute(async (trx) => {
       const id = await insertChallenge(trx, group.id, checked.value, actor.userId, now);
       if (id === undefined) throw new UserError('conflict', `This group already has a challenge called "${plain(checked.value.name)}": pick another name.`);
-      await scheduleJob(trx, { job: JOB_NAMES.challengeWrapUp, subject: String(id), period: checked.value.endDate }, this.instants(group, checked.value).end, now);
+      await scheduleJob(trx, { job: JOB_NAMES.challengeWrapUp, subject: String(id), period: checked.value.endDate, groupId: group.id }, this.instants(group, checked.value).end, now);
       return (await findChallenge(trx, id))!;
     });
   }

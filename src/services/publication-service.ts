@@ -135,7 +135,7 @@ export class PublicationService {
         window_ends_at: windowEndsAt,
       });
       if (inserted === undefined) await this.members.undoJoin(joining, trx);
-      else await scheduleJob(trx, closeJobOf(inserted), windowEndsAt, now);
+      else await scheduleJob(trx, { ...closeJobOf(inserted), groupId: group.id }, windowEndsAt, now);
       return { id: inserted, joining };
     });
     if (id === undefined) return { kind: 'duplicate', existing: (await findPublicationByCanonicalUrl(db, group.id, canonical))! };

@@ -67,10 +67,10 @@ const SPRINT_JOBS = [JOB_NAMES.sprintStart, JOB_NAMES.sprintEnd, JOB_NAMES.sprin
 const chainKey = (sprintId: number) => `chain:${sprintId}`;
 const jobOf = (job: (typeof SPRINT_JOBS)[number], sprintId: number): JobKey => ({ job, subject: String(sprintId), period: '' });
 
-async function scheduleSteps(trx: Db, sprintId: number, times: SprintTimes, now: number): Promise<void> {
-  await scheduleJob(trx, jobOf(JOB_NAMES.sprintStart, sprintId), times.startAt, now);
-  await scheduleJob(trx, jobOf(JOB_NAMES.sprintEnd, sprintId), times.endAt, now);
-  await scheduleJob(trx, jobOf(JOB_NAMES.sprintResults, sprintId), times.windowClosesAt, now);
+async function scheduleSteps(trx: Db, groupId: number, sprintId: number, times: SprintTimes, now: number): Promise<void> {
+  await scheduleJob(trx, { ...jobOf(JOB_NAMES.sprintStart, sprintId), groupId }, times.startAt, now);
+  await scheduleJob(trx, { ...jobOf(JOB_NAMES.sprintEnd, sprintId), groupId }, times.endAt, now);
+  await scheduleJob(trx, { ...jobOf(JOB_NAMES.sprintResults, sprintId), groupId }, times.windowClosesAt, now);
 }
 
 /** A chat message that is only a sprint count: `+250`, or `+250 words`. */
@@ -148,7 +148,7 @@ export class SprintService {
       if (id === undefined) return { kind: 'busy' as const, current: (await findOpenSprint(trx, group.id, conversation.channelId))! };
       const joining = await this.members.ensure(group, actor, trx);
       await insertParticipant(trx, { sprint_id: id, member_id: joining.member.id, start_count: 0, joined_at: now });
-      await scheduleSteps(trx, id, times, now);
+      await scheduleSteps(trx, group.id, id, times, now);
       return { kind: 'new' as const, sprint: (await findSprint(trx, id))!, joining };
     });
     if (made.kind === 'busy') return made;
@@ -393,7 +393,7 @@ export class SprintService {
       const carried = p.startCount === null ? null : (p.finalCount ?? p.startCount);
       await insertParticipant(trx, { sprint_id: id, member_id: p.memberId, start_count: carried, joined_at: now });
     }
-    await scheduleSteps(trx, id, times, now);
+    await scheduleSteps(trx, group.id, id, times, now);
   }
 
   private async postStep(

@@ -49,11 +49,11 @@ describe('metrics', () => {
     // One daily digest due a minute ago, one that cannot be posted (its channel refuses posts).
     const group = await h.db.selectFrom('groups').select('id').executeTakeFirstOrThrow();
     const now = h.clock.now();
-    await scheduleJob(h.db, { job: JOB_NAMES.dailyDigest, subject: String(group.id), period: '2026-03-10' }, now - 60_000, now);
+    await scheduleJob(h.db, { job: JOB_NAMES.dailyDigest, subject: String(group.id), period: '2026-03-10', groupId: group.id }, now - 60_000, now);
     await h.tick();
     await h.send({ name: 'Ada', admin: true }, '/config channel bad');
     h.adapter.brokenChannels.add('bad');
-    await scheduleJob(h.db, { job: JOB_NAMES.dailyDigest, subject: String(group.id), period: '2026-03-11' }, now, now);
+    await scheduleJob(h.db, { job: JOB_NAMES.dailyDigest, subject: String(group.id), period: '2026-03-11', groupId: group.id }, now, now);
     await h.tick();
 
     const after = await text();

@@ -62,7 +62,7 @@ describe(`a bot process draining on SIGTERM (${DIALECT})`, () => {
     const { db } = handle;
     const group = await db.selectFrom('groups').select('id').executeTakeFirstOrThrow();
     const now = Date.now();
-    const jobs = Array.from({ length: DIGESTS }, (_, i) => ({ job: JOB_NAMES.dailyDigest, subject: String(group.id), period: `2026-01-${String(i + 1).padStart(2, '0')}`, dueAt: now - 3_600_000, state: 'pending' as const }));
+    const jobs = Array.from({ length: DIGESTS }, (_, i) => ({ job: JOB_NAMES.dailyDigest, subject: String(group.id), period: `2026-01-${String(i + 1).padStart(2, '0')}`, groupId: group.id, dueAt: now - 3_600_000, state: 'pending' as const }));
     await scheduleJobs(db, jobs, now);
     const digests = () => db.selectFrom('scheduled_jobs').selectAll().where('job', '=', JOB_NAMES.dailyDigest).execute();
     await fake.waitForCall('chat.postMessage', () => true, 30_000);

@@ -5,7 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrate';
+import { scheduleJob } from '../../src/db/scheduled-job.repository';
+import { JOB_NAMES } from '../../src/domain/job-names';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+import { Harness } from '../support/harness';
 import { runTypeScript } from '../support/processes';
 
 /** The tables of this database, or on Postgres of the connection's own schema (other schemas share the server). */
@@ -122,3 +125,41 @@ describe('an unreachable database', () => {
     expect(failure).toBe(`Could not reach the database at 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
   });
 });
+
+for (const dialect of DIALECTS) {
+  describe(`the groups of scheduled jobs kept before, on ${dialect}`, () => {
+    let h: Harness | undefined;
+    afterEach(() => h?.close());
+
+    it('GIVEN jobs scheduled before jobs named their group THEN the migration fills in the group of each job still to run, from its subject', async () => {
+      h = await Harness.create({ dialect, now: '2026-03-10T12:00:00Z' });
+      // A first group, so the second's id is none of its publication's, sprint's or challenge's.
+      await h.send({ name: 'Ada', admin: true }, '/setup UTC');
+      const bo = { name: 'Bo', admin: true, workspace: 'w2', channel: 'poetry' };
+      await h.send(bo, '/setup UTC');
+      await h.send(bo, '/publish https://example.com/a An article');
+      await h.send(bo, '/sprint start');
+      await h.send(bo, '/challenge create spring 2026-03-10 2026-03-20 words 1000');
+      const group = await h.db.selectFrom('groups').select('id').where('channel_id', '=', 'poetry').executeTakeFirstOrThrow();
+      const member = await h.db.selectFrom('members').select('id').where('group_id', '=', group.id).executeTakeFirstOrThrow();
+      const now = h.clock.now();
+      await scheduleJob(h.db, { job: JOB_NAMES.weeklyDigest, subject: String(group.id), period: '2026-03-16T09:00', groupId: group.id }, now + 86_400_000, now);
+      await scheduleJob(h.db, { job: JOB_NAMES.streakNudge, subject: String(member.id), period: '2026-03-10', groupId: group.id }, now, now);
+      await scheduleJob(h.db, { job: JOB_NAMES.dailyDigest, subject: String(group.id), period: '2026-03-09', groupId: group.id }, now, now, 'done');
+      const migration = migrations['20261201000800_scheduled_job_groups']!;
+      await migration.down!(h.db);
+      await migration.up(h.db);
+      const rows = await h.db.selectFrom('scheduled_jobs').select(['job', 'state', 'group_id']).orderBy('job').execute();
+      expect(rows).toEqual([
+        { job: JOB_NAMES.challengeWrapUp, state: 'pending', group_id: group.id },
+        { job: JOB_NAMES.dailyDigest, state: 'done', group_id: null },
+        { job: JOB_NAMES.firstHourClose, state: 'pending', group_id: group.id },
+        { job: JOB_NAMES.sprintEnd, state: 'pending', group_id: group.id },
+        { job: JOB_NAMES.sprintResults, state: 'pending', group_id: group.id },
+        { job: JOB_NAMES.sprintStart, state: 'pending', group_id: group.id },
+        { job: JOB_NAMES.streakNudge, state: 'pending', group_id: group.id },
+        { job: JOB_NAMES.weeklyDigest, state: 'pending', group_id: group.id },
+      ]);
+    });
+  });
+}

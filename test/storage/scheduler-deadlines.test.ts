@@ -176,7 +176,7 @@ for (const dialect of DIALECTS) {
       await h.send({ name: 'Ada', admin: true }, '/setup UTC');
       const group = await h.db.selectFrom('groups').select('id').executeTakeFirstOrThrow();
       const key = { job: JOB_NAMES.weeklyDigest, subject: String(group.id), period: '2026-03-09T09:00' };
-      await scheduleJob(h.db, key, h.clock.now(), h.clock.now(), 'sent');
+      await scheduleJob(h.db, { ...key, groupId: group.id }, h.clock.now(), h.clock.now(), 'sent');
       await h.db.updateTable('scheduled_jobs').set({ message_id: 'm-earlier' }).where('job', '=', key.job).execute();
       await h.tick();
       expect(await h.db.selectFrom('scheduled_jobs').select(['state', 'message_id', 'attempts']).where('job', '=', key.job).executeTakeFirstOrThrow()).toEqual({

@@ -21,6 +21,8 @@ export function schedulerFixture(dialect: Dialect, defaults: Partial<SchedulerOp
   let schedulers: Scheduler[] = [];
   let clock = new FakeClock(0);
   let logs: LogEntry[] = [];
+  const groupIds = new Map<string, number>();
+  const groupOfSubject = (subject: string) => groupIds.get(subject) ?? groupIds.set(subject, groupIds.size + 1).get(subject)!;
   const fixture = {
     get clock(): FakeClock {
       return clock;
@@ -39,8 +41,9 @@ export function schedulerFixture(dialect: Dialect, defaults: Partial<SchedulerOp
       schedulers.push(created);
       return created;
     },
-    /** A job due at `at` (now by default). */
-    due: (job: string, subject = '1', at = clock.now()) => scheduleJob(handle.db, { job, subject, period: '2026-W11' }, at, clock.now()),
+    /** A job due at `at` (now by default), for group `groupId`: by default each subject is a group of its own, as a digest's is. */
+    due: (job: string, subject = '1', at = clock.now(), groupId = groupOfSubject(subject)) =>
+      scheduleJob(handle.db, { job, subject, period: '2026-W11', groupId }, at, clock.now()),
     row: (job: string, subject = '1') =>
       handle.db.selectFrom('scheduled_jobs').selectAll().where('job', '=', job).where('subject', '=', subject).executeTakeFirstOrThrow(),
   };
