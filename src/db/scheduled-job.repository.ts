@@ -73,9 +73,15 @@ export type ClaimedJob = ScheduledJobRow & { claimed_by: string; claimed_at: num
  * Claims due work for `owner`: jobs whose time has come and that nobody holds (pending, or released
  * for retry after they posted), and jobs whose claim went stale (their process died). A row is only
  * ever claimed once due, so waiting for `due_at` costs a stale claim nothing and makes a released
- * job, posted or not, wait out its backoff. The claim is one conditional update of the earliest due
- * rows, and the update checks each row again as it writes it, so when processes race for a row,
- * exactly one wins it (on Postgres the loser re-reads the row the winner wrote, and passes it by).
+ * job, posted or not, wait out its backoff.
+ *
+ * Groups take turns: each due job has a place in its group's queue, counting the group's jobs
+ * ahead of it that are still to finish, claimed by any process or not, and the claim takes the
+ * first places of every group before the second places of any (the earliest due first within a
+ * place). So one group's backlog, waiting or in hand, never pushes another group's due job behind
+ * it. The claim is one conditional update of those rows, and the update checks each row again as
+ * it writes it, so when processes race for a row, exactly one wins it (on Postgres the loser
+ * re-reads the row the winner wrote, and passes it by). The rows come back in the order taken.
  */
 export async function claimDueJobs(
   db: Db,
@@ -83,13 +89,21 @@ export async function claimDueJobs(
 ): Promise<ClaimedJob[]> {
   const { now, staleBefore, owner, limit, jobs } = options;
   if (jobs?.length === 0 || limit <= 0) return [];
-  const claimable = (eb: ExpressionBuilder<Database, 'scheduled_jobs'>) =>
-    eb.and([
-      eb('state', 'in', ['pending', 'claimed', 'sent']),
-      eb('due_at', '<=', now),
-      eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', staleBefore)]),
-      ...(jobs ? [eb('job', 'in', jobs)] : []),
-    ]);
+  const unfinishedAndDue = (eb: ExpressionBuilder<Database, 'scheduled_jobs'>) =>
+    eb.and([eb('state', 'in', ['pending', 'claimed', 'sent']), eb('due_at', '<=', now), ...(jobs ? [eb('job', 'in', jobs)] : [])]);
+  const unheld = (eb: ExpressionBuilder<Database, 'scheduled_jobs'>) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', staleBefore)]);
+  const inGroupQueues = db
+    .selectFrom('scheduled_jobs')
+    .select(['id', 'due_at', 'claimed_at', sql<number>`row_number() over (partition by group_id order by due_at, id)`.as('place')])
+    .where(unfinishedAndDue);
+  const fairest = db
+    .selectFrom(inGroupQueues.as('queued'))
+    .select('queued.id')
+    .where((eb) => eb.or([eb('queued.claimed_at', 'is', null), eb('queued.claimed_at', '<', staleBefore)]))
+    .orderBy('queued.place')
+    .orderBy('queued.due_at')
+    .orderBy('queued.id')
+    .limit(limit);
   const rows = await db
     .updateTable('scheduled_jobs')
     .set({
@@ -99,11 +113,23 @@ export async function claimDueJobs(
       attempts: sql<number>`attempts + 1`,
       updated_at: now,
     })
-    .where('id', 'in', (eb) => eb.selectFrom('scheduled_jobs').select('id').where(claimable).orderBy('due_at').orderBy('id').limit(limit))
-    .where(claimable)
+    .where('id', 'in', fairest)
+    .where((eb) => eb.and([unfinishedAndDue(eb), unheld(eb)]))
     .returningAll()
     .execute();
-  return rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id).map((row) => ({ ...row, claimed_by: owner, claimed_at: now }));
+  return inTurns(rows).map((row) => ({ ...row, claimed_by: owner, claimed_at: now }));
+}
+
+/** Rows in the order groups take turns: each group's earliest due, then each group's next, and so on. */
+function inTurns<T extends Pick<ScheduledJobRow, 'id' | 'group_id' | 'due_at'>>(rows: readonly T[]): T[] {
+  const byDue = (a: T, b: T) => a.due_at - b.due_at || a.id - b.id;
+  const taken = new Map<number | null, number>();
+  const placed = [...rows].sort(byDue).map((row) => {
+    const place = (taken.get(row.group_id) ?? 0) + 1;
+    taken.set(row.group_id, place);
+    return { row, place };
+  });
+  return placed.sort((a, b) => a.place - b.place || byDue(a.row, b.row)).map(({ row }) => row);
 }
 
 /**

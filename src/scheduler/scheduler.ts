@@ -65,6 +65,12 @@ export interface SchedulerOptions {
    * digest waits about as long for its post as for its pictures, so fewer would leave threads idle.
    */
   concurrency?: number;
+  /**
+   * How many jobs of one group run at once (default 2, at most `concurrency`). A group's jobs post
+   * mostly in one channel, where the send queue lets out about one post a second: more of them at
+   * once would only wait in that queue, holding runners that other groups' jobs need.
+   */
+  jobsPerGroup?: number;
   /** Told when each job starts (how late) and how it ended; nothing by default. */
   metrics?: JobMetrics;
 }
@@ -72,6 +78,7 @@ export interface SchedulerOptions {
 /** Jobs run at once per picture thread: eight keep one thread drawing through a storm of digests. */
 export const JOBS_PER_PICTURE_THREAD = 8;
 const DEFAULT_JOB_CONCURRENCY = JOBS_PER_PICTURE_THREAD;
+const DEFAULT_JOBS_PER_GROUP = 2;
 /** Jobs claimed at once, per job that may run at once: a process takes no more than it is about to run. */
 const CLAIMS_PER_RUNNER = 5;
 const MAX_RETRY_MS = 3_600_000;
@@ -80,6 +87,13 @@ const DEFAULT_TASK_DEADLINE_MS = 2 * 60_000;
 const DEFAULT_ROUND_DEADLINE_MS = 5 * 60_000;
 /** How long stopping waits for the jobs under way before it gives their claims back anyway. */
 export const DEFAULT_STOP_GRACE_MS = 10_000;
+
+/** A promise opened from outside. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
 
 /** Work that was still running at its deadline. It may go on in the background: a promise cannot be cancelled. */
 class DeadlinePassed extends Error {
@@ -124,6 +138,11 @@ export class Scheduler {
   /** How many jobs this scheduler runs at once. */
   get concurrency(): number {
     return Math.max(1, Math.floor(this.options.concurrency ?? DEFAULT_JOB_CONCURRENCY));
+  }
+
+  /** How many jobs of one group this scheduler runs at once. */
+  get jobsPerGroup(): number {
+    return Math.min(this.concurrency, Math.max(1, Math.floor(this.options.jobsPerGroup ?? DEFAULT_JOBS_PER_GROUP)));
   }
   private task?: ScheduledTask;
   private ticking?: Promise<void>;
@@ -225,54 +244,76 @@ export class Scheduler {
 
   /**
    * Claims and runs due jobs until none is left, so a thousand digests need not wait for more ticks.
-   * `concurrency` runners take jobs from what was claimed, and one of them claims more when it runs
-   * out, so a job that hangs holds up only its own runner, until its deadline. Each runner lets the
-   * event loop turn before its next job.
+   * `concurrency` runners take jobs from what was claimed, in the order claimed, passing over a job
+   * whose group already runs `jobsPerGroup`; a runner that finds nothing to take claims more while
+   * fewer than a claim's worth are in hand. A job that hangs holds up only its own runner, until its
+   * deadline, and one group's jobs waiting on their channel hold only their group's runners. Each
+   * runner lets the event loop turn before its next job.
    */
   private async runDueJobs(abandoned: AbortSignal): Promise<void> {
     const { db, clock, logger, jobDeadlineMs = DEFAULT_JOB_DEADLINE_MS } = this.options;
     const runners = this.concurrency;
+    const perGroup = this.jobsPerGroup;
     const handlers = new Map(this.options.jobs.map((job) => [job.name, job.run]));
     const staleClaimMs = this.options.staleClaimMs ?? jobDeadlineMs + 60_000;
     const limit = runners * CLAIMS_PER_RUNNER;
     const waiting: ClaimedJob[] = [];
+    const runningInGroup = new Map<number | null, number>();
+    let jobEnded = gate();
     let exhausted = false;
     let claimFailed: unknown;
     let claiming: Promise<void> | undefined;
-    const claimMore = async () => {
+    const claimMore = async (room: number) => {
       const now = clock.now();
       try {
-        const jobs = await claimDueJobs(db, { now, staleBefore: now - staleClaimMs, owner: this.owner, limit, jobs: [...handlers.keys()] });
+        const jobs = await claimDueJobs(db, { now, staleBefore: now - staleClaimMs, owner: this.owner, limit: room, jobs: [...handlers.keys()] });
         const claims = jobs.map((job) => ({ job, started: false }));
         for (const claim of claims) this.held.set(claim.job.id, claim);
         // Claimed while the process began stopping: another process may have them at once.
         if (this.stopping) await this.giveBack(claims);
         else waiting.push(...jobs);
-        if (jobs.length < limit) exhausted = true;
+        if (jobs.length < room) exhausted = true;
       } catch (error) {
         claimFailed = error;
         exhausted = true;
       }
     };
+    const nextToRun = (): ClaimedJob | undefined => {
+      const index = waiting.findIndex((job) => (runningInGroup.get(job.group_id) ?? 0) < perGroup);
+      return index < 0 ? undefined : waiting.splice(index, 1)[0];
+    };
     const runner = async () => {
       for (;;) {
-        // The jobs claimed are run even by a round past its deadline; it only claims no more. A
-        // stopping process starts none: stop() gave them back.
-        const job = this.stopping ? undefined : waiting.shift();
+        // A stopping process starts none: stop() gave them back.
+        const job = this.stopping ? undefined : nextToRun();
         if (job) {
           const claim = this.held.get(job.id);
           if (claim) claim.started = true;
+          runningInGroup.set(job.group_id, (runningInGroup.get(job.group_id) ?? 0) + 1);
           await this.run(job, handlers.get(job.job)!)
             .catch((error: unknown) => logger.error({ err: error, job: job.job, subject: job.subject, period: job.period }, 'recording a scheduled job failed'))
             .finally(() => {
               if (this.held.get(job.id) === claim) this.held.delete(job.id);
+              runningInGroup.set(job.group_id, runningInGroup.get(job.group_id)! - 1);
+              jobEnded.open();
+              jobEnded = gate();
             });
           await yieldToLoop();
           continue;
         }
-        if (exhausted || this.stopping || abandoned.aborted) return;
-        claiming ??= claimMore().finally(() => (claiming = undefined));
-        await claiming;
+        if (this.stopping) return;
+        // The jobs claimed are run even by a round past its deadline; it only claims no more.
+        const room = limit - waiting.length;
+        if (!exhausted && !abandoned.aborted && room > 0) {
+          claiming ??= claimMore(room).finally(() => (claiming = undefined));
+          await claiming;
+          continue;
+        }
+        if (waiting.length === 0 || abandoned.aborted) return;
+        // What is in hand belongs to groups running all the jobs they may: wait until one of those
+        // ends, then look again, for their next job or for other groups' jobs that fell due meanwhile.
+        await jobEnded.promise;
+        if (claimFailed === undefined) exhausted = false;
       }
     };
     await Promise.all(Array.from({ length: runners }, runner));

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { claimDueJobs } from '../../src/db/scheduled-job.repository';
 import type { Scheduler } from '../../src/scheduler/scheduler';
 import { DIALECTS } from '../support/databases';
 import { schedulerFixture } from '../support/scheduler-fixture';
 
 const MINUTE = 60_000;
+const GROUP_A = 1;
+const GROUP_B = 2;
 
 for (const dialect of DIALECTS) {
   describe(`scheduler claims on ${dialect}`, () => {
@@ -61,6 +64,21 @@ for (const dialect of DIALECTS) {
       expect(runs).toEqual(['first:1', 'first:2', 'other:3']);
       expect(await row('digest', '2')).toMatchObject({ state: 'done', claimed_by: first.owner });
       expect(await row('digest', '3')).toMatchObject({ state: 'done', claimed_by: other.owner });
+    });
+
+    it("GIVEN group A's backlog of due jobs THEN each claim takes group B's due job ahead of A's, whether A's earlier ones wait to be claimed or are in hand", async () => {
+      const claim = (owner: string, limit: number) => claimDueJobs(f.db, { now: f.clock.now(), staleBefore: f.clock.now() - 3 * MINUTE, owner, limit });
+      // A's fifty are due a minute before B's one.
+      for (let i = 0; i < 50; i++) await due('wrap-up', `a${i}`, f.clock.now() - MINUTE, GROUP_A);
+      await due('wrap-up', 'b1', f.clock.now(), GROUP_B);
+      const first = await claim('one process', 10);
+      // The groups take turns: A's oldest, B's, then the rest of A's in order.
+      expect(first.map((job) => job.subject)).toEqual(['a0', 'b1', ...Array.from({ length: 8 }, (_, i) => `a${i + 1}`)]);
+      // B's next job falls due while A's first nine are in hand: another process's claim of one takes it, not A's tenth.
+      f.clock.advance(MINUTE);
+      await due('wrap-up', 'b2', f.clock.now(), GROUP_B);
+      expect((await claim('another process', 1)).map((job) => job.subject)).toEqual(['b2']);
+      expect((await claim('another process', 1)).map((job) => job.subject)).toEqual(['a9']);
     });
 
     it('GIVEN claims whose process died, before or after posting THEN they are taken over once stale, not before', async () => {

@@ -156,6 +156,45 @@ for (const dialect of DIALECTS) {
       expect(turns.stop()).toBeGreaterThanOrEqual(GROUPS / CONCURRENCY);
     });
 
+    it("GIVEN one group's backlog waiting on its channel THEN at most two of its jobs run at once, and another group's job that falls due meanwhile runs before the backlog is through", async () => {
+      const BACKLOG = 30;
+      const POST_MS = 20;
+      // Group A's channel lets out one post at a time, as the send queue does.
+      let channel = Promise.resolve();
+      let running = 0;
+      let mostAtOnce = 0;
+      let postedByA = 0;
+      let postedByAWhenBRan: number | undefined;
+      const s = f.scheduler({
+        concurrency: 4,
+        handlers: {
+          'wrap-up': async (job) => {
+            if (job.group_id === 2) {
+              postedByAWhenBRan = postedByA;
+              return 'done';
+            }
+            running++;
+            mostAtOnce = Math.max(mostAtOnce, running);
+            // B's job falls due once A's first is under way.
+            if (job.subject === 'a0') f.clock.advance(1000);
+            const turn = channel.then(() => new Promise<void>((resolve) => setTimeout(resolve, POST_MS)));
+            channel = turn;
+            await turn;
+            running--;
+            postedByA++;
+            return 'done';
+          },
+        },
+      });
+      for (let i = 0; i < BACKLOG; i++) await f.due('wrap-up', `a${i}`, f.clock.now(), 1);
+      await f.due('wrap-up', 'b', f.clock.now() + 1000, 2);
+      await s.tick();
+      expect(mostAtOnce).toBe(2);
+      expect(postedByAWhenBRan).toBeLessThanOrEqual(2);
+      const states = await f.db.selectFrom('scheduled_jobs').select('state').execute();
+      expect(states.filter((r) => r.state === 'done')).toHaveLength(BACKLOG + 1);
+    });
+
     it("GIVEN one group's job that hangs THEN every other group's job is done before its deadline, and it is released for retry", async () => {
       const OTHERS = 40;
       const DEADLINE_MS = 1500;
