@@ -53,6 +53,17 @@ export async function challengesEndingFrom(db: Db, groupId: number, date: LocalD
   return rows.map(toChallenge);
 }
 
+/** How many of the group's challenges end on or after a date. */
+export async function countChallengesEndingFrom(db: Db, groupId: number, date: LocalDate): Promise<number> {
+  const row = await db
+    .selectFrom('challenges')
+    .select((eb) => eb.fn.countAll<number>().as('open'))
+    .where('group_id', '=', groupId)
+    .where('end_date', '>=', date)
+    .executeTakeFirstOrThrow();
+  return Number(row.open);
+}
+
 /** The group's most recent challenges, newest first (for the board when none is running). */
 export async function latestChallenges(db: Db, groupId: number, limit: number): Promise<Challenge[]> {
   const rows = await db.selectFrom('challenges').selectAll().where('group_id', '=', groupId).orderBy('end_date', 'desc').orderBy('id', 'desc').limit(limit).execute();

@@ -1,3 +1,4 @@
+import { PostgresAdapter } from 'kysely';
 import type { Platform } from '../core/invocation';
 import type { DashboardMode, Group, GroupSettings } from '../domain/group';
 import type { Db } from './database';
@@ -129,6 +130,15 @@ export async function updateGroupSettings(db: Db, id: number, settings: Partial<
     updated_at: now,
   };
   await db.updateTable('groups').set(update).where('id', '=', id).execute();
+}
+
+/**
+ * Holds the group's row until the transaction ends, so that changes counted against a limit of the
+ * group (its open challenges) are made one after another. SQLite's writing transactions run one at
+ * a time already.
+ */
+export async function lockGroup(db: Db, groupId: number): Promise<void> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) await db.selectFrom('groups').select('id').where('id', '=', groupId).forUpdate().execute();
 }
 
 export async function listGroupAdmins(db: Db, groupId: number): Promise<string[]> {

@@ -8,6 +8,8 @@ export type ChallengePreset = (typeof CHALLENGE_PRESETS)[number];
 
 export const MAX_CHALLENGE_NAME = 40;
 export const MAX_CHALLENGE_DAYS = 366;
+/** Challenges a group may have open (not yet over) at once: each ends in a wrap-up post to its channel. */
+export const MAX_OPEN_CHALLENGES = 10;
 const MAX_TARGET: Record<ChallengeKind, number> = { words: 10_000_000, days: MAX_CHALLENGE_DAYS, publish: 500 };
 
 export interface Challenge {

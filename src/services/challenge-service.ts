@@ -6,17 +6,18 @@ import {
   challengeByDate,
   challengeEntries,
   challengesEndingFrom,
+  countChallengesEndingFrom,
   findChallenge,
   findChallengeByName,
   insertChallenge,
   joinChallenge,
   latestChallenges,
 } from '../db/challenge.repository';
-import { findGroupById } from '../db/group.repository';
+import { findGroupById, lockGroup } from '../db/group.repository';
 import { findListedMembers } from '../db/member.repository';
 import { scheduleJob } from '../db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
-import { type Challenge, type ChallengeStanding, checkChallenge, rankStandings, standingOf } from '../domain/challenges';
+import { type Challenge, type ChallengeStanding, checkChallenge, MAX_OPEN_CHALLENGES, rankStandings, standingOf } from '../domain/challenges';
 import { announceConversation, type Group } from '../domain/group';
 import { JOB_NAMES } from '../domain/job-names';
 import { addDays, dayEnd, dayStart, daysBetween, type LocalDate, localDateOf } from '../domain/local-date';
@@ -70,13 +71,20 @@ export class ChallengeService {
     return { start: dayStart(challenge.startDate, calendar), end: dayEnd(challenge.endDate, calendar) };
   }
 
-  /** A new challenge (admins only), with its wrap-up scheduled for the end of its last day in the group's zone. */
+  /**
+   * A new challenge (admins only), with its wrap-up scheduled for the end of its last day in the
+   * group's zone. A group has at most MAX_OPEN_CHALLENGES open at once, counted with the group held.
+   */
   async create(group: Group, actor: Actor, isAdmin: boolean, input: { name?: string; start?: string; end?: string; kind?: string; target?: number }): Promise<Challenge> {
     if (!isAdmin) throw new UserError('refused', 'Only admins can create a challenge. Members join one with /challenge join.');
-    const checked = checkChallenge(input, this.groupToday(group));
+    const today = this.groupToday(group);
+    const checked = checkChallenge(input, today);
     if (!checked.ok) throw new UserError('bad_argument', plain(checked.reason));
     const now = this.deps.clock.now();
     return this.deps.db.transaction().execute(async (trx) => {
+      await lockGroup(trx, group.id);
+      if ((await countChallengesEndingFrom(trx, group.id, today)) >= MAX_OPEN_CHALLENGES)
+        throw new UserError('refused', `This group has ${MAX_OPEN_CHALLENGES} challenges open, the most it can have at once: a new one can be created once one of them is over (/challenge list shows them).`);
       const id = await insertChallenge(trx, group.id, checked.value, actor.userId, now);
       if (id === undefined) throw new UserError('conflict', `This group already has a challenge called "${plain(checked.value.name)}": pick another name.`);
       await scheduleJob(trx, { job: JOB_NAMES.challengeWrapUp, subject: String(id), period: checked.value.endDate, groupId: group.id }, this.instants(group, checked.value).end, now);

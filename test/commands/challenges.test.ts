@@ -120,6 +120,27 @@ describe('challenges', () => {
     expect(h.errors).toEqual([]);
   });
 
+  it('GIVEN a group with 10 challenges open THEN an eleventh is refused with one private line naming the limit, writing nothing; another group still creates its own, and the first may once one is over', async () => {
+    await start('2026-11-01T12:00:00Z');
+    // The first ends today; the others run to the end of the month.
+    await h.send(admin, '/challenge create c1 2026-11-01 2026-11-01 words 100');
+    for (let i = 2; i <= 10; i++) expect(await h.text(admin, `/challenge create c${i} 2026-11-01 2026-11-30 words 100`)).toMatch(/^🏁 Challenge created: c/);
+    const before = await rowCounts(h.db);
+    const refused = await h.send(admin, '/challenge create c11 2026-11-01 2026-11-30 words 100');
+    expect(refused).toMatchObject({
+      visibility: 'private',
+      text: 'This group has 10 challenges open, the most it can have at once: a new one can be created once one of them is over (/challenge list shows them).',
+    });
+    expect(await rowCounts(h.db)).toEqual(before);
+    const poets = { ...admin, channel: 'poetry', workspace: 'w2' };
+    await h.send(poets, '/setup UTC');
+    expect(await h.text(poets, '/challenge create c11 2026-11-01 2026-11-30 words 100')).toMatch(/^🏁 Challenge created: c11/);
+    // c1 is over once its last day is.
+    h.clock.set(Date.parse('2026-11-02T00:00:01Z'));
+    expect(await h.text(admin, '/challenge create c11 2026-11-02 2026-11-30 words 100')).toMatch(/^🏁 Challenge created: c11/);
+    expect(h.errors).toEqual([]);
+  });
+
   it("keeps groups apart: another group's challenge cannot be joined or seen, nor its members' words counted", async () => {
     await start('2026-11-01T12:00:00Z');
     await h.send({ ...admin, channel: 'poetry', workspace: 'w2' }, '/setup UTC');
