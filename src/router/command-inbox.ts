@@ -85,18 +85,21 @@ export class CommandInbox {
     if (!delivery) return this.deps.run(invocation);
     const stored = await this.store(invocation, delivery);
     await delivery.acknowledge();
-    if (!stored) {
+    if (stored === 'not stored') {
       await delivery.answer(await this.deps.run(invocation));
       return;
     }
-    this.hold(invocation.idempotencyKey);
+    // A second delivery of a stored key runs in that entry's scope too, so only one run makes its change;
+    // the claim stays with the run that stored it.
+    const claimed = stored === 'stored';
+    if (claimed) this.hold(invocation.idempotencyKey);
     try {
       const { reply, takenByAnother } = await this.runEntry(invocation);
       if (takenByAnother) return;
       await delivery.answer(reply);
       await markInboxAnswered(this.deps.db, invocation.idempotencyKey, this.deps.clock.now());
     } finally {
-      this.release(invocation.idempotencyKey);
+      if (claimed) this.release(invocation.idempotencyKey);
     }
   };
 
@@ -126,14 +129,15 @@ export class CommandInbox {
     if (removed) this.deps.logger.debug({ removed }, 'old inbox entries pruned');
   }
 
-  /** True when stored now; false when already stored (a second delivery) or the write failed, which is logged. */
-  private async store(invocation: Invocation, delivery: Delivery): Promise<boolean> {
+  /** Whether the invocation is stored now, was stored already (a second delivery), or could not be stored (logged). */
+  private async store(invocation: Invocation, delivery: Delivery): Promise<'stored' | 'stored already' | 'not stored'> {
     const now = this.deps.clock.now();
     try {
-      return await insertInboxEntry(this.deps.db, { invocation, replyTo: delivery.replyTo, receivedAt: now, claimedBy: this.deps.owner, claimedUntil: now + this.settings.claimMs });
+      const inserted = await insertInboxEntry(this.deps.db, { invocation, replyTo: delivery.replyTo, receivedAt: now, claimedBy: this.deps.owner, claimedUntil: now + this.settings.claimMs });
+      return inserted ? 'stored' : 'stored already';
     } catch (error) {
       this.deps.logger.error({ err: error, key: invocation.idempotencyKey }, 'inbox write failed; running the command without it');
-      return false;
+      return 'not stored';
     }
   }
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ReplyAddress } from '../../src/core/chat-adapter';
+import type { Delivery, ReplyAddress } from '../../src/core/chat-adapter';
 import type { Actor, Invocation, Platform } from '../../src/core/invocation';
 import { APOLOGY, privateReply, type Reply } from '../../src/core/reply';
 import { insertInboxEntry } from '../../src/db/command-inbox.repository';
@@ -176,6 +176,77 @@ for (const dialect of DIALECTS) {
       expect(acknowledged).toBe(1);
       expect(answered).toEqual([]);
       expect(await changes()).toEqual(['by the other process']);
+    });
+
+    /** A delivery as an adapter hands it over, recording the answers it is given. */
+    const deliveryInto = (answered: string[], key = 'k1'): Delivery => ({ acknowledge: async () => undefined, answer: async (reply) => void answered.push(reply ? reply.text : '(no reply)'), replyTo: { key } });
+
+    /** A command whose change has no key of its own (each run would add another row); a refused commit is answered with the apology, as the router does. */
+    const unkeyedChange = (runs: string[]) => async (invocation: Invocation) => {
+      const run = runs.push(invocation.idempotencyKey);
+      return handle.db
+        .transaction()
+        .execute((trx) => trx.insertInto('handled_events').values({ event_key: `change by run ${run}`, handled_at: clock.now() }).execute())
+        .then(
+          () => privateReply(`changed by run ${run}`),
+          () => privateReply(APOLOGY),
+        );
+    };
+
+    it('GIVEN one command delivered twice at once THEN its change is made once and it is answered once', async () => {
+      const answered: string[] = [];
+      const runs: string[] = [];
+      const inbox = inboxOf('live', new RecordingAnswers(), runs, {}, unkeyedChange(runs));
+      await Promise.all([inbox.handle(command('k1'), deliveryInto(answered)), inbox.handle(command('k1'), deliveryInto(answered))]);
+      expect(runs).toEqual(['k1', 'k1']);
+      expect(await changes()).toHaveLength(1);
+      expect(answered).toEqual([(await changes())[0]!.replace('change', 'changed')]);
+      // Finished: a later recovery has nothing to answer.
+      clock.advance(11 * SECOND);
+      expect(await inbox.recover()).toBe(0);
+    });
+
+    it('GIVEN a second delivery of a command whose process died before its change THEN it is run and answered there, once', async () => {
+      await leftBy('dead', [command('k1')]);
+      const answered: string[] = [];
+      const runs: string[] = [];
+      const answers = new RecordingAnswers();
+      const inbox = inboxOf('other', answers, runs);
+      await inbox.handle(command('k1'), deliveryInto(answered));
+      expect(answered).toEqual(['ran k1']);
+      clock.advance(11 * SECOND);
+      expect(await inbox.recover()).toBe(0);
+      expect(runs).toEqual(['k1']);
+      expect(answers.platform).toEqual([]);
+      expect(await changes()).toEqual(['change:k1']);
+    });
+
+    it('GIVEN a second delivery of a command already done THEN it changes nothing and is not answered again', async () => {
+      const answered: string[] = [];
+      const runs: string[] = [];
+      const inbox = inboxOf('live', new RecordingAnswers(), runs, {}, unkeyedChange(runs));
+      await inbox.handle(command('k1'), deliveryInto(answered));
+      await inbox.handle(command('k1'), deliveryInto(answered));
+      expect(runs).toEqual(['k1', 'k1']);
+      expect(await changes()).toEqual(['change by run 1']);
+      expect(answered).toEqual(['changed by run 1']);
+    });
+
+    it('GIVEN an inbox that cannot be written THEN the command still runs and is answered, and the failure is logged', async () => {
+      await sql`drop table command_inbox`.execute(handle.db);
+      const logged: string[] = [];
+      const answered: string[] = [];
+      const inbox = new CommandInbox({
+        db: handle.db,
+        clock,
+        logger: pino({ level: 'error' }, { write: (line: string) => void logged.push(JSON.parse(line).msg) }),
+        owner: 'live',
+        answers: new RecordingAnswers(),
+        run: async () => privateReply('ran anyway'),
+      });
+      await inbox.handle(command('k1'), deliveryInto(answered));
+      expect(answered).toEqual(['ran anyway']);
+      expect(logged).toEqual(['inbox write failed; running the command without it']);
     });
 
     it('GIVEN an entry past the platform window THEN it is answered by a short direct message saying what happened', async () => {
