@@ -1,15 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type CompiledQuery, type DatabaseConnection, type Dialect, type Driver, DummyDriver, Kysely, type QueryCompiler, type TransactionSettings } from 'kysely';
+import { type CompiledQuery, type DatabaseConnection, type Dialect, type Driver, DummyDriver, Kysely, type QueryCompiler, type QueryResult, type TransactionSettings } from 'kysely';
 import type { Database } from './database';
 
 /**
- * The inbox entry a command is running for. Every transaction committed while it runs also marks the
- * entry done, in that same transaction, so "its change is in" and "its entry is done" are one fact.
+ * The inbox entry a command is running for. The first change it makes (a transaction it commits, or a
+ * statement outside one that changes rows) also marks the entry done, in that same transaction, so
+ * "its change is in" and "its entry is done" are one fact.
  */
 export interface InboxScope {
   readonly key: string;
   readonly now: () => number;
-  /** Set once a transaction of this run has taken the mark (later ones need not). */
+  /** Set once a change of this run has taken the mark (later ones need not). */
   marking: boolean;
   /** Another run of the same entry made its change first: this run's change was rolled back. */
   takenByAnother: boolean;
@@ -55,9 +56,11 @@ export function runForInboxScopes<T>(scopes: readonly InboxScope[], work: () => 
 }
 
 /**
- * The dialect with one change: committing a transaction inside an inbox entry's run first marks the
- * entry done (`done_at`), on the same connection. When the entry was done already (another process
- * ran it), the commit fails and the transaction rolls back, so a change is never made twice.
+ * The dialect with one change: what an inbox entry's run changes also marks the entry done (`done_at`),
+ * on the same connection and in the same transaction. Committing a transaction marks it; a statement
+ * that changes rows outside a transaction runs in a transaction of its own with the mark. When the
+ * entry was done already (another run made the change), that commit or statement fails and rolls
+ * back, so a change is never made twice.
  */
 export function markingInboxEntries(dialect: Dialect): Dialect {
   const compiler = new Kysely<Database>({
@@ -78,7 +81,61 @@ export function markingInboxEntries(dialect: Dialect): Dialect {
   };
 }
 
+/** The runs still to be marked by a change made now: open, and not marked by an earlier one. */
+function unmarked(scopes: readonly InboxScope[]): InboxScope[] {
+  return scopes.filter((scope) => !scope.closed && !scope.marking);
+}
+
+/** DML in raw SQL (a compiled query run again, a `with` that writes); a query that only reads has none of it. */
+const WRITING_SQL = /\b(insert\s+(or\s+\w+\s+)?into|replace\s+into|delete\s+from|merge\s+into)\b|\bupdate\s+\S+(\s+as\s+\S+)?\s+set\b/i;
+
+/** Whether a statement may change rows. Schema changes are nobody's command. */
+function mayChange(query: CompiledQuery): boolean {
+  const node = query.query;
+  switch (node.kind) {
+    case 'InsertQueryNode':
+    case 'UpdateQueryNode':
+    case 'DeleteQueryNode':
+    case 'MergeQueryNode':
+      return true;
+    case 'SelectQueryNode':
+      return node.with !== undefined && WRITING_SQL.test(query.sql);
+    case 'RawNode':
+      return WRITING_SQL.test(query.sql);
+    default:
+      return false;
+  }
+}
+
+function changedRows(result: QueryResult<unknown>): boolean {
+  return Number(result.numAffectedRows ?? 0n) > 0 || result.rows.length > 0;
+}
+
+/** The connection Kysely is handed: it knows whether a transaction is open on it, so a statement run on its own can be marked. */
+class MarkingConnection implements DatabaseConnection {
+  inTransaction = false;
+
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly driver: InboxMarkingDriver,
+  ) {}
+
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.inTransaction) return this.inner.executeQuery(query);
+    const scopes = unmarked(currentInboxScopes());
+    if (scopes.length === 0 || !mayChange(query)) return this.inner.executeQuery(query);
+    return this.driver.executeMarking<R>(this.inner, query, scopes);
+  }
+
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery(query, chunkSize);
+  }
+}
+
 class InboxMarkingDriver implements Driver {
+  /** One wrapper per connection of the inner driver, as Kysely expects the same object each time. */
+  private readonly wrappers = new WeakMap<DatabaseConnection, MarkingConnection>();
+
   constructor(
     private readonly inner: Driver,
     private readonly markDone: (key: string, now: number) => CompiledQuery,
@@ -88,27 +145,28 @@ class InboxMarkingDriver implements Driver {
     return this.inner.init();
   }
 
-  acquireConnection(): Promise<DatabaseConnection> {
-    return this.inner.acquireConnection();
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await this.inner.acquireConnection();
+    let wrapper = this.wrappers.get(connection);
+    if (!wrapper) this.wrappers.set(connection, (wrapper = new MarkingConnection(connection, this)));
+    return wrapper;
   }
 
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.inner.beginTransaction(connection, settings);
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const wrapper = connection as MarkingConnection;
+    await this.inner.beginTransaction(wrapper.inner, settings);
+    wrapper.inTransaction = true;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const scopes = currentInboxScopes().filter((scope) => !scope.closed && !scope.marking);
+    const wrapper = connection as MarkingConnection;
+    const scopes = unmarked(currentInboxScopes());
     // Taken before the update, so a second transaction of the same run (on another connection) does not wait on this one's row lock.
     for (const scope of scopes) scope.marking = true;
     try {
-      for (const scope of scopes) {
-        const result = await connection.executeQuery(this.markDone(scope.key, scope.now()));
-        if (Number(result.numAffectedRows ?? 0n) === 0) {
-          scope.takenByAnother = true;
-          throw new InboxEntryAlreadyDone(scope.key);
-        }
-      }
-      await this.inner.commitTransaction(connection);
+      await this.mark(wrapper.inner, scopes);
+      await this.inner.commitTransaction(wrapper.inner);
+      wrapper.inTransaction = false;
     } catch (error) {
       // The transaction rolls back (a refused commit too): the runs it did not mark may mark with their next one.
       for (const scope of scopes) if (!scope.takenByAnother) scope.marking = false;
@@ -116,27 +174,67 @@ class InboxMarkingDriver implements Driver {
     }
   }
 
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.rollbackTransaction(connection);
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const wrapper = connection as MarkingConnection;
+    wrapper.inTransaction = false;
+    await this.inner.rollbackTransaction(wrapper.inner);
+  }
+
+  /**
+   * A statement that may change rows, run outside a transaction by runs not yet marked: it runs in a
+   * transaction (BEGIN IMMEDIATE on SQLite, as every writing transaction) that marks them, so its
+   * change and "done" are one fact. One that changed nothing leaves them unmarked, as a read would;
+   * but when another run made the change already, it is refused too.
+   */
+  async executeMarking<R>(connection: DatabaseConnection, query: CompiledQuery, scopes: InboxScope[]): Promise<QueryResult<R>> {
+    for (const scope of scopes) scope.marking = true;
+    let changed = false;
+    try {
+      await this.inner.beginTransaction(connection, {});
+      const result = await connection.executeQuery<R>(query);
+      changed = changedRows(result);
+      await this.mark(connection, scopes);
+      if (changed) await this.inner.commitTransaction(connection);
+      else await this.inner.rollbackTransaction(connection);
+      return result;
+    } catch (error) {
+      changed = false;
+      // A failed begin or commit may have left no transaction to roll back; the error that matters is the first.
+      await this.inner.rollbackTransaction(connection).catch(() => undefined);
+      throw error;
+    } finally {
+      if (!changed) for (const scope of scopes) if (!scope.takenByAnother) scope.marking = false;
+    }
+  }
+
+  /** Marks each run's entry done, on the connection of the change; an entry done already fails with InboxEntryAlreadyDone. */
+  private async mark(connection: DatabaseConnection, scopes: readonly InboxScope[]): Promise<void> {
+    for (const scope of scopes) {
+      const result = await connection.executeQuery(this.markDone(scope.key, scope.now()));
+      if (Number(result.numAffectedRows ?? 0n) === 0) {
+        scope.takenByAnother = true;
+        throw new InboxEntryAlreadyDone(scope.key);
+      }
+    }
   }
 
   savepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
     if (!this.inner.savepoint) throw new Error('savepoints are not supported by this database');
-    return this.inner.savepoint(connection, name, compileQuery);
+    return this.inner.savepoint((connection as MarkingConnection).inner, name, compileQuery);
   }
 
   rollbackToSavepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
     if (!this.inner.rollbackToSavepoint) throw new Error('savepoints are not supported by this database');
-    return this.inner.rollbackToSavepoint(connection, name, compileQuery);
+    return this.inner.rollbackToSavepoint((connection as MarkingConnection).inner, name, compileQuery);
   }
 
   releaseSavepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
     if (!this.inner.releaseSavepoint) throw new Error('savepoints are not supported by this database');
-    return this.inner.releaseSavepoint(connection, name, compileQuery);
+    return this.inner.releaseSavepoint((connection as MarkingConnection).inner, name, compileQuery);
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection(connection);
+    return this.inner.releaseConnection((connection as MarkingConnection).inner);
   }
 
   destroy(): Promise<void> {

@@ -5,6 +5,7 @@ import type { Delivery, ReplyAddress } from '../../src/core/chat-adapter';
 import type { Actor, Invocation, Platform } from '../../src/core/invocation';
 import { APOLOGY, privateReply, type Reply } from '../../src/core/reply';
 import { insertInboxEntry } from '../../src/db/command-inbox.repository';
+import { claimEvent } from '../../src/db/handled-event.repository';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database';
 import { InboxEntryAlreadyDone, runForInboxEntry } from '../../src/db/inbox-scope';
 import { migrateToLatest } from '../../src/db/migrate';
@@ -156,6 +157,53 @@ for (const dialect of DIALECTS) {
       expect(await changes()).toEqual(['the change']);
       const entry = await handle.db.selectFrom('command_inbox').select('done_at').where('idempotency_key', '=', 'k1').executeTakeFirstOrThrow();
       expect(entry.done_at).not.toBeNull();
+    });
+
+    const doneAt = async (key = 'k1') => (await handle.db.selectFrom('command_inbox').select('done_at').where('idempotency_key', '=', key).executeTakeFirstOrThrow()).done_at;
+
+    it('GIVEN a change made by one statement outside a transaction THEN it marks its entry done, and reads and statements that change nothing do not', async () => {
+      await leftBy('this', [command('k1')]);
+      await runForInboxEntry('k1', () => clock.now(), async () => {
+        await handle.db.selectFrom('handled_events').selectAll().execute();
+        await handle.db.deleteFrom('handled_events').where('event_key', '=', 'not there').execute();
+        expect(await doneAt()).toBeNull();
+        await handle.db.insertInto('handled_events').values({ event_key: 'the change', handled_at: clock.now() }).execute();
+        expect(await doneAt()).toBe(clock.now());
+      });
+      expect(await changes()).toEqual(['the change']);
+    });
+
+    it('GIVEN a second run whose statement outside a transaction would change an entry done already THEN it is refused and changes nothing', async () => {
+      await leftBy('dead', [command('k1')]);
+      // A compiled query run again (db/prepared.ts) is raw SQL to the driver: it marks all the same.
+      await runForInboxEntry('k1', () => clock.now(), () => claimEvent(handle.db, 'first', clock.now()));
+      expect(await doneAt()).not.toBeNull();
+      await expect(runForInboxEntry('k1', () => clock.now(), () => claimEvent(handle.db, 'second', clock.now()))).rejects.toBeInstanceOf(InboxEntryAlreadyDone);
+      // Even one that would change nothing: the other run's answer says what happened.
+      const removeNothing = () => handle.db.deleteFrom('handled_events').where('event_key', '=', 'not there').execute();
+      await expect(runForInboxEntry('k1', () => clock.now(), removeNothing)).rejects.toBeInstanceOf(InboxEntryAlreadyDone);
+      expect(await changes()).toEqual(['first']);
+    });
+
+    it('GIVEN a one-statement change whose process died while answering THEN recovery says it went through instead of running it again', async () => {
+      await handle.db.insertInto('handled_events').values({ event_key: 'a goal', handled_at: clock.now() }).execute();
+      // Like /goal clear: one delete, and a refusal when there is nothing to delete.
+      const clearGoal = async () => {
+        const removed = await handle.db.deleteFrom('handled_events').where('event_key', '=', 'a goal').executeTakeFirst();
+        return privateReply(removed.numDeletedRows > 0n ? 'Goal cleared.' : 'You have no goal to clear.');
+      };
+      let answering!: () => void;
+      const answerStarted = new Promise<void>((resolve) => (answering = resolve));
+      const dying: Delivery = { acknowledge: async () => undefined, answer: () => (answering(), new Promise(() => undefined)), replyTo: { key: 'k1' } };
+      void inboxOf('dying', new RecordingAnswers(), [], {}, clearGoal).handle(command('k1', 'T1', 'clear'), dying);
+      await answerStarted;
+      // Its process is gone: nobody renews the claim.
+      await handle.db.updateTable('command_inbox').set({ claimed_by: 'dead' }).where('idempotency_key', '=', 'k1').execute();
+      clock.advance(11 * SECOND);
+      const answers = new RecordingAnswers();
+      expect(await inboxOf('other', answers, [], {}, clearGoal).recover()).toBe(1);
+      expect(answers.platform).toEqual([{ key: 'k1', text: 'Your /log clear went through, but my answer to it did not arrive.' }]);
+      expect(await changes()).toEqual([]);
     });
 
     it('GIVEN a live command whose entry another process finished first THEN its change is rolled back and it does not answer', async () => {
