@@ -8,7 +8,7 @@ export default defineCommand({
   description: 'Join this writing group',
   options: z.object({}),
   run: async (ctx) => {
-    const { member, joined } = await ctx.services.members.ensure(ctx.group, ctx.actor);
+    const { member, joined } = await ctx.services.members.join(ctx.group, ctx.actor);
     if (!joined) return privateReply("You're already a member of this group. Log today's writing with /log.");
     const zone = member.timezone ?? ctx.group.timezone;
     return channelReply(

@@ -80,6 +80,11 @@ export class MemberService {
     return { member, joined: true, newPerson };
   }
 
+  /** /join: the person and the membership are made in one transaction, so a join that fails halfway keeps nothing. */
+  join(group: Group, actor: Actor): Promise<Joining> {
+    return this.deps.db.transaction().execute((trx) => this.ensure(group, actor, trx));
+  }
+
   /**
    * Takes back a join whose command could not be carried out after it committed (an announcement the
    * platform refused), unless the member has stored something or changed a setting since.

@@ -104,7 +104,8 @@ export class ProjectService {
   async switchTo(group: Group, actor: Actor, name: string | undefined): Promise<Project> {
     const { member, project } = await this.named(group, actor, name);
     if (project.archived) throw new UserError('refused', `"${plain(project.name)}" is archived: its words are kept, but it takes no more logs.`);
-    await makeCurrent(this.deps.db, member.id, project.id);
+    // Two updates, one change: a switch that fails halfway leaves no member without their current project.
+    await this.deps.db.transaction().execute((trx) => makeCurrent(trx, member.id, project.id));
     return { ...project, current: true };
   }
 

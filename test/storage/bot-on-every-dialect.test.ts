@@ -1,8 +1,21 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { APOLOGY } from '../../src/core/reply';
+import type { Dialect } from '../../src/db/database';
 import { DIALECTS } from '../support/databases';
 import { Harness } from '../support/harness';
 
 const admin = { name: 'Ada', admin: true };
+
+/** Makes each `insert` or `update` of `table` whose new row matches `when` fail, as a fault halfway through a change would. */
+async function injectFault(h: Harness, dialect: Dialect, event: 'insert' | 'update', table: string, when: string): Promise<void> {
+  if (dialect === 'sqlite') {
+    await sql.raw(`create trigger injected_fault before ${event} on ${table} when ${when} begin select raise(abort, 'injected fault'); end`).execute(h.db);
+    return;
+  }
+  await sql.raw(`create function injected_fault() returns trigger language plpgsql as $$ begin raise exception 'injected fault'; end $$`).execute(h.db);
+  await sql.raw(`create trigger injected_fault before ${event} on ${table} for each row when (${when}) execute function injected_fault()`).execute(h.db);
+}
 
 for (const dialect of DIALECTS) {
   describe(`the bot on ${dialect}`, () => {
@@ -61,6 +74,21 @@ for (const dialect of DIALECTS) {
         '🌱 Started a streak: Bo',
         '💤 Streak ended: Cy, Bo. Today is a fine day to begin again.',
       ]);
+    });
+
+    it('GIVEN a /project switch that fails halfway THEN the project that was current stays current', async () => {
+      await h.send('Bo', '/project create Novel');
+      await h.send('Bo', '/project create Poems');
+      // The first of its two updates takes Novel off; the second, making Poems current, fails.
+      await injectFault(h, dialect, 'update', 'projects', 'new.is_current = 1');
+      expect(await h.text('Bo', '/project switch Poems')).toBe(APOLOGY);
+      expect(await h.text('Bo', '/project list')).toMatch(/• Novel \(current\)/);
+    });
+
+    it('GIVEN a /join that fails halfway THEN nothing of it is kept', async () => {
+      await injectFault(h, dialect, 'insert', 'members', 'true');
+      expect(await h.text('Bo', '/join')).toBe(APOLOGY);
+      expect(await h.db.selectFrom('people').select('user_id').where('user_id', '=', 'bo').execute()).toEqual([]);
     });
 
     it('exports and forgets a member', async () => {
