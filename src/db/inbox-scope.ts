@@ -16,6 +16,10 @@ export interface InboxScope {
   takenByAnother: boolean;
   /** The run is over: transactions started later from its timers mark nothing. */
   closed: boolean;
+  /** The run was given up at its deadline (`abandonInboxRun`): nothing of it commits any more. */
+  abandoned: boolean;
+  /** Its commits under way, which an abandonment waits for. */
+  readonly commits: Set<Promise<unknown>>;
 }
 
 /** A second run of an entry tried to make its change again; its transaction is rolled back. */
@@ -27,17 +31,37 @@ export class InboxEntryAlreadyDone extends Error {
   }
 }
 
+/** A run given up at its deadline tried to commit; its transaction is rolled back. */
+export class InboxRunAbandoned extends Error {
+  override readonly name = 'InboxRunAbandoned';
+
+  constructor(readonly key: string) {
+    super(`the run of inbox entry ${key} was abandoned at its deadline`);
+  }
+}
+
 /** The runs whose entries a transaction committed here marks done: one, or those of a batch. */
 const current = new AsyncLocalStorage<readonly InboxScope[]>();
 
 /** Runs `work` as the run of one inbox entry; see InboxScope. */
 export async function runForInboxEntry<T>(key: string, now: () => number, work: (scope: InboxScope) => Promise<T>): Promise<T> {
-  const scope: InboxScope = { key, now, marking: false, takenByAnother: false, closed: false };
+  const scope: InboxScope = { key, now, marking: false, takenByAnother: false, closed: false, abandoned: false, commits: new Set() };
   try {
     return await current.run([scope], () => work(scope));
   } finally {
     scope.closed = true;
   }
+}
+
+/**
+ * Gives up a run that passed its deadline: from now on each commit of it is refused (rolled back, with
+ * `InboxRunAbandoned`), and a commit already under way is waited for. True when the run's change was in
+ * by then, so whoever answers for it can say truly what happened.
+ */
+export async function abandonInboxRun(scope: InboxScope): Promise<boolean> {
+  scope.abandoned = true;
+  await Promise.allSettled([...scope.commits]);
+  return scope.marking && !scope.takenByAnother;
 }
 
 /** The inbox runs the caller is part of (none outside the inbox): for work that gathers several runs' changes. */
@@ -49,7 +73,8 @@ export function currentInboxScopes(): readonly InboxScope[] {
  * Runs `work`, which makes the changes of several runs at once (a burst of clicks recorded together),
  * so that its transaction marks every one of their entries done. If one of them was done already by
  * another process, the commit fails with `InboxEntryAlreadyDone` for it (its scope says
- * `takenByAnother`): leave its change out and try the rest again.
+ * `takenByAnother`), and if one was abandoned, with `InboxRunAbandoned` (its scope says `abandoned`):
+ * leave its change out and try the rest again.
  */
 export function runForInboxScopes<T>(scopes: readonly InboxScope[], work: () => Promise<T>): Promise<T> {
   return current.run(scopes, work);
@@ -84,6 +109,22 @@ export function markingInboxEntries(dialect: Dialect): Dialect {
 /** The runs still to be marked by a change made now: open, and not marked by an earlier one. */
 function unmarked(scopes: readonly InboxScope[]): InboxScope[] {
   return scopes.filter((scope) => !scope.closed && !scope.marking);
+}
+
+function refuseAbandoned(scopes: readonly InboxScope[]): void {
+  const abandoned = scopes.find((scope) => scope.abandoned);
+  if (abandoned) throw new InboxRunAbandoned(abandoned.key);
+}
+
+/** Keeps `commit` among the runs' commits under way until it settles. */
+function underWay<T>(scopes: readonly InboxScope[], commit: Promise<T>): Promise<T> {
+  const open = scopes.filter((scope) => !scope.closed);
+  for (const scope of open) scope.commits.add(commit);
+  const settled = () => {
+    for (const scope of open) scope.commits.delete(commit);
+  };
+  commit.then(settled, settled);
+  return commit;
 }
 
 /** DML in raw SQL (a compiled query run again, a `with` that writes); a query that only reads has none of it. */
@@ -122,9 +163,9 @@ class MarkingConnection implements DatabaseConnection {
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.inTransaction) return this.inner.executeQuery(query);
-    const scopes = unmarked(currentInboxScopes());
+    const scopes = currentInboxScopes();
     if (scopes.length === 0 || !mayChange(query)) return this.inner.executeQuery(query);
-    return this.driver.executeMarking<R>(this.inner, query, scopes);
+    return this.driver.executeInRuns<R>(this.inner, query, scopes);
   }
 
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
@@ -159,8 +200,13 @@ class InboxMarkingDriver implements Driver {
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const wrapper = connection as MarkingConnection;
-    const scopes = unmarked(currentInboxScopes());
+    const scopes = currentInboxScopes();
+    refuseAbandoned(scopes);
+    await underWay(scopes, this.commit(connection as MarkingConnection, unmarked(scopes)));
+  }
+
+  /** Commits, marking the runs not marked yet. */
+  private async commit(wrapper: MarkingConnection, scopes: InboxScope[]): Promise<void> {
     // Taken before the update, so a second transaction of the same run (on another connection) does not wait on this one's row lock.
     for (const scope of scopes) scope.marking = true;
     try {
@@ -180,13 +226,21 @@ class InboxMarkingDriver implements Driver {
     await this.inner.rollbackTransaction(wrapper.inner);
   }
 
+  /** A statement that may change rows, run outside a transaction by inbox runs: refused for a run given up, marking for one not yet marked. */
+  async executeInRuns<R>(connection: DatabaseConnection, query: CompiledQuery, scopes: readonly InboxScope[]): Promise<QueryResult<R>> {
+    refuseAbandoned(scopes);
+    const toMark = unmarked(scopes);
+    if (toMark.length === 0) return connection.executeQuery<R>(query);
+    return underWay(scopes, this.executeMarking<R>(connection, query, toMark));
+  }
+
   /**
    * A statement that may change rows, run outside a transaction by runs not yet marked: it runs in a
    * transaction (BEGIN IMMEDIATE on SQLite, as every writing transaction) that marks them, so its
    * change and "done" are one fact. One that changed nothing leaves them unmarked, as a read would;
    * but when another run made the change already, it is refused too.
    */
-  async executeMarking<R>(connection: DatabaseConnection, query: CompiledQuery, scopes: InboxScope[]): Promise<QueryResult<R>> {
+  private async executeMarking<R>(connection: DatabaseConnection, query: CompiledQuery, scopes: InboxScope[]): Promise<QueryResult<R>> {
     for (const scope of scopes) scope.marking = true;
     let changed = false;
     try {

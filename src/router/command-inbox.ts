@@ -13,7 +13,7 @@ import {
   renewInboxClaims,
 } from '../db/command-inbox.repository';
 import type { Db } from '../db/database';
-import { runForInboxEntry } from '../db/inbox-scope';
+import { abandonInboxRun, type InboxScope, runForInboxEntry } from '../db/inbox-scope';
 import type { Logger } from '../logger';
 
 /** How the inbox answers a command whose first process is gone. */
@@ -141,8 +141,10 @@ export class CommandInbox {
     }
   }
 
-  private async runEntry(invocation: Invocation): Promise<{ reply: Reply | void; takenByAnother: boolean }> {
+  /** Runs the invocation as its entry's run; `started` is handed the run's scope. */
+  private async runEntry(invocation: Invocation, started?: (scope: InboxScope) => void): Promise<{ reply: Reply | void; takenByAnother: boolean }> {
     return runForInboxEntry(invocation.idempotencyKey, () => this.deps.clock.now(), async (scope) => {
+      started?.(scope);
       const reply = await this.deps.run(invocation);
       return { reply, takenByAnother: scope.takenByAnother };
     });
@@ -155,12 +157,20 @@ export class CommandInbox {
     try {
       let reply: Reply;
       if (entry.done) {
-        reply = privateReply(`${described(entry.invocation)} went through, but my answer to it did not arrive.`);
+        reply = wentThrough(entry.invocation);
       } else {
-        const outcome = await this.withinDeadline(this.runEntry(entry.invocation));
-        if (outcome?.takenByAnother) return;
-        reply = outcome ? (outcome.reply ?? privateReply('Done.')) : privateReply(APOLOGY);
-        if (!outcome) logger.error({ ...which, deadlineMs: this.settings.entryDeadlineMs }, 'recovered command passed its deadline; answered with an apology');
+        let scope!: InboxScope;
+        const outcome = await this.withinDeadline(this.runEntry(entry.invocation, (started) => (scope = started)));
+        if (outcome) {
+          if (outcome.takenByAnother) return;
+          reply = outcome.reply ?? privateReply('Done.');
+        } else {
+          // Given up: nothing of the run commits from now on, so the answer can say truly whether its change is in.
+          const changed = await abandonInboxRun(scope);
+          if (scope.takenByAnother) return;
+          reply = changed ? wentThrough(entry.invocation) : privateReply(APOLOGY);
+          logger.error({ ...which, deadlineMs: this.settings.entryDeadlineMs, changed }, 'recovered command passed its deadline; abandoned');
+        }
       }
       const delivered = await this.deliverLate(entry, reply);
       if (delivered || entry.attempts >= this.settings.maxAttempts) {
@@ -185,7 +195,7 @@ export class CommandInbox {
     return answers.directMessage(actor, privateReply(note));
   }
 
-  /** The work's outcome, or undefined once the entry's deadline has passed (the run is abandoned; see markInboxAnswered). */
+  /** The work's outcome, or undefined once the entry's deadline has passed (the run is then abandoned). */
   private async withinDeadline<T>(work: Promise<T>): Promise<T | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.settings.entryDeadlineMs)));
@@ -213,6 +223,11 @@ export class CommandInbox {
     renewInboxClaims(db, owner, [...this.running], clock.now() + this.settings.claimMs).catch((error: unknown) => logger.warn({ err: error }, 'renewing inbox claims failed'));
     this.renewal = clock.after(this.settings.claimMs / 2, () => this.renew());
   }
+}
+
+/** The answer for a command whose change is in but whose own answer never came. */
+function wentThrough(invocation: Invocation): Reply {
+  return privateReply(`${described(invocation)} went through, but my answer to it did not arrive.`);
 }
 
 /** "Your /log 500" or "Your click on a button", for the notes a late answer carries. */

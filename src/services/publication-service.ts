@@ -23,7 +23,7 @@ import {
   setFirstHourReader,
   type ReadTally,
 } from '../db/publication.repository';
-import { currentInboxScopes, InboxEntryAlreadyDone, type InboxScope, runForInboxScopes } from '../db/inbox-scope';
+import { currentInboxScopes, InboxEntryAlreadyDone, InboxRunAbandoned, type InboxScope, runForInboxScopes } from '../db/inbox-scope';
 import { countResponses } from '../db/response.repository';
 import { deleteJob, type JobKey, scheduleJob } from '../db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
@@ -211,11 +211,14 @@ export class PublicationService {
         });
         return;
       } catch (error) {
-        // A click another process already recorded: its run answers nothing, and the rest go again without it.
+        // A click another process already recorded: its run answers nothing. A click whose run was given up
+        // at its deadline may change nothing any more: it fails. The rest go again without them.
         const taken = error instanceof InboxEntryAlreadyDone ? clicks.filter((click) => click.scopes.some((scope) => scope.takenByAnother)) : [];
+        const abandoned = error instanceof InboxRunAbandoned ? clicks.filter((click) => click.scopes.some((scope) => scope.abandoned)) : [];
         for (const click of taken) click.resolve({ kind: 'already' });
-        clicks = clicks.filter((click) => !taken.includes(click));
-        if (taken.length > 0 && clicks.length > 0) continue;
+        for (const click of abandoned) click.reject(error);
+        clicks = clicks.filter((click) => !taken.includes(click) && !abandoned.includes(click));
+        if (taken.length + abandoned.length > 0 && clicks.length > 0) continue;
         for (const click of clicks) click.reject(error);
         return;
       }

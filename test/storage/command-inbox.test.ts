@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Delivery, ReplyAddress } from '../../src/core/chat-adapter';
@@ -338,6 +339,90 @@ for (const dialect of DIALECTS) {
       // A round is bounded: three batches of five, the rest wait for the next round.
       expect(answers.platform).toHaveLength(15);
     });
+
+    it('GIVEN a recovered command whose change would commit after its deadline THEN it is refused, so the apology saying nothing was changed is true', async () => {
+      await leftBy('dead', [command('k1')]);
+      clock.advance(11 * SECOND);
+      let answered!: () => void;
+      const answeredLate = new Promise<void>((resolve) => (answered = resolve));
+      const answers = new RecordingAnswers();
+      answers.answerLater = async (_platform, replyTo, _ageMs, reply) => {
+        answers.platform.push({ key: replyTo.key!, text: reply.text });
+        answered();
+        return true;
+      };
+      const attempts: Promise<string[]> = new Promise((resolve) => {
+        const slow = inboxOf('other', answers, [], { entryDeadlineMs: 50 }, async () => {
+          // A slow command: it gets to its change only once the deadline's answer went out.
+          await answeredLate;
+          const outcome = (write: Promise<unknown>) => write.then(() => 'committed', (error: Error) => error.name);
+          resolve([
+            await outcome(handle.db.transaction().execute((trx) => trx.insertInto('handled_events').values({ event_key: 'in a transaction', handled_at: clock.now() }).execute())),
+            await outcome(handle.db.insertInto('handled_events').values({ event_key: 'on its own', handled_at: clock.now() }).execute()),
+          ]);
+          return privateReply('logged');
+        });
+        void slow.recover();
+      });
+      expect(await attempts).toEqual(['InboxRunAbandoned', 'InboxRunAbandoned']);
+      expect(answers.platform).toEqual([{ key: 'k1', text: APOLOGY }]);
+      expect(await changes()).toEqual([]);
+    });
+
+    it('GIVEN a recovered command whose change went in but whose answer is not ready by its deadline THEN it is answered that it went through', async () => {
+      await leftBy('dead', [command('k1')]);
+      clock.advance(11 * SECOND);
+      const answers = new RecordingAnswers();
+      const inbox = inboxOf('other', answers, [], { entryDeadlineMs: 50 }, async () => {
+        await handle.db.transaction().execute((trx) => trx.insertInto('handled_events').values({ event_key: 'the change', handled_at: clock.now() }).execute());
+        // Its answer (a picture, say) never comes.
+        return new Promise<Reply>(() => undefined);
+      });
+      expect(await inbox.recover()).toBe(1);
+      expect(answers.platform).toEqual([{ key: 'k1', text: 'Your /log 500 went through, but my answer to it did not arrive.' }]);
+      expect(await changes()).toEqual(['the change']);
+    });
+
+    // Only Postgres has a commit that can wait past a timer: better-sqlite3 commits synchronously.
+    if (dialect === 'postgres')
+      it('GIVEN commits under way at the deadline THEN each answer waits for its commit and says what it did', async () => {
+        await leftBy('dead', [command('k1'), command('k2')]);
+        clock.advance(11 * SECOND);
+        // k2's change breaks a deferred foreign key: its commit fails after its entry was marked.
+        await sql`create table deferred_check (group_id integer references groups (id) deferrable initially deferred)`.execute(handle.db);
+        const other = new pg.Client({ connectionString: (database.config as { postgresUrl: string }).postgresUrl });
+        await other.connect();
+        let released!: Promise<unknown>;
+        let locking: Promise<void> | undefined;
+        // Another connection holds both entries' rows for a while, so the runs' commits wait on it past the deadline.
+        const lockEntries = () =>
+          (locking ??= (async () => {
+            await other.query('begin');
+            await other.query("select 1 from command_inbox where idempotency_key in ('k1', 'k2') for update");
+            released = new Promise((resolve) => setTimeout(resolve, 300)).then(() => other.query('commit'));
+          })());
+        const answers = new RecordingAnswers();
+        const inbox = inboxOf('other', answers, [], { entryDeadlineMs: 100 }, async (invocation) => {
+          await lockEntries();
+          const change = invocation.idempotencyKey === 'k1' ? sql`insert into handled_events (event_key, handled_at) values ('the change', 1)` : sql`insert into deferred_check (group_id) values (999999)`;
+          return handle.db
+            .transaction()
+            .execute((trx) => change.execute(trx))
+            .then(
+              () => privateReply('changed'),
+              () => privateReply(APOLOGY),
+            );
+        });
+        expect(await inbox.recover()).toBe(2);
+        await released;
+        await other.end();
+        expect([...answers.platform].sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+          { key: 'k1', text: 'Your /log 500 went through, but my answer to it did not arrive.' },
+          { key: 'k2', text: APOLOGY },
+        ]);
+        expect(await changes()).toEqual(['the change']);
+        expect((await sql<{ n: number }>`select count(*) as n from deferred_check`.execute(handle.db)).rows).toEqual([{ n: 0 }]);
+      });
 
     it('GIVEN a stored entry that cannot be read THEN it is finished without holding up the others', async () => {
       await leftBy('dead', [command('broken'), command('fine')]);

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Invocation } from '../../src/core/invocation';
-import type { Reply, ReplyButton } from '../../src/core/reply';
+import { APOLOGY, type Reply, type ReplyButton } from '../../src/core/reply';
 import { insertInboxEntry } from '../../src/db/command-inbox.repository';
 import type { Db } from '../../src/db/database';
-import { runForInboxEntry } from '../../src/db/inbox-scope';
+import { abandonInboxRun, runForInboxEntry } from '../../src/db/inbox-scope';
 import { localDateOf } from '../../src/domain/local-date';
 import { monthOf, periodKeysOf, yearOf } from '../../src/domain/periods';
 import { addDays } from '../../src/domain/local-date';
@@ -291,6 +291,29 @@ for (const dialect of DIALECTS) {
       expect(done.every((row) => row.done_at !== null)).toBe(true);
       const stored = await h.db.selectFrom('reads').innerJoin('members', 'members.id', 'reads.member_id').innerJoin('people', 'people.id', 'members.person_id').select('people.display_name').orderBy('people.display_name').execute();
       expect(stored.map((r) => r.display_name)).toEqual(['Cy', 'Di']);
+      expect(await differences(h.db)).toEqual([]);
+    });
+
+    it("GIVEN a burst of clicks, one of them from a run given up at its deadline THEN the others are counted and that one's read is left out", async () => {
+      h = await Harness.create({ dialect, now: '2026-03-02T10:00:00Z' });
+      const read = await announcement(h, 'https://example.com/late A story read late');
+      const readers = ['Bo', 'Cy', 'Di'];
+      const click = (name: string): Invocation => ({ kind: 'button', action: read.action, payload: read.payload ?? '', actor: h.actor({ name }), conversation: h.conversation({ name }), idempotencyKey: `click:${name}` });
+      for (const name of readers) await insertInboxEntry(h.db, { invocation: click(name), receivedAt: h.clock.now(), claimedBy: 'this', claimedUntil: h.clock.now() + 60_000 });
+      const replies = await Promise.all(
+        readers.map((name) =>
+          runForInboxEntry(`click:${name}`, () => h.clock.now(), async (scope) => {
+            // Bo's run passes its deadline as its click waits to be recorded with the others.
+            if (name === 'Bo') void abandonInboxRun(scope);
+            return h.deliver(click(name));
+          }),
+        ),
+      );
+      expect(replies.map((r) => r?.text)).toEqual([APOLOGY, expect.stringMatching(/Counted: a first-hour read/), expect.stringMatching(/Counted: a first-hour read/)]);
+      const stored = await h.db.selectFrom('reads').innerJoin('members', 'members.id', 'reads.member_id').innerJoin('people', 'people.id', 'members.person_id').select('people.display_name').orderBy('people.display_name').execute();
+      expect(stored.map((r) => r.display_name)).toEqual(['Cy', 'Di']);
+      const done = await h.db.selectFrom('command_inbox').select(['idempotency_key', 'done_at']).orderBy('idempotency_key').execute();
+      expect(done.map((row) => row.done_at !== null)).toEqual([false, true, true]);
       expect(await differences(h.db)).toEqual([]);
     });
 
