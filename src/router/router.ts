@@ -10,6 +10,7 @@ import { clip, closest } from '../core/format';
 import { APOLOGY, privateReply, type Reply } from '../core/reply';
 import { coerceTextValues, parseTextArgs } from './text-args';
 import { UserError } from '../core/user-error';
+import { InboxEntryAlreadyDone, InboxRunAbandoned } from '../db/inbox-scope';
 import { CHAT_MESSAGE, type CommandMetrics, type CommandOutcome, NO_METRICS, UNKNOWN_COMMAND } from '../observability/metrics';
 
 export const MAX_ARGUMENT_TEXT = 4000;
@@ -65,6 +66,13 @@ export class Router {
         outcome = 'refused';
         this.deps.logger.debug({ code: error.code, invocation: describe(invocation) }, 'refused');
         return privateReply(error.message);
+      }
+      if (error instanceof InboxEntryAlreadyDone || error instanceof InboxRunAbandoned) {
+        // No bug: another run of the stored command made its change, or this run was given up at its
+        // deadline. The inbox does not send this answer; the run that made the change, or the recovery, answers.
+        outcome = 'refused';
+        this.deps.logger.debug({ err: error, invocation: describe(invocation) }, 'stopped by the inbox');
+        return privateReply(APOLOGY);
       }
       outcome = 'failed';
       this.deps.logger.error({ err: error, invocation: describe(invocation) }, 'handler failed');
