@@ -83,11 +83,12 @@ export async function createApp(options: {
     jobs,
     tasks: {
       'digest planning': (now) => planner.plan(now),
-      'feed polls': () => services.feeds.pollDue(),
       'forgetting handled events': (now) => forgetHandledEvents(now),
       'refreshing planner statistics': (now) => refreshStatisticsDaily(now),
       'answering stored commands': (): Promise<number> => inbox.recover(),
     },
+    // A group's feeds post at its channel's pace: other groups' due jobs never wait for them.
+    backgroundTasks: { 'feed polls': () => services.feeds.pollDue() },
     onRepeatedFailure: reportRepeatedFailure(jobs, hub),
     metrics,
     concurrency: JOBS_PER_PICTURE_THREAD * settings.pictures.threads,

@@ -21,6 +21,14 @@ export class FeedReadError extends Error {
   override readonly name = 'FeedReadError';
 }
 
+/** Only items published this recently are announced: a feed is a doorbell, not an archive. */
+export const NEW_ITEM_MAX_AGE_MS = 24 * 3_600_000;
+/**
+ * A writer publishes an article or two between polls: a feed listing more new ones at once (a
+ * migrated blog, or one written to flood its group) has only its newest few announced per poll.
+ */
+export const MAX_ANNOUNCED_PER_POLL = 3;
+
 /** At most this many items are read from one feed: a 10,000-item feed costs no more than a normal one. */
 export const MAX_FEED_ITEMS = 100;
 
@@ -50,6 +58,17 @@ function item(id: string | undefined, link: string | undefined, title: string, p
   const key = id?.trim() || safeCanonical(cleanLink);
   if (!key) return undefined;
   return { key, link: cleanLink, title: title || cleanLink, publishedAt };
+}
+
+/**
+ * Of a feed's new items, the ones to announce: the newest MAX_ANNOUNCED_PER_POLL published in the
+ * last day (an item without a date counts as published now), oldest first, so they are announced in
+ * the order they were written. The others are only remembered as seen.
+ */
+export function itemsToAnnounce(fresh: FeedItem[], now: number): FeedItem[] {
+  const at = (item: FeedItem) => item.publishedAt ?? now;
+  const recent = fresh.filter((item) => at(item) >= now - NEW_ITEM_MAX_AGE_MS);
+  return recent.sort((a, b) => at(a) - at(b)).slice(-MAX_ANNOUNCED_PER_POLL);
 }
 
 /**

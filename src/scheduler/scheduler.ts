@@ -37,7 +37,15 @@ export interface SchedulerOptions {
   logger: Logger;
   /** The jobs this process runs (src/scheduler/jobs.ts); rows of other jobs are left alone. */
   jobs: readonly SchedulerJob[];
+  /** Run one after another at the start of each round, before its due jobs (planning makes jobs due). */
   tasks?: Record<string, TickTask>;
+  /**
+   * Tasks that may take long for reasons one group controls (feed polls post at the pace of a group's
+   * channel): each round starts those not still running from an earlier round and does not wait for
+   * them, so due jobs are never behind them. Each has the task deadline, after which a later round
+   * may start it again.
+   */
+  backgroundTasks?: Record<string, TickTask>;
   /**
    * A claim older than this belongs to a process that died: the job is taken over. A live process
    * renews its claim just before it runs a job and gives it up at the job's deadline, so the default
@@ -148,6 +156,8 @@ export class Scheduler {
   private ticking?: Promise<void>;
   private stopping = false;
   private stopped?: Promise<void>;
+  /** Background tasks under way, by name. */
+  private readonly background = new Map<string, Promise<void>>();
   /** Jobs this process holds a claim on, and whether each has started running. */
   private readonly held = new Map<number, { job: ClaimedJob; started: boolean }>();
   private readonly wakeTimers: WakeTimers;
@@ -187,9 +197,10 @@ export class Scheduler {
     await this.task?.stop();
     this.task = undefined;
     await this.giveBack([...this.held.values()].filter((claim) => !claim.started));
-    if (this.ticking) {
+    const underWay = [this.ticking, ...this.background.values()].filter((work) => work !== undefined);
+    if (underWay.length) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.ticking, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      await Promise.race([Promise.all(underWay), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
       clearTimeout(timer);
     }
     // Still running after the grace: their late writes no longer match the claim (a late post is still recorded).
@@ -228,18 +239,44 @@ export class Scheduler {
     return ticking;
   }
 
+  /**
+   * Resolves once the round under way and the background tasks started so far have finished (or
+   * passed their deadlines): for tests and tools that need all a tick started to be done.
+   */
+  async settled(): Promise<void> {
+    await this.ticking;
+    while (this.background.size > 0) await Promise.all(this.background.values());
+  }
+
   /** `abandoned` fires when the round passed its deadline: a newer round does the rest. */
   private async round(abandoned: AbortSignal): Promise<void> {
-    const { clock, logger, tasks = {}, taskDeadlineMs = DEFAULT_TASK_DEADLINE_MS } = this.options;
+    const { logger, tasks = {} } = this.options;
+    this.startBackgroundTasks();
     for (const [name, task] of Object.entries(tasks)) {
       if (abandoned.aborted || this.stopping) return;
       await yieldToLoop();
-      await withinDeadline(taskDeadlineMs, (signal) => task(clock.now(), signal)).catch((error: unknown) => {
-        if (error instanceof DeadlinePassed) logger.error({ task: name, deadlineMs: taskDeadlineMs }, 'scheduled task passed its deadline; the round goes on without it');
-        else logger.error({ err: error, task: name }, 'scheduled task failed');
-      });
+      await this.runTask(name, task);
     }
     await this.runDueJobs(abandoned).catch((error: unknown) => logger.error({ err: error }, 'claiming scheduled jobs failed'));
+  }
+
+  private startBackgroundTasks(): void {
+    for (const [name, task] of Object.entries(this.options.backgroundTasks ?? {})) {
+      if (this.stopping || this.background.has(name)) continue;
+      const running = this.runTask(name, task).finally(() => {
+        if (this.background.get(name) === running) this.background.delete(name);
+      });
+      this.background.set(name, running);
+    }
+  }
+
+  /** Runs a tick task within its deadline; a failure or a passed deadline is logged, never thrown. */
+  private async runTask(name: string, task: TickTask): Promise<void> {
+    const { clock, logger, taskDeadlineMs = DEFAULT_TASK_DEADLINE_MS } = this.options;
+    await withinDeadline(taskDeadlineMs, (signal) => task(clock.now(), signal)).catch((error: unknown) => {
+      if (error instanceof DeadlinePassed) logger.error({ task: name, deadlineMs: taskDeadlineMs }, 'scheduled task passed its deadline; the round goes on without it');
+      else logger.error({ err: error, task: name }, 'scheduled task failed');
+    });
   }
 
   /**

@@ -18,7 +18,7 @@ import type { FeedRow } from '../db/feed.table';
 import { findMemberById } from '../db/member.repository';
 import { canonicalUrl } from '../domain/canonical-url';
 import type { MemberFeed } from '../domain/feed';
-import { type FeedItem, FeedReadError, type FeedSnapshot, readFeed, seenKeysOf } from '../domain/feed-items';
+import { type FeedItem, FeedReadError, type FeedSnapshot, itemsToAnnounce, readFeed, seenKeysOf } from '../domain/feed-items';
 import type { Group } from '../domain/group';
 import { bodyText, FetchError, safeFetch } from '../net/safe-fetch';
 import type { GroupService } from './group-service';
@@ -27,11 +27,18 @@ import type { PublicationService } from './publication-service';
 import type { ServiceDeps } from './service-deps';
 
 export const MAX_FEEDS_PER_MEMBER = 5;
-/** Only items published this recently are announced: a feed is a doorbell, not an archive. */
-const NEW_ITEM_MAX_AGE_MS = 24 * 3_600_000;
 const MAX_BACKOFF_MS = 6 * 3_600_000;
 const TELL_AFTER_FAILING_MS = 24 * 3_600_000;
-const LEASE_MS = 2 * 60_000;
+/** A lease outlasts its poll's deadline by this much, so no other process takes a feed while its poll may still write. */
+const LEASE_MARGIN_MS = 60_000;
+
+/** A poll that did not finish by its deadline: it counts as a failure, so the feed is polled less often. */
+class FeedPollTimeout extends Error {
+  override readonly name = 'FeedPollTimeout';
+  constructor(deadlineMs: number) {
+    super(`reading it and announcing its new articles took longer than ${deadlineMs / 1000} seconds`);
+  }
+}
 
 interface Fetched {
   snapshot?: FeedSnapshot;
@@ -93,19 +100,25 @@ export class FeedService {
     return feed;
   }
 
-  /** Polls every feed that is due and not being polled by another process. */
+  /** Polls every feed that is due and not being polled by another process, each within its deadline. */
   async pollDue(): Promise<number> {
-    const now = this.deps.clock.now();
-    const leased = await leaseDueFeeds(this.deps.db, { now, owner: this.owner, leaseUntil: now + LEASE_MS, limit: 25 });
+    const { db, clock, settings } = this.deps;
+    const now = clock.now();
+    const leased = await leaseDueFeeds(db, { now, owner: this.owner, leaseUntil: now + settings.feedPollDeadlineMs + LEASE_MARGIN_MS, limit: 25 });
     await Promise.all(leased.map((feed) => this.poll(feed)));
     return leased.length;
   }
 
+  /**
+   * Reads a feed and announces what is new in it, within `feedPollDeadlineMs`: past it the poll is a
+   * failure (the feed backs off like one that does not answer) and what it has not announced yet stays
+   * unseen. Work still under way then stops before its next announcement, and never records the poll.
+   */
   private async poll(feed: FeedRow): Promise<void> {
     const { db, clock, settings, logger } = this.deps;
+    const deadline = AbortSignal.timeout(settings.feedPollDeadlineMs);
     try {
-      const fetched = await this.fetch(feed.url, feed);
-      if (fetched.snapshot) await this.announceNewItems(feed, fetched.snapshot.items);
+      const fetched = await beforeDeadline(this.fetchAndAnnounce(feed, deadline), deadline, settings.feedPollDeadlineMs);
       await recordFeedSuccess(db, feed.id, {
         etag: fetched.etag,
         lastModified: fetched.lastModified,
@@ -137,11 +150,18 @@ export class FeedService {
     }
   }
 
+  private async fetchAndAnnounce(feed: FeedRow, deadline: AbortSignal): Promise<Fetched> {
+    const fetched = await this.fetch(feed.url, feed);
+    if (fetched.snapshot) await this.announceNewItems(feed, fetched.snapshot.items, deadline);
+    return fetched;
+  }
+
   /**
-   * Announces items never seen before, by guid or by canonical link, and recent enough; marks them seen
-   * only after (a crash re-tries, the URL check dedupes).
+   * Announces the few newest items never seen before (by guid or by canonical link) and recent
+   * enough, each marked seen only after its announcement (a crash re-tries, the URL check dedupes);
+   * the other new items are marked seen unannounced. After `deadline` nothing more is announced.
    */
-  private async announceNewItems(feed: FeedRow, items: FeedItem[]): Promise<void> {
+  private async announceNewItems(feed: FeedRow, items: FeedItem[], deadline: AbortSignal): Promise<void> {
     const { db, clock } = this.deps;
     const now = clock.now();
     const seen = await findSeenItemKeys(db, feed.id, items.flatMap(seenKeysOf));
@@ -154,9 +174,10 @@ export class FeedService {
     const group = await this.groups.get(feed.group_id);
     const member = await findMemberById(db, feed.member_id);
     if (!member) return;
-    // Oldest first, so a burst of new posts is announced in the order they were written.
-    const recent = fresh.filter((i) => (i.publishedAt ?? now) >= now - NEW_ITEM_MAX_AGE_MS).sort((a, b) => (a.publishedAt ?? now) - (b.publishedAt ?? now));
-    for (const item of recent) {
+    const announce = itemsToAnnounce(fresh, now);
+    await markItemsSeen(db, feed.id, fresh.filter((i) => !announce.includes(i)).flatMap(seenKeysOf), now);
+    for (const item of announce) {
+      if (deadline.aborted) return;
       const outcome = await this.publications.publish(group, member, { url: item.link, title: item.title }, 'feed').catch((error: unknown) => {
         if (error instanceof WorkspaceNotInstalledError) throw error;
         this.deps.logger.warn({ err: error, feed: feed.id }, 'feed item not announced');
@@ -169,8 +190,8 @@ export class FeedService {
           privateReply(`Your new article "${item.title}" is waiting: read ${outcome.debt.needed} more of the group's recent articles, then share it with /publish.\n${list}`),
         );
       }
+      await markItemsSeen(db, feed.id, seenKeysOf(item), now);
     }
-    await markItemsSeen(db, feed.id, fresh.flatMap(seenKeysOf), now);
   }
 
   private async tellOwner(feed: FeedRow, reason: string): Promise<void> {
@@ -194,6 +215,16 @@ export class FeedService {
     if (response.status !== 200) throw new FetchError('http_status', `the server answered ${response.status}`, response.status);
     return { snapshot: await readFeed(bodyText(response)), ...validators };
   }
+}
+
+/** `work`, or a FeedPollTimeout once `deadline` fires; work that goes on after it must check the signal before it writes. */
+function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal, deadlineMs: number): Promise<T> {
+  const passed = new Promise<never>((_, reject) => {
+    const fail = () => reject(new FeedPollTimeout(deadlineMs));
+    if (deadline.aborted) fail();
+    else deadline.addEventListener('abort', fail, { once: true });
+  });
+  return Promise.race([work, passed]);
 }
 
 function header(value: string | string[] | undefined): string | null {
@@ -220,6 +251,6 @@ function describeFailure(error: unknown): string {
         return error.message;
     }
   }
-  if (error instanceof FeedReadError) return error.message;
+  if (error instanceof FeedReadError || error instanceof FeedPollTimeout) return error.message;
   throw error;
 }

@@ -27,6 +27,7 @@ export type { ServiceDeps, ServiceSettings } from './service-deps';
 export const DEFAULT_SERVICE_SETTINGS: Omit<ServiceSettings, 'svgToPng'> = {
   fetchPolicy: fetchPolicy(),
   feedPollMs: 5 * 60_000,
+  feedPollDeadlineMs: 60_000,
   announcementEditIntervalMs: 3000,
   lookupCacheMs: 5000,
   rateLimits: DEFAULT_RATE_LIMITS,

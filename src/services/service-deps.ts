@@ -12,6 +12,8 @@ export interface ServiceSettings {
   fetchPolicy: FetchPolicy;
   /** How often each feed is polled. */
   feedPollMs: number;
+  /** How long one feed's poll (its fetch and its announcements) may take before it counts as failed. */
+  feedPollDeadlineMs: number;
   /** At most one edit of an announcement per this interval, however fast the clicks come. */
   announcementEditIntervalMs: number;
   /** How long a looked-up group or member is reused before reading it again (changes by other processes show after this). */

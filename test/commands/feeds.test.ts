@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_ANNOUNCED_PER_POLL } from '../../src/domain/feed-items';
 import { fetchPolicy } from '../../src/net/safe-fetch';
 import { atomFeed, type FixtureItem, mediumFeed, rssFeed } from '../fixtures/feeds';
 import { Harness } from '../support/harness';
@@ -158,6 +159,61 @@ describe('feeds', () => {
     expect(await roomy.text('Bo', `/feed add ${web.url('/big')}`)).toMatch(/Added "Big" \(100 articles in it now/);
     expect(await h.text('Bo', `/feed add ${web.url('/big')}`)).toMatch(/larger than 512 KB/);
     await roomy.close();
+  });
+
+  const other = { name: 'Bea', admin: true, workspace: 'wB', channel: 'b' };
+  const wrapUpsIn = (workspace: string) => h.adapter.posts.filter((p) => p.to.workspaceId === workspace && p.reply.text.startsWith('⏱️ First hour over'));
+  const feedAnnouncements = () => h.adapter.posts.filter((p) => p.to.workspaceId === 'w1' && p.reply.text.startsWith('📣')).map((p) => p.reply.text.split('\n')[0]);
+
+  it(`GIVEN a feed listing ten new articles at once THEN a poll announces its newest ${MAX_ANNOUNCED_PER_POLL}, never the rest, and another group's wrap-up due then is posted without waiting for them`, async () => {
+    await h.send(other, '/setup UTC');
+    await h.send(other, '/config read_window 10');
+    web.serve('/burst', mediumFeed('bo', []));
+    await h.send('Bo', `/feed add ${web.url('/burst')}`);
+    await h.send(other, '/publish https://bea.example/essay My essay');
+    web.serve('/burst', mediumFeed('bo', Array.from({ length: 10 }, (_, n) => story(n + 1, START + (n + 1) * 10_000))));
+    // The announcements of Bo's feed wait for their channel, as behind a platform's rate limit.
+    let letThrough!: () => void;
+    h.adapter.slowChannels.set('general', new Promise<void>((resolve) => (letThrough = resolve)));
+    h.clock.set(START + 10 * MINUTE + 30_000); // Bea's first hour is over, and Bo's feed is due
+    const round = h.tick();
+    try {
+      await vi.waitFor(() => expect(wrapUpsIn('wB')).toHaveLength(1), { timeout: 5000 });
+      expect(feedAnnouncements()).toEqual([]);
+    } finally {
+      letThrough();
+      await round;
+    }
+    expect(feedAnnouncements()).toEqual(['📣 New from Bo: Story 8', '📣 New from Bo: Story 9', '📣 New from Bo: Story 10']);
+    expect(await h.db.selectFrom('feed_items').select('item_key').where('item_key', 'like', 'https://medium.com/p/%').execute()).toHaveLength(10);
+    await poll();
+    expect(feedAnnouncements()).toHaveLength(3);
+  });
+
+  it('GIVEN a feed whose announcements never get through THEN its poll gives up at its deadline, counts a failure and is not polled again until it backs off', async () => {
+    const quick = await Harness.create({ now: '2026-03-10T12:00:00Z', settings: { feedPollMs: 5 * MINUTE, feedPollDeadlineMs: 300 } });
+    try {
+      await quick.send(admin, '/setup UTC');
+      web.serve('/stuck', mediumFeed('bo', []));
+      await quick.send('Bo', `/feed add ${web.url('/stuck')}`);
+      web.serve('/stuck', mediumFeed('bo', [story(1, START + MINUTE)]));
+      let letThrough!: () => void;
+      quick.adapter.slowChannels.set('general', new Promise<void>((resolve) => (letThrough = resolve)));
+      quick.clock.advance(5 * MINUTE);
+      await quick.tick();
+      const failed = { failures: 1, last_error: 'reading it and announcing its new articles took longer than 0.3 seconds', lease_until: null, next_poll_at: quick.clock.now() + 10 * MINUTE };
+      expect(await quick.db.selectFrom('feeds').select(['failures', 'last_error', 'lease_until', 'next_poll_at']).execute()).toEqual([failed]);
+      quick.clock.advance(3 * MINUTE); // past the lease, before the back-off
+      await quick.tick();
+      expect(web.requestsTo('/stuck')).toHaveLength(2);
+      // The post that was waiting lands late; the abandoned poll writes nothing over its failure.
+      letThrough();
+      await vi.waitFor(async () => expect(await quick.db.selectFrom('feed_items').select('item_key').execute()).toEqual([{ item_key: 'https://medium.com/p/1a2b3c4d5e01' }]));
+      expect(quick.adapter.posts.filter((p) => p.reply.text.startsWith('📣'))).toHaveLength(1);
+      expect(await quick.db.selectFrom('feeds').select(['failures', 'last_error', 'lease_until', 'next_poll_at']).execute()).toEqual([failed]);
+    } finally {
+      await quick.close();
+    }
   });
 
   it("GIVEN the group's workspace removed the app THEN a new article waits unannounced, the feed counts no failure, and it is announced once the app is back", async () => {

@@ -72,6 +72,34 @@ for (const dialect of DIALECTS) {
       expect(late.map((entry) => entry.task)).toEqual(['digest planning', 'digest planning']);
     });
 
+    it('GIVEN a background task still running THEN the due jobs of that round and of the next tick run without it, and it is not started twice', async () => {
+      const polls = gate();
+      let started = 0;
+      const s = scheduler({
+        taskDeadlineMs: 20_000,
+        backgroundTasks: {
+          'feed polls': () => {
+            started++;
+            return polls.promise;
+          },
+        },
+        handlers: { 'wrap-up': async () => 'done' },
+      });
+      await due('wrap-up', '1');
+      await s.tick();
+      expect(await row('wrap-up', '1')).toMatchObject({ state: 'done' });
+      f.clock.advance(MINUTE);
+      await due('wrap-up', '2');
+      await s.tick();
+      expect(await row('wrap-up', '2')).toMatchObject({ state: 'done' });
+      expect(started).toBe(1);
+      polls.open();
+      await s.settled();
+      await s.tick();
+      expect(started).toBe(2);
+      await s.settled();
+    });
+
     it('GIVEN a round that outlives its deadline THEN the next tick runs a new round, and the old one still records its job', async () => {
       const slow = gate<'done'>();
       const s = scheduler({ jobDeadlineMs: 20_000, roundDeadlineMs: DEADLINE_MS, handlers: { slow: () => slow.promise, quick: async () => 'done' } });

@@ -80,9 +80,10 @@ export class Harness {
     return { app, adapter };
   }
 
-  /** One scheduler round: due jobs and feed polls. */
-  tick(): Promise<void> {
-    return this.app.scheduler.tick();
+  /** One scheduler round: due jobs, and the feed polls it started. */
+  async tick(): Promise<void> {
+    await this.app.scheduler.tick();
+    await this.app.scheduler.settled();
   }
 
   get db() {
