@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { parseFeed as ParseFeed } from 'feedsmith';
 import { cleanText } from '../core/clean-text';
 import { canonicalUrl } from './canonical-url';
@@ -31,6 +32,17 @@ export const MAX_ANNOUNCED_PER_POLL = 3;
 
 /** At most this many items are read from one feed: a 10,000-item feed costs no more than a normal one. */
 export const MAX_FEED_ITEMS = 100;
+/**
+ * The parser holds the event loop while it works (on a small machine about 7 ms per thousand tags and
+ * attributes, and 6 ms per 100 KB of text), so it is given only the items that end within this much
+ * text and markup: a few tens of milliseconds at most. Feeds list their newest articles first, and a
+ * real one spends a few dozen tags on an article (its body is one escaped or CDATA text), so what is
+ * cut is old news.
+ */
+export const FEED_READ_CHARS = 256 * 1024;
+export const FEED_READ_MARKUP = 3_000;
+/** The tokenizer that finds where to cut is fed this much at a time, and lets the loop turn in between. */
+const SCAN_SLICE_CHARS = 16 * 1024;
 
 type Text = string | { value?: string } | undefined;
 /** A feed's text as one clean line: feeds are written by anyone, and their titles end up in posts and pictures. */
@@ -80,17 +92,107 @@ export function seenKeysOf(item: FeedItem): string[] {
   return link && link !== item.key ? [item.key, link] : [item.key];
 }
 
+/** What of an XML feed the parser is given: all of it, or its first items with the elements still open after them closed. */
+export interface FeedPrefix {
+  text: string;
+  /** Items (RSS or RDF items, Atom entries) that end in `text`. */
+  items: number;
+  cut: boolean;
+}
+
+const isItem = (name: string) => /^(?:[\w.-]+:)?(?:item|entry)$/i.test(name);
+
 /**
- * Parses RSS 2.0, Atom, RDF or JSON Feed text; anything else is a FeedReadError saying what it was.
- * The parser is loaded on first use: a process that reads no feeds never holds it in memory.
+ * The first items of an XML feed that fit MAX_FEED_ITEMS, FEED_READ_CHARS and FEED_READ_MARKUP,
+ * found by a streaming tokenizer (htmlparser2, which skips CDATA and comments) a slice at a time, so
+ * that a feed of a million tags costs the loop no more than a normal one. A feed whose first item
+ * does not fit is a FeedReadError.
+ */
+export async function feedPrefix(content: string): Promise<FeedPrefix> {
+  const { Parser } = await import('htmlparser2');
+  const open: string[] = [];
+  let markup = 0;
+  let items = 0;
+  let full = false;
+  let cut: { end: number; open: string[] } | undefined;
+  const parser = new Parser(
+    {
+      onopentagname(name) {
+        open.push(name);
+        markup++;
+      },
+      // Comments, CDATA sections and processing instructions cost the parser about what a tag does.
+      onattribute: () => markup++,
+      oncomment: () => markup++,
+      oncdatastart: () => markup++,
+      onprocessinginstruction: () => markup++,
+      onclosetag(name) {
+        open.pop();
+        // Items are children of the root (Atom, RDF) or of the channel (RSS).
+        if (full || open.length > 2 || !isItem(name)) return;
+        if (markup > FEED_READ_MARKUP || parser.endIndex >= FEED_READ_CHARS) {
+          full = true;
+          return;
+        }
+        cut = { end: parser.endIndex + 1, open: [...open] };
+        if (++items === MAX_FEED_ITEMS) full = true;
+      },
+    },
+    { xmlMode: true, decodeEntities: false },
+  );
+  for (let at = 0; at < content.length && !full; at += SCAN_SLICE_CHARS) {
+    parser.write(content.slice(at, at + SCAN_SLICE_CHARS));
+    const more = at + SCAN_SLICE_CHARS < content.length;
+    if (markup > FEED_READ_MARKUP || (more && at + SCAN_SLICE_CHARS >= FEED_READ_CHARS)) full = true;
+    if (more) await nextTurn();
+  }
+  if (!full) return { text: content, items, cut: false };
+  if (!cut) throw new FeedReadError(`that feed is too large to read: its first article does not end within ${FEED_READ_CHARS / 1024} KB and ${FEED_READ_MARKUP.toLocaleString('en-US')} tags`);
+  const closing = cut.open.reverse().map((name) => `</${name}>`).join('');
+  return { text: content.slice(0, cut.end) + closing, items, cut: true };
+}
+
+type JsonObject = Record<string, unknown>;
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** What the parser is given, and how many items it lists: a feed that lists some and yields none is no use. */
+interface ToRead {
+  readable: string | JsonObject;
+  listed: number;
+}
+
+async function xmlToRead(content: string): Promise<ToRead> {
+  const prefix = await feedPrefix(content);
+  return { readable: prefix.text, listed: prefix.items };
+}
+
+/** A JSON Feed with only what is read of its first items, so the parser's work does not grow with the rest. */
+function firstJsonItems(content: string): ToRead {
+  let json: unknown;
+  try {
+    json = JSON.parse(content);
+  } catch {
+    return { readable: content, listed: 0 }; // the parser says what is wrong with it
+  }
+  if (!isObject(json) || !Array.isArray(json.items)) return { readable: content, listed: 0 };
+  const pick = (i: unknown) => (isObject(i) ? { id: i.id, url: i.url, title: i.title, date_published: i.date_published, date_modified: i.date_modified } : i);
+  const items = json.items.slice(0, MAX_FEED_ITEMS).map(pick);
+  return { readable: { version: json.version, title: json.title, items }, listed: items.length };
+}
+
+/**
+ * Parses RSS 2.0, Atom, RDF or JSON Feed text; anything else is a FeedReadError saying what it was,
+ * and so is a feed whose items all lack a link (nothing in it could ever be announced).
+ * The parsers are loaded on first use: a process that reads no feeds never holds them in memory.
  */
 export async function readFeed(content: string): Promise<FeedSnapshot> {
   const trimmed = content.trimStart();
   if (/^<!doctype html|^<html/i.test(trimmed)) throw new FeedReadError('that address returns a web page, not an RSS or Atom feed');
+  const { readable, listed } = trimmed.startsWith('{') ? firstJsonItems(trimmed) : await xmlToRead(content);
   const { parseFeed } = await import('feedsmith');
   let parsed: ReturnType<typeof ParseFeed>;
   try {
-    parsed = parseFeed(content);
+    parsed = parseFeed(readable, { maxItems: MAX_FEED_ITEMS });
   } catch (error) {
     throw new FeedReadError(`that is not an RSS or Atom feed I can read (${(error as Error).message})`);
   }
@@ -126,5 +228,7 @@ export async function readFeed(content: string): Promise<FeedSnapshot> {
       break;
     }
   }
-  return { title: title || 'Untitled feed', items: items.filter((i): i is FeedItem => i !== undefined) };
+  const usable = items.filter((i): i is FeedItem => i !== undefined);
+  if (listed > 0 && usable.length === 0) throw new FeedReadError(`none of the ${listed} items in that feed links to an article`);
+  return { title: title || 'Untitled feed', items: usable };
 }

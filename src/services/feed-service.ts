@@ -27,6 +27,8 @@ import type { PublicationService } from './publication-service';
 import type { ServiceDeps } from './service-deps';
 
 export const MAX_FEEDS_PER_MEMBER = 5;
+/** Real feeds are well under this; more is refused unread (only the first items would be read anyway). */
+export const FEED_MAX_BYTES = 1024 * 1024;
 const MAX_BACKOFF_MS = 6 * 3_600_000;
 const TELL_AFTER_FAILING_MS = 24 * 3_600_000;
 /** A lease outlasts its poll's deadline by this much, so no other process takes a feed while its poll may still write. */
@@ -209,7 +211,8 @@ export class FeedService {
     const headers: Record<string, string> = { accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5' };
     if (previous?.etag) headers['if-none-match'] = previous.etag;
     if (previous?.last_modified) headers['if-modified-since'] = previous.last_modified;
-    const response = await safeFetch(url, { policy: this.deps.settings.fetchPolicy, headers });
+    const { fetchPolicy } = this.deps.settings;
+    const response = await safeFetch(url, { policy: { ...fetchPolicy, maxBytes: Math.min(fetchPolicy.maxBytes, FEED_MAX_BYTES) }, headers });
     const validators = { etag: header(response.headers.etag), lastModified: header(response.headers['last-modified']) };
     if (response.status === 304 && previous) return { etag: previous.etag, lastModified: previous.last_modified };
     if (response.status !== 200) throw new FetchError('http_status', `the server answered ${response.status}`, response.status);

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_ANNOUNCED_PER_POLL } from '../../src/domain/feed-items';
+import { MAX_ANNOUNCED_PER_POLL, MAX_FEED_ITEMS } from '../../src/domain/feed-items';
 import { fetchPolicy } from '../../src/net/safe-fetch';
+import { FEED_MAX_BYTES } from '../../src/services/feed-service';
 import { atomFeed, type FixtureItem, mediumFeed, rssFeed } from '../fixtures/feeds';
 import { Harness } from '../support/harness';
 import { WebServer } from '../support/web-server';
@@ -151,14 +152,40 @@ describe('feeds', () => {
     expect(await h.db.selectFrom('feeds').selectAll().execute()).toEqual([]);
   });
 
-  it('reads a feed of 10,000 items without choking on it, when the size limit allows it at all', async () => {
+  it(`reads the first ${MAX_FEED_ITEMS} items of a long feed, and refuses a feed over ${FEED_MAX_BYTES / 1024} KB whatever the fetch policy allows`, async () => {
     const roomy = await Harness.create({ settings: { fetchPolicy: { ...fetchPolicy({ allowPrivateHosts: true }), maxBytes: 16 * 1024 * 1024 } } });
     await roomy.send(admin, '/setup UTC');
-    const items = Array.from({ length: 10_000 }, (_, n) => ({ ...story(n, START - 40 * HOUR), id: `big-${n}`, link: `https://example.com/${n}` }));
-    web.serve('/big', rssFeed('wordpress', 'Big', items));
-    expect(await roomy.text('Bo', `/feed add ${web.url('/big')}`)).toMatch(/Added "Big" \(100 articles in it now/);
+    const items = (count: number) => Array.from({ length: count }, (_, n) => ({ ...story(n, START - 40 * HOUR), id: `big-${n}`, link: `https://example.com/${n}` }));
+    web.serve('/long', rssFeed('wordpress', 'Long', items(1_000)));
+    expect(await roomy.text('Bo', `/feed add ${web.url('/long')}`)).toMatch(/Added "Long" \(100 articles in it now/);
+    web.serve('/big', rssFeed('wordpress', 'Big', items(10_000)));
+    expect(await roomy.text('Bo', `/feed add ${web.url('/big')}`)).toMatch(/larger than 1024 KB/);
     expect(await h.text('Bo', `/feed add ${web.url('/big')}`)).toMatch(/larger than 512 KB/);
     await roomy.close();
+  });
+
+  it('GIVEN a feed flooded with items that link nowhere THEN it is refused, and a poll that finds it so counts a failure and backs off', async () => {
+    const flood = `<?xml version="1.0"?><rss version="2.0"><channel><title>Flood</title>${'<item/>'.repeat(60_000)}</channel></rss>`;
+    web.serve('/flood', flood);
+    expect(await h.send('Bo', `/feed add ${web.url('/flood')}`)).toMatchObject({
+      visibility: 'private',
+      text: `I couldn't add that feed: none of the ${MAX_FEED_ITEMS} items in that feed links to an article.`,
+    });
+    web.serve('/flooded', rssFeed('ghost', 'Bo on Ghost', []));
+    await h.send('Bo', `/feed add ${web.url('/flooded')}`);
+    web.serve('/flooded', flood);
+    await poll();
+    expect(await h.db.selectFrom('feeds').select(['failures', 'last_error', 'next_poll_at']).execute()).toEqual([
+      { failures: 1, last_error: `none of the ${MAX_FEED_ITEMS} items in that feed links to an article`, next_poll_at: h.clock.now() + 10 * MINUTE },
+    ]);
+  });
+
+  it('GIVEN a feed whose first item holds 100,000 tags THEN it is refused unread, naming how much is read', async () => {
+    web.serve('/tags', `<?xml version="1.0"?><rss version="2.0"><channel><title>Tags</title><item><title>t</title><link>https://bo.example/t</link>${'<a/>'.repeat(100_000)}</item></channel></rss>`);
+    expect(await h.text('Bo', `/feed add ${web.url('/tags')}`)).toBe(
+      "I couldn't add that feed: that feed is too large to read: its first article does not end within 256 KB and 3,000 tags.",
+    );
+    expect(await h.db.selectFrom('feeds').selectAll().execute()).toEqual([]);
   });
 
   const other = { name: 'Bea', admin: true, workspace: 'wB', channel: 'b' };

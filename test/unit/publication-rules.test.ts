@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalUrl, displayUrl } from '../../src/domain/canonical-url';
-import { FeedReadError, MAX_FEED_ITEMS, readFeed, seenKeysOf } from '../../src/domain/feed-items';
+import { FEED_READ_CHARS, FEED_READ_MARKUP, FeedReadError, feedPrefix, MAX_FEED_ITEMS, readFeed, seenKeysOf } from '../../src/domain/feed-items';
 import { isFirstHourRead, readingDebt } from '../../src/domain/publication';
 import { slugTitle } from '../../src/domain/slug-title';
 import { atomFeed, mediumFeed, rssFeed } from '../fixtures/feeds';
@@ -102,6 +102,37 @@ describe('reading feeds', async () => {
   it(`reads at most ${MAX_FEED_ITEMS} items of a huge feed`, async () => {
     const feed = await readFeed(rssFeed('wordpress', 'Huge', Array.from({ length: 10_000 }, (_, n) => item(n))));
     expect(feed.items).toHaveLength(MAX_FEED_ITEMS);
+  });
+
+  it(`GIVEN a feed of long articles THEN the parser is given only the items that end within ${FEED_READ_CHARS / 1024} KB, with the elements around them closed`, async () => {
+    const article = `<p>${'A sentence of the article. '.repeat(1500)}</p>`; // 40 KB
+    const long = rssFeed('ghost', 'Long reads', Array.from({ length: 20 }, (_, n) => item(n))).replace(/<p>body<\/p>/g, article);
+    const prefix = await feedPrefix(long);
+    expect(prefix).toMatchObject({ cut: true, items: 6 });
+    expect(prefix.text.length).toBeLessThanOrEqual(FEED_READ_CHARS + 20);
+    expect(prefix.text.endsWith('</item></channel></rss>')).toBe(true);
+    expect((await readFeed(long)).items.map((i) => i.title)).toEqual(['Story 0', 'Story 1', 'Story 2', 'Story 3', 'Story 4', 'Story 5']);
+    // RDF keeps its items beside the channel, under a prefixed root.
+    const rdf = `<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><channel rdf:about="https://bo.example/"><title>RDF</title></channel>${Array.from({ length: 150 }, (_, n) => `<item rdf:about="https://bo.example/${n}"><title>S${n}</title><link>https://bo.example/${n}</link></item>`).join('')}</rdf:RDF>`;
+    expect((await feedPrefix(rdf)).text.endsWith('</item></rdf:RDF>')).toBe(true);
+    expect((await readFeed(rdf)).items).toHaveLength(MAX_FEED_ITEMS);
+  });
+
+  it(`GIVEN items of a thousand tags each THEN only those that end within ${FEED_READ_MARKUP.toLocaleString('en-US')} tags and attributes are read`, async () => {
+    const heavy = Array.from({ length: 10 }, (_, n) => `<item><title>S${n}</title><link>https://bo.example/${n}</link>${'<b/>'.repeat(1000)}</item>`).join('');
+    const feed = `<?xml version="1.0"?><rss version="2.0"><channel><title>Heavy</title>${heavy}</channel></rss>`;
+    expect(await feedPrefix(feed)).toMatchObject({ cut: true, items: 2 });
+    expect((await readFeed(feed)).items.map((i) => i.title)).toEqual(['S0', 'S1']);
+  });
+
+  it('GIVEN a JSON Feed of thousands of items THEN only the first are read, and of them only what is needed', async () => {
+    const items = Array.from({ length: 5_000 }, (_, n) => ({ id: `j${n}`, url: `https://bo.example/${n}`, title: `J${n}`, tags: Array.from({ length: 50 }, (_, t) => `t${t}`) }));
+    const feed = await readFeed(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'Jay', items }));
+    expect(feed.items).toHaveLength(MAX_FEED_ITEMS);
+    expect(feed.items[0]).toEqual({ key: 'j0', link: 'https://bo.example/0', title: 'J0', publishedAt: null });
+    await expect(readFeed(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'Jay', items: [{ id: 'x' }, { id: 'y' }] }))).rejects.toThrow(
+      new FeedReadError('none of the 2 items in that feed links to an article'),
+    );
   });
 });
 
