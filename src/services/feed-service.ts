@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { WorkspaceNotInstalledError } from '../core/chat-adapter';
 import type { Actor } from '../core/invocation';
+import { plain } from '../core/format';
 import { privateReply } from '../core/reply';
 import { UserError } from '../core/user-error';
 import {
@@ -186,10 +187,10 @@ export class FeedService {
         return undefined;
       });
       if (outcome?.kind === 'needs-reads') {
-        const list = outcome.debt.unread.slice(0, 5).map((p) => `• ${p.title} (${p.url})`).join('\n');
+        const list = outcome.debt.unread.slice(0, 5).map((p) => `• ${plain(p.title)} (${p.url})`).join('\n');
         await this.deps.outbound.directMessage(
           { platform: group.platform, workspaceId: group.workspaceId, userId: member.userId, displayName: member.displayName },
-          privateReply(`Your new article "${item.title}" is waiting: read ${outcome.debt.needed} more of the group's recent articles, then share it with /publish.\n${list}`),
+          privateReply(`Your new article "${plain(item.title)}" is waiting: read ${outcome.debt.needed} more of the group's recent articles, then share it with /publish.\n${list}`),
         );
       }
       await markItemsSeen(db, feed.id, seenKeysOf(item), now);

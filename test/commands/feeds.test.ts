@@ -47,6 +47,19 @@ describe('feeds', () => {
     expect(await h.text('Bo', '/feed list')).toBe(`Your feeds (1):\n• Stories by bo on Medium: ${web.url('/medium-1')}`);
   });
 
+  it("GIVEN the fairness rule and a new article in the feed THEN its author is told by DM what to read first, titles shown as typed and pinging nobody", async () => {
+    await h.send(admin, '/config fair_reads 1');
+    await h.send('Cy', '/publish https://example.com/cy-1 <@&99> @everyone read me');
+    web.serve('/medium-fair', mediumFeed('bo', [story(1, START - HOUR)]));
+    await h.send('Bo', `/feed add ${web.url('/medium-fair')}`);
+    web.serve('/medium-fair', mediumFeed('bo', [story(2, START + MINUTE, { title: 'New <#C1> @here' }), story(1, START - HOUR)]));
+    await poll();
+    const told = h.adapter.directMessages.filter((d) => d.to.userId === 'bo').map((d) => d.reply.text);
+    expect(told).toEqual([
+      'Your new article "New ‹#C1› @\u200bhere" is waiting: read 1 more of the group\'s recent articles, then share it with /publish.\n• ‹@&99› @\u200beveryone read me (https://example.com/cy-1)',
+    ]);
+  });
+
   it('announces a new article once, in order, and never one that was re-dated or reordered', async () => {
     web.serve('/medium-2', mediumFeed('bo', [story(1, START - HOUR)]));
     await h.send('Bo', `/feed add ${web.url('/medium-2')}`);
