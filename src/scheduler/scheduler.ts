@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import { WorkspaceNotInstalledError } from '../core/chat-adapter';
 import type { Clock } from '../core/clock';
+import { DeadlinePassed, withinDeadline } from '../core/deadline';
 import type { Db } from '../db/database';
 import { type ClaimedJob, claimDueJobs, finishJob, markFailureNotified, markJobSent, releaseClaim, releaseJob, renewClaim } from '../db/scheduled-job.repository';
 import type { ScheduledJobRow } from '../db/scheduled-job.table';
@@ -101,37 +102,6 @@ function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
   const promise = new Promise<void>((resolve) => (open = resolve));
   return { promise, open };
-}
-
-/** Work that was still running at its deadline. It may go on in the background: a promise cannot be cancelled. */
-class DeadlinePassed extends Error {
-  constructor(readonly deadlineMs: number) {
-    super(`took longer than ${deadlineMs / 1000} s`);
-  }
-}
-
-/**
- * The outcome of `work`, or a DeadlinePassed once `deadlineMs` have gone by (real time: the Clock
- * says what is due, not how long a call may take). The signal handed to `work` fires at the deadline.
- */
-async function withinDeadline<T>(deadlineMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const passed = new DeadlinePassed(deadlineMs);
-      reject(passed);
-      controller.abort(passed);
-    }, deadlineMs);
-  });
-  try {
-    return await Promise.race([Promise.resolve().then(() => work(controller.signal)), deadline]);
-  } catch (error) {
-    // Work that stopped because its signal fired still ran out of time.
-    throw controller.signal.aborted ? controller.signal.reason : error;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

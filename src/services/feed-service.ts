@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { WorkspaceNotInstalledError } from '../core/chat-adapter';
+import { DeadlinePassed, withinDeadline } from '../core/deadline';
 import type { Actor } from '../core/invocation';
 import { plain } from '../core/format';
 import { privateReply } from '../core/reply';
@@ -34,14 +35,6 @@ const MAX_BACKOFF_MS = 6 * 3_600_000;
 const TELL_AFTER_FAILING_MS = 24 * 3_600_000;
 /** A lease outlasts its poll's deadline by this much, so no other process takes a feed while its poll may still write. */
 const LEASE_MARGIN_MS = 60_000;
-
-/** A poll that did not finish by its deadline: it counts as a failure, so the feed is polled less often. */
-class FeedPollTimeout extends Error {
-  override readonly name = 'FeedPollTimeout';
-  constructor(deadlineMs: number) {
-    super(`reading it and announcing its new articles took longer than ${deadlineMs / 1000} seconds`);
-  }
-}
 
 interface Fetched {
   snapshot?: FeedSnapshot;
@@ -119,9 +112,8 @@ export class FeedService {
    */
   private async poll(feed: FeedRow): Promise<void> {
     const { db, clock, settings, logger } = this.deps;
-    const deadline = AbortSignal.timeout(settings.feedPollDeadlineMs);
     try {
-      const fetched = await beforeDeadline(this.fetchAndAnnounce(feed, deadline), deadline, settings.feedPollDeadlineMs);
+      const fetched = await withinDeadline(settings.feedPollDeadlineMs, (deadline) => this.fetchAndAnnounce(feed, deadline));
       await recordFeedSuccess(db, feed.id, {
         etag: fetched.etag,
         lastModified: fetched.lastModified,
@@ -221,16 +213,6 @@ export class FeedService {
   }
 }
 
-/** `work`, or a FeedPollTimeout once `deadline` fires; work that goes on after it must check the signal before it writes. */
-function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal, deadlineMs: number): Promise<T> {
-  const passed = new Promise<never>((_, reject) => {
-    const fail = () => reject(new FeedPollTimeout(deadlineMs));
-    if (deadline.aborted) fail();
-    else deadline.addEventListener('abort', fail, { once: true });
-  });
-  return Promise.race([work, passed]);
-}
-
 function header(value: string | string[] | undefined): string | null {
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
@@ -255,6 +237,8 @@ function describeFailure(error: unknown): string {
         return error.message;
     }
   }
-  if (error instanceof FeedReadError || error instanceof FeedPollTimeout) return error.message;
+  if (error instanceof FeedReadError) return error.message;
+  // A poll past its deadline counts as a failure, so the feed is polled less often.
+  if (error instanceof DeadlinePassed) return `reading it and announcing its new articles took longer than ${error.deadlineMs / 1000} seconds`;
   throw error;
 }
