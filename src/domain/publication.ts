@@ -1,3 +1,6 @@
+import type { Conversation } from '../core/invocation';
+import type { Group } from './group';
+
 /** An announced article and its first-hour window. */
 export interface Publication {
   id: number;
@@ -16,6 +19,15 @@ export interface Publication {
   closedAt: number | null;
 }
 
+/**
+ * Whether a press of an announcement's button comes from where the announcement lives: its group's
+ * workspace, and the group's channel, its announcement channel or the announcement's own. A payload
+ * carrying another group's article is refused wherever it is forged.
+ */
+export function isPressedInItsGroup(conversation: Conversation, group: Group, publication: Pick<Publication, 'announcement'>): boolean {
+  const channels = [group.channelId, group.announceChannelId, publication.announcement?.channelId];
+  return conversation.platform === group.platform && conversation.workspaceId === group.workspaceId && channels.includes(conversation.channelId);
+}
 
 /** A read counts for the first hour up to and including the instant the window closes. */
 export function isFirstHourRead(readAt: number, publication: Pick<Publication, 'windowEndsAt'>): boolean {

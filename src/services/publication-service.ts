@@ -32,7 +32,7 @@ import { announceConversation, type Group } from '../domain/group';
 import { JOB_NAMES } from '../domain/job-names';
 import type { Member } from '../domain/member';
 import { CATCH_UP_MS } from '../domain/schedule';
-import { isFirstHourRead, type Publication, type ReadingDebt, readingDebt } from '../domain/publication';
+import { isFirstHourRead, isPressedInItsGroup, type Publication, type ReadingDebt, readingDebt } from '../domain/publication';
 import { slugTitle } from '../domain/slug-title';
 import { readPageTitle } from '../net/page-title';
 import { jobPost } from './job-post';
@@ -230,9 +230,7 @@ export class PublicationService {
     const publication = Number.isSafeInteger(publicationId) ? await findPublication(db, publicationId) : undefined;
     if (!publication) throw new UserError('stale_button', 'That announcement is gone, so there is nothing to count.');
     const group = await this.groups.get(publication.groupId);
-    // Pressed on the announcement, in the group's workspace: not from another group's channel with a forged payload.
-    const here = [group.channelId, group.announceChannelId, publication.announcement?.channelId];
-    const inGroup = (c: PendingRead) => c.conversation.platform === group.platform && c.conversation.workspaceId === group.workspaceId && here.includes(c.conversation.channelId);
+    const inGroup = (c: PendingRead) => isPressedInItsGroup(c.conversation, group, publication);
     const now = clock.now();
     const firstHour = isFirstHourRead(now, publication);
     const { members, counted } = await db.transaction().execute(async (trx) => {

@@ -22,7 +22,7 @@ import {
 import type { Group } from '../domain/group';
 import { localDateOf } from '../domain/local-date';
 import type { Member } from '../domain/member';
-import { isFirstHourRead, type Publication } from '../domain/publication';
+import { isFirstHourRead, isPressedInItsGroup, type Publication } from '../domain/publication';
 import {
   type ArticleResponse,
   isReplaceable,
@@ -135,8 +135,7 @@ export class ResponseService {
     const publication = Number.isSafeInteger(publicationId) ? await findPublication(this.deps.db, publicationId) : undefined;
     if (!publication) throw new UserError('stale_form', 'That announcement is gone, so there is nothing to respond to.');
     const group = await this.groups.get(publication.groupId);
-    const here = [group.channelId, group.announceChannelId, publication.announcement?.channelId];
-    if (conversation.platform !== group.platform || conversation.workspaceId !== group.workspaceId || !here.includes(conversation.channelId))
+    if (!isPressedInItsGroup(conversation, group, publication))
       throw new UserError('refused', "That article belongs to another group: respond from its own announcement.");
     if (actor.userId === publication.authorUserId) throw new UserError('refused', "That's your own article: responses are for the group's readers. 🙂");
     if (!group.responsesEnabled) throw new UserError('refused', "This group's admins have turned responses off.");
