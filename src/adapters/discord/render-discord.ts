@@ -42,7 +42,7 @@ const LINK = /https?:\/\/\S+/g;
  * in a name restyle a message. Links are left whole, so they still open; line-level kinds (headings,
  * lists) are left too, as the bot's own numbered lines are.
  */
-export function asDiscordText(text: string): string {
+function asDiscordText(text: string): string {
   let out = '';
   let last = 0;
   for (const match of text.matchAll(LINK)) {
